@@ -1,0 +1,103 @@
+//! Problems found in a spec, each tied to the place in the document that causes it.
+
+use std::fmt;
+
+/// One problem in the input spec: where it is (a JSON pointer into the document) and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Diagnostic {
+    /// RFC 6901 JSON pointer into the spec, e.g. `/paths/~1v1~1items/get/parameters/2`.
+    pub pointer: String,
+    /// What is wrong and, where possible, what to change.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A diagnostic at `pointer`.
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            pointer: pointer.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "error at {pointer}: {}", self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Every diagnostic a run produced, in document order; generation fails when it is not empty.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Records a problem at `pointer`.
+    pub fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Diagnostic::new(pointer, message));
+    }
+
+    /// True when nothing was reported.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, diagnostic) in self.0.iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// A JSON pointer under construction: `Pointer::root().key("paths").key("/v1/x")`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pointer(String);
+
+impl Pointer {
+    /// The whole document.
+    pub fn root() -> Self {
+        Self(String::new())
+    }
+
+    /// Parses the fragment of a local `$ref` (`#/components/schemas/X`) into a pointer.
+    pub fn from_fragment(fragment: &str) -> Self {
+        Self(fragment.to_owned())
+    }
+
+    /// The pointer one object key deeper, escaping `~` and `/` as RFC 6901 asks.
+    pub fn key(&self, key: &str) -> Self {
+        let escaped = key.replace('~', "~0").replace('/', "~1");
+        Self(format!("{}/{escaped}", self.0))
+    }
+
+    /// The pointer one array index deeper.
+    pub fn index(&self, index: usize) -> Self {
+        Self(format!("{}/{index}", self.0))
+    }
+
+    /// The pointer as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

@@ -1,0 +1,53 @@
+//! Turns an OpenAPI 3.0 description into a Rust API client crate.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (bytes → `openapiv3` document) → [`resolve`] (document → [`model::Api`], with
+//! [`diagnostics`]) → [`types`] and [`operations`] (model → tokens) → [`emit`] (tokens → files).
+//! Behaviour OpenAPI cannot express comes from the vendor extensions listed in [`extensions`].
+
+pub mod diagnostics;
+mod docs;
+pub mod emit;
+pub mod extensions;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod operations;
+pub mod resolve;
+pub mod types;
+
+pub use diagnostics::{Diagnostic, Diagnostics};
+
+/// What to call the generated crate and how to describe where it came from.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The package name (`anthropic-batches`).
+    pub crate_name: String,
+    /// The package version.
+    pub crate_version: String,
+    /// How the spec is named in file headers (a path relative to the repository).
+    pub spec_label: String,
+    /// The command named in file headers as the one that writes them.
+    pub command: String,
+}
+
+/// One file of the generated crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Path relative to the crate root, with `/` separators.
+    pub path: String,
+    /// The file's text.
+    pub contents: String,
+}
+
+/// Reads a spec and builds its model, without emitting anything.
+pub fn model(spec: &[u8]) -> Result<model::Api, Diagnostics> {
+    let loaded = load::load(spec)?;
+    resolve::resolve(&loaded.document, &loaded.version)
+}
+
+/// Generates every file of a client crate from a spec (YAML or JSON).
+pub fn generate(spec: &[u8], settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let api = model(spec)?;
+    emit::emit(&api, settings)
+}

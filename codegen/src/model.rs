@@ -1,0 +1,312 @@
+//! The intermediate model: everything emission needs, and nothing of the raw spec.
+//!
+//! `resolve` builds it once; `types`, `operations` and `emit` read only this. Names here are already
+//! Rust identifiers (see `names`), and every list is in a deterministic order.
+
+use serde_json::Value;
+
+/// A whole API, ready to be emitted.
+#[derive(Clone, Debug, Default)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The `openapi` version the document declared.
+    pub openapi_version: String,
+    /// The first `servers` entry, used as the default base URL.
+    pub base_url: Option<String>,
+    /// Response header that carries a request id (`x-request-id-header`).
+    pub request_id_header: Option<String>,
+    /// JSON pointer to a human-readable message inside error bodies (`x-error-message`).
+    pub error_message_pointer: Option<String>,
+    /// Credentials the client can send (`components.securitySchemes` that the API uses).
+    pub auth: Vec<AuthScheme>,
+    /// Every named type: components first, then inline types, each group in spec order.
+    pub types: Vec<TypeDef>,
+    /// Every operation, in path order then method order.
+    pub operations: Vec<Operation>,
+    /// Parameters that every operation takes (same name and location): settable once on the client.
+    pub shared_params: Vec<Param>,
+}
+
+/// How the client authenticates.
+#[derive(Clone, Debug)]
+pub struct AuthScheme {
+    /// The scheme's key in `components.securitySchemes`.
+    pub scheme: String,
+    /// Rust name of the client builder setter (`api_key`, `bearer_token`).
+    pub setter: String,
+    /// Where the credential goes.
+    pub placement: AuthPlacement,
+    /// Description from the spec.
+    pub docs: Option<String>,
+}
+
+/// Where a credential is sent.
+#[derive(Clone, Debug)]
+pub enum AuthPlacement {
+    /// In a header of this name, as is.
+    Header(String),
+    /// In a query parameter of this name.
+    Query(String),
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+}
+
+/// A named Rust type generated from a schema.
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    /// Rust type name (UpperCamelCase, unique).
+    pub name: String,
+    /// JSON pointer of the schema it comes from.
+    pub pointer: String,
+    /// Doc text from `title`/`description`.
+    pub docs: Option<String>,
+    /// Marked `deprecated` in the spec.
+    pub deprecated: bool,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enumeration; unknown values are kept.
+    Enum(Vec<EnumValue>),
+    /// A `oneOf` with a discriminator property; unknown tags are kept as raw JSON.
+    TaggedUnion(TaggedUnion),
+    /// A `oneOf` without discriminator: the first variant that decodes wins.
+    UntaggedUnion(Vec<UntaggedVariant>),
+    /// A schema that is just another type (an array, a primitive, a single `allOf` member).
+    Alias(TypeRef),
+}
+
+/// An object type.
+#[derive(Clone, Debug)]
+pub struct Struct {
+    /// Properties in spec order (minus the tag, if any).
+    pub fields: Vec<Field>,
+    /// A required constant property written on every serialization (`"type": "text"`): serde's
+    /// struct tag. Not a field, so nobody has to fill it in.
+    pub tag: Option<(String, String)>,
+    /// The type of extra properties kept in a flattened map (`additionalProperties`), if any.
+    pub additional: Option<TypeRef>,
+    /// Every field has a default value (constants get theirs), so the struct implements `Default`.
+    pub has_default: bool,
+}
+
+/// One property of an object type.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust field name (snake_case, keyword-escaped).
+    pub rust_name: String,
+    /// The value type, without the `Option` that required-ness or nullability add.
+    pub ty: TypeRef,
+    /// Listed in `required`: the key is always present.
+    pub required: bool,
+    /// `nullable: true`: the value may be `null`.
+    pub nullable: bool,
+    /// A constant value (a one-value enum) this field always holds; used for `Default`.
+    pub constant: Option<String>,
+    /// Behind a `Box` to break a by-value cycle between types.
+    pub boxed: bool,
+    /// Doc text, including constraints and default.
+    pub docs: Option<String>,
+    /// Marked `deprecated`.
+    pub deprecated: bool,
+}
+
+/// One value of a string enum.
+#[derive(Clone, Debug)]
+pub struct EnumValue {
+    /// The string on the wire.
+    pub wire: String,
+    /// The Rust variant name.
+    pub variant: String,
+}
+
+/// A discriminated union.
+#[derive(Clone, Debug)]
+pub struct TaggedUnion {
+    /// The discriminator property (`type`).
+    pub property: String,
+    /// Variants in mapping order.
+    pub variants: Vec<TaggedVariant>,
+}
+
+/// One variant of a discriminated union.
+#[derive(Clone, Debug)]
+pub struct TaggedVariant {
+    /// Discriminator value on the wire.
+    pub tag: String,
+    /// Rust variant name.
+    pub variant: String,
+    /// Rust name of the struct the variant holds.
+    pub type_name: String,
+    /// Boxed to break a by-value cycle.
+    pub boxed: bool,
+}
+
+/// One variant of an undiscriminated union.
+#[derive(Clone, Debug)]
+pub struct UntaggedVariant {
+    /// Rust variant name.
+    pub variant: String,
+    /// What it holds.
+    pub ty: TypeRef,
+    /// Boxed to break a by-value cycle.
+    pub boxed: bool,
+}
+
+/// A reference to a Rust type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A generated type, by Rust name.
+    Named(String),
+    /// `String`.
+    String,
+    /// `chrono::DateTime<chrono::Utc>` (`format: date-time`).
+    DateTime,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Json,
+    /// A JSON object of unknown shape.
+    JsonObject,
+}
+
+impl TypeRef {
+    /// The generated type this refers to directly or through containers, if any.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    /// A `{name}` segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// An operation parameter.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Rust argument/setter name.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Must be sent.
+    pub required: bool,
+    /// The spec's default, sent when the caller gives nothing and the parameter is required.
+    pub default: Option<String>,
+    /// Arrays: one `name=value` pair per item (`explode: true`) rather than comma-joined.
+    pub explode: bool,
+    /// Doc text.
+    pub docs: Option<String>,
+    /// Marked `deprecated`.
+    pub deprecated: bool,
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Literal text.
+    Literal(String),
+    /// The path parameter at this index of `Operation::params`.
+    Param(usize),
+}
+
+/// How a body is encoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json` (or `+json`) decoded into a type.
+    Json(TypeRef),
+    /// JSON Lines: one value of this type per line, decoded as a stream.
+    JsonLines(TypeRef),
+    /// No body.
+    Empty,
+}
+
+/// An operation's request body.
+#[derive(Clone, Debug)]
+pub struct RequestBody {
+    /// Media type sent.
+    pub media_type: String,
+    /// The body type.
+    pub ty: TypeRef,
+    /// Docs.
+    pub docs: Option<String>,
+}
+
+/// An operation.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub operation_id: String,
+    /// Client method name (snake_case).
+    pub method_name: String,
+    /// Request builder type name (UpperCamelCase).
+    pub builder_name: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// The path template as written.
+    pub path: String,
+    /// The template split into literals and parameters.
+    pub segments: Vec<PathSegment>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Marked `deprecated`.
+    pub deprecated: bool,
+    /// Parameters (path ones first in template order, then the rest in spec order).
+    pub params: Vec<Param>,
+    /// Request body.
+    pub body: Option<RequestBody>,
+    /// What a 2xx response holds.
+    pub success: BodyKind,
+    /// Media types a 2xx response may have, for `Accept`.
+    pub accept: Vec<String>,
+    /// The type of error bodies (non-2xx), when the spec gives one.
+    pub error: Option<TypeRef>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// A default value rendered for docs.
+pub fn describe_default(value: &Value) -> String {
+    match value {
+        Value::String(text) => format!("`\"{text}\"`"),
+        other => format!("`{other}`"),
+    }
+}

@@ -1,0 +1,465 @@
+//! Stage 3b: model operations → client methods and one request builder per operation, plus the
+//! client constructor that carries the spec's defaults.
+
+use crate::docs::{attrs, prose};
+use crate::model::*;
+use crate::types::{ident, type_tokens};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+fn value_ident() -> Ident {
+    ident("value")
+}
+
+fn types_prefix() -> TokenStream {
+    quote! { crate::types:: }
+}
+
+/// A setter's argument type and the expression that turns the argument `value` into the stored type.
+fn setter_arg(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (quote! { impl Into<String> }, quote! { #value.into() }),
+        TypeRef::Array(item) if **item == TypeRef::String => (
+            quote! { impl IntoIterator<Item = impl Into<String>> },
+            quote! { #value.into_iter().map(Into::into).collect() },
+        ),
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, &types_prefix());
+            (
+                quote! { impl IntoIterator<Item = #item> },
+                quote! { #value.into_iter().collect() },
+            )
+        }
+        other => (type_tokens(other, &types_prefix()), quote! { #value }),
+    }
+}
+
+/// Expression that adds a parameter's value to `parts` (`value` is a reference to it).
+fn push_param(param: &Param) -> TokenStream {
+    let wire = param.wire_name.as_str();
+    let list = match param.location {
+        ParamLocation::Query => quote! { parts.query },
+        ParamLocation::Header => quote! { parts.headers },
+        ParamLocation::Path => return TokenStream::new(),
+    };
+    match &param.ty {
+        TypeRef::Array(_) if param.explode && param.location == ParamLocation::Query => quote! {
+            for item in value {
+                #list.push((#wire, crate::runtime::ParamValue::param_value(item)));
+            }
+        },
+        TypeRef::Array(_) => quote! { #list.push((#wire, crate::runtime::join_values(value))); },
+        _ => quote! { #list.push((#wire, crate::runtime::ParamValue::param_value(value))); },
+    }
+}
+
+/// Whether the caller must give this parameter as a method argument.
+fn is_argument(param: &Param) -> bool {
+    param.location == ParamLocation::Path || (param.required && param.default.is_none())
+}
+
+/// Client methods and request builders for every operation.
+pub fn operations_module(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(client_method);
+    let builders = api.operations.iter().map(|op| builder(op, api));
+    quote! {
+        use crate::runtime::{Client, Error, RequestParts};
+        use std::future::{Future, IntoFuture};
+        use std::pin::Pin;
+
+        impl Client {
+            #(#methods)*
+        }
+
+        #(#builders)*
+    }
+}
+
+fn error_type(op: &Operation) -> TokenStream {
+    match &op.error {
+        Some(ty) => type_tokens(ty, &types_prefix()),
+        None => quote! { serde_json::Value },
+    }
+}
+
+fn output_type(op: &Operation) -> TokenStream {
+    let error = error_type(op);
+    match &op.success {
+        BodyKind::Json(ty) => type_tokens(ty, &types_prefix()),
+        BodyKind::JsonLines(ty) => {
+            let item = type_tokens(ty, &types_prefix());
+            quote! { crate::runtime::JsonlStream<#item, #error> }
+        }
+        BodyKind::Empty => quote! { () },
+    }
+}
+
+fn operation_docs(op: &Operation) -> String {
+    let mut text = String::new();
+    for part in [&op.summary, &op.description].into_iter().flatten() {
+        text.push_str(&prose(Some(part), ""));
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "`{} {}` (operation `{}`).",
+        op.http_method, op.path, op.operation_id
+    ));
+    text
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in &op.params {
+        let name = ident(&param.rust_name);
+        if is_argument(param) {
+            let (arg_ty, convert) = setter_arg(&param.ty, &name);
+            args.push(quote! { #name: #arg_ty });
+            inits.push(quote! { #name: #convert, });
+        } else {
+            inits.push(quote! { #name: None, });
+        }
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(&body.ty, &types_prefix());
+        args.push(quote! { body: #ty });
+        inits.push(quote! { body, });
+    }
+    let mut text = operation_docs(op);
+    text.push_str(&format!(
+        "\n\nReturns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`{}`](crate::operations::{}).",
+        op.builder_name, op.builder_name
+    ));
+    let docs = attrs(&text);
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> crate::operations::#builder<'_> {
+            crate::operations::#builder { client: self, #(#inits)* }
+        }
+    }
+}
+
+fn builder(op: &Operation, api: &Api) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let operation_id = op.operation_id.as_str();
+    let error = error_type(op);
+    let output = output_type(op);
+    let shared = |param: &Param| {
+        api.shared_params
+            .iter()
+            .any(|shared| shared.wire_name == param.wire_name && shared.location == param.location)
+    };
+
+    let fields = op.params.iter().map(|param| {
+        let name = ident(&param.rust_name);
+        let ty = type_tokens(&param.ty, &types_prefix());
+        if is_argument(param) {
+            quote! { #name: #ty, }
+        } else {
+            quote! { #name: Option<#ty>, }
+        }
+    });
+    let body_field = op.body.as_ref().map(|body| {
+        let ty = type_tokens(&body.ty, &types_prefix());
+        quote! { body: #ty, }
+    });
+
+    let setters = op
+        .params
+        .iter()
+        .filter(|param| !is_argument(param))
+        .map(|param| {
+            let name = ident(&param.rust_name);
+            let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
+            let mut text = prose(
+                param.docs.as_deref(),
+                &format!("Sets the `{}` parameter.", param.wire_name),
+            );
+            text.push_str(&format!(
+                "\n\nSent as the {} `{}`.",
+                location_name(param.location),
+                param.wire_name
+            ));
+            if shared(param) {
+                text.push_str(" Overrides the client-wide value for this request.");
+            }
+            let docs = attrs(&text);
+            let deprecated = param.deprecated.then(|| quote! { #[deprecated] });
+            quote! {
+                #docs
+                #deprecated
+                pub fn #name(mut self, value: #arg_ty) -> Self {
+                    self.#name = Some(#convert);
+                    self
+                }
+            }
+        });
+
+    let path = path_expression(op);
+    let method = ident(&op.http_method);
+    let pushes = op
+        .params
+        .iter()
+        .filter(|param| param.location != ParamLocation::Path)
+        .map(|param| {
+            let name = ident(&param.rust_name);
+            let push = push_param(param);
+            if is_argument(param) {
+                quote! { { let value = &self.#name; #push } }
+            } else {
+                let fallback = match (&param.default, param.required && !shared(param)) {
+                    // A required parameter with a default is sent with it unless the caller chose;
+                    // shared ones get theirs from the client, which may have its own setting.
+                    (Some(default), true) => {
+                        let default_push = push_param(&Param {
+                            ty: TypeRef::String,
+                            ..param.clone()
+                        });
+                        Some(quote! { else { let value = &#default; #default_push } })
+                    }
+                    _ => None,
+                };
+                quote! { if let Some(value) = &self.#name { #push } #fallback }
+            }
+        });
+    let accept = (!op.accept.is_empty()).then(|| {
+        let accept = op.accept.join(", ");
+        quote! { parts.accept = Some(#accept); }
+    });
+    let body = op
+        .body
+        .as_ref()
+        .map(|_| quote! { parts.json_body(&self.body)?; });
+    let finish = match &op.success {
+        BodyKind::Json(_) => quote! { crate::runtime::read_json(#operation_id, response).await },
+        BodyKind::JsonLines(_) => {
+            quote! { Ok(crate::runtime::JsonlStream::new(#operation_id, response)) }
+        }
+        BodyKind::Empty => quote! {
+            drop(response);
+            Ok(())
+        },
+    };
+    let lifetime_docs = attrs(&format!(
+        "Request builder for [`Client::{}`]: set optional parameters, then `.await` it or call [`send`](Self::send).",
+        op.method_name.trim_start_matches("r#")
+    ));
+    let send_docs = attrs(
+        &format!(
+            "Sends the request{}.\n\n# Errors\n\nAn [`Error`] for a non-success status (by kind), a failed connection, a timeout, or a body that does not decode.",
+            match &op.success {
+                BodyKind::JsonLines(_) => " and returns a stream of the lines of the response body",
+                BodyKind::Json(_) => " and decodes the response",
+                BodyKind::Empty => "",
+            }
+        ),
+    );
+    quote! {
+        #lifetime_docs
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields)*
+            #body_field
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            #send_docs
+            pub async fn send(self) -> Result<#output, Error<#error>> {
+                let operation = #operation_id;
+                let path = #path;
+                let mut parts = RequestParts::new(operation, reqwest::Method::#method, path);
+                #(#pushes)*
+                #accept
+                #body
+                let response = self.client.execute::<#error>(parts).await?;
+                #finish
+            }
+        }
+
+        impl<'a> IntoFuture for #builder<'a> {
+            type Output = Result<#output, Error<#error>>;
+            type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path segment",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+    }
+}
+
+/// `format!("/v1/items/{}", encoded id)`, or a plain string for paths without parameters.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut values = Vec::new();
+    for segment in &op.segments {
+        match segment {
+            PathSegment::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
+            }
+            PathSegment::Param(index) => {
+                let param = &op.params[*index];
+                let name = ident(&param.rust_name);
+                let wire = param.wire_name.as_str();
+                template.push_str("{}");
+                values.push(quote! {
+                    crate::runtime::path_segment(#wire, &crate::runtime::ParamValue::param_value(&self.#name))
+                        .map_err(|reason| Error::InvalidParameter { operation, reason })?
+                });
+            }
+        }
+    }
+    if values.is_empty() {
+        quote! { #template.to_owned() }
+    } else {
+        quote! { format!(#template, #(#values),*) }
+    }
+}
+
+/// `Client::builder()` with the spec's defaults, and a builder setter per credential and per
+/// parameter every operation shares.
+pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenStream {
+    let base_url = match &api.base_url {
+        Some(url) => quote! { Some(#url) },
+        None => quote! { None },
+    };
+    let request_id = match &api.request_id_header {
+        Some(header) => {
+            let header = header.to_ascii_lowercase();
+            quote! { Some(#header) }
+        }
+        None => quote! { None },
+    };
+    let message_pointer = match &api.error_message_pointer {
+        Some(pointer) => quote! { Some(#pointer) },
+        None => quote! { None },
+    };
+    let user_agent = format!("{crate_name}/{crate_version}");
+    let credential_setter = match api.auth.first() {
+        Some(auth) => {
+            let setter = auth.setter.as_str();
+            quote! { Some(#setter) }
+        }
+        None => quote! { None },
+    };
+    let seeded = api
+        .shared_params
+        .iter()
+        .filter(|p| p.required)
+        .filter_map(|param| {
+            let default = param.default.as_ref()?;
+            let wire = &param.wire_name;
+            Some(match param.location {
+                ParamLocation::Header => quote! { .default_header(#wire, #default) },
+                _ => quote! { .default_query(#wire, #default) },
+            })
+        });
+    let auth_setters = api.auth.iter().map(|auth| {
+        let setter = ident(&auth.setter);
+        let placement = match &auth.placement {
+            AuthPlacement::Header(name) => {
+                let name = name.to_ascii_lowercase();
+                quote! { crate::runtime::CredentialPlacement::Header(#name) }
+            }
+            AuthPlacement::Query(name) => {
+                quote! { crate::runtime::CredentialPlacement::Query(#name) }
+            }
+            AuthPlacement::Bearer => quote! { crate::runtime::CredentialPlacement::Bearer },
+        };
+        let where_text = match &auth.placement {
+            AuthPlacement::Header(name) => format!("the `{name}` header"),
+            AuthPlacement::Query(name) => format!("the `{name}` query parameter"),
+            AuthPlacement::Bearer => "`Authorization: Bearer`".to_owned(),
+        };
+        let mut text = prose(auth.docs.as_deref(), "The credential.");
+        text.push_str(&format!(
+            "\n\nSent in {where_text} of every request; never shown by `Debug` or in errors."
+        ));
+        let docs = attrs(&text);
+        quote! {
+            #docs
+            pub fn #setter(self, value: impl Into<String>) -> Self {
+                self.credential(#placement, value.into())
+            }
+        }
+    });
+    let shared_setters = api.shared_params.iter().map(|param| {
+        let setter = ident(&param.rust_name);
+        let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
+        let wire = &param.wire_name;
+        let to_text = match &param.ty {
+            TypeRef::Array(_) => quote! { crate::runtime::join_values(&value) },
+            _ => quote! { crate::runtime::ParamValue::param_value(&value) },
+        };
+        let store = match param.location {
+            ParamLocation::Header => quote! { self.default_header(#wire, text) },
+            _ => quote! { self.default_query(#wire, text) },
+        };
+        let ty = type_tokens(&param.ty, &types_prefix());
+        let mut text = prose(param.docs.as_deref(), &format!("The `{wire}` parameter."));
+        text.push_str(&format!(
+            "\n\nSent as the {} `{wire}` with every request; a request's own setter overrides it.",
+            location_name(param.location)
+        ));
+        let docs = attrs(&text);
+        quote! {
+            #docs
+            pub fn #setter(self, value: #arg_ty) -> Self {
+                let value: #ty = #convert;
+                let text = #to_text;
+                #store
+            }
+        }
+    });
+    let title = &api.title;
+    let builder_docs = attrs(&format!(
+        "A builder for a client of {title}, with the spec's defaults (base URL{}).",
+        if api
+            .shared_params
+            .iter()
+            .any(|p| p.required && p.default.is_some())
+        {
+            ", required headers"
+        } else {
+            ""
+        }
+    ));
+    quote! {
+        use crate::runtime::{Client, ClientBuilder, SpecInfo};
+
+        static SPEC: SpecInfo = SpecInfo {
+            default_base_url: #base_url,
+            request_id_header: #request_id,
+            error_message_pointer: #message_pointer,
+            user_agent: #user_agent,
+            credential_setter: #credential_setter,
+        };
+
+        impl Client {
+            #builder_docs
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new(&SPEC) #(#seeded)*
+            }
+        }
+
+        impl ClientBuilder {
+            #(#auth_setters)*
+            #(#shared_setters)*
+        }
+    }
+}

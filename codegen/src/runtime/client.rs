@@ -1,0 +1,275 @@
+//! The configured client: base URL, credentials, default headers and query, the HTTP connection pool.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the generated code tells the runtime about its API (from the spec).
+#[derive(Debug)]
+pub(crate) struct SpecInfo {
+    /// Base URL used when the caller sets none (`servers[0].url`).
+    pub default_base_url: Option<&'static str>,
+    /// Response header that carries the request id.
+    pub request_id_header: Option<&'static str>,
+    /// JSON pointer to the human-readable message in error bodies.
+    pub error_message_pointer: Option<&'static str>,
+    /// `User-Agent` sent with every request.
+    pub user_agent: &'static str,
+    /// Name of the builder method that sets the credential, when the API requires one.
+    pub credential_setter: Option<&'static str>,
+}
+
+/// Where a credential goes on each request.
+#[derive(Clone, Debug)]
+pub(crate) enum CredentialPlacement {
+    /// A header of this name.
+    Header(&'static str),
+    /// A query parameter of this name.
+    Query(&'static str),
+    /// `Authorization: Bearer …`.
+    Bearer,
+}
+
+/// A secret that never shows in `Debug` output, logs or errors.
+#[derive(Clone)]
+pub(crate) struct Credential {
+    pub placement: CredentialPlacement,
+    pub value: String,
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credential")
+            .field("placement", &self.placement)
+            .field("value", &"<redacted>")
+            .finish()
+    }
+}
+
+/// A problem with the client's configuration, found when it is built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The API needs a credential and none was given.
+    MissingCredential {
+        /// The builder method that sets it.
+        setter: &'static str,
+    },
+    /// The base URL does not parse.
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it is not valid.
+        reason: String,
+    },
+    /// A header name or value cannot be sent.
+    InvalidHeader {
+        /// The header's name.
+        name: String,
+    },
+    /// The HTTP client could not be built (for example, the TLS backend failed to start).
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingCredential { setter } => write!(
+                f,
+                "no credential configured: call `ClientBuilder::{setter}` (or use `Client::from_env`) before `build`"
+            ),
+            Self::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
+            Self::InvalidHeader { name } => write!(f, "the header `{name}` has a name or value that cannot be sent"),
+            Self::Http(error) => write!(f, "could not build the HTTP client: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Http(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// A client for the API. Cheap to clone: clones share one connection pool.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub http: reqwest::Client,
+    pub base_url: String,
+    pub default_headers: HeaderMap,
+    pub default_query: Vec<(String, String)>,
+    pub credential: Option<Credential>,
+    pub spec: &'static SpecInfo,
+}
+
+impl Client {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+/// Configures a [`Client`]. Start from `Client::builder()`.
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ClientBuilder {
+    spec: &'static SpecInfo,
+    base_url: Option<String>,
+    http: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    headers: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    credential: Option<Credential>,
+}
+
+impl ClientBuilder {
+    pub(crate) fn new(spec: &'static SpecInfo) -> Self {
+        Self {
+            spec,
+            base_url: None,
+            http: None,
+            timeout: Some(Duration::from_secs(600)),
+            connect_timeout: Some(Duration::from_secs(5)),
+            headers: Vec::new(),
+            query: Vec::new(),
+            credential: None,
+        }
+    }
+
+    /// Sends requests to this base URL (scheme, host and optional path prefix) instead of the
+    /// spec's server.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Uses this `reqwest::Client` (its pool, proxy and TLS settings) instead of building one;
+    /// the timeouts set here are then not applied.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Total time allowed for one request, body included (default 10 minutes).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed to open a connection (default 5 seconds).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends this header with every request, replacing an earlier default of the same name.
+    /// A value set on one request replaces it for that request.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.headers
+            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(&name));
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// Adds this query parameter to every request, replacing an earlier default of the same name.
+    pub fn default_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.query.retain(|(existing, _)| *existing != name);
+        self.query.push((name, value.into()));
+        self
+    }
+
+    pub(crate) fn credential(mut self, placement: CredentialPlacement, value: String) -> Self {
+        self.credential = Some(Credential { placement, value });
+        self
+    }
+
+    /// Builds the client, checking the configuration.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        if let (Some(setter), None) = (self.spec.credential_setter, &self.credential) {
+            return Err(ConfigError::MissingCredential { setter });
+        }
+        let base_url = self
+            .base_url
+            .or_else(|| self.spec.default_base_url.map(str::to_owned))
+            .ok_or_else(|| ConfigError::InvalidBaseUrl {
+                url: String::new(),
+                reason: "the spec names no server; set one with `ClientBuilder::base_url`"
+                    .to_owned(),
+            })?;
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
+            Ok(_) => {
+                return Err(ConfigError::InvalidBaseUrl {
+                    url: base_url,
+                    reason: "it must be an http or https URL without a query".to_owned(),
+                })
+            }
+            Err(error) => {
+                return Err(ConfigError::InvalidBaseUrl {
+                    url: base_url,
+                    reason: error.to_string(),
+                })
+            }
+        }
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let header_name = HeaderName::from_bytes(name.as_bytes());
+            let header_value = HeaderValue::from_str(value);
+            match (header_name, header_value) {
+                (Ok(header_name), Ok(header_value)) => {
+                    default_headers.insert(header_name, header_value);
+                }
+                _ => return Err(ConfigError::InvalidHeader { name: name.clone() }),
+            }
+        }
+        if let Some(Credential {
+            placement: CredentialPlacement::Header(name),
+            value,
+        }) = &self.credential
+        {
+            if HeaderValue::from_str(value).is_err()
+                || HeaderName::from_bytes(name.as_bytes()).is_err()
+            {
+                return Err(ConfigError::InvalidHeader {
+                    name: (*name).to_owned(),
+                });
+            }
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder().user_agent(self.spec.user_agent);
+                if let Some(timeout) = self.timeout {
+                    builder = builder.timeout(timeout);
+                }
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(ConfigError::Http)?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                default_headers,
+                default_query: self.query,
+                credential: self.credential,
+                spec: self.spec,
+            }),
+        })
+    }
+}

@@ -1,0 +1,279 @@
+//! Errors: one enum to `match` on, with a variant per kind of HTTP failure and the transport,
+//! decoding and input problems apart.
+
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+use std::fmt;
+
+/// Longest piece of a body quoted in an error message.
+const EXCERPT_LIMIT: usize = 512;
+
+/// Everything a call can fail with. `E` is the operation's error body type from the spec.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E = serde_json::Value> {
+    /// 400: the request was malformed or invalid.
+    BadRequest(Box<ApiError<E>>),
+    /// 401: the credential is missing or wrong.
+    Authentication(Box<ApiError<E>>),
+    /// 403: the credential may not do this.
+    PermissionDenied(Box<ApiError<E>>),
+    /// 404: no such resource.
+    NotFound(Box<ApiError<E>>),
+    /// 409: the resource is in a state that conflicts with the request.
+    Conflict(Box<ApiError<E>>),
+    /// 413: the request body is too large.
+    RequestTooLarge(Box<ApiError<E>>),
+    /// 422: the request was well-formed but not processable.
+    Unprocessable(Box<ApiError<E>>),
+    /// 429: too many requests; slow down.
+    RateLimited(Box<ApiError<E>>),
+    /// 529: the service is overloaded.
+    Overloaded(Box<ApiError<E>>),
+    /// Any other 5xx: the server failed.
+    Server(Box<ApiError<E>>),
+    /// Any other status that is not a success.
+    Status(Box<ApiError<E>>),
+    /// No response: the connection could not be made or broke.
+    Connection {
+        /// The operation that failed.
+        operation: &'static str,
+        /// What the HTTP client reported.
+        source: reqwest::Error,
+    },
+    /// The request or the body took longer than the configured timeout.
+    Timeout {
+        /// The operation that failed.
+        operation: &'static str,
+        /// What the HTTP client reported.
+        source: reqwest::Error,
+    },
+    /// A response (or one line of a stream) did not decode into the expected type.
+    Decode(DecodeError),
+    /// A streamed body ended before it was complete: cut off mid-line or short of its length.
+    Truncated {
+        /// The operation whose body was cut off.
+        operation: &'static str,
+        /// What was missing.
+        detail: String,
+    },
+    /// A parameter value cannot be sent (for example a path parameter of `..`).
+    InvalidParameter {
+        /// The operation.
+        operation: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The request body could not be encoded as JSON.
+    Encode {
+        /// The operation.
+        operation: &'static str,
+        /// What serde reported.
+        source: serde_json::Error,
+    },
+}
+
+impl<E> Error<E> {
+    /// The error response, for errors that are HTTP responses.
+    pub fn api_error(&self) -> Option<&ApiError<E>> {
+        match self {
+            Self::BadRequest(error)
+            | Self::Authentication(error)
+            | Self::PermissionDenied(error)
+            | Self::NotFound(error)
+            | Self::Conflict(error)
+            | Self::RequestTooLarge(error)
+            | Self::Unprocessable(error)
+            | Self::RateLimited(error)
+            | Self::Overloaded(error)
+            | Self::Server(error)
+            | Self::Status(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, for errors that are HTTP responses.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.api_error().map(|error| error.status)
+    }
+
+    /// The server's request id, when the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api_error()
+            .and_then(|error| error.request_id.as_deref())
+    }
+
+    /// Sorts an error response into its kind by status.
+    pub(crate) fn from_api(error: ApiError<E>) -> Self {
+        let error = Box::new(error);
+        match error.status.as_u16() {
+            400 => Self::BadRequest(error),
+            401 => Self::Authentication(error),
+            403 => Self::PermissionDenied(error),
+            404 => Self::NotFound(error),
+            409 => Self::Conflict(error),
+            413 => Self::RequestTooLarge(error),
+            422 => Self::Unprocessable(error),
+            429 => Self::RateLimited(error),
+            529 => Self::Overloaded(error),
+            500..=599 => Self::Server(error),
+            _ => Self::Status(error),
+        }
+    }
+
+    /// Sorts a transport failure: timeouts apart from broken connections.
+    pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+        if source.is_timeout() {
+            Self::Timeout { operation, source }
+        } else {
+            Self::Connection { operation, source }
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(error) = self.api_error() {
+            return fmt::Display::fmt(error, f);
+        }
+        match self {
+            Self::Connection { operation, source } => {
+                write!(f, "{operation}: connection failed: {}", chain(source))
+            }
+            Self::Timeout { operation, .. } => {
+                write!(f, "{operation}: timed out; raise the timeout or retry")
+            }
+            Self::Decode(error) => fmt::Display::fmt(error, f),
+            Self::Truncated { operation, detail } => {
+                write!(f, "{operation}: the response body was cut off: {detail}")
+            }
+            Self::InvalidParameter { operation, reason } => write!(f, "{operation}: {reason}"),
+            Self::Encode { operation, source } => write!(
+                f,
+                "{operation}: could not encode the request body: {source}"
+            ),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Connection { source, .. } | Self::Timeout { source, .. } => Some(source),
+            Self::Encode { source, .. } => Some(source),
+            Self::Decode(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// reqwest's own message is terse ("error sending request"); the cause underneath says why.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// A response with a non-success status.
+#[derive(Debug)]
+pub struct ApiError<E = serde_json::Value> {
+    /// The operation that was called.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The server's request id, quoted when reporting a problem to the API's operators.
+    pub request_id: Option<String>,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body decoded as the spec's error type, when it decodes.
+    pub body: Option<E>,
+    /// The body as text (lossy UTF-8), always kept, so nothing is lost when it does not decode.
+    pub raw_body: String,
+    /// The human-readable message found in the body, if any.
+    pub message: Option<String>,
+}
+
+impl<E> fmt::Display for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        match &self.message {
+            Some(message) => write!(f, ": {message}")?,
+            None if !self.raw_body.trim().is_empty() => {
+                write!(f, ": {}", excerpt(self.raw_body.as_bytes()))?
+            }
+            None => {}
+        }
+        if let Some(request_id) = &self.request_id {
+            write!(f, " (request-id {request_id})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A body, or one line of a stream, that is not what the spec promised.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// The operation whose response it was.
+    pub operation: &'static str,
+    /// The 1-based line of a JSON Lines body, for stream items.
+    pub line: Option<u64>,
+    /// What serde reported.
+    pub message: String,
+    /// The start of the offending text.
+    pub excerpt: String,
+}
+
+impl DecodeError {
+    pub(crate) fn new(
+        operation: &'static str,
+        line: Option<u64>,
+        error: &serde_json::Error,
+        body: &[u8],
+    ) -> Self {
+        Self {
+            operation,
+            line,
+            message: error.to_string(),
+            excerpt: excerpt(body),
+        }
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(
+                f,
+                "{}: line {line} of the response does not decode: {}",
+                self.operation, self.message
+            )?,
+            None => write!(
+                f,
+                "{}: the response does not decode: {}",
+                self.operation, self.message
+            )?,
+        }
+        write!(f, "; it starts with `{}`", self.excerpt)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The first bytes of a body as printable text.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(EXCERPT_LIMIT)];
+    let mut text: String = String::from_utf8_lossy(cut)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if body.len() > EXCERPT_LIMIT {
+        text.push('…');
+    }
+    text
+}

@@ -1,0 +1,388 @@
+//! Stage 3a: model types → Rust items (structs, open enums, unions, aliases).
+
+use crate::docs::{attrs, prose};
+use crate::model::*;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// An identifier, raw (`r#type`) where the name says so.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type for a type reference; `prefix` qualifies generated names (`crate::types::`).
+pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { #prefix #name }
+        }
+        TypeRef::String => quote! { String },
+        TypeRef::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+        TypeRef::I32 => quote! { i32 },
+        TypeRef::I64 => quote! { i64 },
+        TypeRef::F64 => quote! { f64 },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, prefix);
+            quote! { Vec<#item> }
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value, prefix);
+            quote! { std::collections::BTreeMap<String, #value> }
+        }
+        TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+    }
+}
+
+/// Every type of the API, in model order.
+pub fn types_module(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(type_def);
+    quote! { #(#items)* }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let mut text = prose(def.docs.as_deref(), &format!("The `{}` schema.", def.name));
+    if let TypeKind::Struct(Struct {
+        tag: Some((property, value)),
+        ..
+    }) = &def.kind
+    {
+        text.push_str(&format!(
+            "\n\nSerialized with `\"{property}\": \"{value}\"`."
+        ));
+    }
+    let docs = attrs(&text);
+    let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
+    let header = quote! { #docs #deprecated };
+    match &def.kind {
+        TypeKind::Struct(structure) => struct_def(&def.name, structure, header),
+        TypeKind::Enum(values) => enum_def(&def.name, values, header),
+        TypeKind::TaggedUnion(union) => tagged_union_def(&def.name, union, header),
+        TypeKind::UntaggedUnion(variants) => untagged_union_def(&def.name, variants, header),
+        TypeKind::Alias(ty) => {
+            let name = ident(&def.name);
+            let target = type_tokens(ty, &TokenStream::new());
+            quote! { #header pub type #name = #target; }
+        }
+    }
+}
+
+/// The field's full type: `Option` for absent or null, `Box` for cycles.
+fn field_type(field: &Field) -> TokenStream {
+    let mut ty = type_tokens(&field.ty, &TokenStream::new());
+    if field.boxed {
+        ty = quote! { Box<#ty> };
+    }
+    match (field.required, field.nullable) {
+        (true, false) => ty,
+        (true, true) | (false, false) => quote! { Option<#ty> },
+        (false, true) => quote! { Option<Option<#ty>> },
+    }
+}
+
+fn struct_def(name: &str, structure: &Struct, header: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let has_constants = structure.fields.iter().any(|f| f.constant.is_some());
+    let derive_default = (structure.has_default && !has_constants).then(|| quote! { Default, });
+    let tag = structure.tag.as_ref().map(|(property, value)| {
+        quote! { #[serde(tag = #property, rename = #value)] }
+    });
+    let mut field_names: Vec<&str> = structure
+        .fields
+        .iter()
+        .map(|f| f.rust_name.as_str())
+        .collect();
+    let fields = structure.fields.iter().map(|field| {
+        let field_ident = ident(&field.rust_name);
+        let ty = field_type(field);
+        let wire = &field.wire_name;
+        let rename = (field.rust_name.trim_start_matches("r#") != wire).then(|| quote! { #[serde(rename = #wire)] });
+        let serde = match (field.required, field.nullable) {
+            (true, _) => None,
+            (false, false) => Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
+            (false, true) => Some(quote! {
+                #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::wire::nullable")]
+            }),
+        };
+        let mut text = prose(field.docs.as_deref(), &format!("The `{wire}` property."));
+        if let Some(constant) = &field.constant {
+            text.push_str(&format!("\n\nAlways `\"{constant}\"`; `Default` fills it in."));
+        }
+        if !field.required && field.nullable {
+            text.push_str("\n\n`None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.");
+        }
+        let docs = attrs(&text);
+        let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
+        quote! { #docs #deprecated #rename #serde pub #field_ident: #ty, }
+    });
+    let extra = structure.additional.as_ref().map(|ty| {
+        let extra_name = unique_field(&mut field_names, "extra");
+        let extra_ident = ident(&extra_name);
+        let value = type_tokens(ty, &TokenStream::new());
+        quote! {
+            /// Properties not listed in the schema, kept as they came.
+            #[serde(flatten)]
+            pub #extra_ident: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    let default_impl = (structure.has_default && has_constants).then(|| {
+        let inits = structure.fields.iter().map(|field| {
+            let field_ident = ident(&field.rust_name);
+            match &field.constant {
+                Some(value) => quote! { #field_ident: #value.to_owned(), },
+                None => quote! { #field_ident: Default::default(), },
+            }
+        });
+        let extra_init = structure.additional.as_ref().map(|_| {
+            let extra_ident = ident(&unique_field(
+                &mut structure
+                    .fields
+                    .iter()
+                    .map(|f| f.rust_name.as_str())
+                    .collect(),
+                "extra",
+            ));
+            quote! { #extra_ident: Default::default(), }
+        });
+        quote! {
+            impl Default for #name_ident {
+                fn default() -> Self {
+                    Self { #(#inits)* #extra_init }
+                }
+            }
+        }
+    });
+    quote! {
+        #header
+        #[derive(Clone, Debug, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #tag
+        pub struct #name_ident {
+            #(#fields)*
+            #extra
+        }
+        #default_impl
+    }
+}
+
+fn unique_field(taken: &mut Vec<&str>, wanted: &str) -> String {
+    let mut candidate = wanted.to_owned();
+    let mut counter = 2;
+    while taken.contains(&candidate.as_str()) {
+        candidate = format!("{wanted}{counter}");
+        counter += 1;
+    }
+    candidate
+}
+
+fn enum_def(name: &str, values: &[EnumValue], header: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let variants = values.iter().map(|value| {
+        let variant = ident(&value.variant);
+        let docs = attrs(&format!("`\"{}\"`", value.wire));
+        quote! { #docs #variant, }
+    });
+    let as_str = values.iter().map(|value| {
+        let variant = ident(&value.variant);
+        let wire = &value.wire;
+        quote! { Self::#variant => #wire, }
+    });
+    let known = values.iter().map(|value| {
+        let variant = ident(&value.variant);
+        let wire = &value.wire;
+        quote! { #wire => Some(Self::#variant), }
+    });
+    quote! {
+        #header
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name_ident {
+            #(#variants)*
+            /// A value this version of the client does not know, kept as sent.
+            Unknown(String),
+        }
+
+        impl #name_ident {
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::Unknown(value) => value,
+                }
+            }
+
+            fn known(value: &str) -> Option<Self> {
+                match value {
+                    #(#known)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name_ident {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name_ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name_ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+            }
+        }
+
+        impl crate::runtime::ParamValue for #name_ident {
+            fn param_value(&self) -> String {
+                self.as_str().to_owned()
+            }
+        }
+    }
+}
+
+/// `From<Member> for Union` for members that appear once, so `Union::from(member)` works.
+fn from_impls<'v>(
+    union: &str,
+    members: impl Iterator<Item = (&'v str, TokenStream, bool)>,
+) -> TokenStream {
+    let union_ident = ident(union);
+    let members: Vec<(&str, TokenStream, bool)> = members.collect();
+    let impls = members
+        .iter()
+        .enumerate()
+        .filter_map(|(index, (variant, ty, boxed))| {
+            let key = ty.to_string();
+            if members
+                .iter()
+                .enumerate()
+                .any(|(other, (_, other_ty, _))| other != index && other_ty.to_string() == key)
+            {
+                return None;
+            }
+            let variant = ident(variant);
+            let value = if *boxed {
+                quote! { Box::new(value) }
+            } else {
+                quote! { value }
+            };
+            Some(quote! {
+                impl From<#ty> for #union_ident {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(#value)
+                    }
+                }
+            })
+        });
+    quote! { #(#impls)* }
+}
+
+fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let property = &union.property;
+    let variants = union.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.variant);
+        let target = ident(&variant.type_name);
+        let ty = if variant.boxed {
+            quote! { Box<#target> }
+        } else {
+            quote! { #target }
+        };
+        let docs = attrs(&format!("`\"{property}\": \"{}\"`", variant.tag));
+        quote! { #docs #variant_ident(#ty), }
+    });
+    let arms = union.variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.variant);
+        let tag = &variant.tag;
+        let decode = quote! { crate::runtime::wire::variant(value)? };
+        let decode = if variant.boxed {
+            quote! { Box::new(#decode) }
+        } else {
+            decode
+        };
+        quote! { Some(#tag) => Self::#variant_ident(#decode), }
+    });
+    let from = from_impls(
+        name,
+        union.variants.iter().map(|v| {
+            let target = ident(&v.type_name);
+            (v.variant.as_str(), quote! { #target }, v.boxed)
+        }),
+    );
+    quote! {
+        #header
+        #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name_ident {
+            #(#variants)*
+            /// A variant this version of the client does not know, kept as raw JSON (it is also
+            /// how to send one).
+            Unknown(serde_json::Value),
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name_ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match crate::runtime::wire::tag_of(&value, #property).as_deref() {
+                    #(#arms)*
+                    _ => Self::Unknown(value),
+                })
+            }
+        }
+
+        #from
+    }
+}
+
+fn untagged_union_def(
+    name: &str,
+    variants: &[UntaggedVariant],
+    header: TokenStream,
+) -> TokenStream {
+    let name_ident = ident(name);
+    let rendered: Vec<(String, TokenStream, bool)> = variants
+        .iter()
+        .map(|variant| {
+            (
+                variant.variant.clone(),
+                type_tokens(&variant.ty, &TokenStream::new()),
+                variant.boxed,
+            )
+        })
+        .collect();
+    let items = rendered.iter().map(|(variant, ty, boxed)| {
+        let variant_ident = format_ident!("{}", variant);
+        let ty = if *boxed {
+            quote! { Box<#ty> }
+        } else {
+            ty.clone()
+        };
+        let docs = attrs(&format!("A `{}` value.", ty.to_string().replace(' ', "")));
+        quote! { #docs #variant_ident(#ty), }
+    });
+    let from = from_impls(
+        name,
+        rendered
+            .iter()
+            .map(|(variant, ty, boxed)| (variant.as_str(), ty.clone(), *boxed)),
+    );
+    quote! {
+        #header
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name_ident {
+            #(#items)*
+        }
+
+        #from
+    }
+}
