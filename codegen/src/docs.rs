@@ -24,11 +24,7 @@ pub fn attrs(markdown: &str) -> TokenStream {
         lines.push(line);
     }
     let attrs = lines.iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #[doc = #line] }
     });
     quote! { #(#attrs)* }
@@ -42,11 +38,7 @@ fn sanitize(text: &str) -> Vec<String> {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
             // Opening fences get a language so rustdoc does not compile them as Rust.
-            lines.push(if in_fence {
-                "```".to_owned()
-            } else {
-                "```text".to_owned()
-            });
+            lines.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
             in_fence = !in_fence;
             continue;
         }
@@ -120,13 +112,9 @@ mod tests {
 
     #[test]
     fn prose_is_escaped_and_code_kept() {
-        let lines = sanitize(
-            "See https://example.com/x. Use [a] <b>.\n```\nlet x = [1];\n```\n`a_b [c]` d_e",
-        );
-        assert_eq!(
-            lines[0],
-            "See <https://example.com/x>. Use \\[a\\] \\<b\\>."
-        );
+        let lines =
+            sanitize("See https://example.com/x. Use [a] <b>.\n```\nlet x = [1];\n```\n`a_b [c]` d_e");
+        assert_eq!(lines[0], "See <https://example.com/x>. Use \\[a\\] \\<b\\>.");
         assert_eq!(lines[1], "```text");
         assert_eq!(lines[2], "let x = [1];");
         assert_eq!(lines[4], "`a_b [c]` d_e");

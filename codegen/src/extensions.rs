@@ -27,33 +27,24 @@ pub struct RootExtensions {
 pub fn root(extensions: &IndexMap<String, Value>, diagnostics: &mut Diagnostics) -> RootExtensions {
     RootExtensions {
         request_id_header: string(extensions, "x-request-id-header", diagnostics),
-        error_message_pointer: string(extensions, "x-error-message", diagnostics).filter(
-            |pointer| {
-                let valid = pointer.is_empty() || pointer.starts_with('/');
-                if !valid {
-                    diagnostics.push(
-                        Pointer::root().key("x-error-message").as_str(),
-                        "must be a JSON pointer into the error body, such as `/error/message`",
-                    );
-                }
-                valid
-            },
-        ),
+        error_message_pointer: string(extensions, "x-error-message", diagnostics).filter(|pointer| {
+            let valid = pointer.is_empty() || pointer.starts_with('/');
+            if !valid {
+                diagnostics.push(
+                    Pointer::root().key("x-error-message").as_str(),
+                    "must be a JSON pointer into the error body, such as `/error/message`",
+                );
+            }
+            valid
+        }),
     }
 }
 
-fn string(
-    extensions: &IndexMap<String, Value>,
-    key: &str,
-    diagnostics: &mut Diagnostics,
-) -> Option<String> {
+fn string(extensions: &IndexMap<String, Value>, key: &str, diagnostics: &mut Diagnostics) -> Option<String> {
     match extensions.get(key)? {
         Value::String(text) if !text.is_empty() => Some(text.clone()),
         _ => {
-            diagnostics.push(
-                Pointer::root().key(key).as_str(),
-                "must be a non-empty string",
-            );
+            diagnostics.push(Pointer::root().key(key).as_str(), "must be a non-empty string");
             None
         }
     }

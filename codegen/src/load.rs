@@ -19,6 +19,8 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         diagnostics.push("", "the file is empty; expected an OpenAPI 3.0 document");
         return Err(diagnostics);
     }
+    // A loose first read, only to check the version: the typed read below would report a 2.0 or
+    // 3.1 document as a pile of unrelated field errors.
     let tree: serde_json::Value = match serde_yaml::from_slice(bytes) {
         Ok(tree) => tree,
         Err(error) => {
@@ -26,18 +28,12 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
                 .location()
                 .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
                 .unwrap_or_default();
-            diagnostics.push(
-                "",
-                format!("the file is not valid YAML or JSON{place}: {error}"),
-            );
+            diagnostics.push("", format!("the file is not valid YAML or JSON{place}: {error}"));
             return Err(diagnostics);
         }
     };
     let Some(root) = tree.as_object() else {
-        diagnostics.push(
-            "",
-            "the document must be an object with `openapi`, `info` and `paths`",
-        );
+        diagnostics.push("", "the document must be an object with `openapi`, `info` and `paths`");
         return Err(diagnostics);
     };
     let version = match (root.get("openapi"), root.get("swagger")) {
@@ -57,40 +53,36 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
             return Err(diagnostics);
         }
         (None, None) => {
-            diagnostics.push(
-                "",
-                "missing the `openapi` field; add `openapi: 3.0.3` at the top",
-            );
+            diagnostics.push("", "missing the `openapi` field; add `openapi: 3.0.3` at the top");
             return Err(diagnostics);
         }
     };
     if !version.starts_with("3.0.") && version != "3.0" {
         diagnostics.push(
             "/openapi",
-            format!(
-                "OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x documents"
-            ),
+            format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x documents"),
         );
         return Err(diagnostics);
     }
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(tree) {
+    // The typed read goes straight from the YAML text, which keeps the order of properties and
+    // paths (a `serde_json::Value` would sort them).
+    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(serde_yaml::Deserializer::from_slice(
+        bytes,
+    )) {
         Ok(document) => Ok(Loaded { document, version }),
         Err(error) => {
             let pointer = pointer_of(error.path());
-            diagnostics.push(
-                pointer.as_str(),
-                format!("not a valid OpenAPI 3.0 object here: {}", error.inner()),
-            );
+            diagnostics
+                .push(pointer.as_str(), format!("not a valid OpenAPI 3.0 object here: {}", error.inner()));
             Err(diagnostics)
         }
     }
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
-    path.iter()
-        .fold(Pointer::root(), |pointer, segment| match segment {
-            Segment::Seq { index } => pointer.index(*index),
-            Segment::Map { key } => pointer.key(key),
-            Segment::Enum { .. } | Segment::Unknown => pointer,
-        })
+    path.iter().fold(Pointer::root(), |pointer, segment| match segment {
+        Segment::Seq { index } => pointer.index(*index),
+        Segment::Map { key } => pointer.key(key),
+        Segment::Enum { .. } | Segment::Unknown => pointer,
+    })
 }

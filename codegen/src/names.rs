@@ -6,11 +6,10 @@ use std::collections::BTreeSet;
 
 /// Keywords that can be written as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
@@ -18,9 +17,7 @@ const RESERVED: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Splits on anything that is not a letter or digit, so `foo.bar-baz@x` reads as four words.
 fn words(raw: &str) -> String {
-    raw.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect()
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
 /// `message_batch` → `MessageBatch`; a leading digit gets `prefix` (`5m` → `V5m`).
@@ -77,9 +74,7 @@ pub struct Scope {
 impl Scope {
     /// A scope where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Self {
-            taken: reserved.iter().map(|name| (*name).to_owned()).collect(),
-        }
+        Self { taken: reserved.iter().map(|name| (*name).to_owned()).collect() }
     }
 
     /// `wanted`, or `wanted2`, `wanted3`… whichever is free first; the result is now taken.
@@ -90,8 +85,7 @@ impl Scope {
             candidate = format!("{}{counter}", wanted.trim_start_matches("r#"));
             counter += 1;
         }
-        self.taken
-            .insert(candidate.trim_start_matches("r#").to_owned());
+        self.taken.insert(candidate.trim_start_matches("r#").to_owned());
         candidate
     }
 
@@ -115,10 +109,7 @@ mod tests {
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(value_name("type"), "r#type");
         assert_eq!(value_name("self"), "self_");
-        assert_eq!(
-            value_name("ephemeral_5m_input_tokens"),
-            "ephemeral_5m_input_tokens"
-        );
+        assert_eq!(value_name("ephemeral_5m_input_tokens"), "ephemeral_5m_input_tokens");
         assert_eq!(value_name("x-api-key"), "x_api_key");
         assert_eq!(value_name("@id"), "id");
         assert_eq!(value_name("1h"), "n1h");

@@ -25,10 +25,7 @@ fn setter_arg(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
         ),
         TypeRef::Array(item) => {
             let item = type_tokens(item, &types_prefix());
-            (
-                quote! { impl IntoIterator<Item = #item> },
-                quote! { #value.into_iter().collect() },
-            )
+            (quote! { impl IntoIterator<Item = #item> }, quote! { #value.into_iter().collect() })
         }
         other => (type_tokens(other, &types_prefix()), quote! { #value }),
     }
@@ -100,10 +97,7 @@ fn operation_docs(op: &Operation) -> String {
         text.push_str(&prose(Some(part), ""));
         text.push_str("\n\n");
     }
-    text.push_str(&format!(
-        "`{} {}` (operation `{}`).",
-        op.http_method, op.path, op.operation_id
-    ));
+    text.push_str(&format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.operation_id));
     text
 }
 
@@ -168,72 +162,51 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         quote! { body: #ty, }
     });
 
-    let setters = op
-        .params
-        .iter()
-        .filter(|param| !is_argument(param))
-        .map(|param| {
-            let name = ident(&param.rust_name);
-            let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
-            let mut text = prose(
-                param.docs.as_deref(),
-                &format!("Sets the `{}` parameter.", param.wire_name),
-            );
-            text.push_str(&format!(
-                "\n\nSent as the {} `{}`.",
-                location_name(param.location),
-                param.wire_name
-            ));
-            if shared(param) {
-                text.push_str(" Overrides the client-wide value for this request.");
+    let setters = op.params.iter().filter(|param| !is_argument(param)).map(|param| {
+        let name = ident(&param.rust_name);
+        let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
+        let mut text = prose(param.docs.as_deref(), &format!("Sets the `{}` parameter.", param.wire_name));
+        text.push_str(&format!("\n\nSent as the {} `{}`.", location_name(param.location), param.wire_name));
+        if shared(param) {
+            text.push_str(" Overrides the client-wide value for this request.");
+        }
+        let docs = attrs(&text);
+        let deprecated = param.deprecated.then(|| quote! { #[deprecated] });
+        quote! {
+            #docs
+            #deprecated
+            pub fn #name(mut self, value: #arg_ty) -> Self {
+                self.#name = Some(#convert);
+                self
             }
-            let docs = attrs(&text);
-            let deprecated = param.deprecated.then(|| quote! { #[deprecated] });
-            quote! {
-                #docs
-                #deprecated
-                pub fn #name(mut self, value: #arg_ty) -> Self {
-                    self.#name = Some(#convert);
-                    self
-                }
-            }
-        });
+        }
+    });
 
     let path = path_expression(op);
     let method = ident(&op.http_method);
-    let pushes = op
-        .params
-        .iter()
-        .filter(|param| param.location != ParamLocation::Path)
-        .map(|param| {
-            let name = ident(&param.rust_name);
-            let push = push_param(param);
-            if is_argument(param) {
-                quote! { { let value = &self.#name; #push } }
-            } else {
-                let fallback = match (&param.default, param.required && !shared(param)) {
-                    // A required parameter with a default is sent with it unless the caller chose;
-                    // shared ones get theirs from the client, which may have its own setting.
-                    (Some(default), true) => {
-                        let default_push = push_param(&Param {
-                            ty: TypeRef::String,
-                            ..param.clone()
-                        });
-                        Some(quote! { else { let value = &#default; #default_push } })
-                    }
-                    _ => None,
-                };
-                quote! { if let Some(value) = &self.#name { #push } #fallback }
-            }
-        });
+    let pushes = op.params.iter().filter(|param| param.location != ParamLocation::Path).map(|param| {
+        let name = ident(&param.rust_name);
+        let push = push_param(param);
+        if is_argument(param) {
+            quote! { { let value = &self.#name; #push } }
+        } else {
+            let fallback = match (&param.default, param.required && !shared(param)) {
+                // A required parameter with a default is sent with it unless the caller chose;
+                // shared ones get theirs from the client, which may have its own setting.
+                (Some(default), true) => {
+                    let default_push = push_param(&Param { ty: TypeRef::String, ..param.clone() });
+                    Some(quote! { else { let value = &#default; #default_push } })
+                }
+                _ => None,
+            };
+            quote! { if let Some(value) = &self.#name { #push } #fallback }
+        }
+    });
     let accept = (!op.accept.is_empty()).then(|| {
         let accept = op.accept.join(", ");
         quote! { parts.accept = Some(#accept); }
     });
-    let body = op
-        .body
-        .as_ref()
-        .map(|_| quote! { parts.json_body(&self.body)?; });
+    let body = op.body.as_ref().map(|_| quote! { parts.json_body(&self.body)?; });
     let finish = match &op.success {
         BodyKind::Json(_) => quote! { crate::runtime::read_json(#operation_id, response).await },
         BodyKind::JsonLines(_) => {
@@ -309,9 +282,7 @@ fn path_expression(op: &Operation) -> TokenStream {
     let mut values = Vec::new();
     for segment in &op.segments {
         match segment {
-            PathSegment::Literal(text) => {
-                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
-            }
+            PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
             PathSegment::Param(index) => {
                 let param = &op.params[*index];
                 let name = ident(&param.rust_name);
@@ -357,18 +328,14 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
         }
         None => quote! { None },
     };
-    let seeded = api
-        .shared_params
-        .iter()
-        .filter(|p| p.required)
-        .filter_map(|param| {
-            let default = param.default.as_ref()?;
-            let wire = &param.wire_name;
-            Some(match param.location {
-                ParamLocation::Header => quote! { .default_header(#wire, #default) },
-                _ => quote! { .default_query(#wire, #default) },
-            })
-        });
+    let seeded = api.shared_params.iter().filter(|p| p.required).filter_map(|param| {
+        let default = param.default.as_ref()?;
+        let wire = &param.wire_name;
+        Some(match param.location {
+            ParamLocation::Header => quote! { .default_header(#wire, #default) },
+            _ => quote! { .default_query(#wire, #default) },
+        })
+    });
     let auth_setters = api.auth.iter().map(|auth| {
         let setter = ident(&auth.setter);
         let placement = match &auth.placement {
@@ -429,11 +396,7 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
     let title = &api.title;
     let builder_docs = attrs(&format!(
         "A builder for a client of {title}, with the spec's defaults (base URL{}).",
-        if api
-            .shared_params
-            .iter()
-            .any(|p| p.required && p.default.is_some())
-        {
+        if api.shared_params.iter().any(|p| p.required && p.default.is_some()) {
             ", required headers"
         } else {
             ""

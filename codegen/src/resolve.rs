@@ -1,4 +1,4 @@
-//! Stage 2: `openapiv3::OpenAPI` → [`model::Api`]. Resolves `$ref`s, names every type, picks the
+//! Stage 2: `openapiv3::OpenAPI` → [`crate::model::Api`]. Resolves `$ref`s, names every type, picks the
 //! Rust shape of every schema, and reports what it cannot represent as diagnostics.
 
 use crate::diagnostics::{Diagnostics, Pointer};
@@ -8,8 +8,8 @@ use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody as SpecRequestBody, Response, Schema, SchemaKind, SecurityScheme, StatusCode,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    RequestBody as SpecRequestBody, Response, Schema, SchemaKind, SecurityScheme, StatusCode, StringFormat,
+    Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeSet, HashMap};
 
@@ -62,10 +62,7 @@ pub fn resolve(document: &OpenAPI, openapi_version: &str) -> Result<Api, Diagnos
         version: document.info.version.clone(),
         description: document.info.description.clone(),
         openapi_version: openapi_version.to_owned(),
-        base_url: document
-            .servers
-            .first()
-            .map(|server| server.url.trim_end_matches('/').to_owned()),
+        base_url: document.servers.first().map(|server| server.url.trim_end_matches('/').to_owned()),
         ..Api::default()
     };
     let root_extensions = extensions::root(&document.extensions, &mut resolver.diagnostics);
@@ -114,10 +111,7 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for Node<'a> {
 
 /// The target name of a local reference `#/components/<kind>/<name>`, unescaped.
 fn component_ref(reference: &str, kind: &str) -> Option<String> {
-    let name = reference
-        .strip_prefix("#/components/")?
-        .strip_prefix(kind)?
-        .strip_prefix('/')?;
+    let name = reference.strip_prefix("#/components/")?.strip_prefix(kind)?.strip_prefix('/')?;
     (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
 }
 
@@ -146,11 +140,7 @@ struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     fn new(document: &'a OpenAPI) -> Self {
-        let schemas = document
-            .components
-            .as_ref()
-            .map(|c| c.schemas.clone())
-            .unwrap_or_default();
+        let schemas = document.components.as_ref().map(|c| c.schemas.clone()).unwrap_or_default();
         let mut resolver = Self {
             document,
             schema_names: HashMap::new(),
@@ -169,9 +159,7 @@ impl<'a> Resolver<'a> {
                     resolver.nullable_components.insert(name.clone());
                 }
                 if let Some(discriminator) = &schema.schema_data.discriminator {
-                    resolver
-                        .discriminator_properties
-                        .insert(discriminator.property_name.clone());
+                    resolver.discriminator_properties.insert(discriminator.property_name.clone());
                 }
             }
         }
@@ -196,13 +184,7 @@ impl<'a> Resolver<'a> {
                 Node::Ref(reference) => TypeKind::Alias(self.lower_ref(reference, &pointer).0),
                 Node::Inline(schema) => self.shape(&rust, schema, &pointer),
             };
-            self.types.push(TypeDef {
-                name: rust,
-                pointer: pointer.to_string(),
-                docs,
-                deprecated,
-                kind,
-            });
+            self.types.push(TypeDef { name: rust, pointer: pointer.to_string(), docs, deprecated, kind });
         }
     }
 
@@ -214,8 +196,7 @@ impl<'a> Resolver<'a> {
                 (TypeRef::Named(self.schema_names[&name].clone()), nullable)
             }
             _ => {
-                self.diagnostics
-                    .push(at.key("$ref").as_str(), ref_problem(reference, "schemas"));
+                self.diagnostics.push(at.key("$ref").as_str(), ref_problem(reference, "schemas"));
                 (TypeRef::Json, false)
             }
         }
@@ -244,8 +225,7 @@ impl<'a> Resolver<'a> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
-                    let (item, _) =
-                        self.lower(items.into(), &at.key("items"), &format!("{hint}Item"));
+                    let (item, _) = self.lower(items.into(), &at.key("items"), &format!("{hint}Item"));
                     TypeRef::Array(Box::new(item))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
@@ -269,10 +249,8 @@ impl<'a> Resolver<'a> {
                 TypeRef::Json
             }
             SchemaKind::Not { .. } => {
-                self.diagnostics.push(
-                    at.key("not").as_str(),
-                    "`not` cannot be expressed as a Rust type; remove it",
-                );
+                self.diagnostics
+                    .push(at.key("not").as_str(), "`not` cannot be expressed as a Rust type; remove it");
                 TypeRef::Json
             }
             SchemaKind::Any(any) => {
@@ -293,12 +271,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// An object without properties: a map when `additionalProperties` has a schema, else any object.
-    fn free_form(
-        &mut self,
-        additional: Option<&AdditionalProperties>,
-        at: &Pointer,
-        hint: &str,
-    ) -> TypeRef {
+    fn free_form(&mut self, additional: Option<&AdditionalProperties>, at: &Pointer, hint: &str) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 let (value, _) = self.lower(
@@ -354,19 +327,13 @@ impl<'a> Resolver<'a> {
                 ))
             }
             SchemaKind::OneOf { one_of } => self.union(name, one_of, schema, at),
-            SchemaKind::Any(any) if !any.one_of.is_empty() => {
-                self.union(name, &any.one_of, schema, at)
-            }
+            SchemaKind::Any(any) if !any.one_of.is_empty() => self.union(name, &any.one_of, schema, at),
             SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merge_all_of(name, all_of, at),
-            SchemaKind::Any(any) if !any.all_of.is_empty() => {
-                self.merge_all_of(name, &any.all_of, at)
-            }
+            SchemaKind::Any(any) if !any.all_of.is_empty() => self.merge_all_of(name, &any.all_of, at),
             _ => {
                 // Arrays, primitives, free-form objects and single-member allOf: the type is another.
-                let stripped = Schema {
-                    schema_data: Default::default(),
-                    schema_kind: schema.schema_kind.clone(),
-                };
+                let stripped =
+                    Schema { schema_data: Default::default(), schema_kind: schema.schema_kind.clone() };
                 let (ty, _) = self.lower(Node::Inline(&stripped), at, name);
                 TypeKind::Alias(ty)
             }
@@ -398,19 +365,13 @@ impl<'a> Resolver<'a> {
         let mut field_scope = Scope::default();
         let mut fields = Vec::new();
         for (property, schema) in properties {
-            if tag
-                .as_ref()
-                .is_some_and(|(tag_property, _)| tag_property == property)
-            {
+            if tag.as_ref().is_some_and(|(tag_property, _)| tag_property == property) {
                 continue;
             }
             let field_at = at.key("properties").key(property);
             let hint = format!("{name}{}", names::type_name(property));
             let is_required = required.contains(property);
-            let constant = constants
-                .iter()
-                .find(|(p, _)| *p == property)
-                .map(|(_, value)| value.clone());
+            let constant = constants.iter().find(|(p, _)| *p == property).map(|(_, value)| value.clone());
             let (ty, nullable) = match &constant {
                 Some(_) => (TypeRef::String, false),
                 None => self.lower(schema.into(), &field_at, &hint),
@@ -440,21 +401,12 @@ impl<'a> Resolver<'a> {
         let additional = match additional {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
             Some(AdditionalProperties::Schema(schema)) => Some(
-                self.lower(
-                    schema.as_ref().into(),
-                    &at.key("additionalProperties"),
-                    &format!("{name}Value"),
-                )
-                .0,
+                self.lower(schema.as_ref().into(), &at.key("additionalProperties"), &format!("{name}Value"))
+                    .0,
             ),
             _ => None,
         };
-        Struct {
-            fields,
-            tag,
-            additional,
-            has_default: false,
-        }
+        Struct { fields, tag, additional, has_default: false }
     }
 
     fn union(
@@ -470,11 +422,7 @@ impl<'a> Resolver<'a> {
             let mut variants = Vec::new();
             for (index, member) in members.iter().enumerate() {
                 let member_at = one_of_at.index(index);
-                let (ty, _) = self.lower(
-                    member.into(),
-                    &member_at,
-                    &format!("{name}Variant{}", index + 1),
-                );
+                let (ty, _) = self.lower(member.into(), &member_at, &format!("{name}Variant{}", index + 1));
                 let wanted = match &ty {
                     TypeRef::Named(named) => named.clone(),
                     TypeRef::Array(item) => match item.as_ref() {
@@ -483,20 +431,14 @@ impl<'a> Resolver<'a> {
                     },
                     other => primitive_variant(other).to_owned(),
                 };
-                variants.push(UntaggedVariant {
-                    variant: variant_scope.claim(&wanted),
-                    ty,
-                    boxed: false,
-                });
+                variants.push(UntaggedVariant { variant: variant_scope.claim(&wanted), ty, boxed: false });
             }
             return TypeKind::UntaggedUnion(variants);
         };
         let mut targets: Vec<(String, String, usize)> = Vec::new(); // (tag, component, member index)
         let mut seen_members = BTreeSet::new();
         for (tag, target) in &discriminator.mapping {
-            match component_ref(target, "schemas")
-                .filter(|name| self.schema_names.contains_key(name))
-            {
+            match component_ref(target, "schemas").filter(|name| self.schema_names.contains_key(name)) {
                 Some(component) => targets.push((tag.clone(), component, usize::MAX)),
                 None => self.diagnostics.push(
                     at.key("discriminator").key("mapping").key(tag).as_str(),
@@ -542,19 +484,11 @@ impl<'a> Resolver<'a> {
                 boxed: false,
             })
             .collect();
-        TypeKind::TaggedUnion(TaggedUnion {
-            property: discriminator.property_name.clone(),
-            variants,
-        })
+        TypeKind::TaggedUnion(TaggedUnion { property: discriminator.property_name.clone(), variants })
     }
 
     /// `allOf` of objects: one struct with every member's properties.
-    fn merge_all_of(
-        &mut self,
-        name: &str,
-        members: &[ReferenceOr<Schema>],
-        at: &Pointer,
-    ) -> TypeKind {
+    fn merge_all_of(&mut self, name: &str, members: &[ReferenceOr<Schema>], at: &Pointer) -> TypeKind {
         let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional = None;
@@ -563,32 +497,23 @@ impl<'a> Resolver<'a> {
             let schema = match member {
                 ReferenceOr::Item(schema) => schema.clone(),
                 ReferenceOr::Reference { reference } => {
-                    match component_ref(reference, "schemas")
-                        .and_then(|n| self.schemas.get(&n).cloned())
-                    {
+                    match component_ref(reference, "schemas").and_then(|n| self.schemas.get(&n).cloned()) {
                         Some(ReferenceOr::Item(schema)) => schema,
                         _ => {
-                            self.diagnostics.push(
-                                member_at.key("$ref").as_str(),
-                                ref_problem(reference, "schemas"),
-                            );
+                            self.diagnostics
+                                .push(member_at.key("$ref").as_str(), ref_problem(reference, "schemas"));
                             continue;
                         }
                     }
                 }
             };
-            let (member_properties, member_required, member_additional) = match &schema.schema_kind
-            {
-                SchemaKind::Type(Type::Object(object)) => (
-                    &object.properties,
-                    &object.required,
-                    object.additional_properties.as_ref(),
-                ),
-                SchemaKind::Any(any) if any.one_of.is_empty() && any.all_of.is_empty() => (
-                    &any.properties,
-                    &any.required,
-                    any.additional_properties.as_ref(),
-                ),
+            let (member_properties, member_required, member_additional) = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    (&object.properties, &object.required, object.additional_properties.as_ref())
+                }
+                SchemaKind::Any(any) if any.one_of.is_empty() && any.all_of.is_empty() => {
+                    (&any.properties, &any.required, any.additional_properties.as_ref())
+                }
                 _ => {
                     self.diagnostics.push(
                         member_at.as_str(),
@@ -659,20 +584,13 @@ impl<'a> Resolver<'a> {
 
     /// Marks as boxed every by-value edge inside a cycle of types, so every type has a finite size.
     fn break_cycles(&mut self) {
-        let index: HashMap<String, usize> = self
-            .types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.clone(), i))
-            .collect();
+        let index: HashMap<String, usize> =
+            self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
         let edges: Vec<Vec<usize>> = self
             .types
             .iter()
             .map(|def| {
-                by_value_targets(&def.kind)
-                    .iter()
-                    .filter_map(|name| index.get(*name).copied())
-                    .collect()
+                by_value_targets(&def.kind).iter().filter_map(|name| index.get(*name).copied()).collect()
             })
             .collect();
         let component = strongly_connected(&edges);
@@ -722,12 +640,7 @@ impl<'a> Resolver<'a> {
         let mut defaults: HashMap<String, bool> = self
             .types
             .iter()
-            .map(|t| {
-                (
-                    t.name.clone(),
-                    matches!(t.kind, TypeKind::Struct(_) | TypeKind::Alias(_)),
-                )
-            })
+            .map(|t| (t.name.clone(), matches!(t.kind, TypeKind::Struct(_) | TypeKind::Alias(_))))
             .collect();
         loop {
             let mut changed = false;
@@ -760,8 +673,7 @@ impl<'a> Resolver<'a> {
 
     fn operations(&mut self) -> Vec<Operation> {
         let mut operations = Vec::new();
-        let mut method_scope =
-            Scope::with_reserved(&["new", "builder", "from_env", "with_options"]);
+        let mut method_scope = Scope::with_reserved(&["new", "builder", "from_env", "with_options"]);
         let mut seen_ids: HashMap<String, String> = HashMap::new();
         let paths = &self.document.paths.paths;
         for (path, item) in paths {
@@ -789,10 +701,8 @@ impl<'a> Resolver<'a> {
             for (method, operation) in methods {
                 let Some(operation) = operation else { continue };
                 let at = path_at.key(method);
-                let operation_id = operation
-                    .operation_id
-                    .clone()
-                    .unwrap_or_else(|| format!("{method} {path}"));
+                let operation_id =
+                    operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
                 if let Some(first) = seen_ids.insert(operation_id.clone(), at.to_string()) {
                     self.diagnostics.push(
                         at.key("operationId").as_str(),
@@ -802,16 +712,15 @@ impl<'a> Resolver<'a> {
                 }
                 let method_name = method_scope.claim(&names::value_name(&operation_id));
                 let builder_name = self.type_scope.claim(&names::type_name(&operation_id));
-                let params =
-                    self.params(&item.parameters, &operation.parameters, &at, &builder_name);
+                let params = self.params(&item.parameters, &operation.parameters, &at, &builder_name);
                 let segments = self.segments(path, &params, &at);
-                let body = operation.request_body.as_ref().and_then(|body| {
-                    self.request_body(body, &at.key("requestBody"), &builder_name)
-                });
+                let body = operation
+                    .request_body
+                    .as_ref()
+                    .and_then(|body| self.request_body(body, &at.key("requestBody"), &builder_name));
                 let (success, accept) =
                     self.success(&operation.responses, &at.key("responses"), &builder_name);
-                let error =
-                    self.error_type(&operation.responses, &at.key("responses"), &builder_name);
+                let error = self.error_type(&operation.responses, &at.key("responses"), &builder_name);
                 operations.push(Operation {
                     operation_id,
                     method_name,
@@ -849,21 +758,14 @@ impl<'a> Resolver<'a> {
                 let found = component_ref(reference, "parameters").and_then(|name| {
                     let components = document.components.as_ref()?;
                     match components.parameters.get(&name)? {
-                        ReferenceOr::Item(parameter) => Some((
-                            parameter,
-                            Pointer::root()
-                                .key("components")
-                                .key("parameters")
-                                .key(&name),
-                        )),
+                        ReferenceOr::Item(parameter) => {
+                            Some((parameter, Pointer::root().key("components").key("parameters").key(&name)))
+                        }
                         ReferenceOr::Reference { .. } => None,
                     }
                 });
                 if found.is_none() {
-                    self.diagnostics.push(
-                        at.key("$ref").as_str(),
-                        ref_problem(reference, "parameters"),
-                    );
+                    self.diagnostics.push(at.key("$ref").as_str(), ref_problem(reference, "parameters"));
                 }
                 found
             }
@@ -879,25 +781,15 @@ impl<'a> Resolver<'a> {
     ) -> Vec<Param> {
         let mut resolved: Vec<(&'a Parameter, Pointer)> = Vec::new();
         let item_at = at.clone();
-        let shared_at = Pointer::from_fragment(
-            item_at
-                .as_str()
-                .rsplit_once('/')
-                .map(|(head, _)| head)
-                .unwrap_or(""),
-        );
+        let shared_at =
+            Pointer::from_fragment(item_at.as_str().rsplit_once('/').map(|(head, _)| head).unwrap_or(""));
         let candidates = shared
             .iter()
             .enumerate()
             .map(|(i, p)| (p, shared_at.key("parameters").index(i)))
-            .chain(
-                own.iter()
-                    .enumerate()
-                    .map(|(i, p)| (p, at.key("parameters").index(i))),
-            );
+            .chain(own.iter().enumerate().map(|(i, p)| (p, at.key("parameters").index(i))));
         for (parameter, parameter_at) in candidates {
-            let Some((parameter, pointer)) = self.resolve_parameter(parameter, &parameter_at)
-            else {
+            let Some((parameter, pointer)) = self.resolve_parameter(parameter, &parameter_at) else {
                 continue;
             };
             let data = parameter.parameter_data_ref();
@@ -918,10 +810,8 @@ impl<'a> Resolver<'a> {
                 Parameter::Query { .. } => (ParamLocation::Query, true),
                 Parameter::Header { .. } => (ParamLocation::Header, false),
                 Parameter::Cookie { .. } => {
-                    self.diagnostics.push(
-                        pointer.key("in").as_str(),
-                        "cookie parameters are not supported yet",
-                    );
+                    self.diagnostics
+                        .push(pointer.key("in").as_str(), "cookie parameters are not supported yet");
                     continue;
                 }
             };
@@ -933,12 +823,11 @@ impl<'a> Resolver<'a> {
                         ReferenceOr::Item(schema) => Some(schema),
                         ReferenceOr::Reference { .. } => None,
                     };
-                    let default = inline.and_then(|s| s.schema_data.default.as_ref()).map(
-                        |value| match value {
+                    let default =
+                        inline.and_then(|s| s.schema_data.default.as_ref()).map(|value| match value {
                             serde_json::Value::String(text) => text.clone(),
                             other => other.to_string(),
-                        },
-                    );
+                        });
                     (ty, default, inline)
                 }
                 ParameterSchemaOrContent::Content(_) => {
@@ -949,9 +838,7 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             };
-            if matches!(ty, TypeRef::Named(_) | TypeRef::Array(_))
-                && !is_simple_param(&ty, &self.types)
-            {
+            if matches!(ty, TypeRef::Named(_) | TypeRef::Array(_)) && !is_simple_param(&ty, &self.types) {
                 self.diagnostics.push(
                     pointer.key("schema").as_str(),
                     "only strings, numbers, booleans, string enums and arrays of those can be parameters",
@@ -986,10 +873,8 @@ impl<'a> Resolver<'a> {
                 segments.push(PathSegment::Literal(rest[..open].to_owned()));
             }
             let Some(close) = rest[open..].find('}') else {
-                self.diagnostics.push(
-                    at.as_str(),
-                    format!("the path `{path}` has a `{{` without a closing `}}`"),
-                );
+                self.diagnostics
+                    .push(at.as_str(), format!("the path `{path}` has a `{{` without a closing `}}`"));
                 return segments;
             };
             let name = &rest[open + 1..open + close];
@@ -1029,50 +914,38 @@ impl<'a> Resolver<'a> {
             ReferenceOr::Item(body) => (body, at.clone()),
             ReferenceOr::Reference { reference } => {
                 let document = self.document;
-                let found =
-                    component_ref(reference, "requestBodies").and_then(|name| {
-                        match document.components.as_ref()?.request_bodies.get(&name)? {
-                            ReferenceOr::Item(body) => Some((
-                                body,
-                                Pointer::root()
-                                    .key("components")
-                                    .key("requestBodies")
-                                    .key(&name),
-                            )),
-                            ReferenceOr::Reference { .. } => None,
+                let found = component_ref(reference, "requestBodies").and_then(|name| {
+                    match document.components.as_ref()?.request_bodies.get(&name)? {
+                        ReferenceOr::Item(body) => {
+                            Some((body, Pointer::root().key("components").key("requestBodies").key(&name)))
                         }
-                    });
+                        ReferenceOr::Reference { .. } => None,
+                    }
+                });
                 match found {
                     Some(found) => found,
                     None => {
-                        self.diagnostics.push(
-                            at.key("$ref").as_str(),
-                            ref_problem(reference, "requestBodies"),
-                        );
+                        self.diagnostics
+                            .push(at.key("$ref").as_str(), ref_problem(reference, "requestBodies"));
                         return None;
                     }
                 }
             }
         };
-        let Some((media_type, content)) = body.content.iter().find(|(media, _)| is_json(media))
-        else {
+        let Some((media_type, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             self.diagnostics.push(
                 at.key("content").as_str(),
-                format!("request bodies must be JSON for now (found {}); add an `application/json` entry", found.join(", ")),
+                format!(
+                    "request bodies must be JSON for now (found {}); add an `application/json` entry",
+                    found.join(", ")
+                ),
             );
             return None;
         };
         let content_at = at.key("content").key(media_type);
         let ty = match &content.schema {
-            Some(schema) => {
-                self.lower(
-                    schema.into(),
-                    &content_at.key("schema"),
-                    &format!("{builder}Body"),
-                )
-                .0
-            }
+            Some(schema) => self.lower(schema.into(), &content_at.key("schema"), &format!("{builder}Body")).0,
             None => TypeRef::Json,
         };
         if !body.required {
@@ -1081,11 +954,7 @@ impl<'a> Resolver<'a> {
                 "optional request bodies are not supported yet; mark the body `required: true`",
             );
         }
-        Some(RequestBody {
-            media_type: media_type.clone(),
-            ty,
-            docs: body.description.clone(),
-        })
+        Some(RequestBody { media_type: media_type.clone(), ty, docs: body.description.clone() })
     }
 
     fn resolve_response<'r>(
@@ -1102,19 +971,14 @@ impl<'a> Resolver<'a> {
                 let document = self.document;
                 let found = component_ref(reference, "responses").and_then(|name| {
                     match document.components.as_ref()?.responses.get(&name)? {
-                        ReferenceOr::Item(response) => Some((
-                            response,
-                            Pointer::root()
-                                .key("components")
-                                .key("responses")
-                                .key(&name),
-                        )),
+                        ReferenceOr::Item(response) => {
+                            Some((response, Pointer::root().key("components").key("responses").key(&name)))
+                        }
                         ReferenceOr::Reference { .. } => None,
                     }
                 });
                 if found.is_none() {
-                    self.diagnostics
-                        .push(at.key("$ref").as_str(), ref_problem(reference, "responses"));
+                    self.diagnostics.push(at.key("$ref").as_str(), ref_problem(reference, "responses"));
                 }
                 found
             }
@@ -1134,8 +998,7 @@ impl<'a> Resolver<'a> {
         let Some((status, response)) = success else {
             return (BodyKind::Empty, Vec::new());
         };
-        let Some((response, response_at)) =
-            self.resolve_response(response, &at.key(&status.to_string()))
+        let Some((response, response_at)) = self.resolve_response(response, &at.key(&status.to_string()))
         else {
             return (BodyKind::Empty, Vec::new());
         };
@@ -1147,22 +1010,13 @@ impl<'a> Resolver<'a> {
         if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media)) {
             let ty = match &content.schema {
                 Some(schema) => {
-                    self.lower(
-                        schema.into(),
-                        &response_at.key("content").key(media).key("schema"),
-                        &hint,
-                    )
-                    .0
+                    self.lower(schema.into(), &response_at.key("content").key(media).key("schema"), &hint).0
                 }
                 None => TypeRef::Json,
             };
             return (BodyKind::Json(ty), accept);
         }
-        if let Some((media, content)) = response
-            .content
-            .iter()
-            .find(|(media, _)| is_json_lines(media))
-        {
+        if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json_lines(media)) {
             let ty = match &content.schema {
                 Some(schema) => {
                     self.lower(
@@ -1201,19 +1055,12 @@ impl<'a> Resolver<'a> {
                 StatusCode::Range(range) => *range >= 4,
             })
             .map(|(status, response)| (status.to_string(), response))
-            .chain(
-                responses
-                    .default
-                    .iter()
-                    .map(|response| ("default".to_owned(), response)),
-            );
+            .chain(responses.default.iter().map(|response| ("default".to_owned(), response)));
         for (status, response) in errors {
-            let Some((response, response_at)) = self.resolve_response(response, &at.key(&status))
-            else {
+            let Some((response, response_at)) = self.resolve_response(response, &at.key(&status)) else {
                 continue;
             };
-            let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media))
-            else {
+            let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media)) else {
                 continue;
             };
             let Some(schema) = &content.schema else {
@@ -1238,23 +1085,13 @@ impl<'a> Resolver<'a> {
         let Some(requirements) = &self.document.security else {
             return Vec::new();
         };
-        let mut used: Vec<&String> = requirements
-            .iter()
-            .flat_map(|requirement| requirement.keys())
-            .collect();
+        let mut used: Vec<&String> = requirements.iter().flat_map(|requirement| requirement.keys()).collect();
         used.dedup();
         let mut scope = Scope::default();
         let mut schemes = Vec::new();
         for scheme_name in used {
-            let at = Pointer::root()
-                .key("components")
-                .key("securitySchemes")
-                .key(scheme_name);
-            let scheme = self
-                .document
-                .components
-                .as_ref()
-                .and_then(|c| c.security_schemes.get(scheme_name));
+            let at = Pointer::root().key("components").key("securitySchemes").key(scheme_name);
+            let scheme = self.document.components.as_ref().and_then(|c| c.security_schemes.get(scheme_name));
             let Some(ReferenceOr::Item(scheme)) = scheme else {
                 self.diagnostics.push(
                     Pointer::root().key("security").as_str(),
@@ -1263,30 +1100,19 @@ impl<'a> Resolver<'a> {
                 continue;
             };
             let (setter, placement, docs) = match scheme {
-                SecurityScheme::APIKey {
-                    location,
-                    name,
-                    description,
-                    ..
-                } => {
+                SecurityScheme::APIKey { location, name, description, .. } => {
                     let placement = match location {
                         openapiv3::APIKeyLocation::Header => AuthPlacement::Header(name.clone()),
                         openapiv3::APIKeyLocation::Query => AuthPlacement::Query(name.clone()),
                         openapiv3::APIKeyLocation::Cookie => {
-                            self.diagnostics.push(
-                                at.key("in").as_str(),
-                                "API keys in cookies are not supported yet",
-                            );
+                            self.diagnostics
+                                .push(at.key("in").as_str(), "API keys in cookies are not supported yet");
                             continue;
                         }
                     };
                     ("api_key", placement, description.clone())
                 }
-                SecurityScheme::HTTP {
-                    scheme,
-                    description,
-                    ..
-                } if scheme.eq_ignore_ascii_case("bearer") => {
+                SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
                     ("bearer_token", AuthPlacement::Bearer, description.clone())
                 }
                 _ => {
@@ -1302,12 +1128,7 @@ impl<'a> Resolver<'a> {
             } else {
                 scope.claim(setter)
             };
-            schemes.push(AuthScheme {
-                scheme: scheme_name.clone(),
-                setter,
-                placement,
-                docs,
-            });
+            schemes.push(AuthScheme { scheme: scheme_name.clone(), setter, placement, docs });
         }
         schemes
     }
@@ -1328,9 +1149,7 @@ fn shared_params(operations: &[Operation]) -> Vec<Param> {
         .filter(|param| {
             rest.iter().all(|op| {
                 op.params.iter().any(|p| {
-                    p.wire_name == param.wire_name
-                        && p.location == param.location
-                        && p.ty == param.ty
+                    p.wire_name == param.wire_name && p.location == param.location && p.ty == param.ty
                 })
             })
         })
@@ -1384,10 +1203,7 @@ fn enum_values<'s>(values: impl Iterator<Item = &'s String>) -> Vec<EnumValue> {
     let mut seen = BTreeSet::new();
     values
         .filter(|value| seen.insert((*value).clone()))
-        .map(|value| EnumValue {
-            wire: value.clone(),
-            variant: scope.claim(&names::variant_name(value)),
-        })
+        .map(|value| EnumValue { wire: value.clone(), variant: scope.claim(&names::variant_name(value)) })
         .collect()
 }
 
@@ -1471,12 +1287,8 @@ fn constraint_docs(schema: &Schema) -> Option<String> {
 
 fn is_simple_param(ty: &TypeRef, types: &[TypeDef]) -> bool {
     match ty {
-        TypeRef::Named(name) => types
-            .iter()
-            .any(|t| t.name == *name && matches!(t.kind, TypeKind::Enum(_))),
-        TypeRef::Array(item) => {
-            !matches!(item.as_ref(), TypeRef::Array(_)) && is_simple_param(item, types)
-        }
+        TypeRef::Named(name) => types.iter().any(|t| t.name == *name && matches!(t.kind, TypeKind::Enum(_))),
+        TypeRef::Array(item) => !matches!(item.as_ref(), TypeRef::Array(_)) && is_simple_param(item, types),
         TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => false,
         _ => true,
     }
@@ -1500,11 +1312,7 @@ fn by_value_targets(kind: &TypeKind) -> Vec<&str> {
                 _ => None,
             })
             .collect(),
-        TypeKind::TaggedUnion(union) => union
-            .variants
-            .iter()
-            .map(|v| v.type_name.as_str())
-            .collect(),
+        TypeKind::TaggedUnion(union) => union.variants.iter().map(|v| v.type_name.as_str()).collect(),
         TypeKind::UntaggedUnion(variants) => variants
             .iter()
             .filter_map(|v| match &v.ty {

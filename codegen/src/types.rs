@@ -47,14 +47,8 @@ pub fn types_module(api: &Api) -> TokenStream {
 
 fn type_def(def: &TypeDef) -> TokenStream {
     let mut text = prose(def.docs.as_deref(), &format!("The `{}` schema.", def.name));
-    if let TypeKind::Struct(Struct {
-        tag: Some((property, value)),
-        ..
-    }) = &def.kind
-    {
-        text.push_str(&format!(
-            "\n\nSerialized with `\"{property}\": \"{value}\"`."
-        ));
+    if let TypeKind::Struct(Struct { tag: Some((property, value)), .. }) = &def.kind {
+        text.push_str(&format!("\n\nSerialized with `\"{property}\": \"{value}\"`."));
     }
     let docs = attrs(&text);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
@@ -92,11 +86,7 @@ fn struct_def(name: &str, structure: &Struct, header: TokenStream) -> TokenStrea
     let tag = structure.tag.as_ref().map(|(property, value)| {
         quote! { #[serde(tag = #property, rename = #value)] }
     });
-    let mut field_names: Vec<&str> = structure
-        .fields
-        .iter()
-        .map(|f| f.rust_name.as_str())
-        .collect();
+    let mut field_names: Vec<&str> = structure.fields.iter().map(|f| f.rust_name.as_str()).collect();
     let fields = structure.fields.iter().map(|field| {
         let field_ident = ident(&field.rust_name);
         let ty = field_type(field);
@@ -140,11 +130,7 @@ fn struct_def(name: &str, structure: &Struct, header: TokenStream) -> TokenStrea
         });
         let extra_init = structure.additional.as_ref().map(|_| {
             let extra_ident = ident(&unique_field(
-                &mut structure
-                    .fields
-                    .iter()
-                    .map(|f| f.rust_name.as_str())
-                    .collect(),
+                &mut structure.fields.iter().map(|f| f.rust_name.as_str()).collect(),
                 "extra",
             ));
             quote! { #extra_ident: Default::default(), }
@@ -250,38 +236,32 @@ fn enum_def(name: &str, values: &[EnumValue], header: TokenStream) -> TokenStrea
 }
 
 /// `From<Member> for Union` for members that appear once, so `Union::from(member)` works.
-fn from_impls<'v>(
-    union: &str,
-    members: impl Iterator<Item = (&'v str, TokenStream, bool)>,
-) -> TokenStream {
+fn from_impls<'v>(union: &str, members: impl Iterator<Item = (&'v str, TokenStream, bool)>) -> TokenStream {
     let union_ident = ident(union);
     let members: Vec<(&str, TokenStream, bool)> = members.collect();
-    let impls = members
-        .iter()
-        .enumerate()
-        .filter_map(|(index, (variant, ty, boxed))| {
-            let key = ty.to_string();
-            if members
-                .iter()
-                .enumerate()
-                .any(|(other, (_, other_ty, _))| other != index && other_ty.to_string() == key)
-            {
-                return None;
-            }
-            let variant = ident(variant);
-            let value = if *boxed {
-                quote! { Box::new(value) }
-            } else {
-                quote! { value }
-            };
-            Some(quote! {
-                impl From<#ty> for #union_ident {
-                    fn from(value: #ty) -> Self {
-                        Self::#variant(#value)
-                    }
+    let impls = members.iter().enumerate().filter_map(|(index, (variant, ty, boxed))| {
+        let key = ty.to_string();
+        if members
+            .iter()
+            .enumerate()
+            .any(|(other, (_, other_ty, _))| other != index && other_ty.to_string() == key)
+        {
+            return None;
+        }
+        let variant = ident(variant);
+        let value = if *boxed {
+            quote! { Box::new(value) }
+        } else {
+            quote! { value }
+        };
+        Some(quote! {
+            impl From<#ty> for #union_ident {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(#value)
                 }
-            })
-        });
+            }
+        })
+    });
     quote! { #(#impls)* }
 }
 
@@ -343,20 +323,12 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
     }
 }
 
-fn untagged_union_def(
-    name: &str,
-    variants: &[UntaggedVariant],
-    header: TokenStream,
-) -> TokenStream {
+fn untagged_union_def(name: &str, variants: &[UntaggedVariant], header: TokenStream) -> TokenStream {
     let name_ident = ident(name);
     let rendered: Vec<(String, TokenStream, bool)> = variants
         .iter()
         .map(|variant| {
-            (
-                variant.variant.clone(),
-                type_tokens(&variant.ty, &TokenStream::new()),
-                variant.boxed,
-            )
+            (variant.variant.clone(), type_tokens(&variant.ty, &TokenStream::new()), variant.boxed)
         })
         .collect();
     let items = rendered.iter().map(|(variant, ty, boxed)| {
@@ -369,12 +341,8 @@ fn untagged_union_def(
         let docs = attrs(&format!("A `{}` value.", ty.to_string().replace(' ', "")));
         quote! { #docs #variant_ident(#ty), }
     });
-    let from = from_impls(
-        name,
-        rendered
-            .iter()
-            .map(|(variant, ty, boxed)| (variant.as_str(), ty.clone(), *boxed)),
-    );
+    let from =
+        from_impls(name, rendered.iter().map(|(variant, ty, boxed)| (variant.as_str(), ty.clone(), *boxed)));
     quote! {
         #header
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -62,27 +62,15 @@ impl TestServer {
     where
         F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
     {
-        let listener = TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("test server: cannot bind 127.0.0.1:0");
-        let addr = listener
-            .local_addr()
-            .expect("test server: no local address");
+        let listener =
+            TcpListener::bind(("127.0.0.1", 0)).await.expect("test server: cannot bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("test server: no local address");
         let requests: Recorded = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let connections = Arc::new(AtomicUsize::new(0));
-        let accept_task = tokio::spawn(accept_loop(
-            listener,
-            handler,
-            Arc::clone(&requests),
-            Arc::clone(&connections),
-        ));
-        TestServer {
-            addr,
-            requests,
-            connections,
-            accept_task,
-        }
+        let accept_task =
+            tokio::spawn(accept_loop(listener, handler, Arc::clone(&requests), Arc::clone(&connections)));
+        TestServer { addr, requests, connections, accept_task }
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -137,27 +125,17 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// First value of the header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Every value of the header `name` (case-insensitive), in order.
     pub fn header_all(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .collect()
+        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
     }
 
     /// First value of the (decoded) query parameter `name`.
     pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// The body as text (lossy UTF-8).
@@ -185,10 +163,7 @@ impl RecordedRequest {
     fn keep_alive(&self, version: &str) -> bool {
         let tokens = self.header_all("connection");
         let has = |token: &str| {
-            tokens
-                .iter()
-                .flat_map(|v| v.split(','))
-                .any(|t| t.trim().eq_ignore_ascii_case(token))
+            tokens.iter().flat_map(|v| v.split(',')).any(|t| t.trim().eq_ignore_ascii_case(token))
         };
         if has("close") {
             false
@@ -283,16 +258,12 @@ impl Reply {
     }
 
     fn has_header(&self, name: &str) -> bool {
-        self.headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
     }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 async fn accept_loop(
@@ -306,11 +277,7 @@ async fn accept_loop(
         match listener.accept().await {
             Ok((stream, _peer)) => {
                 accepted.fetch_add(1, Ordering::SeqCst);
-                connections.spawn(serve_connection(
-                    stream,
-                    Arc::clone(&handler),
-                    Arc::clone(&recorded),
-                ));
+                connections.spawn(serve_connection(stream, Arc::clone(&handler), Arc::clone(&recorded)));
             }
             // For example out of file descriptors: back off a little and go on.
             Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
@@ -322,10 +289,7 @@ async fn accept_loop(
 
 async fn serve_connection(stream: TcpStream, handler: Arc<Handler>, recorded: Recorded) {
     let _ = stream.set_nodelay(true);
-    let mut conn = Conn {
-        stream,
-        buf: Vec::new(),
-    };
+    let mut conn = Conn { stream, buf: Vec::new() };
     loop {
         let (request, version) = match conn.read_request().await {
             Ok(Some(parsed)) => parsed,
@@ -348,12 +312,8 @@ async fn serve_connection(stream: TcpStream, handler: Arc<Handler>, recorded: Re
                     .map(|s| (*s).to_owned())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "non-string panic payload".to_owned());
-                Reply::bytes(
-                    500,
-                    "text/plain",
-                    format!("test server: handler panicked: {message}"),
-                )
-                .header("connection", "close")
+                Reply::bytes(500, "text/plain", format!("test server: handler panicked: {message}"))
+                    .header("connection", "close")
             }
         };
 
@@ -363,11 +323,7 @@ async fn serve_connection(stream: TcpStream, handler: Arc<Handler>, recorded: Re
             .any(|(n, v)| n.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"));
         let keep_alive = request.keep_alive(&version) && !reply.is_fault() && !user_close;
 
-        if conn
-            .write_reply(&request.method, &reply, keep_alive)
-            .await
-            .is_err()
-        {
+        if conn.write_reply(&request.method, &reply, keep_alive).await.is_err() {
             return;
         }
         if !keep_alive {
@@ -411,11 +367,7 @@ impl Conn {
         let mut scanned = 0;
         let head_end = loop {
             // Tolerate empty lines before the request line.
-            let leading = self
-                .buf
-                .iter()
-                .take_while(|b| **b == b'\r' || **b == b'\n')
-                .count();
+            let leading = self.buf.iter().take_while(|b| **b == b'\r' || **b == b'\n').count();
             if leading > 0 {
                 self.buf.drain(..leading);
                 scanned = 0;
@@ -472,22 +424,10 @@ impl Conn {
             None => (target.clone(), Vec::new()),
         };
 
-        let mut request = RecordedRequest {
-            method,
-            target,
-            path,
-            query,
-            headers,
-            body: Vec::new(),
-        };
+        let mut request = RecordedRequest { method, target, path, query, headers, body: Vec::new() };
 
-        if request
-            .header("expect")
-            .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
-        {
-            self.stream
-                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-                .await?;
+        if request.header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue")) {
+            self.stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await?;
         }
 
         let chunked = request
@@ -498,10 +438,7 @@ impl Conn {
         if chunked {
             request.body = self.read_chunked_body().await?;
         } else if let Some(len) = request.header("content-length") {
-            let len: usize = len
-                .trim()
-                .parse()
-                .map_err(|_| invalid("bad content-length"))?;
+            let len: usize = len.trim().parse().map_err(|_| invalid("bad content-length"))?;
             request.body = self.read_exact(len).await?;
         }
         Ok(Some((request, version)))
@@ -546,8 +483,7 @@ impl Conn {
         loop {
             let line = self.read_line().await?;
             let size = line.split(';').next().unwrap_or("").trim();
-            let size =
-                usize::from_str_radix(size, 16).map_err(|_| invalid("bad chunk size line"))?;
+            let size = usize::from_str_radix(size, 16).map_err(|_| invalid("bad chunk size line"))?;
             if size == 0 {
                 // Trailers, up to an empty line; ignored.
                 while !self.read_line().await?.is_empty() {}
@@ -560,12 +496,7 @@ impl Conn {
         }
     }
 
-    async fn write_reply(
-        &mut self,
-        method: &str,
-        reply: &Reply,
-        keep_alive: bool,
-    ) -> io::Result<()> {
+    async fn write_reply(&mut self, method: &str, reply: &Reply, keep_alive: bool) -> io::Result<()> {
         if let Some(d) = reply.delay {
             tokio::time::sleep(d).await;
         }
@@ -605,8 +536,7 @@ impl Conn {
             match reply.chunk_size {
                 Some(size) => {
                     for chunk in sent.chunks(size) {
-                        out.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
-                            .await?;
+                        out.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
                         out.write_all(chunk).await?;
                         out.write_all(b"\r\n").await?;
                     }

@@ -179,8 +179,7 @@ impl ClientBuilder {
     /// A value set on one request replaces it for that request.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         let name = name.into();
-        self.headers
-            .retain(|(existing, _)| !existing.eq_ignore_ascii_case(&name));
+        self.headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(&name));
         self.headers.push((name, value.into()));
         self
     }
@@ -203,13 +202,12 @@ impl ClientBuilder {
         if let (Some(setter), None) = (self.spec.credential_setter, &self.credential) {
             return Err(ConfigError::MissingCredential { setter });
         }
-        let base_url = self
-            .base_url
-            .or_else(|| self.spec.default_base_url.map(str::to_owned))
-            .ok_or_else(|| ConfigError::InvalidBaseUrl {
-                url: String::new(),
-                reason: "the spec names no server; set one with `ClientBuilder::base_url`"
-                    .to_owned(),
+        let base_url =
+            self.base_url.or_else(|| self.spec.default_base_url.map(str::to_owned)).ok_or_else(|| {
+                ConfigError::InvalidBaseUrl {
+                    url: String::new(),
+                    reason: "the spec names no server; set one with `ClientBuilder::base_url`".to_owned(),
+                }
             })?;
         let base_url = base_url.trim_end_matches('/').to_owned();
         match reqwest::Url::parse(&base_url) {
@@ -221,10 +219,7 @@ impl ClientBuilder {
                 })
             }
             Err(error) => {
-                return Err(ConfigError::InvalidBaseUrl {
-                    url: base_url,
-                    reason: error.to_string(),
-                })
+                return Err(ConfigError::InvalidBaseUrl { url: base_url, reason: error.to_string() })
             }
         }
         let mut default_headers = HeaderMap::new();
@@ -238,17 +233,9 @@ impl ClientBuilder {
                 _ => return Err(ConfigError::InvalidHeader { name: name.clone() }),
             }
         }
-        if let Some(Credential {
-            placement: CredentialPlacement::Header(name),
-            value,
-        }) = &self.credential
-        {
-            if HeaderValue::from_str(value).is_err()
-                || HeaderName::from_bytes(name.as_bytes()).is_err()
-            {
-                return Err(ConfigError::InvalidHeader {
-                    name: (*name).to_owned(),
-                });
+        if let Some(Credential { placement: CredentialPlacement::Header(name), value }) = &self.credential {
+            if HeaderValue::from_str(value).is_err() || HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(ConfigError::InvalidHeader { name: (*name).to_owned() });
             }
         }
         let http = match self.http {

@@ -8,20 +8,14 @@ use std::borrow::Cow;
 
 /// Everything but RFC 3986's unreserved characters is escaped, so a value can never add a `/`,
 /// `?` or `#` to the path it is placed in.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Encodes one path parameter. Empty, `.` and `..` are refused: URL parsers would collapse them
 /// (even percent-encoded) into a different path.
 pub(crate) fn path_segment<'v>(name: &'static str, value: &'v str) -> Result<Cow<'v, str>, String> {
     match value {
         "" => Err(format!("path parameter `{name}` is empty")),
-        "." | ".." => Err(format!(
-            "path parameter `{name}` is `{value}`, which would change the path"
-        )),
+        "." | ".." => Err(format!("path parameter `{name}` is `{value}`, which would change the path")),
         _ => Ok(utf8_percent_encode(value, SEGMENT).into()),
     }
 }

@@ -102,8 +102,7 @@ impl<E> Error<E> {
 
     /// The server's request id, when the response carried one.
     pub fn request_id(&self) -> Option<&str> {
-        self.api_error()
-            .and_then(|error| error.request_id.as_deref())
+        self.api_error().and_then(|error| error.request_id.as_deref())
     }
 
     /// Sorts an error response into its kind by status.
@@ -151,10 +150,9 @@ impl<E> fmt::Display for Error<E> {
                 write!(f, "{operation}: the response body was cut off: {detail}")
             }
             Self::InvalidParameter { operation, reason } => write!(f, "{operation}: {reason}"),
-            Self::Encode { operation, source } => write!(
-                f,
-                "{operation}: could not encode the request body: {source}"
-            ),
+            Self::Encode { operation, source } => {
+                write!(f, "{operation}: could not encode the request body: {source}")
+            }
             _ => Ok(()),
         }
     }
@@ -207,9 +205,7 @@ impl<E> fmt::Display for ApiError<E> {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
         match &self.message {
             Some(message) => write!(f, ": {message}")?,
-            None if !self.raw_body.trim().is_empty() => {
-                write!(f, ": {}", excerpt(self.raw_body.as_bytes()))?
-            }
+            None if !self.raw_body.trim().is_empty() => write!(f, ": {}", excerpt(self.raw_body.as_bytes()))?,
             None => {}
         }
         if let Some(request_id) = &self.request_id {
@@ -239,12 +235,7 @@ impl DecodeError {
         error: &serde_json::Error,
         body: &[u8],
     ) -> Self {
-        Self {
-            operation,
-            line,
-            message: error.to_string(),
-            excerpt: excerpt(body),
-        }
+        Self { operation, line, message: error.to_string(), excerpt: excerpt(body) }
     }
 }
 
@@ -256,11 +247,7 @@ impl fmt::Display for DecodeError {
                 "{}: line {line} of the response does not decode: {}",
                 self.operation, self.message
             )?,
-            None => write!(
-                f,
-                "{}: the response does not decode: {}",
-                self.operation, self.message
-            )?,
+            None => write!(f, "{}: the response does not decode: {}", self.operation, self.message)?,
         }
         write!(f, "; it starts with `{}`", self.excerpt)
     }
@@ -271,10 +258,8 @@ impl std::error::Error for DecodeError {}
 /// The first bytes of a body as printable text.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let cut = &body[..body.len().min(EXCERPT_LIMIT)];
-    let mut text: String = String::from_utf8_lossy(cut)
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let mut text: String =
+        String::from_utf8_lossy(cut).chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if body.len() > EXCERPT_LIMIT {
         text.push('…');
     }

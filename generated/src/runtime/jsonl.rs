@@ -94,14 +94,11 @@ impl<T: DeserializeOwned, E> JsonlStream<T, E> {
         if line.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
-        Some(serde_json::from_slice(line).map_err(|error| {
-            Error::Decode(DecodeError::new(
-                self.operation,
-                Some(self.line),
-                &error,
-                line,
-            ))
-        }))
+        Some(
+            serde_json::from_slice(line).map_err(|error| {
+                Error::Decode(DecodeError::new(self.operation, Some(self.line), &error, line))
+            }),
+        )
     }
 
     /// The body has ended: decode a last line without newline, or report what is missing.
@@ -161,10 +158,7 @@ impl<T: DeserializeOwned, E> Stream for JsonlStream<T, E> {
                     this.scanned = 0;
                     let operation = this.operation;
                     return Poll::Ready(Some(Err(if error.is_timeout() {
-                        Error::Timeout {
-                            operation,
-                            source: error,
-                        }
+                        Error::Timeout { operation, source: error }
                     } else {
                         Error::Truncated {
                             operation,

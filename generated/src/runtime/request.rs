@@ -27,22 +27,12 @@ pub(crate) struct RequestParts {
 
 impl RequestParts {
     pub fn new(operation: &'static str, method: Method, path: String) -> Self {
-        Self {
-            operation,
-            method,
-            path,
-            query: Vec::new(),
-            headers: Vec::new(),
-            accept: None,
-            body: None,
-        }
+        Self { operation, method, path, query: Vec::new(), headers: Vec::new(), accept: None, body: None }
     }
 
     pub fn json_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<(), Error<E>> {
-        let bytes = serde_json::to_vec(body).map_err(|source| Error::Encode {
-            operation: self.operation,
-            source,
-        })?;
+        let bytes =
+            serde_json::to_vec(body).map_err(|source| Error::Encode { operation: self.operation, source })?;
         self.body = Some(bytes);
         Ok(())
     }
@@ -56,25 +46,16 @@ impl Client {
     ) -> Result<Response, Error<E>> {
         let inner = &self.inner;
         let operation = parts.operation;
-        let mut url =
-            reqwest::Url::parse(&format!("{}{}", inner.base_url, parts.path)).map_err(|error| {
-                Error::InvalidParameter {
-                    operation,
-                    reason: format!("the request URL does not parse: {error}"),
-                }
-            })?;
+        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, parts.path)).map_err(|error| {
+            Error::InvalidParameter { operation, reason: format!("the request URL does not parse: {error}") }
+        })?;
         let mut query: Vec<(&str, &str)> = Vec::new();
         for (name, value) in &inner.default_query {
             if !parts.query.iter().any(|(own, _)| own == name) {
                 query.push((name, value));
             }
         }
-        query.extend(
-            parts
-                .query
-                .iter()
-                .map(|(name, value)| (*name, value.as_str())),
-        );
+        query.extend(parts.query.iter().map(|(name, value)| (*name, value.as_str())));
         if let Some(credential) = &inner.credential {
             if let CredentialPlacement::Query(name) = credential.placement {
                 query.push((name, &credential.value));
@@ -86,29 +67,21 @@ impl Client {
 
         let mut headers = inner.default_headers.clone();
         for (name, value) in &parts.headers {
-            let header_value =
-                HeaderValue::from_str(value).map_err(|_| Error::InvalidParameter {
-                    operation,
-                    reason: format!(
-                        "the value of header `{name}` contains characters a header cannot carry"
-                    ),
-                })?;
-            let header_name =
-                HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidParameter {
-                    operation,
-                    reason: format!("`{name}` is not a valid header name"),
-                })?;
+            let header_value = HeaderValue::from_str(value).map_err(|_| Error::InvalidParameter {
+                operation,
+                reason: format!("the value of header `{name}` contains characters a header cannot carry"),
+            })?;
+            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::InvalidParameter { operation, reason: format!("`{name}` is not a valid header name") }
+            })?;
             headers.insert(header_name, header_value);
         }
         if let Some(credential) = &inner.credential {
             let (name, value) = match credential.placement {
-                CredentialPlacement::Header(name) => (
-                    HeaderName::from_bytes(name.as_bytes()).ok(),
-                    credential.value.clone(),
-                ),
-                CredentialPlacement::Bearer => {
-                    (Some(AUTHORIZATION), format!("Bearer {}", credential.value))
+                CredentialPlacement::Header(name) => {
+                    (HeaderName::from_bytes(name.as_bytes()).ok(), credential.value.clone())
                 }
+                CredentialPlacement::Bearer => (Some(AUTHORIZATION), format!("Bearer {}", credential.value)),
                 CredentialPlacement::Query(_) => (None, String::new()),
             };
             // Name and value were validated when the client was built.
@@ -117,10 +90,7 @@ impl Client {
                 headers.insert(name, value);
             }
         }
-        if let Some(accept) = parts
-            .accept
-            .and_then(|accept| HeaderValue::from_str(accept).ok())
-        {
+        if let Some(accept) = parts.accept.and_then(|accept| HeaderValue::from_str(accept).ok()) {
             headers.insert(ACCEPT, accept);
         }
         let mut request = inner.http.request(parts.method, url);
@@ -128,11 +98,8 @@ impl Client {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             request = request.body(body);
         }
-        let response = request
-            .headers(headers)
-            .send()
-            .await
-            .map_err(|error| Error::transport(operation, error))?;
+        let response =
+            request.headers(headers).send().await.map_err(|error| Error::transport(operation, error))?;
         if response.status().is_success() {
             Ok(response)
         } else {
@@ -186,10 +153,7 @@ pub(crate) async fn read_json<T: DeserializeOwned, E>(
     operation: &'static str,
     response: Response,
 ) -> Result<T, Error<E>> {
-    let body = response
-        .bytes()
-        .await
-        .map_err(|error| Error::transport(operation, error))?;
+    let body = response.bytes().await.map_err(|error| Error::transport(operation, error))?;
     serde_json::from_slice(&body)
         .map_err(|error| Error::Decode(DecodeError::new(operation, None, &error, &body)))
 }

@@ -88,10 +88,7 @@ where
 
 /// The discriminator of a union member, if the value is an object that has one.
 pub(crate) fn tag_of(value: &serde_json::Value, property: &str) -> Option<String> {
-    value
-        .get(property)
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_owned)
+    value.get(property).and_then(serde_json::Value::as_str).map(str::to_owned)
 }
 
 /// Decodes a union member from the JSON value its discriminator chose.

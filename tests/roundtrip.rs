@@ -1,0 +1,117 @@
+//! Every JSON example (from the seed documents and the API facts) decodes into its generated type
+//! and encodes back to the same JSON.
+
+use anthropic_batches::types;
+use integration_tests::fixture;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::fs;
+
+/// Decodes `json` as `T`, encodes it again, and returns the re-encoded value.
+fn round_trip<T: DeserializeOwned + Serialize>(name: &str, json: &Value) -> Value {
+    let decoded: T = serde_json::from_value(json.clone())
+        .unwrap_or_else(|error| panic!("{name}: does not decode: {error}"));
+    serde_json::to_value(&decoded).unwrap_or_else(|error| panic!("{name}: does not encode: {error}"))
+}
+
+fn round_trip_as(schema: &str, name: &str, json: &Value) -> Value {
+    match schema {
+        "CreateMessageBatchParams" => round_trip::<types::CreateMessageBatchParams>(name, json),
+        "DeletedMessageBatch" => round_trip::<types::DeletedMessageBatch>(name, json),
+        "ErrorResponse" => round_trip::<types::ErrorResponse>(name, json),
+        "MessageBatch" => round_trip::<types::MessageBatch>(name, json),
+        "MessageBatchIndividualResponse" => round_trip::<types::MessageBatchIndividualResponse>(name, json),
+        "MessageBatchList" => round_trip::<types::MessageBatchList>(name, json),
+        other => panic!("{name}: no type is mapped for schema `{other}`; add it to round_trip_as"),
+    }
+}
+
+#[test]
+fn every_example_round_trips_to_equal_json() {
+    let mut names: Vec<String> = fs::read_dir(fixture("examples"))
+        .expect("tests/fixtures/examples exists")
+        .map(|entry| entry.expect("readable entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 30, "expected the full example corpus, found {} files", names.len());
+    let mut failures = Vec::new();
+    for name in &names {
+        let text = fs::read_to_string(fixture(&format!("examples/{name}"))).expect("readable example");
+        let json: Value =
+            serde_json::from_str(&text).unwrap_or_else(|error| panic!("{name}: not JSON: {error}"));
+        let schema = name.split('.').next().unwrap_or_default();
+        let encoded = round_trip_as(schema, name, &json);
+        if encoded != json {
+            failures.push(format!(
+                "{name}:\n  expected {}\n  got      {}",
+                serde_json::to_string(&json).unwrap_or_default(),
+                serde_json::to_string(&encoded).unwrap_or_default()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} example(s) changed on a round trip:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn seed_batch_decodes_into_typed_fields() {
+    let text = fs::read_to_string(fixture("examples/MessageBatch.seed_retrieve.json")).expect("seed example");
+    let batch: types::MessageBatch = serde_json::from_str(&text).expect("seed decodes");
+    assert_eq!(batch.id, "msgbatch_013Zva2CMHLNnXjNJJKqJ2EF");
+    assert_eq!(batch.processing_status, types::MessageBatchProcessingStatus::InProgress);
+    assert_eq!(batch.request_counts.processing, 100);
+    assert_eq!(batch.request_counts.succeeded, 50);
+    assert_eq!(batch.created_at.to_rfc3339(), "2024-08-20T18:37:24.100435+00:00");
+    assert_eq!(
+        batch.results_url.as_deref(),
+        Some("https://api.anthropic.com/v1/messages/batches/msgbatch_013Zva2CMHLNnXjNJJKqJ2EF/results")
+    );
+}
+
+#[test]
+fn unknown_variants_and_enum_values_are_kept() {
+    let text =
+        fs::read_to_string(fixture("examples/MessageBatchIndividualResponse.succeeded_unknown_block.json"))
+            .expect("example");
+    let response: types::MessageBatchIndividualResponse = serde_json::from_str(&text).expect("decodes");
+    let types::MessageBatchResult::Succeeded(succeeded) = &response.result else {
+        panic!("expected a succeeded result, got {:?}", response.result);
+    };
+    let unknown = succeeded
+        .message
+        .content
+        .iter()
+        .find_map(|block| match block {
+            types::ContentBlock::Unknown(raw) => Some(raw),
+            _ => None,
+        })
+        .expect("the future block is kept as Unknown");
+    assert_eq!(unknown["type"], "future_block");
+
+    let status: types::MessageBatchProcessingStatus =
+        serde_json::from_str("\"archiving\"").expect("open enum");
+    assert_eq!(status, types::MessageBatchProcessingStatus::Unknown("archiving".to_owned()));
+    assert_eq!(serde_json::to_string(&status).expect("encodes"), "\"archiving\"");
+}
+
+#[test]
+fn a_known_variant_with_a_bad_field_is_an_error_not_unknown() {
+    // A malformed known variant must not silently become `Unknown`: that would lose the error.
+    let result =
+        serde_json::from_str::<types::ContentBlock>(r#"{"type": "text", "text": 5, "citations": null}"#);
+    assert!(result.is_err(), "decoded a malformed text block: {result:?}");
+}
+
+#[test]
+fn constant_tags_are_written_on_encode() {
+    let block =
+        types::ContentBlockParam::from(types::TextBlockParam { text: "hi".to_owned(), ..Default::default() });
+    let json = serde_json::to_value(&block).expect("encodes");
+    assert_eq!(json, serde_json::json!({"type": "text", "text": "hi"}));
+}
