@@ -15,7 +15,11 @@ const RUNTIME: &[(&str, &str)] = &[
     ("encode.rs", include_str!("runtime/encode.rs")),
     ("error.rs", include_str!("runtime/error.rs")),
     ("jsonl.rs", include_str!("runtime/jsonl.rs")),
+    ("options.rs", include_str!("runtime/options.rs")),
+    ("paging.rs", include_str!("runtime/paging.rs")),
     ("request.rs", include_str!("runtime/request.rs")),
+    ("retry.rs", include_str!("runtime/retry.rs")),
+    ("wait.rs", include_str!("runtime/wait.rs")),
     ("wire.rs", include_str!("runtime/wire.rs")),
 ];
 
@@ -103,10 +107,13 @@ license = \"MIT OR Apache-2.0\"\n\
 bytes = \"1\"\n\
 {chrono}\
 futures-core = \"0.3\"\n\
+httpdate = \"1\"\n\
 percent-encoding = \"2\"\n\
 reqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }}\n\
 serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-serde_json = \"1\"\n",
+serde_json = \"1\"\n\
+tokio = {{ version = \"1\", features = [\"time\"] }}\n\
+tracing = {{ version = \"0.1\", default-features = false, features = [\"std\", \"attributes\"] }}\n",
         command = settings.command,
         name = settings.crate_name,
         version = settings.crate_version,
@@ -162,5 +169,23 @@ fn lib_module(api: &Api) -> TokenStream {
 
         #[rustfmt::skip]
         pub use runtime::{ApiError, Client, ClientBuilder, ConfigError, DecodeError, Error, JsonlStream};
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RUNTIME;
+
+    #[test]
+    fn every_runtime_file_is_copied() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/runtime");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("runtime folder")
+            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = RUNTIME.iter().map(|(name, _)| (*name).to_owned()).collect();
+        listed.sort();
+        assert_eq!(on_disk, listed, "codegen/src/runtime and emit::RUNTIME must list the same files");
     }
 }

@@ -9,6 +9,7 @@ pub mod diagnostics;
 mod docs;
 pub mod emit;
 pub mod extensions;
+mod features;
 pub mod load;
 pub mod model;
 pub mod names;

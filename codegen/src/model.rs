@@ -18,6 +18,8 @@ pub struct Api {
     pub openapi_version: String,
     /// The first `servers` entry, used as the default base URL.
     pub base_url: Option<String>,
+    /// Environment variable that overrides the base URL in `Client::from_env` (`x-env` on the server).
+    pub base_url_env: Option<String>,
     /// Response header that carries a request id (`x-request-id-header`).
     pub request_id_header: Option<String>,
     /// JSON pointer to a human-readable message inside error bodies (`x-error-message`).
@@ -43,6 +45,8 @@ pub struct AuthScheme {
     pub placement: AuthPlacement,
     /// Description from the spec.
     pub docs: Option<String>,
+    /// Environment variable `Client::from_env` reads it from (`x-env` on the scheme).
+    pub env: Option<String>,
 }
 
 /// Where a credential is sent.
@@ -301,6 +305,77 @@ pub struct Operation {
     pub error: Option<TypeRef>,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// Auto-pagination (`x-pagination`).
+    pub pagination: Option<Pagination>,
+    /// Waiters on this operation (`x-waiters`).
+    pub waiters: Vec<Waiter>,
+    /// The request goes to a URL read from another operation's result (`x-url-from`).
+    pub url_from: Option<UrlFrom>,
+}
+
+/// How to walk the pages of a list operation.
+#[derive(Clone, Debug)]
+pub struct Pagination {
+    /// Rust name of the response field holding the page's items.
+    pub items_field: String,
+    /// The item type.
+    pub item_type: TypeRef,
+    /// Rust name of the boolean response field that says another page exists.
+    pub has_more_field: Option<String>,
+    /// Paging forward.
+    pub forward: Option<Cursor>,
+    /// Paging backward.
+    pub backward: Option<Cursor>,
+}
+
+/// One direction of paging: the request parameter that takes a cursor and the response field
+/// that gives the next one.
+#[derive(Clone, Debug)]
+pub struct Cursor {
+    /// Rust name of the request parameter (an optional query parameter of type string).
+    pub param: String,
+    /// Rust name of the response field.
+    pub field: String,
+    /// The response field is an `Option<String>` (rather than a `String`).
+    pub field_optional: bool,
+}
+
+/// "Call this operation until this field has one of these values."
+#[derive(Clone, Debug)]
+pub struct Waiter {
+    /// Rust name of the client method (`wait_until_ended`).
+    pub method_name: String,
+    /// Rust name of the request builder's method.
+    pub builder_method: String,
+    /// Rust type name of the waiter's builder.
+    pub builder_name: String,
+    /// Rust name of the response field.
+    pub field: String,
+    /// Wire name of that field, for docs.
+    pub wire_field: String,
+    /// The field is an `Option`.
+    pub field_optional: bool,
+    /// Values that end the wait.
+    pub until: Vec<String>,
+}
+
+/// The request URL comes from a field of another operation's result.
+#[derive(Clone, Debug)]
+pub struct UrlFrom {
+    /// Client method name of the operation to call first.
+    pub method_name: String,
+    /// Its `operationId`.
+    pub operation_id: String,
+    /// Rust names of this operation's path parameters passed to it, in its argument order.
+    pub arguments: Vec<String>,
+    /// Rust names of optional parameters both operations take, copied over.
+    pub shared_setters: Vec<String>,
+    /// Rust name of the field with the URL.
+    pub field: String,
+    /// Wire name of that field.
+    pub wire_field: String,
+    /// The field is an `Option` (null until the resource is ready).
+    pub field_optional: bool,
 }
 
 /// A default value rendered for docs.

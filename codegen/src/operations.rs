@@ -11,12 +11,12 @@ fn value_ident() -> Ident {
     ident("value")
 }
 
-fn types_prefix() -> TokenStream {
+pub(crate) fn types_prefix() -> TokenStream {
     quote! { crate::types:: }
 }
 
 /// A setter's argument type and the expression that turns the argument `value` into the stored type.
-fn setter_arg(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
+pub(crate) fn setter_arg(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
     match ty {
         TypeRef::String => (quote! { impl Into<String> }, quote! { #value.into() }),
         TypeRef::Array(item) if **item == TypeRef::String => (
@@ -51,14 +51,16 @@ fn push_param(param: &Param) -> TokenStream {
 }
 
 /// Whether the caller must give this parameter as a method argument.
-fn is_argument(param: &Param) -> bool {
+pub(crate) fn is_argument(param: &Param) -> bool {
     param.location == ParamLocation::Path || (param.required && param.default.is_none())
 }
 
 /// Client methods and request builders for every operation.
 pub fn operations_module(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(client_method);
+    let waiter_methods = api.operations.iter().map(crate::features::client_waiter_methods);
     let builders = api.operations.iter().map(|op| builder(op, api));
+    let waiters = api.operations.iter().map(crate::features::waiter_builders);
     quote! {
         use crate::runtime::{Client, Error, RequestParts};
         use std::future::{Future, IntoFuture};
@@ -66,20 +68,22 @@ pub fn operations_module(api: &Api) -> TokenStream {
 
         impl Client {
             #(#methods)*
+            #(#waiter_methods)*
         }
 
         #(#builders)*
+        #(#waiters)*
     }
 }
 
-fn error_type(op: &Operation) -> TokenStream {
+pub(crate) fn error_type(op: &Operation) -> TokenStream {
     match &op.error {
         Some(ty) => type_tokens(ty, &types_prefix()),
         None => quote! { serde_json::Value },
     }
 }
 
-fn output_type(op: &Operation) -> TokenStream {
+pub(crate) fn output_type(op: &Operation) -> TokenStream {
     let error = error_type(op);
     match &op.success {
         BodyKind::Json(ty) => type_tokens(ty, &types_prefix()),
@@ -132,7 +136,7 @@ fn client_method(op: &Operation) -> TokenStream {
         #docs
         #deprecated
         pub fn #method(&self, #(#args),*) -> crate::operations::#builder<'_> {
-            crate::operations::#builder { client: self, #(#inits)* }
+            crate::operations::#builder { client: self, #(#inits)* options: Default::default() }
         }
     }
 }
@@ -152,14 +156,14 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         let name = ident(&param.rust_name);
         let ty = type_tokens(&param.ty, &types_prefix());
         if is_argument(param) {
-            quote! { #name: #ty, }
+            quote! { pub(crate) #name: #ty, }
         } else {
-            quote! { #name: Option<#ty>, }
+            quote! { pub(crate) #name: Option<#ty>, }
         }
     });
     let body_field = op.body.as_ref().map(|body| {
         let ty = type_tokens(&body.ty, &types_prefix());
-        quote! { body: #ty, }
+        quote! { pub(crate) body: #ty, }
     });
 
     let setters = op.params.iter().filter(|param| !is_argument(param)).map(|param| {
@@ -181,8 +185,19 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             }
         }
     });
+    let body_setter = op.body.as_ref().map(|_| {
+        quote! {
+            /// Adds a field to the JSON body that this version of the client does not know of
+            /// (replacing one of the same name).
+            pub fn extra_body_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+                self.options.body_field(name.into(), value);
+                self
+            }
+        }
+    });
 
     let path = path_expression(op);
+    let template = op.path.as_str();
     let method = ident(&op.http_method);
     let pushes = op.params.iter().filter(|param| param.location != ParamLocation::Path).map(|param| {
         let name = ident(&param.rust_name);
@@ -207,54 +222,95 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         quote! { parts.accept = Some(#accept); }
     });
     let body = op.body.as_ref().map(|_| quote! { parts.json_body(&self.body)?; });
-    let finish = match &op.success {
-        BodyKind::Json(_) => quote! { crate::runtime::read_json(#operation_id, response).await },
-        BodyKind::JsonLines(_) => {
-            quote! { Ok(crate::runtime::JsonlStream::new(#operation_id, response)) }
-        }
-        BodyKind::Empty => quote! {
-            drop(response);
-            Ok(())
+    let call = match &op.success {
+        BodyKind::Json(_) => quote! { self.client.call_json(parts).await },
+        BodyKind::JsonLines(_) => quote! {
+            parts.streaming = true;
+            self.client.call_jsonl(parts).await
         },
+        BodyKind::Empty => quote! { self.client.call_empty(parts).await },
     };
+    let (url_from, url_apply) =
+        op.url_from.as_ref().map(|from| crate::features::url_from_prelude(op, from)).unzip();
     let lifetime_docs = attrs(&format!(
         "Request builder for [`Client::{}`]: set optional parameters, then `.await` it or call [`send`](Self::send).",
         op.method_name.trim_start_matches("r#")
     ));
-    let send_docs = attrs(
-        &format!(
-            "Sends the request{}.\n\n# Errors\n\nAn [`Error`] for a non-success status (by kind), a failed connection, a timeout, or a body that does not decode.",
-            match &op.success {
-                BodyKind::JsonLines(_) => " and returns a stream of the lines of the response body",
-                BodyKind::Json(_) => " and decodes the response",
-                BodyKind::Empty => "",
-            }
-        ),
-    );
+    let what = match &op.success {
+        BodyKind::JsonLines(_) => " and returns a stream of the lines of the response body",
+        BodyKind::Json(_) => " and decodes the response",
+        BodyKind::Empty => "",
+    };
+    let send_docs = attrs(&format!(
+        "Sends the request{what}, retrying what is worth retrying.\n\n# Errors\n\nAn [`Error`] for a \
+         non-success status (by kind), a failed connection, a timeout, or a body that does not decode."
+    ));
+    let features = crate::features::builder_methods(op);
     quote! {
         #lifetime_docs
-        #[derive(Debug)]
+        #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is awaited"]
         pub struct #builder<'a> {
-            client: &'a Client,
+            pub(crate) client: &'a Client,
             #(#fields)*
             #body_field
+            pub(crate) options: crate::runtime::RequestOptions,
         }
 
         impl<'a> #builder<'a> {
             #(#setters)*
 
+            /// Sends an extra header with this request (replacing one of the same name).
+            pub fn extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.header(name.into(), value.into());
+                self
+            }
+
+            /// Adds an extra query parameter to this request.
+            pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.options.query(name.into(), value.into());
+                self
+            }
+
+            #body_setter
+
+            /// The time allowed for each attempt of this request, instead of the client's.
+            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// How often this request is retried, instead of the client's setting.
+            pub fn max_retries(mut self, retries: u32) -> Self {
+                self.options.max_retries = Some(retries);
+                self
+            }
+
             #send_docs
             pub async fn send(self) -> Result<#output, Error<#error>> {
+                self.send_with_response().await.map(|response| response.value)
+            }
+
+            /// Like [`send`](Self::send), and also returns the status, the headers and the request
+            /// id of the response.
+            ///
+            /// # Errors
+            ///
+            /// As for [`send`](Self::send).
+            pub async fn send_with_response(self) -> Result<crate::runtime::ApiResponse<#output>, Error<#error>> {
                 let operation = #operation_id;
+                #url_from
                 let path = #path;
-                let mut parts = RequestParts::new(operation, reqwest::Method::#method, path);
+                let mut parts = RequestParts::new(operation, reqwest::Method::#method, #template, path);
+                parts.options = self.options.clone();
+                #url_apply
                 #(#pushes)*
                 #accept
                 #body
-                let response = self.client.execute::<#error>(parts).await?;
-                #finish
+                #call
             }
+
+            #features
         }
 
         impl<'a> IntoFuture for #builder<'a> {
@@ -393,6 +449,7 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
             }
         }
     });
+    let from_env = from_env(api);
     let title = &api.title;
     let builder_docs = attrs(&format!(
         "A builder for a client of {title}, with the spec's defaults (base URL{}).",
@@ -418,11 +475,63 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
             pub fn builder() -> ClientBuilder {
                 ClientBuilder::new(&SPEC) #(#seeded)*
             }
+
+            #from_env
         }
 
         impl ClientBuilder {
             #(#auth_setters)*
             #(#shared_setters)*
+        }
+    }
+}
+
+/// `Client::from_env()`, when the spec names environment variables (`x-env`).
+fn from_env(api: &Api) -> TokenStream {
+    let credential = api.auth.iter().find(|auth| auth.env.is_some());
+    if api.base_url_env.is_none() && credential.is_none() {
+        return TokenStream::new();
+    }
+    let base_url = api.base_url_env.as_ref().map(|variable| {
+        quote! {
+            if let Some(url) = crate::runtime::env_var(#variable) {
+                builder = builder.base_url(url);
+            }
+        }
+    });
+    let credential_code = credential.map(|auth| {
+        let variable = auth.env.as_deref().unwrap_or_default();
+        let setter = ident(&auth.setter);
+        quote! {
+            match crate::runtime::env_var(#variable) {
+                Some(value) => builder = builder.#setter(value),
+                None => return Err(crate::runtime::ConfigError::MissingEnv { variable: #variable }),
+            }
+        }
+    });
+    let mut text = "A client configured from the environment".to_owned();
+    let mut reads = Vec::new();
+    if let Some(auth) = credential {
+        reads.push(format!("the credential from `{}` (required)", auth.env.as_deref().unwrap_or_default()));
+    }
+    if let Some(variable) = &api.base_url_env {
+        reads.push(format!("the base URL from `{variable}` (when set)"));
+    }
+    text.push_str(&format!(
+        ": {}; everything else as [`Client::builder`] sets it.\n\n# Errors\n\n",
+        reads.join(", ")
+    ));
+    text.push_str(
+        "A [`ConfigError`](crate::ConfigError) when a required variable is missing or a value is invalid.",
+    );
+    let docs = attrs(&text);
+    quote! {
+        #docs
+        pub fn from_env() -> Result<Client, crate::runtime::ConfigError> {
+            let mut builder = Self::builder();
+            #base_url
+            #credential_code
+            builder.build()
         }
     }
 }

@@ -67,6 +67,10 @@ pub fn resolve(document: &OpenAPI, openapi_version: &str) -> Result<Api, Diagnos
     };
     let root_extensions = extensions::root(&document.extensions, &mut resolver.diagnostics);
     api.request_id_header = root_extensions.request_id_header;
+    if let Some(server) = document.servers.first() {
+        let at = Pointer::root().key("servers").index(0);
+        api.base_url_env = extensions::env(&server.extensions, &at, &mut resolver.diagnostics);
+    }
     api.error_message_pointer = root_extensions.error_message_pointer;
     resolver.define_components();
     api.operations = resolver.operations();
@@ -134,6 +138,8 @@ struct Resolver<'a> {
     /// of these names is preferred as its serde tag.
     discriminator_properties: BTreeSet<String>,
     type_scope: Scope,
+    /// Names of `Client` methods.
+    method_scope: Scope,
     types: Vec<TypeDef>,
     diagnostics: Diagnostics,
 }
@@ -147,6 +153,7 @@ impl<'a> Resolver<'a> {
             nullable_components: BTreeSet::new(),
             discriminator_properties: BTreeSet::new(),
             type_scope: Scope::with_reserved(RESERVED_TYPE_NAMES),
+            method_scope: Scope::with_reserved(&["new", "builder", "from_env", "base_url"]),
             types: Vec::new(),
             diagnostics: Diagnostics::default(),
             schemas,
@@ -673,7 +680,7 @@ impl<'a> Resolver<'a> {
 
     fn operations(&mut self) -> Vec<Operation> {
         let mut operations = Vec::new();
-        let mut method_scope = Scope::with_reserved(&["new", "builder", "from_env", "with_options"]);
+        let mut extensions_of = Vec::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
         let paths = &self.document.paths.paths;
         for (path, item) in paths {
@@ -710,7 +717,8 @@ impl<'a> Resolver<'a> {
                     );
                     continue;
                 }
-                let method_name = method_scope.claim(&names::value_name(&operation_id));
+                let method_name = self.method_scope.claim(&names::value_name(&operation_id));
+                extensions_of.push(extensions::operation(&operation.extensions, &at, &mut self.diagnostics));
                 let builder_name = self.type_scope.claim(&names::type_name(&operation_id));
                 let params = self.params(&item.parameters, &operation.parameters, &at, &builder_name);
                 let segments = self.segments(path, &params, &at);
@@ -737,10 +745,227 @@ impl<'a> Resolver<'a> {
                     accept,
                     error,
                     pointer: at.to_string(),
+                    pagination: None,
+                    waiters: Vec::new(),
+                    url_from: None,
                 });
             }
         }
+        for (index, extensions) in extensions_of.into_iter().enumerate() {
+            self.link_extensions(&mut operations, index, extensions);
+        }
         operations
+    }
+
+    /// The struct a JSON success response decodes into, if it is one.
+    fn success_struct(&self, op: &Operation) -> Option<&Struct> {
+        let BodyKind::Json(TypeRef::Named(name)) = &op.success else { return None };
+        match &self.find_type(name)?.kind {
+            TypeKind::Struct(structure) => Some(structure),
+            _ => None,
+        }
+    }
+
+    /// A response property by wire name: `(rust name, type, optional)`.
+    fn response_field(
+        &mut self,
+        op: &Operation,
+        wire: &str,
+        at: &Pointer,
+    ) -> Option<(String, TypeRef, bool)> {
+        let Some(structure) = self.success_struct(op) else {
+            self.diagnostics.push(at.as_str(), "needs an operation whose success response is a JSON object");
+            return None;
+        };
+        match structure.fields.iter().find(|field| field.wire_name == wire) {
+            Some(field) => {
+                Some((field.rust_name.clone(), field.ty.clone(), !field.required || field.nullable))
+            }
+            None => {
+                self.diagnostics.push(at.as_str(), format!("the success response has no property `{wire}`"));
+                None
+            }
+        }
+    }
+
+    fn is_string_like(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::String => true,
+            TypeRef::Named(name) => {
+                self.find_type(name).is_some_and(|def| matches!(def.kind, TypeKind::Enum(_)))
+            }
+            _ => false,
+        }
+    }
+
+    /// Resolves an operation's `x-` extensions against its parameters and response type.
+    fn link_extensions(
+        &mut self,
+        operations: &mut [Operation],
+        index: usize,
+        extensions: extensions::OperationExtensions,
+    ) {
+        let op = operations[index].clone();
+        let at = Pointer::from_fragment(&op.pointer);
+        if let Some(pagination) = extensions.pagination {
+            let at = at.key("x-pagination");
+            operations[index].pagination = self.pagination(&op, &pagination, &at);
+        }
+        for (name, waiter) in extensions.waiters {
+            let waiter_at = at.key("x-waiters").key(&name);
+            let Some((field, ty, field_optional)) =
+                self.response_field(&op, &waiter.field, &waiter_at.key("field"))
+            else {
+                continue;
+            };
+            if !self.is_string_like(&ty) || waiter.until.is_empty() {
+                self.diagnostics.push(
+                    waiter_at.as_str(),
+                    "a waiter watches a string or string-enum property and needs at least one `until` value",
+                );
+                continue;
+            }
+            let method = format!("wait_until_{}", names::value_name(&name).trim_start_matches("r#"));
+            operations[index].waiters.push(Waiter {
+                method_name: self.method_scope.claim(&method),
+                builder_method: method.clone(),
+                builder_name: self.type_scope.claim(&names::type_name(&method)),
+                field,
+                wire_field: waiter.field.clone(),
+                field_optional,
+                until: waiter.until,
+            });
+        }
+        if let Some(url_from) = extensions.url_from {
+            let at = at.key("x-url-from");
+            operations[index].url_from = self.url_from(&op, operations, &url_from, &at);
+        }
+    }
+
+    fn pagination(
+        &mut self,
+        op: &Operation,
+        ext: &extensions::PaginationExt,
+        at: &Pointer,
+    ) -> Option<Pagination> {
+        let (items_field, items_ty, _) = self.response_field(op, &ext.items, &at.key("items"))?;
+        let TypeRef::Array(item_type) = items_ty else {
+            self.diagnostics.push(at.key("items").as_str(), format!("`{}` must be an array", ext.items));
+            return None;
+        };
+        let has_more_field = match &ext.has_more {
+            Some(wire) => {
+                let (field, ty, optional) = self.response_field(op, wire, &at.key("has-more"))?;
+                if ty != TypeRef::Bool || optional {
+                    self.diagnostics
+                        .push(at.key("has-more").as_str(), format!("`{wire}` must be a required boolean"));
+                    return None;
+                }
+                Some(field)
+            }
+            None => None,
+        };
+        let mut cursor = |direction: &Option<extensions::CursorExt>, key: &str| -> Option<Option<Cursor>> {
+            let Some(direction) = direction else { return Some(None) };
+            let cursor_at = at.key(key);
+            let (field, ty, field_optional) =
+                self.response_field(op, &direction.cursor, &cursor_at.key("cursor"))?;
+            let param = op
+                .params
+                .iter()
+                .find(|p| p.wire_name == direction.parameter && p.location == ParamLocation::Query);
+            match param {
+                Some(param) if param.ty == TypeRef::String && !param.required && ty == TypeRef::String => {
+                    Some(Some(Cursor { param: param.rust_name.clone(), field, field_optional }))
+                }
+                _ => {
+                    self.diagnostics.push(
+                        cursor_at.as_str(),
+                        format!(
+                            "`{}` must be an optional string query parameter and `{}` a string property of the response",
+                            direction.parameter, direction.cursor
+                        ),
+                    );
+                    None
+                }
+            }
+        };
+        let forward = cursor(&ext.forward, "forward")?;
+        let backward = cursor(&ext.backward, "backward")?;
+        if forward.is_none() && backward.is_none() {
+            self.diagnostics.push(at.as_str(), "give at least one of `forward` and `backward`");
+            return None;
+        }
+        Some(Pagination { items_field, item_type: *item_type, has_more_field, forward, backward })
+    }
+
+    fn url_from(
+        &mut self,
+        op: &Operation,
+        operations: &[Operation],
+        ext: &extensions::UrlFromExt,
+        at: &Pointer,
+    ) -> Option<UrlFrom> {
+        let Some(source) = operations.iter().find(|candidate| candidate.operation_id == ext.operation) else {
+            self.diagnostics.push(
+                at.key("operation").as_str(),
+                format!("no operation has the operationId `{}`", ext.operation),
+            );
+            return None;
+        };
+        let (field, ty, field_optional) = self.response_field(source, &ext.field, &at.key("field"))?;
+        if ty != TypeRef::String {
+            self.diagnostics
+                .push(at.key("field").as_str(), format!("`{}` must be a string property", ext.field));
+            return None;
+        }
+        if source.error != op.error {
+            self.diagnostics.push(at.as_str(), "both operations must have the same error body type");
+            return None;
+        }
+        let mut arguments = Vec::new();
+        for param in source
+            .params
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path || (p.required && p.default.is_none()))
+        {
+            match op.params.iter().find(|own| own.wire_name == param.wire_name && own.ty == param.ty) {
+                Some(own) => arguments.push(own.rust_name.clone()),
+                None => {
+                    self.diagnostics.push(
+                        at.as_str(),
+                        format!(
+                            "`{}` needs the parameter `{}`, which this operation does not have",
+                            ext.operation, param.wire_name
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        let shared_setters = source
+            .params
+            .iter()
+            .filter(|p| p.location != ParamLocation::Path && !(p.required && p.default.is_none()))
+            .filter(|p| {
+                op.params.iter().any(|own| {
+                    own.wire_name == p.wire_name
+                        && own.location == p.location
+                        && own.ty == p.ty
+                        && own.rust_name == p.rust_name
+                })
+            })
+            .map(|p| p.rust_name.clone())
+            .collect();
+        Some(UrlFrom {
+            method_name: source.method_name.clone(),
+            operation_id: source.operation_id.clone(),
+            arguments,
+            shared_setters,
+            field,
+            wire_field: ext.field.clone(),
+            field_optional,
+        })
     }
 
     fn resolve_parameter<'p>(
@@ -801,7 +1026,21 @@ impl<'a> Resolver<'a> {
             });
             resolved.push((parameter, pointer));
         }
-        let mut scope = Scope::with_reserved(&["client", "body", "send", "options"]);
+        // Names the request builders use for their own methods and fields.
+        let mut scope = Scope::with_reserved(&[
+            "client",
+            "body",
+            "send",
+            "send_with_response",
+            "options",
+            "extra_header",
+            "extra_query",
+            "extra_body_field",
+            "timeout",
+            "max_retries",
+            "items",
+            "into_future",
+        ]);
         let mut params = Vec::new();
         for (parameter, pointer) in resolved {
             let data = parameter.parameter_data_ref();
@@ -1128,7 +1367,13 @@ impl<'a> Resolver<'a> {
             } else {
                 scope.claim(setter)
             };
-            schemes.push(AuthScheme { scheme: scheme_name.clone(), setter, placement, docs });
+            let env = match scheme {
+                SecurityScheme::APIKey { extensions, .. } | SecurityScheme::HTTP { extensions, .. } => {
+                    extensions::env(extensions, &at, &mut self.diagnostics)
+                }
+                _ => None,
+            };
+            schemes.push(AuthScheme { scheme: scheme_name.clone(), setter, placement, docs, env });
         }
         schemes
     }

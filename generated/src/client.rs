@@ -5,7 +5,7 @@ use crate::runtime::{Client, ClientBuilder, SpecInfo};
 static SPEC: SpecInfo = SpecInfo {
     default_base_url: Some("https://api.anthropic.com"),
     request_id_header: Some("request-id"),
-    error_message_pointer: None,
+    error_message_pointer: Some("/error/message"),
     user_agent: "anthropic-batches/0.1.0",
     credential_setter: Some("api_key"),
 };
@@ -13,6 +13,26 @@ impl Client {
     /// A builder for a client of Anthropic Message Batches API, with the spec's defaults (base URL, required headers).
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new(&SPEC).default_header("anthropic-version", "2023-06-01")
+    }
+    /// A client configured from the environment: the credential from `ANTHROPIC_API_KEY` (required), the base URL from `ANTHROPIC_BASE_URL` (when set); everything else as [`Client::builder`] sets it.
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`](crate::ConfigError) when a required variable is missing or a value is invalid.
+    pub fn from_env() -> Result<Client, crate::runtime::ConfigError> {
+        let mut builder = Self::builder();
+        if let Some(url) = crate::runtime::env_var("ANTHROPIC_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        match crate::runtime::env_var("ANTHROPIC_API_KEY") {
+            Some(value) => builder = builder.api_key(value),
+            None => {
+                return Err(crate::runtime::ConfigError::MissingEnv {
+                    variable: "ANTHROPIC_API_KEY",
+                });
+            }
+        }
+        builder.build()
     }
 }
 impl ClientBuilder {

@@ -27,6 +27,7 @@ impl Client {
             before_id: None,
             after_id: None,
             limit: None,
+            options: Default::default(),
         }
     }
     /// Create a Message Batch
@@ -54,6 +55,7 @@ impl Client {
             anthropic_user_profile_id: None,
             beta: None,
             body,
+            options: Default::default(),
         }
     }
     /// Retrieve a Message Batch
@@ -76,6 +78,7 @@ impl Client {
             anthropic_workspace_id: None,
             beta: None,
             message_batch_id: message_batch_id.into(),
+            options: Default::default(),
         }
     }
     /// Delete a Message Batch
@@ -97,6 +100,7 @@ impl Client {
             anthropic_workspace_id: None,
             beta: None,
             message_batch_id: message_batch_id.into(),
+            options: Default::default(),
         }
     }
     /// Cancel a Message Batch
@@ -120,6 +124,7 @@ impl Client {
             anthropic_workspace_id: None,
             beta: None,
             message_batch_id: message_batch_id.into(),
+            options: Default::default(),
         }
     }
     /// Retrieve Message Batch results
@@ -145,21 +150,34 @@ impl Client {
             anthropic_workspace_id: None,
             beta: None,
             message_batch_id: message_batch_id.into(),
+            options: Default::default(),
         }
+    }
+    /// Sends [`retrieve_message_batch`](Self::retrieve_message_batch) again and again until `processing_status` is `ended`, and returns that last result.
+    ///
+    /// Polls every 5 s at first, then less often (up to once a minute), and gives up after 25 hours; change that on the returned builder. Each poll is retried like any request.
+    ///
+    /// Short for `retrieve_message_batch(…).wait_until_ended()`.
+    pub fn wait_until_ended(
+        &self,
+        message_batch_id: impl Into<String>,
+    ) -> crate::operations::WaitUntilEnded<'_> {
+        self.retrieve_message_batch(message_batch_id).wait_until_ended()
     }
 }
 /// Request builder for [`Client::list_message_batches`]: set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListMessageBatches<'a> {
-    client: &'a Client,
-    anthropic_version: Option<String>,
-    anthropic_beta: Option<Vec<String>>,
-    anthropic_workspace_id: Option<String>,
-    beta: Option<bool>,
-    before_id: Option<String>,
-    after_id: Option<String>,
-    limit: Option<i32>,
+    pub(crate) client: &'a Client,
+    pub(crate) anthropic_version: Option<String>,
+    pub(crate) anthropic_beta: Option<Vec<String>>,
+    pub(crate) anthropic_workspace_id: Option<String>,
+    pub(crate) beta: Option<bool>,
+    pub(crate) before_id: Option<String>,
+    pub(crate) after_id: Option<String>,
+    pub(crate) limit: Option<i32>,
+    pub(crate) options: crate::runtime::RequestOptions,
 }
 impl<'a> ListMessageBatches<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
@@ -224,7 +242,35 @@ impl<'a> ListMessageBatches<'a> {
         self.limit = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends an extra header with this request (replacing one of the same name).
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.header(name.into(), value.into());
+        self
+    }
+    /// Adds an extra query parameter to this request.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query(name.into(), value.into());
+        self
+    }
+    /// The time allowed for each attempt of this request, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// How often this request is retried, instead of the client's setting.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+    /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
     /// # Errors
     ///
@@ -232,9 +278,29 @@ impl<'a> ListMessageBatches<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::types::MessageBatchList, Error<crate::types::ErrorResponse>> {
+        self.send_with_response().await.map(|response| response.value)
+    }
+    /// Like [`send`](Self::send), and also returns the status, the headers and the request
+    /// id of the response.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::MessageBatchList>,
+        Error<crate::types::ErrorResponse>,
+    > {
         let operation = "listMessageBatches";
         let path = "/v1/messages/batches".to_owned();
-        let mut parts = RequestParts::new(operation, reqwest::Method::GET, path);
+        let mut parts = RequestParts::new(
+            operation,
+            reqwest::Method::GET,
+            "/v1/messages/batches",
+            path,
+        );
+        parts.options = self.options.clone();
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -271,8 +337,45 @@ impl<'a> ListMessageBatches<'a> {
             parts.query.push(("limit", crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
-        let response = self.client.execute::<crate::types::ErrorResponse>(parts).await?;
-        crate::runtime::read_json("listMessageBatches", response).await
+        self.client.call_json(parts).await
+    }
+    /// Streams every item of the listing, requesting the next page only when the current one is used up: memory holds one page, and listing N items takes ceil(N / page size) requests.
+    ///
+    /// Pages forward (each page's `last_id` becomes the next `after_id`), starting after `after_id` if it is set; when `before_id` is set instead, pages backward from there. The page size and every other setting of this builder apply to each page. An error ends the stream after it is yielded.
+    pub fn items(
+        self,
+    ) -> crate::runtime::Paginator<
+        'a,
+        crate::types::MessageBatch,
+        crate::types::ErrorResponse,
+    > {
+        let backward = self.before_id.is_some();
+        let first = if backward {
+            self.before_id.clone()
+        } else {
+            self.after_id.clone()
+        };
+        crate::runtime::Paginator::new(
+            first,
+            move |cursor: Option<String>| {
+                let mut request = self.clone();
+                if backward {
+                    request.before_id = cursor;
+                    request.after_id = None;
+                } else {
+                    request.after_id = cursor;
+                    request.before_id = None;
+                }
+                Box::pin(async move {
+                    let page = request.send().await?;
+                    Ok(crate::runtime::Page {
+                        next_cursor: if backward { page.first_id } else { page.last_id },
+                        has_more: page.has_more,
+                        items: page.data,
+                    })
+                })
+            },
+        )
     }
 }
 impl<'a> IntoFuture for ListMessageBatches<'a> {
@@ -286,16 +389,17 @@ impl<'a> IntoFuture for ListMessageBatches<'a> {
     }
 }
 /// Request builder for [`Client::create_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateMessageBatch<'a> {
-    client: &'a Client,
-    anthropic_version: Option<String>,
-    anthropic_beta: Option<Vec<String>>,
-    anthropic_workspace_id: Option<String>,
-    anthropic_user_profile_id: Option<String>,
-    beta: Option<bool>,
-    body: crate::types::CreateMessageBatchParams,
+    pub(crate) client: &'a Client,
+    pub(crate) anthropic_version: Option<String>,
+    pub(crate) anthropic_beta: Option<Vec<String>>,
+    pub(crate) anthropic_workspace_id: Option<String>,
+    pub(crate) anthropic_user_profile_id: Option<String>,
+    pub(crate) beta: Option<bool>,
+    pub(crate) body: crate::types::CreateMessageBatchParams,
+    pub(crate) options: crate::runtime::RequestOptions,
 }
 impl<'a> CreateMessageBatch<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
@@ -342,7 +446,45 @@ impl<'a> CreateMessageBatch<'a> {
         self.beta = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends an extra header with this request (replacing one of the same name).
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.header(name.into(), value.into());
+        self
+    }
+    /// Adds an extra query parameter to this request.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query(name.into(), value.into());
+        self
+    }
+    /// Adds a field to the JSON body that this version of the client does not know of
+    /// (replacing one of the same name).
+    pub fn extra_body_field(
+        mut self,
+        name: impl Into<String>,
+        value: serde_json::Value,
+    ) -> Self {
+        self.options.body_field(name.into(), value);
+        self
+    }
+    /// The time allowed for each attempt of this request, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// How often this request is retried, instead of the client's setting.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+    /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
     /// # Errors
     ///
@@ -350,9 +492,29 @@ impl<'a> CreateMessageBatch<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>> {
+        self.send_with_response().await.map(|response| response.value)
+    }
+    /// Like [`send`](Self::send), and also returns the status, the headers and the request
+    /// id of the response.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::MessageBatch>,
+        Error<crate::types::ErrorResponse>,
+    > {
         let operation = "createMessageBatch";
         let path = "/v1/messages/batches".to_owned();
-        let mut parts = RequestParts::new(operation, reqwest::Method::POST, path);
+        let mut parts = RequestParts::new(
+            operation,
+            reqwest::Method::POST,
+            "/v1/messages/batches",
+            path,
+        );
+        parts.options = self.options.clone();
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -385,8 +547,7 @@ impl<'a> CreateMessageBatch<'a> {
         }
         parts.accept = Some("application/json");
         parts.json_body(&self.body)?;
-        let response = self.client.execute::<crate::types::ErrorResponse>(parts).await?;
-        crate::runtime::read_json("createMessageBatch", response).await
+        self.client.call_json(parts).await
     }
 }
 impl<'a> IntoFuture for CreateMessageBatch<'a> {
@@ -397,15 +558,16 @@ impl<'a> IntoFuture for CreateMessageBatch<'a> {
     }
 }
 /// Request builder for [`Client::retrieve_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RetrieveMessageBatch<'a> {
-    client: &'a Client,
-    anthropic_version: Option<String>,
-    anthropic_beta: Option<Vec<String>>,
-    anthropic_workspace_id: Option<String>,
-    beta: Option<bool>,
-    message_batch_id: String,
+    pub(crate) client: &'a Client,
+    pub(crate) anthropic_version: Option<String>,
+    pub(crate) anthropic_beta: Option<Vec<String>>,
+    pub(crate) anthropic_workspace_id: Option<String>,
+    pub(crate) beta: Option<bool>,
+    pub(crate) message_batch_id: String,
+    pub(crate) options: crate::runtime::RequestOptions,
 }
 impl<'a> RetrieveMessageBatch<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
@@ -445,7 +607,35 @@ impl<'a> RetrieveMessageBatch<'a> {
         self.beta = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends an extra header with this request (replacing one of the same name).
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.header(name.into(), value.into());
+        self
+    }
+    /// Adds an extra query parameter to this request.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query(name.into(), value.into());
+        self
+    }
+    /// The time allowed for each attempt of this request, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// How often this request is retried, instead of the client's setting.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+    /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
     /// # Errors
     ///
@@ -453,13 +643,33 @@ impl<'a> RetrieveMessageBatch<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>> {
+        self.send_with_response().await.map(|response| response.value)
+    }
+    /// Like [`send`](Self::send), and also returns the status, the headers and the request
+    /// id of the response.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::MessageBatch>,
+        Error<crate::types::ErrorResponse>,
+    > {
         let operation = "retrieveMessageBatch";
         let path = format!(
             "/v1/messages/batches/{}", crate ::runtime::path_segment("message_batch_id",
             & crate ::runtime::ParamValue::param_value(& self.message_batch_id))
             .map_err(| reason | Error::InvalidParameter { operation, reason }) ?
         );
-        let mut parts = RequestParts::new(operation, reqwest::Method::GET, path);
+        let mut parts = RequestParts::new(
+            operation,
+            reqwest::Method::GET,
+            "/v1/messages/batches/{message_batch_id}",
+            path,
+        );
+        parts.options = self.options.clone();
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -483,8 +693,16 @@ impl<'a> RetrieveMessageBatch<'a> {
             parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
-        let response = self.client.execute::<crate::types::ErrorResponse>(parts).await?;
-        crate::runtime::read_json("retrieveMessageBatch", response).await
+        self.client.call_json(parts).await
+    }
+    /// Sends this request again and again until `processing_status` is `ended`, and returns that last result.
+    ///
+    /// Polls every 5 s at first, then less often (up to once a minute), and gives up after 25 hours; change that on the returned builder. Each poll is retried like any request.
+    pub fn wait_until_ended(self) -> crate::operations::WaitUntilEnded<'a> {
+        crate::operations::WaitUntilEnded {
+            request: self,
+            options: Default::default(),
+        }
     }
 }
 impl<'a> IntoFuture for RetrieveMessageBatch<'a> {
@@ -495,15 +713,16 @@ impl<'a> IntoFuture for RetrieveMessageBatch<'a> {
     }
 }
 /// Request builder for [`Client::delete_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteMessageBatch<'a> {
-    client: &'a Client,
-    anthropic_version: Option<String>,
-    anthropic_beta: Option<Vec<String>>,
-    anthropic_workspace_id: Option<String>,
-    beta: Option<bool>,
-    message_batch_id: String,
+    pub(crate) client: &'a Client,
+    pub(crate) anthropic_version: Option<String>,
+    pub(crate) anthropic_beta: Option<Vec<String>>,
+    pub(crate) anthropic_workspace_id: Option<String>,
+    pub(crate) beta: Option<bool>,
+    pub(crate) message_batch_id: String,
+    pub(crate) options: crate::runtime::RequestOptions,
 }
 impl<'a> DeleteMessageBatch<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
@@ -543,7 +762,35 @@ impl<'a> DeleteMessageBatch<'a> {
         self.beta = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends an extra header with this request (replacing one of the same name).
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.header(name.into(), value.into());
+        self
+    }
+    /// Adds an extra query parameter to this request.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query(name.into(), value.into());
+        self
+    }
+    /// The time allowed for each attempt of this request, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// How often this request is retried, instead of the client's setting.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+    /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
     /// # Errors
     ///
@@ -551,13 +798,33 @@ impl<'a> DeleteMessageBatch<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::types::DeletedMessageBatch, Error<crate::types::ErrorResponse>> {
+        self.send_with_response().await.map(|response| response.value)
+    }
+    /// Like [`send`](Self::send), and also returns the status, the headers and the request
+    /// id of the response.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::DeletedMessageBatch>,
+        Error<crate::types::ErrorResponse>,
+    > {
         let operation = "deleteMessageBatch";
         let path = format!(
             "/v1/messages/batches/{}", crate ::runtime::path_segment("message_batch_id",
             & crate ::runtime::ParamValue::param_value(& self.message_batch_id))
             .map_err(| reason | Error::InvalidParameter { operation, reason }) ?
         );
-        let mut parts = RequestParts::new(operation, reqwest::Method::DELETE, path);
+        let mut parts = RequestParts::new(
+            operation,
+            reqwest::Method::DELETE,
+            "/v1/messages/batches/{message_batch_id}",
+            path,
+        );
+        parts.options = self.options.clone();
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -581,8 +848,7 @@ impl<'a> DeleteMessageBatch<'a> {
             parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
-        let response = self.client.execute::<crate::types::ErrorResponse>(parts).await?;
-        crate::runtime::read_json("deleteMessageBatch", response).await
+        self.client.call_json(parts).await
     }
 }
 impl<'a> IntoFuture for DeleteMessageBatch<'a> {
@@ -596,15 +862,16 @@ impl<'a> IntoFuture for DeleteMessageBatch<'a> {
     }
 }
 /// Request builder for [`Client::cancel_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CancelMessageBatch<'a> {
-    client: &'a Client,
-    anthropic_version: Option<String>,
-    anthropic_beta: Option<Vec<String>>,
-    anthropic_workspace_id: Option<String>,
-    beta: Option<bool>,
-    message_batch_id: String,
+    pub(crate) client: &'a Client,
+    pub(crate) anthropic_version: Option<String>,
+    pub(crate) anthropic_beta: Option<Vec<String>>,
+    pub(crate) anthropic_workspace_id: Option<String>,
+    pub(crate) beta: Option<bool>,
+    pub(crate) message_batch_id: String,
+    pub(crate) options: crate::runtime::RequestOptions,
 }
 impl<'a> CancelMessageBatch<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
@@ -644,7 +911,35 @@ impl<'a> CancelMessageBatch<'a> {
         self.beta = Some(value);
         self
     }
-    /// Sends the request and decodes the response.
+    /// Sends an extra header with this request (replacing one of the same name).
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.header(name.into(), value.into());
+        self
+    }
+    /// Adds an extra query parameter to this request.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query(name.into(), value.into());
+        self
+    }
+    /// The time allowed for each attempt of this request, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// How often this request is retried, instead of the client's setting.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+    /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
     /// # Errors
     ///
@@ -652,6 +947,20 @@ impl<'a> CancelMessageBatch<'a> {
     pub async fn send(
         self,
     ) -> Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>> {
+        self.send_with_response().await.map(|response| response.value)
+    }
+    /// Like [`send`](Self::send), and also returns the status, the headers and the request
+    /// id of the response.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<crate::types::MessageBatch>,
+        Error<crate::types::ErrorResponse>,
+    > {
         let operation = "cancelMessageBatch";
         let path = format!(
             "/v1/messages/batches/{}/cancel", crate
@@ -659,7 +968,13 @@ impl<'a> CancelMessageBatch<'a> {
             ::runtime::ParamValue::param_value(& self.message_batch_id)).map_err(| reason
             | Error::InvalidParameter { operation, reason }) ?
         );
-        let mut parts = RequestParts::new(operation, reqwest::Method::POST, path);
+        let mut parts = RequestParts::new(
+            operation,
+            reqwest::Method::POST,
+            "/v1/messages/batches/{message_batch_id}/cancel",
+            path,
+        );
+        parts.options = self.options.clone();
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -683,8 +998,7 @@ impl<'a> CancelMessageBatch<'a> {
             parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
-        let response = self.client.execute::<crate::types::ErrorResponse>(parts).await?;
-        crate::runtime::read_json("cancelMessageBatch", response).await
+        self.client.call_json(parts).await
     }
 }
 impl<'a> IntoFuture for CancelMessageBatch<'a> {
@@ -695,15 +1009,16 @@ impl<'a> IntoFuture for CancelMessageBatch<'a> {
     }
 }
 /// Request builder for [`Client::retrieve_message_batch_results`]: set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RetrieveMessageBatchResults<'a> {
-    client: &'a Client,
-    anthropic_version: Option<String>,
-    anthropic_beta: Option<Vec<String>>,
-    anthropic_workspace_id: Option<String>,
-    beta: Option<bool>,
-    message_batch_id: String,
+    pub(crate) client: &'a Client,
+    pub(crate) anthropic_version: Option<String>,
+    pub(crate) anthropic_beta: Option<Vec<String>>,
+    pub(crate) anthropic_workspace_id: Option<String>,
+    pub(crate) beta: Option<bool>,
+    pub(crate) message_batch_id: String,
+    pub(crate) options: crate::runtime::RequestOptions,
 }
 impl<'a> RetrieveMessageBatchResults<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
@@ -743,7 +1058,35 @@ impl<'a> RetrieveMessageBatchResults<'a> {
         self.beta = Some(value);
         self
     }
-    /// Sends the request and returns a stream of the lines of the response body.
+    /// Sends an extra header with this request (replacing one of the same name).
+    pub fn extra_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.header(name.into(), value.into());
+        self
+    }
+    /// Adds an extra query parameter to this request.
+    pub fn extra_query(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.options.query(name.into(), value.into());
+        self
+    }
+    /// The time allowed for each attempt of this request, instead of the client's.
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+    /// How often this request is retried, instead of the client's setting.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+    /// Sends the request and returns a stream of the lines of the response body, retrying what is worth retrying.
     ///
     /// # Errors
     ///
@@ -757,14 +1100,64 @@ impl<'a> RetrieveMessageBatchResults<'a> {
         >,
         Error<crate::types::ErrorResponse>,
     > {
+        self.send_with_response().await.map(|response| response.value)
+    }
+    /// Like [`send`](Self::send), and also returns the status, the headers and the request
+    /// id of the response.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Self::send).
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        crate::runtime::ApiResponse<
+            crate::runtime::JsonlStream<
+                crate::types::MessageBatchIndividualResponse,
+                crate::types::ErrorResponse,
+            >,
+        >,
+        Error<crate::types::ErrorResponse>,
+    > {
         let operation = "retrieveMessageBatchResults";
+        let mut source = self
+            .client
+            .retrieve_message_batch(self.message_batch_id.clone());
+        if let Some(value) = &self.anthropic_version {
+            source = source.anthropic_version(value.clone());
+        }
+        if let Some(value) = &self.anthropic_beta {
+            source = source.anthropic_beta(value.clone());
+        }
+        if let Some(value) = &self.anthropic_workspace_id {
+            source = source.anthropic_workspace_id(value.clone());
+        }
+        if let Some(value) = &self.beta {
+            source = source.beta(*value);
+        }
+        source.options = self.options.clone();
+        let resource = source.send().await?;
+        let Some(url) = resource.results_url else {
+            return Err(Error::NotReady {
+                operation,
+                reason: "`results_url` of `retrieveMessageBatch` is not set yet, so there is nothing to fetch; wait until it is (a waiter can do that)"
+                    .to_owned(),
+            });
+        };
         let path = format!(
             "/v1/messages/batches/{}/results", crate
             ::runtime::path_segment("message_batch_id", & crate
             ::runtime::ParamValue::param_value(& self.message_batch_id)).map_err(| reason
             | Error::InvalidParameter { operation, reason }) ?
         );
-        let mut parts = RequestParts::new(operation, reqwest::Method::GET, path);
+        let mut parts = RequestParts::new(
+            operation,
+            reqwest::Method::GET,
+            "/v1/messages/batches/{message_batch_id}/results",
+            path,
+        );
+        parts.options = self.options.clone();
+        parts.absolute_url = Some(url);
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -788,8 +1181,8 @@ impl<'a> RetrieveMessageBatchResults<'a> {
             parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/x-jsonl");
-        let response = self.client.execute::<crate::types::ErrorResponse>(parts).await?;
-        Ok(crate::runtime::JsonlStream::new("retrieveMessageBatchResults", response))
+        parts.streaming = true;
+        self.client.call_jsonl(parts).await
     }
 }
 impl<'a> IntoFuture for RetrieveMessageBatchResults<'a> {
@@ -800,6 +1193,61 @@ impl<'a> IntoFuture for RetrieveMessageBatchResults<'a> {
         >,
         Error<crate::types::ErrorResponse>,
     >;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+/// Waits until `processing_status` reaches an awaited value; returned by `wait_until_ended`. Set how it polls, then `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a waiter does nothing until it is awaited"]
+pub struct WaitUntilEnded<'a> {
+    request: RetrieveMessageBatch<'a>,
+    options: crate::runtime::WaitOptions,
+}
+impl<'a> WaitUntilEnded<'a> {
+    /// The wait between the first two polls (default 5 s).
+    pub fn poll_interval(mut self, interval: std::time::Duration) -> Self {
+        self.options.interval = interval;
+        self
+    }
+    /// Each wait is the previous one times this factor (default 1.5; 1 polls evenly).
+    pub fn backoff(mut self, factor: f64) -> Self {
+        self.options.backoff = factor;
+        self
+    }
+    /// The longest wait between two polls (default 60 s).
+    pub fn max_interval(mut self, interval: std::time::Duration) -> Self {
+        self.options.max_interval = interval;
+        self
+    }
+    /// Gives up with [`Error::WaitTimeout`] after this long (default 25 hours).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = deadline;
+        self
+    }
+    /// Polls until the awaited value and returns the last result.
+    ///
+    /// # Errors
+    ///
+    /// The first error of a poll (after its retries), or [`Error::WaitTimeout`].
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>> {
+        let request = self.request;
+        crate::runtime::wait_until(
+                "wait_until_ended",
+                &self.options,
+                || request.clone().send(),
+                |value: &crate::types::MessageBatch| {
+                    matches!(value.processing_status.as_str(), "ended")
+                },
+            )
+            .await
+    }
+}
+impl<'a> IntoFuture for WaitUntilEnded<'a> {
+    type Output = Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -1,5 +1,6 @@
 //! The configured client: base URL, credentials, default headers and query, the HTTP connection pool.
 
+use super::retry::RetryPolicy;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::sync::Arc;
@@ -68,6 +69,11 @@ pub enum ConfigError {
         /// The header's name.
         name: String,
     },
+    /// An environment variable `from_env` needs is not set (or is empty).
+    MissingEnv {
+        /// The variable's name.
+        variable: &'static str,
+    },
     /// The HTTP client could not be built (for example, the TLS backend failed to start).
     Http(reqwest::Error),
 }
@@ -81,6 +87,7 @@ impl fmt::Display for ConfigError {
             ),
             Self::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
             Self::InvalidHeader { name } => write!(f, "the header `{name}` has a name or value that cannot be sent"),
+            Self::MissingEnv { variable } => write!(f, "the environment variable `{variable}` is not set"),
             Self::Http(error) => write!(f, "could not build the HTTP client: {error}"),
         }
     }
@@ -109,6 +116,8 @@ pub(crate) struct Inner {
     pub default_query: Vec<(String, String)>,
     pub credential: Option<Credential>,
     pub spec: &'static SpecInfo,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
 }
 
 impl Client {
@@ -125,11 +134,12 @@ pub struct ClientBuilder {
     spec: &'static SpecInfo,
     base_url: Option<String>,
     http: Option<reqwest::Client>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
+    timeout: Duration,
+    connect_timeout: Duration,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
     credential: Option<Credential>,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -138,11 +148,12 @@ impl ClientBuilder {
             spec,
             base_url: None,
             http: None,
-            timeout: Some(Duration::from_secs(600)),
-            connect_timeout: Some(Duration::from_secs(5)),
+            timeout: Duration::from_secs(600),
+            connect_timeout: Duration::from_secs(5),
             headers: Vec::new(),
             query: Vec::new(),
             credential: None,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -153,22 +164,42 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest::Client` (its pool, proxy and TLS settings) instead of building one;
-    /// the timeouts set here are then not applied.
+    /// Uses this `reqwest::Client` (its pool, proxy and TLS settings) instead of building one.
+    /// The request timeout still applies; the connect timeout is then the given client's own.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
 
-    /// Total time allowed for one request, body included (default 10 minutes).
+    /// Time allowed for one attempt of a request (default 10 minutes): the whole exchange for
+    /// ordinary calls; for streamed bodies, the wait for the response to start and then for each
+    /// read, so a long download is not cut off while data keeps coming.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.timeout = timeout;
         self
     }
 
     /// Time allowed to open a connection (default 5 seconds).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How many times a failed request is tried again (default 2): after connection errors,
+    /// timeouts, and statuses 408, 409, 429 and 5xx, or whenever the server answers
+    /// `x-should-retry: true` (`false` stops retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// The wait before the first retry and the longest computed wait (defaults 0.5 s and 8 s);
+    /// waits double between them, with jitter. A server's `retry-after-ms` or `retry-after` is
+    /// honoured instead when it asks for at most `max_server_delay` (default 60 s).
+    pub fn retry_delays(mut self, initial: Duration, max: Duration, max_server_delay: Duration) -> Self {
+        self.retry.initial_delay = initial;
+        self.retry.max_delay = max;
+        self.retry.max_server_delay = max_server_delay;
         self
     }
 
@@ -238,14 +269,13 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                let mut builder = reqwest::Client::builder().user_agent(self.spec.user_agent);
-                if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
-                }
-                if let Some(timeout) = self.connect_timeout {
-                    builder = builder.connect_timeout(timeout);
-                }
-                builder.build().map_err(ConfigError::Http)?
+                // No overall timeout here: each request sets its own, so streams can outlast it.
+                reqwest::Client::builder()
+                    .user_agent(self.spec.user_agent)
+                    .connect_timeout(self.connect_timeout)
+                    .read_timeout(self.timeout)
+                    .build()
+                    .map_err(ConfigError::Http)?
             }
         };
         Ok(Client {
@@ -256,7 +286,14 @@ impl ClientBuilder {
                 default_query: self.query,
                 credential: self.credential,
                 spec: self.spec,
+                timeout: self.timeout,
+                retry: self.retry,
             }),
         })
     }
+}
+
+/// An environment variable's value, treating an empty one as unset.
+pub(crate) fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
 }

@@ -45,8 +45,6 @@ pub enum Error<E = serde_json::Value> {
     Timeout {
         /// The operation that failed.
         operation: &'static str,
-        /// What the HTTP client reported.
-        source: reqwest::Error,
     },
     /// A response (or one line of a stream) did not decode into the expected type.
     Decode(DecodeError),
@@ -56,6 +54,21 @@ pub enum Error<E = serde_json::Value> {
         operation: &'static str,
         /// What was missing.
         detail: String,
+    },
+    /// A resource is not ready for this operation yet (for example, results of a batch that is
+    /// still processing: its results URL is not set).
+    NotReady {
+        /// The operation.
+        operation: &'static str,
+        /// What is missing.
+        reason: String,
+    },
+    /// A waiter gave up: the resource did not reach the awaited state before the deadline.
+    WaitTimeout {
+        /// The waiter.
+        operation: &'static str,
+        /// How long it waited.
+        waited: std::time::Duration,
     },
     /// A parameter value cannot be sent (for example a path parameter of `..`).
     InvalidParameter {
@@ -123,7 +136,7 @@ impl<E> Error<E> {
     /// Sorts a transport failure: timeouts apart from broken connections.
     pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
         if source.is_timeout() {
-            Self::Timeout { operation, source }
+            Self::Timeout { operation }
         } else {
             Self::Connection { operation, source }
         }
@@ -158,7 +171,7 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Connection { source, .. } | Self::Timeout { source, .. } => Some(source),
+            Self::Connection { source, .. } => Some(source),
             Self::Encode { source, .. } => Some(source),
             Self::Decode(error) => Some(error),
             _ => None,

@@ -1,60 +1,92 @@
 //! JSON Lines bodies as a stream of typed items, decoded as bytes arrive: memory stays at one
-//! line plus one network chunk, whatever the body's size.
+//! line plus one network chunk, whatever the body's size. A connection that breaks mid-body is
+//! resumed, so the caller sees every line exactly once or an error that says what is missing.
 
+use super::client::Client;
 use super::error::{DecodeError, Error};
+use super::request::RequestParts;
 use bytes::Bytes;
 use futures_core::Stream;
+use reqwest::header::CONTENT_RANGE;
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
+type Reopening<E> = Pin<Box<dyn Future<Output = Result<reqwest::Response, Error<E>>> + Send>>;
+
+enum State<E> {
+    Body(ByteStream),
+    Reopening(Reopening<E>),
+    Done,
+}
 
 /// A stream of `T`, one per line of a JSON Lines response.
 ///
-/// A line that does not decode yields an [`Error::Decode`] naming its line number, and the stream
-/// goes on with the next line. A body that breaks off (connection lost, cut mid-line, or short of
-/// its `Content-Length`) ends with an error item: the stream is never silently short.
+/// - A line that does not decode yields an [`Error::Decode`] naming its line number, and the
+///   stream goes on with the next line.
+/// - If the connection breaks (or the body ends short of its `Content-Length`), the stream asks
+///   again from the end of the last complete line: with a `Range` request, or, when the server
+///   ignores `Range`, with a fresh request whose lines already yielded are skipped. It does so up
+///   to the request's retry budget.
+/// - When it cannot resume, the last item is an [`Error::Truncated`]: the stream is never silently
+///   short.
 #[must_use = "streams do nothing unless polled"]
 pub struct JsonlStream<T, E = serde_json::Value> {
-    operation: &'static str,
-    body: Option<ByteStream>,
-    /// Bytes received but not yet split into lines; `start` is where the unread part begins.
+    client: Client,
+    parts: RequestParts,
+    state: State<E>,
+    /// Bytes received but not yet split into lines; `start` is where the unread part begins and
+    /// `base` is the body offset of `buffer[0]`.
     buffer: Vec<u8>,
     start: usize,
+    base: u64,
     /// How far past `start` has been searched for a newline already, so long lines are scanned once.
     scanned: usize,
-    /// Lines consumed so far (blank ones included), for error messages.
+    /// Complete lines consumed so far (blank ones included), for error messages and resuming.
     line: u64,
-    expected_length: Option<u64>,
-    received: u64,
-    _marker: PhantomData<fn() -> (T, E)>,
+    /// After a restart from the beginning, lines up to this number were already yielded.
+    skip_through: u64,
+    /// Body offset where the body should end, when the server said.
+    expected_end: Option<u64>,
+    reopens_left: u32,
+    reopens: u32,
+    _marker: PhantomData<fn() -> T>,
 }
 
 impl<T, E> std::fmt::Debug for JsonlStream<T, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JsonlStream")
-            .field("operation", &self.operation)
+            .field("operation", &self.parts.operation)
             .field("line", &self.line)
-            .field("received", &self.received)
-            .field("finished", &self.body.is_none())
+            .field("reopens", &self.reopens)
+            .field("finished", &matches!(self.state, State::Done))
             .finish()
     }
 }
 
-impl<T: DeserializeOwned, E> JsonlStream<T, E> {
-    pub(crate) fn new(operation: &'static str, response: reqwest::Response) -> Self {
-        let expected_length = response.content_length();
+impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E> {
+    pub(crate) fn new(client: Client, parts: RequestParts, response: reqwest::Response) -> Self {
+        let expected_end = response.content_length();
+        let retries = parts.options.max_retries.unwrap_or(client.inner.retry.max_retries);
+        // Only a repeatable request can be asked again.
+        let reopens_left = if parts.method == Method::GET { retries } else { 0 };
         Self {
-            operation,
-            body: Some(Box::pin(response.bytes_stream())),
+            client,
+            parts,
+            state: State::Body(Box::pin(response.bytes_stream())),
             buffer: Vec::new(),
             start: 0,
+            base: 0,
             scanned: 0,
             line: 0,
-            expected_length,
-            received: 0,
+            skip_through: 0,
+            expected_end,
+            reopens_left,
+            reopens: 0,
             _marker: PhantomData,
         }
     }
@@ -62,6 +94,16 @@ impl<T: DeserializeOwned, E> JsonlStream<T, E> {
     /// Number of lines read so far (the line number of the last item yielded).
     pub fn lines_read(&self) -> u64 {
         self.line
+    }
+
+    /// How many times the stream had to ask for the rest of the body after a broken connection.
+    pub fn resumptions(&self) -> u32 {
+        self.reopens
+    }
+
+    /// Body offset just past the last complete line.
+    fn consumed(&self) -> u64 {
+        self.base + self.start as u64
     }
 
     /// Takes the next complete line out of the buffer, if there is one.
@@ -84,6 +126,9 @@ impl<T: DeserializeOwned, E> JsonlStream<T, E> {
 
     fn decode(&mut self, begin: usize, end: usize) -> Option<Result<T, Error<E>>> {
         self.line += 1;
+        if self.line <= self.skip_through {
+            return None;
+        }
         let mut line = &self.buffer[begin..end];
         if let [rest @ .., b'\r'] = line {
             line = rest;
@@ -91,26 +136,98 @@ impl<T: DeserializeOwned, E> JsonlStream<T, E> {
         if line.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
+        let operation = self.parts.operation;
         Some(
-            serde_json::from_slice(line).map_err(|error| {
-                Error::Decode(DecodeError::new(self.operation, Some(self.line), &error, line))
-            }),
+            serde_json::from_slice(line)
+                .map_err(|error| Error::Decode(DecodeError::new(operation, Some(self.line), &error, line))),
         )
     }
 
-    /// The body has ended: decode a last line without newline, or report what is missing.
-    fn finish(&mut self) -> Option<Result<T, Error<E>>> {
-        if let Some(expected) = self.expected_length {
-            if self.received < expected {
-                self.expected_length = None;
-                self.buffer.clear();
-                self.start = 0;
-                return Some(Err(Error::Truncated {
-                    operation: self.operation,
-                    detail: format!("received {} of {expected} bytes", self.received),
-                }));
+    fn discard_partial(&mut self) -> usize {
+        let partial = self.buffer.len() - self.start;
+        self.base += self.start as u64;
+        self.buffer.clear();
+        self.start = 0;
+        self.scanned = 0;
+        partial
+    }
+
+    /// The body broke off: ask for the rest, or end with an error that says what is missing.
+    fn broken(&mut self, why: String) -> Option<Result<T, Error<E>>> {
+        let partial = self.discard_partial();
+        if self.reopens_left == 0 {
+            self.state = State::Done;
+            return Some(Err(Error::Truncated {
+                operation: self.parts.operation,
+                detail: format!(
+                    "{why} after line {} ({partial} bytes of a partial line dropped), and it could not be resumed",
+                    self.line
+                ),
+            }));
+        }
+        self.reopens_left -= 1;
+        let mut parts = self.parts.clone();
+        parts.options.header("range".to_owned(), format!("bytes={}-", self.consumed()));
+        // Each reopen is one attempt; the stream's own budget bounds how many there are.
+        parts.options.max_retries = Some(0);
+        let client = self.client.clone();
+        let wait = client.inner.retry.delay(self.reopens, None);
+        tracing::debug!(
+            operation = parts.operation,
+            line = self.line,
+            offset = self.consumed(),
+            "resuming stream"
+        );
+        self.reopens += 1;
+        self.state = State::Reopening(Box::pin(async move {
+            tokio::time::sleep(wait).await;
+            client.reopen(parts).await
+        }));
+        None
+    }
+
+    /// A reopened body arrived: continue from where the last complete line ended.
+    fn resumed(&mut self, response: reqwest::Response) -> Option<Result<T, Error<E>>> {
+        let offset = self.consumed();
+        let length = response.content_length();
+        match response.status() {
+            StatusCode::PARTIAL_CONTENT => {
+                let range = response.headers().get(CONTENT_RANGE).and_then(|value| value.to_str().ok());
+                let start = range
+                    .and_then(|range| range.strip_prefix("bytes ")?.split('-').next()?.parse::<u64>().ok());
+                if start != Some(offset) {
+                    self.state = State::Done;
+                    return Some(Err(Error::Truncated {
+                        operation: self.parts.operation,
+                        detail: format!(
+                            "the connection broke after line {}, and the server resumed at the wrong place ({range:?} for byte {offset})",
+                            self.line
+                        ),
+                    }));
+                }
+                self.expected_end = length.map(|length| offset + length);
+            }
+            _ => {
+                // The server sent the whole body again: skip what was already yielded.
+                self.skip_through = self.line;
+                self.line = 0;
+                self.base = 0;
+                self.expected_end = length;
             }
         }
+        self.state = State::Body(Box::pin(response.bytes_stream()));
+        None
+    }
+
+    /// The body ended cleanly: decode a last line without newline, or notice it came up short.
+    fn ended(&mut self) -> Option<Result<T, Error<E>>> {
+        let received = self.base + self.buffer.len() as u64;
+        if let Some(expected) = self.expected_end {
+            if received < expected {
+                return self.broken(format!("the body ended at byte {received} of {expected}"));
+            }
+        }
+        self.state = State::Done;
         if self.start < self.buffer.len() {
             let (begin, end) = (self.start, self.buffer.len());
             self.start = end;
@@ -120,11 +237,11 @@ impl<T: DeserializeOwned, E> JsonlStream<T, E> {
     }
 }
 
-impl<T: DeserializeOwned, E> Stream for JsonlStream<T, E> {
+impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> Stream for JsonlStream<T, E> {
     type Item = Result<T, Error<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        // Nothing in the stream is pinned structurally: the body is already boxed.
+        // Nothing here is pinned structurally: the body and the reopen future are boxed.
         let this = self.get_mut();
         loop {
             while let Some((begin, end)) = this.next_line() {
@@ -132,43 +249,40 @@ impl<T: DeserializeOwned, E> Stream for JsonlStream<T, E> {
                     return Poll::Ready(Some(item));
                 }
             }
-            let Some(body) = this.body.as_mut() else {
-                return Poll::Ready(this.finish());
-            };
-            match body.as_mut().poll_next(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Some(Ok(chunk))) => {
-                    // Drop consumed lines before growing, so the buffer holds one partial line.
-                    if this.start > 0 {
-                        this.buffer.drain(..this.start);
-                        this.start = 0;
-                    }
-                    this.received += chunk.len() as u64;
-                    this.buffer.extend_from_slice(&chunk);
-                }
-                Poll::Ready(Some(Err(error))) => {
-                    this.body = None;
-                    this.expected_length = None;
-                    let partial = this.buffer.len() - this.start;
-                    this.buffer.clear();
-                    this.start = 0;
-                    this.scanned = 0;
-                    let operation = this.operation;
-                    return Poll::Ready(Some(Err(if error.is_timeout() {
-                        Error::Timeout { operation, source: error }
-                    } else {
-                        Error::Truncated {
-                            operation,
+            let step = match &mut this.state {
+                State::Done => return Poll::Ready(None),
+                State::Reopening(future) => match future.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(response)) => this.resumed(response),
+                    Poll::Ready(Err(error)) => {
+                        this.state = State::Done;
+                        Some(Err(Error::Truncated {
+                            operation: this.parts.operation,
                             detail: format!(
-                                "the connection failed after line {} ({partial} bytes of a partial line dropped): {error}",
+                                "the connection broke after line {} and asking for the rest failed: {error}",
                                 this.line
                             ),
+                        }))
+                    }
+                },
+                State::Body(body) => match body.as_mut().poll_next(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Some(Ok(chunk))) => {
+                        // Drop consumed lines before growing, so the buffer holds one partial line.
+                        if this.start > 0 {
+                            this.buffer.drain(..this.start);
+                            this.base += this.start as u64;
+                            this.start = 0;
                         }
-                    })));
-                }
-                Poll::Ready(None) => {
-                    this.body = None;
-                }
+                        this.buffer.extend_from_slice(&chunk);
+                        None
+                    }
+                    Poll::Ready(Some(Err(error))) => this.broken(format!("the connection failed ({error})")),
+                    Poll::Ready(None) => this.ended(),
+                },
+            };
+            if let Some(item) = step {
+                return Poll::Ready(Some(item));
             }
         }
     }

@@ -8,14 +8,24 @@ mod client;
 mod encode;
 mod error;
 mod jsonl;
+mod options;
+mod paging;
 mod request;
+mod retry;
+mod wait;
 pub(crate) mod wire;
 
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use error::{ApiError, DecodeError, Error};
 pub use jsonl::JsonlStream;
+pub use options::RequestOptions;
+pub use paging::Paginator;
+pub use request::ApiResponse;
+pub use wait::WaitOptions;
 pub use wire::ParamValue;
 
-pub(crate) use client::{CredentialPlacement, SpecInfo};
+pub(crate) use client::{env_var, CredentialPlacement, SpecInfo};
 pub(crate) use encode::{join_values, path_segment};
-pub(crate) use request::{read_json, RequestParts};
+pub(crate) use paging::Page;
+pub(crate) use request::RequestParts;
+pub(crate) use wait::wait_until;

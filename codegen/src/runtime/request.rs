@@ -1,59 +1,210 @@
-//! One request: assembled by a generated operation, sent by [`Client::execute`], and its
-//! response turned into a value or an [`Error`].
+//! One call: assembled by a generated operation, sent with retries by the [`Client`], and its
+//! response turned into a value, a stream, or an [`Error`].
 
 use super::client::{Client, CredentialPlacement};
 use super::error::{ApiError, DecodeError, Error};
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::{Method, Response};
+use super::jsonl::JsonlStream;
+use super::options::RequestOptions;
+use super::retry::should_retry_status;
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use std::time::Duration;
+use tracing::Instrument;
 
 /// Error bodies are read up to this size; the rest is dropped, as no error message needs more.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
+/// A decoded response together with what came with it.
+#[derive(Clone, Debug)]
+pub struct ApiResponse<T> {
+    /// The decoded body.
+    pub value: T,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The server's request id, when the response carried one.
+    pub request_id: Option<String>,
+}
+
 /// The parts of a request a generated operation fills in.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct RequestParts {
     pub operation: &'static str,
     pub method: Method,
+    /// The path template from the spec, for logs (ids are not logged).
+    pub template: &'static str,
     pub path: String,
+    /// A full URL the API handed out (such as a results URL), used instead of base URL + path.
+    pub absolute_url: Option<String>,
     pub query: Vec<(&'static str, String)>,
     pub headers: Vec<(&'static str, String)>,
     pub accept: Option<&'static str>,
-    pub body: Option<Vec<u8>>,
+    pub body: Option<Bytes>,
+    pub options: RequestOptions,
+    /// The body is read as a stream: the timeout covers the wait for the response and each read,
+    /// not the whole body.
+    pub streaming: bool,
 }
 
 impl RequestParts {
-    pub fn new(operation: &'static str, method: Method, path: String) -> Self {
-        Self { operation, method, path, query: Vec::new(), headers: Vec::new(), accept: None, body: None }
+    pub fn new(operation: &'static str, method: Method, template: &'static str, path: String) -> Self {
+        Self {
+            operation,
+            method,
+            template,
+            path,
+            absolute_url: None,
+            query: Vec::new(),
+            headers: Vec::new(),
+            accept: None,
+            body: None,
+            options: RequestOptions::default(),
+            streaming: false,
+        }
     }
 
+    /// Encodes the JSON body once (extra body fields merged in); retries re-send these bytes.
     pub fn json_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<(), Error<E>> {
-        let bytes =
-            serde_json::to_vec(body).map_err(|source| Error::Encode { operation: self.operation, source })?;
-        self.body = Some(bytes);
+        let operation = self.operation;
+        let encode = |source| Error::Encode { operation, source };
+        let bytes = if self.options.body_fields.is_empty() {
+            serde_json::to_vec(body).map_err(encode)?
+        } else {
+            let mut value = serde_json::to_value(body).map_err(encode)?;
+            match value.as_object_mut() {
+                Some(object) => object.extend(std::mem::take(&mut self.options.body_fields)),
+                None => {
+                    return Err(Error::InvalidParameter {
+                        operation,
+                        reason: "extra body fields need a JSON object body".to_owned(),
+                    })
+                }
+            }
+            serde_json::to_vec(&value).map_err(encode)?
+        };
+        self.body = Some(Bytes::from(bytes));
         Ok(())
     }
 }
 
+/// One attempt's failure, and whether another attempt may help.
+struct Failed<E> {
+    error: Error<E>,
+    retry: bool,
+    headers: Option<HeaderMap>,
+}
+
 impl Client {
-    /// Sends a request and returns the response if its status is a success.
-    pub(crate) async fn execute<E: DeserializeOwned>(
+    fn span(&self, parts: &RequestParts) -> tracing::Span {
+        tracing::info_span!(
+            "api_call",
+            operation = parts.operation,
+            method = %parts.method,
+            path = parts.template,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        )
+    }
+
+    fn timeout(&self, parts: &RequestParts) -> Duration {
+        parts.options.timeout.unwrap_or(self.inner.timeout)
+    }
+
+    /// Sends `parts` and returns the first success response (headers read, body not yet),
+    /// retrying what the retry rules allow. `read` then turns the body into a value; a body that
+    /// breaks off while being read counts as a failed attempt too.
+    async fn call<T, E, R, F>(&self, parts: &RequestParts, read: R) -> Result<ApiResponse<T>, Error<E>>
+    where
+        E: DeserializeOwned,
+        R: Fn(reqwest::Response) -> F,
+        F: std::future::Future<Output = Result<T, (Error<E>, bool)>>,
+    {
+        let policy = &self.inner.retry;
+        let max_retries = parts.options.max_retries.unwrap_or(policy.max_retries);
+        let span = tracing::Span::current();
+        let mut retry = 0;
+        loop {
+            span.record("attempt", retry + 1);
+            let failed = match self.attempt(parts).await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    let request_id = self.request_id(&headers);
+                    match read(response).await {
+                        Ok(value) => return Ok(ApiResponse { value, status, headers, request_id }),
+                        Err((error, retry)) => Failed { error, retry, headers: None },
+                    }
+                }
+                Err(failed) => failed,
+            };
+            if !failed.retry || retry >= max_retries {
+                return Err(failed.error);
+            }
+            let wait = policy.delay(retry, failed.headers.as_ref());
+            tracing::debug!(retry = retry + 1, wait_ms = wait.as_millis() as u64, error = %failed.error, "retrying");
+            tokio::time::sleep(wait).await;
+            retry += 1;
+        }
+    }
+
+    /// One try: send, and sort the outcome into a success response or a (maybe retryable) failure.
+    async fn attempt<E: DeserializeOwned>(
         &self,
-        parts: RequestParts,
-    ) -> Result<Response, Error<E>> {
+        parts: &RequestParts,
+    ) -> Result<reqwest::Response, Failed<E>> {
+        let operation = parts.operation;
+        let request = self.build(parts).map_err(|error| Failed { error, retry: false, headers: None })?;
+        let response = match tokio::time::timeout(self.timeout(parts), request.send()).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(error)) => {
+                // Connection failures and timeouts are worth another try; a request that could not
+                // be built is not.
+                let retry = !error.is_builder();
+                return Err(Failed { error: Error::transport(operation, error), retry, headers: None });
+            }
+            Err(_) => return Err(Failed { error: Error::Timeout { operation }, retry: true, headers: None }),
+        };
+        let span = tracing::Span::current();
+        span.record("status", response.status().as_u16());
+        if let Some(request_id) = self.request_id(response.headers()) {
+            span.record("request_id", request_id.as_str());
+        }
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let headers = response.headers().clone();
+        let retry = should_retry_status(response.status(), &headers);
+        Err(Failed { error: self.api_error(operation, response).await, retry, headers: Some(headers) })
+    }
+
+    fn build<E>(&self, parts: &RequestParts) -> Result<reqwest::RequestBuilder, Error<E>> {
         let inner = &self.inner;
         let operation = parts.operation;
-        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, parts.path)).map_err(|error| {
-            Error::InvalidParameter { operation, reason: format!("the request URL does not parse: {error}") }
-        })?;
-        let mut query: Vec<(&str, &str)> = Vec::new();
-        for (name, value) in &inner.default_query {
-            if !parts.query.iter().any(|(own, _)| own == name) {
-                query.push((name, value));
-            }
-        }
-        query.extend(parts.query.iter().map(|(name, value)| (*name, value.as_str())));
-        if let Some(credential) = &inner.credential {
+        let invalid = |reason: String| Error::InvalidParameter { operation, reason };
+        let full = match &parts.absolute_url {
+            Some(url) => url.clone(),
+            None => format!("{}{}", inner.base_url, parts.path),
+        };
+        let mut url = reqwest::Url::parse(&full)
+            .map_err(|error| invalid(format!("the URL `{full}` does not parse: {error}")))?;
+        // Credentials go only to the API's own origin, never to a host named in a response.
+        let same_origin =
+            reqwest::Url::parse(&inner.base_url).is_ok_and(|base| base.origin() == url.origin());
+
+        let own_query = parts.query.iter().map(|(name, value)| (*name, value.as_str()));
+        let extra_query = parts.options.query.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+        let mut query: Vec<(&str, &str)> = inner
+            .default_query
+            .iter()
+            .filter(|(name, _)| !parts.query.iter().any(|(own, _)| own == name))
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        query.extend(own_query.chain(extra_query));
+        if let (Some(credential), true) = (&inner.credential, same_origin) {
             if let CredentialPlacement::Query(name) = credential.placement {
                 query.push((name, &credential.value));
             }
@@ -63,17 +214,17 @@ impl Client {
         }
 
         let mut headers = inner.default_headers.clone();
-        for (name, value) in &parts.headers {
-            let header_value = HeaderValue::from_str(value).map_err(|_| Error::InvalidParameter {
-                operation,
-                reason: format!("the value of header `{name}` contains characters a header cannot carry"),
-            })?;
-            let header_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::InvalidParameter { operation, reason: format!("`{name}` is not a valid header name") }
+        let own_headers = parts.headers.iter().map(|(name, value)| (*name, value.as_str()));
+        let extra_headers = parts.options.headers.iter().map(|(name, value)| (name.as_str(), value.as_str()));
+        for (name, value) in own_headers.chain(extra_headers) {
+            let header_name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(format!("`{name}` is not a valid header name")))?;
+            let header_value = HeaderValue::from_str(value).map_err(|_| {
+                invalid(format!("the value of header `{name}` has characters a header cannot carry"))
             })?;
             headers.insert(header_name, header_value);
         }
-        if let Some(credential) = &inner.credential {
+        if let (Some(credential), true) = (&inner.credential, same_origin) {
             let (name, value) = match credential.placement {
                 CredentialPlacement::Header(name) => {
                     (HeaderName::from_bytes(name.as_bytes()).ok(), credential.value.clone())
@@ -88,26 +239,23 @@ impl Client {
             }
         }
         if let Some(accept) = parts.accept.and_then(|accept| HeaderValue::from_str(accept).ok()) {
-            headers.insert(ACCEPT, accept);
+            headers.entry(ACCEPT).or_insert(accept);
         }
-        let mut request = inner.http.request(parts.method, url);
-        if let Some(body) = parts.body {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            request = request.body(body);
+        let mut request = inner.http.request(parts.method.clone(), url);
+        if !parts.streaming {
+            request = request.timeout(self.timeout(parts));
         }
-        let response =
-            request.headers(headers).send().await.map_err(|error| Error::transport(operation, error))?;
-        if response.status().is_success() {
-            Ok(response)
-        } else {
-            Err(self.api_error(operation, response).await)
+        if let Some(body) = &parts.body {
+            headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("application/json"));
+            request = request.body(body.clone());
         }
+        Ok(request.headers(headers))
     }
 
     async fn api_error<E: DeserializeOwned>(
         &self,
         operation: &'static str,
-        mut response: Response,
+        mut response: reqwest::Response,
     ) -> Error<E> {
         let status = response.status();
         let headers = response.headers().clone();
@@ -139,18 +287,53 @@ impl Client {
         })
     }
 
-    pub(crate) fn request_id(&self, headers: &reqwest::header::HeaderMap) -> Option<String> {
+    pub(crate) fn request_id(&self, headers: &HeaderMap) -> Option<String> {
         let name = self.inner.spec.request_id_header?;
         headers.get(name)?.to_str().ok().map(str::to_owned)
     }
-}
 
-/// Reads a whole JSON response into `T`.
-pub(crate) async fn read_json<T: DeserializeOwned, E>(
-    operation: &'static str,
-    response: Response,
-) -> Result<T, Error<E>> {
-    let body = response.bytes().await.map_err(|error| Error::transport(operation, error))?;
-    serde_json::from_slice(&body)
-        .map_err(|error| Error::Decode(DecodeError::new(operation, None, &error, &body)))
+    /// Calls an operation whose success body is JSON.
+    pub(crate) async fn call_json<T: DeserializeOwned, E: DeserializeOwned>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<ApiResponse<T>, Error<E>> {
+        let operation = parts.operation;
+        let read = |response: reqwest::Response| async move {
+            let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
+            serde_json::from_slice(&body)
+                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))
+        };
+        self.call(&parts, read).instrument(self.span(&parts)).await
+    }
+
+    /// Calls an operation whose success has no body worth reading.
+    pub(crate) async fn call_empty<E: DeserializeOwned>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<ApiResponse<()>, Error<E>> {
+        self.call(&parts, |_response| async { Ok(()) }).instrument(self.span(&parts)).await
+    }
+
+    /// Calls an operation whose success body is JSON Lines; the stream re-requests the rest of
+    /// the body if the connection breaks (see [`JsonlStream`]).
+    pub(crate) async fn call_jsonl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
+        let response =
+            self.call(&parts, |response| async { Ok(response) }).instrument(self.span(&parts)).await?;
+        let ApiResponse { value, status, headers, request_id } = response;
+        let stream = JsonlStream::new(self.clone(), parts, value);
+        Ok(ApiResponse { value: stream, status, headers, request_id })
+    }
+
+    /// Re-sends a streaming request (with extra headers such as `Range`), retrying as usual.
+    pub(crate) async fn reopen<E: DeserializeOwned>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<reqwest::Response, Error<E>> {
+        let response =
+            self.call(&parts, |response| async { Ok(response) }).instrument(self.span(&parts)).await?;
+        Ok(response.value)
+    }
 }

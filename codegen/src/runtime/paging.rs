@@ -1,0 +1,108 @@
+//! Auto-pagination: a stream of items that fetches the next page only when the current one is
+//! used up, so memory holds one page whatever the listing's length.
+
+use super::error::Error;
+use futures_core::Stream;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// One page as the paginator needs it: its items, the cursor of the next page, and whether the
+/// server says there is one.
+#[derive(Debug)]
+pub(crate) struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    pub has_more: bool,
+}
+
+pub(crate) type PageFuture<'a, T, E> = Pin<Box<dyn Future<Output = Result<Page<T>, Error<E>>> + Send + 'a>>;
+type Fetch<'a, T, E> = Box<dyn FnMut(Option<String>) -> PageFuture<'a, T, E> + Send + 'a>;
+
+/// A stream of every item of a paginated listing, in the order the pages come.
+///
+/// It requests a page, yields its items, and requests the next page (passing the previous
+/// page's cursor) only once they are used up; it stops when the server says there are no more
+/// pages. An error ends the stream after being yielded.
+#[must_use = "streams do nothing unless polled"]
+pub struct Paginator<'a, T, E = serde_json::Value> {
+    fetch: Fetch<'a, T, E>,
+    cursor: Option<String>,
+    items: std::vec::IntoIter<T>,
+    in_flight: Option<PageFuture<'a, T, E>>,
+    done: bool,
+    pages: u32,
+}
+
+impl<T, E> std::fmt::Debug for Paginator<'_, T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Paginator")
+            .field("cursor", &self.cursor)
+            .field("pages", &self.pages)
+            .field("buffered", &self.items.len())
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl<'a, T, E> Paginator<'a, T, E> {
+    pub(crate) fn new(
+        first_cursor: Option<String>,
+        fetch: impl FnMut(Option<String>) -> PageFuture<'a, T, E> + Send + 'a,
+    ) -> Self {
+        Self {
+            fetch: Box::new(fetch),
+            cursor: first_cursor,
+            items: Vec::new().into_iter(),
+            in_flight: None,
+            done: false,
+            pages: 0,
+        }
+    }
+
+    /// Pages requested so far.
+    pub fn pages_fetched(&self) -> u32 {
+        self.pages
+    }
+
+    /// The cursor the next page would be requested with, to resume a listing later.
+    pub fn next_cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+}
+
+impl<T: Unpin, E> Stream for Paginator<'_, T, E> {
+    type Item = Result<T, Error<E>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            let cursor = this.cursor.clone();
+            let fetch = &mut this.fetch;
+            let future = this.in_flight.get_or_insert_with(|| fetch(cursor));
+            match future.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(page)) => {
+                    this.in_flight = None;
+                    this.pages += 1;
+                    // An empty page or a missing cursor ends the listing even if `has_more` says
+                    // otherwise: asking again would return the same page forever.
+                    this.done = !page.has_more || page.next_cursor.is_none() || page.items.is_empty();
+                    this.cursor = page.next_cursor;
+                    this.items = page.items.into_iter();
+                }
+                Poll::Ready(Err(error)) => {
+                    this.in_flight = None;
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+            }
+        }
+    }
+}
