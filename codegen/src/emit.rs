@@ -36,7 +36,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagno
     let modules: [(&str, TokenStream); 4] = [
         ("src/lib.rs", lib_module(api)),
         ("src/types.rs", types_module(api)),
-        ("src/operations.rs", operations_module(api)),
+        ("src/operations.rs", operations_module(api, &settings.crate_name.replace('-', "_"))),
         ("src/client.rs", client_module(api, &settings.crate_name, &settings.crate_version)),
     ];
     for (path, tokens) in modules {

@@ -56,8 +56,8 @@ pub(crate) fn is_argument(param: &Param) -> bool {
 }
 
 /// Client methods and request builders for every operation.
-pub fn operations_module(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(client_method);
+pub fn operations_module(api: &Api, crate_path: &str) -> TokenStream {
+    let methods = api.operations.iter().map(|op| client_method(op, api, crate_path));
     let waiter_methods = api.operations.iter().map(crate::features::client_waiter_methods);
     let builders = api.operations.iter().map(|op| builder(op, api));
     let waiters = api.operations.iter().map(crate::features::waiter_builders);
@@ -105,7 +105,7 @@ fn operation_docs(op: &Operation) -> String {
     text
 }
 
-fn client_method(op: &Operation) -> TokenStream {
+fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let mut args = Vec::new();
@@ -130,6 +130,10 @@ fn client_method(op: &Operation) -> TokenStream {
         "\n\nReturns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`{}`](crate::operations::{}).",
         op.builder_name, op.builder_name
     ));
+    if let Some(example) = example(op, api, crate_path) {
+        text.push_str("\n\n# Example\n\n");
+        text.push_str(&example);
+    }
     let docs = attrs(&text);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     quote! {
@@ -534,4 +538,49 @@ fn from_env(api: &Api) -> TokenStream {
             builder.build()
         }
     }
+}
+
+/// A doc example that compiles (it is not run: it would call the real API). `None` when an
+/// argument has no obvious sample value.
+fn example(op: &Operation, api: &Api, crate_path: &str) -> Option<String> {
+    let mut args = Vec::new();
+    for param in op.params.iter().filter(|param| is_argument(param)) {
+        args.push(match &param.ty {
+            TypeRef::String => format!("{:?}", param.wire_name),
+            TypeRef::I32 | TypeRef::I64 => "1".to_owned(),
+            TypeRef::F64 => "1.0".to_owned(),
+            TypeRef::Bool => "true".to_owned(),
+            _ => return None,
+        });
+    }
+    if let Some(body) = &op.body {
+        let TypeRef::Named(name) = &body.ty else { return None };
+        let has_default = api
+            .types
+            .iter()
+            .any(|def| def.name == *name && matches!(&def.kind, TypeKind::Struct(s) if s.has_default));
+        if !has_default {
+            return None;
+        }
+        args.push(format!("{crate_path}::types::{name}::default()"));
+    }
+    let client = if api.auth.iter().any(|auth| auth.env.is_some()) {
+        format!("{crate_path}::Client::from_env()?")
+    } else {
+        format!("{crate_path}::Client::builder().build()?")
+    };
+    let call = format!("client.{}({})", op.method_name.trim_start_matches("r#"), args.join(", "));
+    let body = match &op.success {
+        BodyKind::JsonLines(_) => format!(
+            "let mut lines = {call}.await?;\nwhile let Some(line) = lines.next().await {{\n    println!(\"{{:?}}\", line?);\n}}"
+        ),
+        BodyKind::Json(_) if op.pagination.is_some() => format!(
+            "let page = {call}.await?;\nprintln!(\"{{page:?}}\");\n\n// Or every item, page after page:\nlet mut items = {call}.items();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}"
+        ),
+        BodyKind::Json(_) => format!("let value = {call}.await?;\nprintln!(\"{{value:?}}\");"),
+        BodyKind::Empty => format!("{call}.await?;"),
+    };
+    Some(format!(
+        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {client};\n{body}\n# Ok(())\n# }}\n```"
+    ))
 }

@@ -17,6 +17,23 @@ impl Client {
     /// `GET /v1/messages/batches` (operation `listMessageBatches`).
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`ListMessageBatches`](crate::operations::ListMessageBatches).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = anthropic_batches::Client::from_env()?;
+    /// let page = client.list_message_batches().await?;
+    /// println!("{page:?}");
+    ///
+    /// // Or every item, page after page:
+    /// let mut items = client.list_message_batches().items();
+    /// while let Some(item) = items.next().await {
+    ///     println!("{:?}", item?);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_message_batches(&self) -> crate::operations::ListMessageBatches<'_> {
         crate::operations::ListMessageBatches {
             client: self,
@@ -43,6 +60,17 @@ impl Client {
     /// `POST /v1/messages/batches` (operation `createMessageBatch`).
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`CreateMessageBatch`](crate::operations::CreateMessageBatch).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = anthropic_batches::Client::from_env()?;
+    /// let value = client.create_message_batch(anthropic_batches::types::CreateMessageBatchParams::default()).await?;
+    /// println!("{value:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_message_batch(
         &self,
         body: crate::types::CreateMessageBatchParams,
@@ -67,6 +95,17 @@ impl Client {
     /// `GET /v1/messages/batches/{message_batch_id}` (operation `retrieveMessageBatch`).
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`RetrieveMessageBatch`](crate::operations::RetrieveMessageBatch).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = anthropic_batches::Client::from_env()?;
+    /// let value = client.retrieve_message_batch("message_batch_id").await?;
+    /// println!("{value:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve_message_batch(
         &self,
         message_batch_id: impl Into<String>,
@@ -89,6 +128,17 @@ impl Client {
     /// `DELETE /v1/messages/batches/{message_batch_id}` (operation `deleteMessageBatch`).
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`DeleteMessageBatch`](crate::operations::DeleteMessageBatch).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = anthropic_batches::Client::from_env()?;
+    /// let value = client.delete_message_batch("message_batch_id").await?;
+    /// println!("{value:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_message_batch(
         &self,
         message_batch_id: impl Into<String>,
@@ -113,6 +163,17 @@ impl Client {
     /// `POST /v1/messages/batches/{message_batch_id}/cancel` (operation `cancelMessageBatch`).
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`CancelMessageBatch`](crate::operations::CancelMessageBatch).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = anthropic_batches::Client::from_env()?;
+    /// let value = client.cancel_message_batch("message_batch_id").await?;
+    /// println!("{value:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn cancel_message_batch(
         &self,
         message_batch_id: impl Into<String>,
@@ -139,6 +200,19 @@ impl Client {
     /// `GET /v1/messages/batches/{message_batch_id}/results` (operation `retrieveMessageBatchResults`).
     ///
     /// Returns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`RetrieveMessageBatchResults`](crate::operations::RetrieveMessageBatchResults).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = anthropic_batches::Client::from_env()?;
+    /// let mut lines = client.retrieve_message_batch_results("message_batch_id").await?;
+    /// while let Some(line) = lines.next().await {
+    ///     println!("{:?}", line?);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn retrieve_message_batch_results(
         &self,
         message_batch_id: impl Into<String>,

@@ -45,6 +45,14 @@ impl<T, E> std::fmt::Debug for Paginator<'_, T, E> {
     }
 }
 
+impl<T: Unpin, E> Paginator<'_, T, E> {
+    /// The next item, or `None` at the end: `while let Some(item) = items.next().await`.
+    /// (The same as `StreamExt::next`, without needing the trait.)
+    pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
 impl<'a, T, E> Paginator<'a, T, E> {
     pub(crate) fn new(
         first_cursor: Option<String>,

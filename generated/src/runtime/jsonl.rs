@@ -94,6 +94,12 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
         }
     }
 
+    /// The next line, or `None` at the end: `while let Some(line) = stream.next().await`.
+    /// (The same as `StreamExt::next`, without needing the trait.)
+    pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
     /// Number of lines read so far (the line number of the last item yielded).
     pub fn lines_read(&self) -> u64 {
         self.line
@@ -234,6 +240,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
         if self.start < self.buffer.len() {
             let (begin, end) = (self.start, self.buffer.len());
             self.start = end;
+            self.scanned = 0;
             return self.decode(begin, end);
         }
         None
