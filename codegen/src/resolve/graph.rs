@@ -1,0 +1,197 @@
+//! Whole-model passes over the types: boxing what cycles through itself, and which structs can
+//! implement `Default`.
+
+use super::Resolver;
+use crate::model::*;
+use std::collections::HashMap;
+
+impl Resolver<'_> {
+    /// Marks as boxed every by-value edge inside a cycle of types, so every type has a finite size.
+    pub(super) fn break_cycles(&mut self) {
+        let index: HashMap<String, usize> =
+            self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        let edges: Vec<Vec<usize>> = self
+            .types
+            .iter()
+            .map(|def| {
+                by_value_targets(&def.kind).iter().filter_map(|name| index.get(*name).copied()).collect()
+            })
+            .collect();
+        let component = strongly_connected(&edges);
+        let cyclic = |from: usize, name: &str| -> bool {
+            index.get(name).is_some_and(|&to| {
+                component[to] == component[from] && (to != from || edges[from].contains(&from))
+            })
+        };
+        let mut alias_cycles = Vec::new();
+        for (position, def) in self.types.iter_mut().enumerate() {
+            match &mut def.kind {
+                TypeKind::Struct(structure) => {
+                    for field in &mut structure.fields {
+                        if let TypeRef::Named(name) = &field.ty {
+                            field.boxed = cyclic(position, name);
+                        }
+                    }
+                }
+                TypeKind::TaggedUnion(union) => {
+                    for variant in &mut union.variants {
+                        variant.boxed = cyclic(position, &variant.type_name);
+                    }
+                }
+                TypeKind::UntaggedUnion(variants) => {
+                    for variant in variants {
+                        if let TypeRef::Named(name) = &variant.ty {
+                            variant.boxed = cyclic(position, name);
+                        }
+                    }
+                }
+                TypeKind::Alias(TypeRef::Named(name)) if cyclic(position, name) => {
+                    alias_cycles.push(def.pointer.clone());
+                }
+                TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+            }
+        }
+        for pointer in alias_cycles {
+            self.diagnostics.push(
+                pointer,
+                "this schema is only a `$ref` chain that leads back to itself; give it a real type",
+            );
+        }
+    }
+
+    /// Which structs can implement `Default`: every field optional or of a type with a default.
+    pub(super) fn compute_defaults(&mut self) {
+        let mut defaults: HashMap<String, bool> = self
+            .types
+            .iter()
+            .map(|t| (t.name.clone(), matches!(t.kind, TypeKind::Struct(_) | TypeKind::Alias(_))))
+            .collect();
+        loop {
+            let mut changed = false;
+            for def in &self.types {
+                let has = match &def.kind {
+                    TypeKind::Struct(structure) => structure.fields.iter().all(|field| {
+                        !field.required
+                            || field.nullable
+                            || field.constant.is_some()
+                            || type_has_default(&field.ty, &defaults)
+                    }),
+                    TypeKind::Alias(ty) => type_has_default(ty, &defaults),
+                    _ => false,
+                };
+                if defaults[&def.name] && !has {
+                    defaults.insert(def.name.clone(), false);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for def in &mut self.types {
+            if let TypeKind::Struct(structure) = &mut def.kind {
+                structure.has_default = defaults[&def.name];
+            }
+        }
+    }
+}
+
+pub(super) fn type_has_default(ty: &TypeRef, defaults: &HashMap<String, bool>) -> bool {
+    match ty {
+        TypeRef::Named(name) => defaults.get(name).copied().unwrap_or(false),
+        _ => true,
+    }
+}
+
+/// Types a type holds by value (not behind `Vec` or a map), which a cycle must not pass through.
+pub(super) fn by_value_targets(kind: &TypeKind) -> Vec<&str> {
+    match kind {
+        TypeKind::Struct(structure) => structure
+            .fields
+            .iter()
+            .filter_map(|f| match &f.ty {
+                TypeRef::Named(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect(),
+        TypeKind::TaggedUnion(union) => union.variants.iter().map(|v| v.type_name.as_str()).collect(),
+        TypeKind::UntaggedUnion(variants) => variants
+            .iter()
+            .filter_map(|v| match &v.ty {
+                TypeRef::Named(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect(),
+        TypeKind::Alias(TypeRef::Named(name)) => vec![name.as_str()],
+        TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Tarjan's algorithm, iterative so that deep schemas cannot overflow the stack. Returns the
+/// component id of every node.
+pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNVISITED: usize = usize::MAX;
+    let count = edges.len();
+    let mut index = vec![UNVISITED; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut component = vec![UNVISITED; count];
+    let mut stack = Vec::new();
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for start in 0..count {
+        if index[start] != UNVISITED {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+            if *edge == 0 && index[node] == UNVISITED {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&target) = edges[node].get(*edge) {
+                *edge += 1;
+                if index[target] == UNVISITED {
+                    work.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strongly_connected;
+
+    #[test]
+    pub(super) fn cycles_share_a_component_and_chains_do_not() {
+        // 0 → 1 → 2 → 0 is a cycle; 3 → 0 hangs off it; 4 points to itself.
+        let edges = vec![vec![1], vec![2], vec![0], vec![0], vec![4]];
+        let component = strongly_connected(&edges);
+        assert_eq!(component[0], component[1]);
+        assert_eq!(component[1], component[2]);
+        assert_ne!(component[3], component[0]);
+        assert_ne!(component[4], component[0]);
+    }
+}

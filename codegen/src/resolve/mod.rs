@@ -1,0 +1,219 @@
+//! Stage 2: `openapiv3::OpenAPI` → [`crate::model::Api`]. Resolves `$ref`s, names every type, picks the
+//! Rust shape of every schema, and reports what it cannot represent as diagnostics.
+
+//!
+//! One file per concern: [`schemas`] (schemas → types), [`operations`] (paths → operations),
+//! [`links`] (operation extensions), [`graph`] (whole-model passes: cycles, defaults).
+
+mod graph;
+mod links;
+mod operations;
+mod schemas;
+
+use crate::diagnostics::{Diagnostics, Pointer};
+use crate::extensions;
+use crate::model::*;
+use crate::names::{self, Scope};
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use std::collections::{BTreeSet, HashMap};
+
+/// Names a schema type may not take: the prelude names generated code relies on, and the names
+/// the operations module imports. A schema called `Result` becomes `Result2`.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Box",
+    "Client",
+    "ClientBuilder",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Eq",
+    "Err",
+    "Error",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "Future",
+    "Hash",
+    "Into",
+    "IntoFuture",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "PartialEq",
+    "Pin",
+    "RequestParts",
+    "Result",
+    "Self",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "Vec",
+];
+
+/// Builds the model of a parsed document.
+pub fn resolve(document: &OpenAPI, openapi_version: &str) -> Result<Api, Diagnostics> {
+    let mut resolver = Resolver::new(document);
+    let mut api = Api {
+        title: document.info.title.clone(),
+        version: document.info.version.clone(),
+        description: document.info.description.clone(),
+        openapi_version: openapi_version.to_owned(),
+        base_url: document.servers.first().map(|server| server.url.trim_end_matches('/').to_owned()),
+        ..Api::default()
+    };
+    let root_extensions = extensions::root(&document.extensions, &mut resolver.diagnostics);
+    api.request_id_header = root_extensions.request_id_header;
+    if let Some(server) = document.servers.first() {
+        let at = Pointer::root().key("servers").index(0);
+        api.base_url_env = extensions::env(&server.extensions, &at, &mut resolver.diagnostics);
+    }
+    api.error_message_pointer = root_extensions.error_message_pointer;
+    resolver.define_components();
+    api.operations = resolver.operations();
+    api.shared_params = operations::shared_params(&api.operations);
+    api.auth = resolver.auth();
+    resolver.check_unions();
+    resolver.break_cycles();
+    resolver.compute_defaults();
+    api.types = resolver.types;
+    if resolver.diagnostics.is_empty() {
+        Ok(api)
+    } else {
+        resolver.diagnostics.0.sort();
+        resolver.diagnostics.0.dedup();
+        Err(resolver.diagnostics)
+    }
+}
+
+/// A schema position: either a `$ref` or an inline schema.
+enum Node<'a> {
+    Ref(&'a str),
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for Node<'a> {
+    fn from(value: &'a ReferenceOr<Schema>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(schema) => Node::Inline(schema),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for Node<'a> {
+    fn from(value: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match value {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(schema) => Node::Inline(schema),
+        }
+    }
+}
+
+/// The target name of a local reference `#/components/<kind>/<name>`, unescaped.
+fn component_ref(reference: &str, kind: &str) -> Option<String> {
+    let name = reference.strip_prefix("#/components/")?.strip_prefix(kind)?.strip_prefix('/')?;
+    (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
+}
+
+fn ref_problem(reference: &str, kind: &str) -> String {
+    if reference.starts_with('#') {
+        format!("`$ref: {reference}` does not point to an entry of `components/{kind}`; fix the reference or add the component")
+    } else {
+        format!("`$ref: {reference}` points outside this document; only local references (`#/components/{kind}/Name`) are supported, so bundle the spec first")
+    }
+}
+
+struct Resolver<'a> {
+    document: &'a OpenAPI,
+    schemas: IndexMap<String, ReferenceOr<Schema>>,
+    /// Component schema name → Rust type name.
+    schema_names: HashMap<String, String>,
+    /// Component schemas marked `nullable` at their top level.
+    nullable_components: BTreeSet<String>,
+    /// Every discriminator property name in the document: a struct's constant property with one
+    /// of these names is preferred as its serde tag.
+    discriminator_properties: BTreeSet<String>,
+    type_scope: Scope,
+    /// Names of `Client` methods.
+    method_scope: Scope,
+    types: Vec<TypeDef>,
+    diagnostics: Diagnostics,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(document: &'a OpenAPI) -> Self {
+        let schemas = document.components.as_ref().map(|c| c.schemas.clone()).unwrap_or_default();
+        let mut resolver = Self {
+            document,
+            schema_names: HashMap::new(),
+            nullable_components: BTreeSet::new(),
+            discriminator_properties: BTreeSet::new(),
+            type_scope: Scope::with_reserved(RESERVED_TYPE_NAMES),
+            method_scope: Scope::with_reserved(&["new", "builder", "from_env", "base_url"]),
+            types: Vec::new(),
+            diagnostics: Diagnostics::default(),
+            schemas,
+        };
+        for (name, schema) in &resolver.schemas {
+            let rust = resolver.type_scope.claim(&names::type_name(name));
+            resolver.schema_names.insert(name.clone(), rust);
+            if let ReferenceOr::Item(schema) = schema {
+                if schema.schema_data.nullable {
+                    resolver.nullable_components.insert(name.clone());
+                }
+                if let Some(discriminator) = &schema.schema_data.discriminator {
+                    resolver.discriminator_properties.insert(discriminator.property_name.clone());
+                }
+            }
+        }
+        resolver
+    }
+
+    fn components_pointer(name: &str) -> Pointer {
+        Pointer::root().key("components").key("schemas").key(name)
+    }
+
+    /// Follows one `$ref` into `components/<kind>`, or returns the inline item; a reference that
+    /// does not resolve is a diagnostic at `at`.
+    pub(super) fn follow<'t, T>(
+        &mut self,
+        item: &'t ReferenceOr<T>,
+        at: &Pointer,
+        kind: &str,
+        entries: impl FnOnce(&'t openapiv3::Components) -> &'t IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'t T, Pointer)>
+    where
+        'a: 't,
+    {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some((item, at.clone())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let document: &'t OpenAPI = self.document;
+        let found = component_ref(reference, kind).and_then(|name| {
+            match entries(document.components.as_ref()?).get(&name)? {
+                ReferenceOr::Item(target) => {
+                    Some((target, Pointer::root().key("components").key(kind).key(&name)))
+                }
+                ReferenceOr::Reference { .. } => None,
+            }
+        });
+        if found.is_none() {
+            self.diagnostics.push(at.key("$ref").as_str(), ref_problem(reference, kind));
+        }
+        found
+    }
+
+    pub(super) fn find_type(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}

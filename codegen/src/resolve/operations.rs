@@ -1,0 +1,499 @@
+//! Paths → operations: parameters, path templates, bodies, responses, credentials.
+
+use super::schemas::{constraint_docs, join_docs};
+use super::Resolver;
+use crate::diagnostics::Pointer;
+use crate::extensions;
+use crate::model::*;
+use crate::names::{self, Scope};
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody as SpecRequestBody, Response,
+    SecurityScheme, StatusCode,
+};
+use std::collections::{BTreeSet, HashMap};
+
+impl<'a> Resolver<'a> {
+    pub(super) fn operations(&mut self) -> Vec<Operation> {
+        let mut operations = Vec::new();
+        let mut extensions_of = Vec::new();
+        let mut seen_ids: HashMap<String, String> = HashMap::new();
+        let paths = &self.document.paths.paths;
+        for (path, item) in paths {
+            let path_at = Pointer::root().key("paths").key(path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.diagnostics.push(
+                        path_at.key("$ref").as_str(),
+                        "path items given by `$ref` are not supported; inline the path item",
+                    );
+                    continue;
+                }
+            };
+            let methods = [
+                ("get", &item.get),
+                ("put", &item.put),
+                ("post", &item.post),
+                ("delete", &item.delete),
+                ("options", &item.options),
+                ("head", &item.head),
+                ("patch", &item.patch),
+                ("trace", &item.trace),
+            ];
+            for (method, operation) in methods {
+                let Some(operation) = operation else { continue };
+                let at = path_at.key(method);
+                let operation_id =
+                    operation.operation_id.clone().unwrap_or_else(|| format!("{method} {path}"));
+                if let Some(first) = seen_ids.insert(operation_id.clone(), at.to_string()) {
+                    self.diagnostics.push(
+                        at.key("operationId").as_str(),
+                        format!("operationId `{operation_id}` is already used at {first}; operationIds must be unique"),
+                    );
+                    continue;
+                }
+                let method_name = self.method_scope.claim(&names::value_name(&operation_id));
+                extensions_of.push(extensions::operation(&operation.extensions, &at, &mut self.diagnostics));
+                let builder_name = self.type_scope.claim(&names::type_name(&operation_id));
+                let params = self.params(&item.parameters, &operation.parameters, &at, &builder_name);
+                let segments = self.segments(path, &params, &at);
+                let body = operation
+                    .request_body
+                    .as_ref()
+                    .and_then(|body| self.request_body(body, &at.key("requestBody"), &builder_name));
+                let (success, accept) =
+                    self.success(&operation.responses, &at.key("responses"), &builder_name);
+                let error = self.error_type(&operation.responses, &at.key("responses"), &builder_name);
+                operations.push(Operation {
+                    operation_id,
+                    method_name,
+                    builder_name,
+                    http_method: method.to_ascii_uppercase(),
+                    path: path.clone(),
+                    segments,
+                    summary: operation.summary.clone(),
+                    description: operation.description.clone(),
+                    deprecated: operation.deprecated,
+                    params,
+                    body,
+                    success,
+                    accept,
+                    error,
+                    pointer: at.to_string(),
+                    pagination: None,
+                    waiters: Vec::new(),
+                    url_from: None,
+                });
+            }
+        }
+        for (index, extensions) in extensions_of.into_iter().enumerate() {
+            self.link_extensions(&mut operations, index, extensions);
+        }
+        operations
+    }
+
+    pub(super) fn resolve_parameter<'p>(
+        &mut self,
+        parameter: &'p ReferenceOr<Parameter>,
+        at: &Pointer,
+    ) -> Option<(&'p Parameter, Pointer)>
+    where
+        'a: 'p,
+    {
+        self.follow(parameter, at, "parameters", |components| &components.parameters)
+    }
+
+    pub(super) fn params(
+        &mut self,
+        shared: &'a [ReferenceOr<Parameter>],
+        own: &'a [ReferenceOr<Parameter>],
+        at: &Pointer,
+        builder: &str,
+    ) -> Vec<Param> {
+        let mut resolved: Vec<(&'a Parameter, Pointer)> = Vec::new();
+        let item_at = at.clone();
+        let shared_at =
+            Pointer::from_fragment(item_at.as_str().rsplit_once('/').map(|(head, _)| head).unwrap_or(""));
+        let candidates = shared
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, shared_at.key("parameters").index(i)))
+            .chain(own.iter().enumerate().map(|(i, p)| (p, at.key("parameters").index(i))));
+        for (parameter, parameter_at) in candidates {
+            let Some((parameter, pointer)) = self.resolve_parameter(parameter, &parameter_at) else {
+                continue;
+            };
+            let data = parameter.parameter_data_ref();
+            // An operation's parameter replaces a path-level one of the same name and location.
+            resolved.retain(|(existing, _)| {
+                let existing_data = existing.parameter_data_ref();
+                !(existing_data.name == data.name
+                    && std::mem::discriminant(*existing) == std::mem::discriminant(parameter))
+            });
+            resolved.push((parameter, pointer));
+        }
+        // Names the request builders use for their own methods and fields.
+        let mut scope = Scope::with_reserved(&[
+            "client",
+            "body",
+            "send",
+            "send_with_response",
+            "options",
+            "extra_header",
+            "extra_query",
+            "extra_body_field",
+            "timeout",
+            "max_retries",
+            "items",
+            "into_future",
+        ]);
+        let mut params = Vec::new();
+        for (parameter, pointer) in resolved {
+            let data = parameter.parameter_data_ref();
+            let (location, default_explode) = match parameter {
+                Parameter::Path { .. } => (ParamLocation::Path, false),
+                Parameter::Query { .. } => (ParamLocation::Query, true),
+                Parameter::Header { .. } => (ParamLocation::Header, false),
+                Parameter::Cookie { .. } => {
+                    self.diagnostics
+                        .push(pointer.key("in").as_str(), "cookie parameters are not supported yet");
+                    continue;
+                }
+            };
+            let (ty, default, docs_schema) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let hint = format!("{builder}{}", names::type_name(&data.name));
+                    let (ty, _) = self.lower(schema.into(), &pointer.key("schema"), &hint);
+                    let inline = match schema {
+                        ReferenceOr::Item(schema) => Some(schema),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    let default =
+                        inline.and_then(|s| s.schema_data.default.as_ref()).map(|value| match value {
+                            serde_json::Value::String(text) => text.clone(),
+                            other => other.to_string(),
+                        });
+                    (ty, default, inline)
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.diagnostics.push(
+                        pointer.key("content").as_str(),
+                        "parameters described by `content` are not supported yet; use `schema`",
+                    );
+                    continue;
+                }
+            };
+            if matches!(ty, TypeRef::Named(_) | TypeRef::Array(_)) && !is_simple_param(&ty, &self.types) {
+                self.diagnostics.push(
+                    pointer.key("schema").as_str(),
+                    "only strings, numbers, booleans, string enums and arrays of those can be parameters",
+                );
+                continue;
+            }
+            let mut docs = data.description.clone();
+            if let Some(schema) = docs_schema {
+                docs = join_docs(docs, constraint_docs(schema));
+            }
+            params.push(Param {
+                wire_name: data.name.clone(),
+                rust_name: scope.claim(&names::value_name(&data.name)),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                default,
+                explode: data.explode.unwrap_or(default_explode),
+                docs,
+                deprecated: data.deprecated.unwrap_or(false),
+            });
+        }
+        params
+    }
+
+    pub(super) fn segments(&mut self, path: &str, params: &[Param], at: &Pointer) -> Vec<PathSegment> {
+        let mut segments = Vec::new();
+        let mut rest = path;
+        let mut used = BTreeSet::new();
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                segments.push(PathSegment::Literal(rest[..open].to_owned()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                self.diagnostics
+                    .push(at.as_str(), format!("the path `{path}` has a `{{` without a closing `}}`"));
+                return segments;
+            };
+            let name = &rest[open + 1..open + close];
+            match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+                Some(index) => {
+                    used.insert(index);
+                    segments.push(PathSegment::Param(index));
+                }
+                None => self.diagnostics.push(
+                    at.key("parameters").as_str(),
+                    format!("the path template has `{{{name}}}` but no path parameter named `{name}`; add one with `in: path`"),
+                ),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(PathSegment::Literal(rest.to_owned()));
+        }
+        for (index, param) in params.iter().enumerate() {
+            if param.location == ParamLocation::Path && !used.contains(&index) {
+                self.diagnostics.push(
+                    at.key("parameters").as_str(),
+                    format!("path parameter `{}` does not appear in the path `{path}`; add `{{{}}}` to the path or remove the parameter", param.wire_name, param.wire_name),
+                );
+            }
+        }
+        segments
+    }
+
+    pub(super) fn request_body(
+        &mut self,
+        body: &'a ReferenceOr<SpecRequestBody>,
+        at: &Pointer,
+        builder: &str,
+    ) -> Option<RequestBody> {
+        let (body, at) = self.follow(body, at, "requestBodies", |components| &components.request_bodies)?;
+        let Some((media_type, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
+            let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            self.diagnostics.push(
+                at.key("content").as_str(),
+                format!(
+                    "request bodies must be JSON for now (found {}); add an `application/json` entry",
+                    found.join(", ")
+                ),
+            );
+            return None;
+        };
+        let content_at = at.key("content").key(media_type);
+        let ty = match &content.schema {
+            Some(schema) => self.lower(schema.into(), &content_at.key("schema"), &format!("{builder}Body")).0,
+            None => TypeRef::Json,
+        };
+        if !body.required {
+            self.diagnostics.push(
+                at.key("required").as_str(),
+                "optional request bodies are not supported yet; mark the body `required: true`",
+            );
+        }
+        Some(RequestBody { media_type: media_type.clone(), ty, docs: body.description.clone() })
+    }
+
+    pub(super) fn resolve_response<'r>(
+        &mut self,
+        response: &'r ReferenceOr<Response>,
+        at: &Pointer,
+    ) -> Option<(&'r Response, Pointer)>
+    where
+        'a: 'r,
+    {
+        self.follow(response, at, "responses", |components| &components.responses)
+    }
+
+    pub(super) fn success(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        at: &Pointer,
+        builder: &str,
+    ) -> (BodyKind, Vec<String>) {
+        let success = responses.responses.iter().find(|(status, _)| match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        });
+        let Some((status, response)) = success else {
+            return (BodyKind::Empty, Vec::new());
+        };
+        let Some((response, response_at)) = self.resolve_response(response, &at.key(&status.to_string()))
+        else {
+            return (BodyKind::Empty, Vec::new());
+        };
+        if response.content.is_empty() {
+            return (BodyKind::Empty, Vec::new());
+        }
+        let accept: Vec<String> = response.content.keys().cloned().collect();
+        let hint = format!("{builder}Response");
+        if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media)) {
+            let ty = match &content.schema {
+                Some(schema) => {
+                    self.lower(schema.into(), &response_at.key("content").key(media).key("schema"), &hint).0
+                }
+                None => TypeRef::Json,
+            };
+            return (BodyKind::Json(ty), accept);
+        }
+        if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json_lines(media)) {
+            let ty = match &content.schema {
+                Some(schema) => {
+                    self.lower(
+                        schema.into(),
+                        &response_at.key("content").key(media).key("schema"),
+                        &format!("{hint}Item"),
+                    )
+                    .0
+                }
+                None => TypeRef::Json,
+            };
+            return (BodyKind::JsonLines(ty), accept);
+        }
+        self.diagnostics.push(
+            response_at.key("content").as_str(),
+            format!(
+                "response media types {} are not supported yet; JSON and JSON Lines are",
+                accept.join(", ")
+            ),
+        );
+        (BodyKind::Empty, accept)
+    }
+
+    pub(super) fn error_type(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        at: &Pointer,
+        builder: &str,
+    ) -> Option<TypeRef> {
+        let mut found: Vec<(TypeRef, Pointer)> = Vec::new();
+        let errors = responses
+            .responses
+            .iter()
+            .filter(|(status, _)| match status {
+                StatusCode::Code(code) => *code >= 400,
+                StatusCode::Range(range) => *range >= 4,
+            })
+            .map(|(status, response)| (status.to_string(), response))
+            .chain(responses.default.iter().map(|response| ("default".to_owned(), response)));
+        for (status, response) in errors {
+            let Some((response, response_at)) = self.resolve_response(response, &at.key(&status)) else {
+                continue;
+            };
+            let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media)) else {
+                continue;
+            };
+            let Some(schema) = &content.schema else {
+                continue;
+            };
+            let schema_at = response_at.key("content").key(media).key("schema");
+            let (ty, _) = self.lower(schema.into(), &schema_at, &format!("{builder}Error"));
+            if !found.iter().any(|(existing, _)| *existing == ty) {
+                found.push((ty, schema_at));
+            }
+        }
+        if found.len() > 1 {
+            self.diagnostics.push(
+                found[1].1.as_str(),
+                "error responses of one operation with different body types are not supported yet; use one error schema",
+            );
+        }
+        found.into_iter().next().map(|(ty, _)| ty)
+    }
+
+    pub(super) fn auth(&mut self) -> Vec<AuthScheme> {
+        let Some(requirements) = &self.document.security else {
+            return Vec::new();
+        };
+        let mut used: Vec<&String> = requirements.iter().flat_map(|requirement| requirement.keys()).collect();
+        used.dedup();
+        let mut scope = Scope::default();
+        let mut schemes = Vec::new();
+        for scheme_name in used {
+            let at = Pointer::root().key("components").key("securitySchemes").key(scheme_name);
+            let scheme = self.document.components.as_ref().and_then(|c| c.security_schemes.get(scheme_name));
+            let Some(ReferenceOr::Item(scheme)) = scheme else {
+                self.diagnostics.push(
+                    Pointer::root().key("security").as_str(),
+                    format!("security scheme `{scheme_name}` is not defined in `components/securitySchemes`"),
+                );
+                continue;
+            };
+            let (setter, placement, docs) = match scheme {
+                SecurityScheme::APIKey { location, name, description, .. } => {
+                    let placement = match location {
+                        openapiv3::APIKeyLocation::Header => AuthPlacement::Header(name.clone()),
+                        openapiv3::APIKeyLocation::Query => AuthPlacement::Query(name.clone()),
+                        openapiv3::APIKeyLocation::Cookie => {
+                            self.diagnostics
+                                .push(at.key("in").as_str(), "API keys in cookies are not supported yet");
+                            continue;
+                        }
+                    };
+                    ("api_key", placement, description.clone())
+                }
+                SecurityScheme::HTTP { scheme, description, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+                    ("bearer_token", AuthPlacement::Bearer, description.clone())
+                }
+                _ => {
+                    self.diagnostics.push(
+                        at.as_str(),
+                        "only `apiKey` and HTTP `bearer` security schemes are supported yet",
+                    );
+                    continue;
+                }
+            };
+            let setter = if scope.contains(setter) {
+                scope.claim(&names::value_name(scheme_name))
+            } else {
+                scope.claim(setter)
+            };
+            let env = match scheme {
+                SecurityScheme::APIKey { extensions, .. } | SecurityScheme::HTTP { extensions, .. } => {
+                    extensions::env(extensions, &at, &mut self.diagnostics)
+                }
+                _ => None,
+            };
+            schemes.push(AuthScheme { scheme: scheme_name.clone(), setter, placement, docs, env });
+        }
+        schemes
+    }
+}
+
+/// Non-path parameters that every operation takes, with the same name and location.
+pub(super) fn shared_params(operations: &[Operation]) -> Vec<Param> {
+    let Some((first, rest)) = operations.split_first() else {
+        return Vec::new();
+    };
+    if rest.is_empty() {
+        return Vec::new();
+    }
+    first
+        .params
+        .iter()
+        .filter(|param| param.location != ParamLocation::Path)
+        .filter(|param| {
+            rest.iter().all(|op| {
+                op.params.iter().any(|p| {
+                    p.wire_name == param.wire_name && p.location == param.location && p.ty == param.ty
+                })
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+pub(super) fn is_json(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or("").trim();
+    media == "application/json" || media.ends_with("+json") || media == "*/*"
+}
+
+/// Media types that mean one JSON value per line; the schema then describes each line (the
+/// reading OpenAPI 3.2 gives `itemSchema`).
+pub(super) fn is_json_lines(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or("").trim();
+    matches!(
+        media,
+        "application/jsonl"
+            | "application/x-jsonl"
+            | "application/x-ndjson"
+            | "application/jsonlines"
+            | "application/x-jsonlines"
+    )
+}
+
+pub(super) fn is_simple_param(ty: &TypeRef, types: &[TypeDef]) -> bool {
+    match ty {
+        TypeRef::Named(name) => types.iter().any(|t| t.name == *name && matches!(t.kind, TypeKind::Enum(_))),
+        TypeRef::Array(item) => !matches!(item.as_ref(), TypeRef::Array(_)) && is_simple_param(item, types),
+        TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => false,
+        _ => true,
+    }
+}

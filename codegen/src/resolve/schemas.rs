@@ -1,0 +1,541 @@
+//! Schemas → named Rust types: structs, open enums, unions, aliases.
+
+use super::{component_ref, ref_problem, Node, Resolver};
+use crate::diagnostics::Pointer;
+use crate::model::*;
+use crate::names::{self, Scope};
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use std::collections::BTreeSet;
+
+impl Resolver<'_> {
+    pub(super) fn define_components(&mut self) {
+        let schemas = self.schemas.clone();
+        for (name, schema) in &schemas {
+            let pointer = Self::components_pointer(name);
+            let rust = self.schema_names[name].clone();
+            let docs = match schema {
+                ReferenceOr::Item(schema) => docs_of(schema),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let deprecated = matches!(schema, ReferenceOr::Item(s) if s.schema_data.deprecated);
+            let kind = match schema.into() {
+                Node::Ref(reference) => TypeKind::Alias(self.lower_ref(reference, &pointer).0),
+                Node::Inline(schema) => self.shape(&rust, schema, &pointer),
+            };
+            self.types.push(TypeDef { name: rust, pointer: pointer.to_string(), docs, deprecated, kind });
+        }
+    }
+
+    /// A schema reference → the Rust type it names, and whether the target is nullable.
+    pub(super) fn lower_ref(&mut self, reference: &str, at: &Pointer) -> (TypeRef, bool) {
+        match component_ref(reference, "schemas") {
+            Some(name) if self.schema_names.contains_key(&name) => {
+                let nullable = self.nullable_components.contains(&name);
+                (TypeRef::Named(self.schema_names[&name].clone()), nullable)
+            }
+            _ => {
+                self.diagnostics.push(at.key("$ref").as_str(), ref_problem(reference, "schemas"));
+                (TypeRef::Json, false)
+            }
+        }
+    }
+
+    /// Any schema position → a type reference, defining a named type for inline objects, enums and
+    /// unions (named `hint`). Returns whether `null` is allowed.
+    pub(super) fn lower(&mut self, node: Node<'_>, at: &Pointer, hint: &str) -> (TypeRef, bool) {
+        let schema = match node {
+            Node::Ref(reference) => return self.lower_ref(reference, at),
+            Node::Inline(schema) => schema,
+        };
+        let nullable = schema.schema_data.nullable;
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string))
+                if string.enumeration.iter().flatten().next().is_some() =>
+            {
+                self.define_inline(hint, schema, at)
+            }
+            SchemaKind::Type(Type::String(string)) => string_type(&string.format),
+            SchemaKind::Type(Type::Integer(integer)) => match integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(array)) => match &array.items {
+                Some(items) => {
+                    let (item, _) = self.lower(items.into(), &at.key("items"), &format!("{hint}Item"));
+                    TypeRef::Array(Box::new(item))
+                }
+                None => TypeRef::Array(Box::new(TypeRef::Json)),
+            },
+            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
+                self.free_form(object.additional_properties.as_ref(), at, hint)
+            }
+            SchemaKind::Type(Type::Object(_)) => self.define_inline(hint, schema, at),
+            SchemaKind::OneOf { .. } => self.define_inline(hint, schema, at),
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                let (inner, inner_nullable) =
+                    self.lower((&all_of[0]).into(), &at.key("allOf").index(0), hint);
+                return (inner, nullable || inner_nullable);
+            }
+            SchemaKind::AllOf { .. } => self.define_inline(hint, schema, at),
+            SchemaKind::AnyOf { .. } => {
+                self.diagnostics.push(
+                    at.key("anyOf").as_str(),
+                    "`anyOf` is not supported yet; use `oneOf` (with a discriminator where the members are objects)",
+                );
+                TypeRef::Json
+            }
+            SchemaKind::Not { .. } => {
+                self.diagnostics
+                    .push(at.key("not").as_str(), "`not` cannot be expressed as a Rust type; remove it");
+                TypeRef::Json
+            }
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() || !any.one_of.is_empty() || !any.all_of.is_empty() {
+                    self.define_inline(hint, schema, at)
+                } else if any.typ.is_none() && any.any_of.is_empty() && any.not.is_none() {
+                    TypeRef::Json
+                } else {
+                    self.diagnostics.push(
+                        at.as_str(),
+                        "this combination of keywords does not describe one type; give it a single `type` (or a `oneOf`)",
+                    );
+                    TypeRef::Json
+                }
+            }
+        };
+        (ty, nullable)
+    }
+
+    /// An object without properties: a map when `additionalProperties` has a schema, else any object.
+    pub(super) fn free_form(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        at: &Pointer,
+        hint: &str,
+    ) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let (value, _) = self.lower(
+                    schema.as_ref().into(),
+                    &at.key("additionalProperties"),
+                    &format!("{hint}Value"),
+                );
+                TypeRef::Map(Box::new(value))
+            }
+            _ => TypeRef::JsonObject,
+        }
+    }
+
+    pub(super) fn define_inline(&mut self, hint: &str, schema: &Schema, at: &Pointer) -> TypeRef {
+        let name = self.type_scope.claim(&names::type_name(hint));
+        let kind = self.shape(&name, schema, at);
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: at.to_string(),
+            docs: docs_of(schema),
+            deprecated: schema.schema_data.deprecated,
+            kind,
+        });
+        TypeRef::Named(name)
+    }
+
+    /// The shape of a named type.
+    pub(super) fn shape(&mut self, name: &str, schema: &Schema, at: &Pointer) -> TypeKind {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string))
+                if string.enumeration.iter().flatten().next().is_some() =>
+            {
+                TypeKind::Enum(enum_values(string.enumeration.iter().flatten()))
+            }
+            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
+                TypeKind::Struct(self.structure(
+                    name,
+                    &object.properties,
+                    &object.required,
+                    object.additional_properties.as_ref(),
+                    at,
+                ))
+            }
+            SchemaKind::Any(any)
+                if !any.properties.is_empty() && any.one_of.is_empty() && any.all_of.is_empty() =>
+            {
+                TypeKind::Struct(self.structure(
+                    name,
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                    at,
+                ))
+            }
+            SchemaKind::OneOf { one_of } => self.union(name, one_of, schema, at),
+            SchemaKind::Any(any) if !any.one_of.is_empty() => self.union(name, &any.one_of, schema, at),
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merge_all_of(name, all_of, at),
+            SchemaKind::Any(any) if !any.all_of.is_empty() => self.merge_all_of(name, &any.all_of, at),
+            _ => {
+                // Arrays, primitives, free-form objects and single-member allOf: the type is another.
+                let stripped =
+                    Schema { schema_data: Default::default(), schema_kind: schema.schema_kind.clone() };
+                let (ty, _) = self.lower(Node::Inline(&stripped), at, name);
+                TypeKind::Alias(ty)
+            }
+        }
+    }
+
+    pub(super) fn structure(
+        &mut self,
+        name: &str,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        at: &Pointer,
+    ) -> Struct {
+        let constants: Vec<(&String, String)> = properties
+            .iter()
+            .filter(|(property, _)| required.contains(property))
+            .filter_map(|(property, schema)| match schema {
+                ReferenceOr::Item(schema) => constant_of(schema).map(|value| (property, value)),
+                ReferenceOr::Reference { .. } => None,
+            })
+            .collect();
+        let tag = constants
+            .iter()
+            .find(|(property, _)| self.discriminator_properties.contains(*property))
+            .or_else(|| constants.first())
+            .map(|(property, value)| ((*property).clone(), value.clone()));
+
+        let mut field_scope = Scope::default();
+        let mut fields = Vec::new();
+        for (property, schema) in properties {
+            if tag.as_ref().is_some_and(|(tag_property, _)| tag_property == property) {
+                continue;
+            }
+            let field_at = at.key("properties").key(property);
+            let hint = format!("{name}{}", names::type_name(property));
+            let is_required = required.contains(property);
+            let constant = constants.iter().find(|(p, _)| *p == property).map(|(_, value)| value.clone());
+            let (ty, nullable) = match &constant {
+                Some(_) => (TypeRef::String, false),
+                None => self.lower(schema.into(), &field_at, &hint),
+            };
+            let inline = match schema {
+                ReferenceOr::Item(schema) => Some(schema.as_ref()),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                wire_name: property.clone(),
+                rust_name: field_scope.claim(&names::value_name(property)),
+                ty,
+                required: is_required,
+                nullable,
+                constant,
+                boxed: false,
+                docs: inline.and_then(field_docs),
+                deprecated: inline.is_some_and(|s| s.schema_data.deprecated),
+            });
+        }
+        for missing in required.iter().filter(|r| !properties.contains_key(*r)) {
+            self.diagnostics.push(
+                at.key("required").as_str(),
+                format!("`{missing}` is listed as required but is not among the properties; add it to `properties` or remove it from `required`"),
+            );
+        }
+        let additional = match additional {
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            Some(AdditionalProperties::Schema(schema)) => Some(
+                self.lower(schema.as_ref().into(), &at.key("additionalProperties"), &format!("{name}Value"))
+                    .0,
+            ),
+            _ => None,
+        };
+        Struct { fields, tag, additional, has_default: false }
+    }
+
+    pub(super) fn union(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        schema: &Schema,
+        at: &Pointer,
+    ) -> TypeKind {
+        let one_of_at = at.key("oneOf");
+        let Some(discriminator) = &schema.schema_data.discriminator else {
+            let mut variant_scope = Scope::default();
+            let mut variants = Vec::new();
+            for (index, member) in members.iter().enumerate() {
+                let member_at = one_of_at.index(index);
+                let (ty, _) = self.lower(member.into(), &member_at, &format!("{name}Variant{}", index + 1));
+                let wanted = match &ty {
+                    TypeRef::Named(named) => named.clone(),
+                    TypeRef::Array(item) => match item.as_ref() {
+                        TypeRef::Named(named) => format!("{named}List"),
+                        _ => "Array".to_owned(),
+                    },
+                    other => primitive_variant(other).to_owned(),
+                };
+                variants.push(UntaggedVariant { variant: variant_scope.claim(&wanted), ty, boxed: false });
+            }
+            return TypeKind::UntaggedUnion(variants);
+        };
+        let mut targets: Vec<(String, String, usize)> = Vec::new(); // (tag, component, member index)
+        let mut seen_members = BTreeSet::new();
+        for (tag, target) in &discriminator.mapping {
+            match component_ref(target, "schemas").filter(|name| self.schema_names.contains_key(name)) {
+                Some(component) => targets.push((tag.clone(), component, usize::MAX)),
+                None => self.diagnostics.push(
+                    at.key("discriminator").key("mapping").key(tag).as_str(),
+                    ref_problem(target, "schemas"),
+                ),
+            }
+        }
+        for (index, member) in members.iter().enumerate() {
+            match member {
+                ReferenceOr::Reference { reference } => match component_ref(reference, "schemas") {
+                    Some(component) if self.schema_names.contains_key(&component) => {
+                        seen_members.insert(component.clone());
+                        if let Some(target) = targets.iter_mut().find(|t| t.1 == component) {
+                            target.2 = target.2.min(index);
+                        } else {
+                            // No mapping entry: the tag is the schema's name, as OpenAPI implies.
+                            targets.push((component.clone(), component, index));
+                        }
+                    }
+                    _ => self.diagnostics.push(one_of_at.index(index).key("$ref").as_str(), ref_problem(reference, "schemas")),
+                },
+                ReferenceOr::Item(_) => self.diagnostics.push(
+                    one_of_at.index(index).as_str(),
+                    "an inline schema in a `oneOf` with a discriminator has no name to map to; move it to `components/schemas` and `$ref` it",
+                ),
+            }
+        }
+        for (tag, component, _) in &targets {
+            if !seen_members.contains(component) {
+                self.diagnostics.push(
+                    at.key("discriminator").key("mapping").key(tag).as_str(),
+                    format!("the mapping points to `{component}`, which is not one of the `oneOf` members; add it to `oneOf`"),
+                );
+            }
+        }
+        let mut variant_scope = Scope::with_reserved(&["Unknown"]);
+        let variants = targets
+            .into_iter()
+            .map(|(tag, component, _)| TaggedVariant {
+                variant: variant_scope.claim(&names::variant_name(&tag)),
+                type_name: self.schema_names[&component].clone(),
+                tag,
+                boxed: false,
+            })
+            .collect();
+        TypeKind::TaggedUnion(TaggedUnion { property: discriminator.property_name.clone(), variants })
+    }
+
+    /// `allOf` of objects: one struct with every member's properties.
+    pub(super) fn merge_all_of(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        at: &Pointer,
+    ) -> TypeKind {
+        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional = None;
+        for (index, member) in members.iter().enumerate() {
+            let member_at = at.key("allOf").index(index);
+            let schema = match member {
+                ReferenceOr::Item(schema) => schema.clone(),
+                ReferenceOr::Reference { reference } => {
+                    match component_ref(reference, "schemas").and_then(|n| self.schemas.get(&n).cloned()) {
+                        Some(ReferenceOr::Item(schema)) => schema,
+                        _ => {
+                            self.diagnostics
+                                .push(member_at.key("$ref").as_str(), ref_problem(reference, "schemas"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let (member_properties, member_required, member_additional) = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    (&object.properties, &object.required, object.additional_properties.as_ref())
+                }
+                SchemaKind::Any(any) if any.one_of.is_empty() && any.all_of.is_empty() => {
+                    (&any.properties, &any.required, any.additional_properties.as_ref())
+                }
+                _ => {
+                    self.diagnostics.push(
+                        member_at.as_str(),
+                        "only objects can be merged by `allOf`; this member is not an object",
+                    );
+                    continue;
+                }
+            };
+            for (property, property_schema) in member_properties {
+                if let Some(existing) = properties.get(property) {
+                    if existing != property_schema {
+                        self.diagnostics.push(
+                            member_at.key("properties").key(property).as_str(),
+                            format!("`{property}` is defined differently by two `allOf` members; make the definitions agree"),
+                        );
+                    }
+                    continue;
+                }
+                properties.insert(property.clone(), property_schema.clone());
+            }
+            required.extend(member_required.iter().cloned());
+            additional = additional.or(member_additional.cloned());
+        }
+        required.sort();
+        required.dedup();
+        TypeKind::Struct(self.structure(name, &properties, &required, additional.as_ref(), at))
+    }
+
+    /// Every discriminated union's variant must carry the discriminator with the mapped value.
+    pub(super) fn check_unions(&mut self) {
+        let mut problems = Vec::new();
+        for def in &self.types {
+            let TypeKind::TaggedUnion(union) = &def.kind else {
+                continue;
+            };
+            for variant in &union.variants {
+                let Some(target) = self.find_type(&variant.type_name) else {
+                    continue;
+                };
+                let message = match &target.kind {
+                    TypeKind::Struct(structure) => match &structure.tag {
+                        Some((property, value)) if *property == union.property && *value != variant.tag => Some(format!(
+                            "the mapping sends `{}` to `{}`, whose `{property}` is always `{value}`; make the mapping key and the enum value agree",
+                            variant.tag, target.name
+                        )),
+                        Some((property, _)) if *property == union.property => None,
+                        _ if structure.fields.iter().any(|f| f.wire_name == union.property && f.required) => None,
+                        _ => Some(format!(
+                            "variant `{}` must have a required `{}` property (the discriminator)",
+                            target.name, union.property
+                        )),
+                    },
+                    _ => Some(format!("variant `{}` is not an object; a discriminated `oneOf` needs object members", target.name)),
+                };
+                if let Some(message) = message {
+                    problems.push((format!("{}/discriminator", def.pointer), message));
+                }
+            }
+        }
+        for (pointer, message) in problems {
+            self.diagnostics.push(pointer, message);
+        }
+    }
+}
+
+pub(super) fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        _ => TypeRef::String,
+    }
+}
+
+pub(super) fn primitive_variant(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String => "String",
+        TypeRef::DateTime => "DateTime",
+        TypeRef::I32 | TypeRef::I64 => "Integer",
+        TypeRef::F64 => "Number",
+        TypeRef::Bool => "Boolean",
+        TypeRef::Array(_) => "Array",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Json => "Json",
+        TypeRef::JsonObject => "Object",
+        TypeRef::Named(_) => "Value",
+    }
+}
+
+pub(super) fn enum_values<'s>(values: impl Iterator<Item = &'s String>) -> Vec<EnumValue> {
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    values
+        .filter(|value| seen.insert((*value).clone()))
+        .map(|value| EnumValue { wire: value.clone(), variant: scope.claim(&names::variant_name(value)) })
+        .collect()
+}
+
+/// A string schema with exactly one allowed value: a constant.
+pub(super) fn constant_of(schema: &Schema) -> Option<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => {
+            let values: Vec<&String> = string.enumeration.iter().flatten().collect();
+            (values.len() == 1).then(|| values[0].clone())
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn docs_of(schema: &Schema) -> Option<String> {
+    match (&schema.schema_data.title, &schema.schema_data.description) {
+        (Some(title), Some(description)) => Some(format!("{title}\n\n{description}")),
+        (title, description) => description.clone().or_else(|| title.clone()),
+    }
+}
+
+pub(super) fn field_docs(schema: &Schema) -> Option<String> {
+    join_docs(docs_of(schema), constraint_docs(schema))
+}
+
+pub(super) fn join_docs(docs: Option<String>, extra: Option<String>) -> Option<String> {
+    match (docs, extra) {
+        (Some(docs), Some(extra)) => Some(format!("{}\n\n{extra}", docs.trim_end())),
+        (docs, extra) => docs.or(extra),
+    }
+}
+
+/// Constraints and default, as a doc line a user reads before sending a value.
+pub(super) fn constraint_docs(schema: &Schema) -> Option<String> {
+    let mut parts = Vec::new();
+    let range = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
+        (Some(min), Some(max)) => Some(format!("{min} to {max}{unit}")),
+        (Some(min), None) => Some(format!("at least {min}{unit}")),
+        (None, Some(max)) => Some(format!("at most {max}{unit}")),
+        (None, None) => None,
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => {
+            parts.extend(range(
+                integer.minimum.map(|v| v.to_string()),
+                integer.maximum.map(|v| v.to_string()),
+                "",
+            ));
+        }
+        SchemaKind::Type(Type::Number(number)) => {
+            parts.extend(range(
+                number.minimum.map(|v| v.to_string()),
+                number.maximum.map(|v| v.to_string()),
+                "",
+            ));
+        }
+        SchemaKind::Type(Type::String(string)) => {
+            parts.extend(range(
+                string.min_length.map(|v| v.to_string()),
+                string.max_length.map(|v| v.to_string()),
+                " characters",
+            ));
+            if let Some(pattern) = &string.pattern {
+                parts.push(format!("matches `{pattern}`"));
+            }
+        }
+        SchemaKind::Type(Type::Array(array)) => {
+            parts.extend(range(
+                array.min_items.map(|v| v.to_string()),
+                array.max_items.map(|v| v.to_string()),
+                " items",
+            ));
+        }
+        _ => {}
+    }
+    if let Some(default) = &schema.schema_data.default {
+        parts.push(format!("default {}", describe_default(default)));
+    }
+    (!parts.is_empty()).then(|| format!("Constraints: {}.", parts.join("; ")))
+}
