@@ -1,8 +1,9 @@
 //! Stage 4: token streams → formatted files of a crate, each with a header naming its source.
 
+use crate::client::client_module;
 use crate::diagnostics::Diagnostics;
 use crate::model::{Api, BodyKind, TypeKind, TypeRef};
-use crate::operations::{client_module, operations_module};
+use crate::operations::operations_module;
 use crate::types::types_module;
 use crate::{GeneratedFile, Settings};
 use proc_macro2::TokenStream;

@@ -1,4 +1,4 @@
-//! Stage 3c: what the `x-` extensions add to operations: `items()` streams for paginated
+//! Stage 3d: what the `x-` extensions add to operations: `items()` streams for paginated
 //! listings, `wait_until_*` waiters, and requests sent to a URL another operation returned.
 
 use crate::docs::attrs;

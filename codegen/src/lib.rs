@@ -2,9 +2,11 @@
 //!
 //! The pipeline, one module per stage:
 //! [`load`] (bytes → `openapiv3` document) → [`resolve`] (document → [`model::Api`], with
-//! [`diagnostics`]) → [`types`] and [`operations`] (model → tokens) → [`emit`] (tokens → files).
+//! [`diagnostics`]) → [`types`], [`operations`], `features` and `client` (model → tokens) →
+//! [`emit`] (tokens → files).
 //! Behaviour OpenAPI cannot express comes from the vendor extensions listed in [`extensions`].
 
+mod client;
 pub mod diagnostics;
 mod docs;
 pub mod emit;
