@@ -2,8 +2,8 @@
 //! Rust shape of every schema, and reports what it cannot represent as diagnostics.
 
 //!
-//! One file per concern: [`schemas`] (schemas → types), [`operations`] (paths → operations),
-//! [`links`] (operation extensions), [`graph`] (whole-model passes: cycles, defaults).
+//! One file per concern: `schemas` (schemas → types), `operations` (paths → operations),
+//! `links` (operation extensions), `graph` (whole-model passes: cycles, defaults).
 
 mod graph;
 mod links;
