@@ -540,6 +540,8 @@ async fn per_call_timeout_applies_on_a_default_client() {
     assert!(started.elapsed() < ms(900), "took {:?}", started.elapsed());
 }
 
+/// The reqwest client is built with `read_timeout(<client timeout>)`, so a silent wait longer
+/// than the client's timeout fails even when the call's own timeout allows it.
 #[tokio::test]
 async fn per_call_timeout_can_be_longer_than_the_client_timeout() {
     let server = TestServer::start(|_req: &RecordedRequest| ok().delay(ms(500))).await;

@@ -40,9 +40,9 @@ fn fixture_specs() {
         let spec = fs::read(fixture(&format!("specs/{name}.yaml"))).expect("readable fixture");
         let files = codegen::generate(&spec, &fixture_settings(name))
             .unwrap_or_else(|diagnostics| panic!("{name}: {diagnostics}"));
-        for file in
-            files.iter().filter(|file| matches!(file.path.as_str(), "src/types.rs" | "src/operations.rs" | "src/client.rs"))
-        {
+        for file in files.iter().filter(|file| {
+            matches!(file.path.as_str(), "src/types.rs" | "src/operations.rs" | "src/client.rs")
+        }) {
             let snapshot =
                 format!("fixture_{name}_{}", file.path.trim_start_matches("src/").replace('.', "_"));
             insta::assert_snapshot!(snapshot, file.contents);

@@ -165,7 +165,8 @@ impl ClientBuilder {
     }
 
     /// Uses this `reqwest::Client` (its pool, proxy and TLS settings) instead of building one.
-    /// The request timeout still applies; the connect timeout is then the given client's own.
+    /// The request timeout still applies; the connect timeout and the redirect policy are then
+    /// the given client's own (the built-in one never follows a redirect to another origin).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -269,11 +270,12 @@ impl ClientBuilder {
         let http = match self.http {
             Some(http) => http,
             None => {
-                // No overall timeout here: each request sets its own, so streams can outlast it.
+                // No timeouts here but the connect one: each request sets its own (a call may allow
+                // more time than the client), and streams time out per read.
                 reqwest::Client::builder()
                     .user_agent(self.spec.user_agent)
+                    .redirect(same_origin_redirects())
                     .connect_timeout(self.connect_timeout)
-                    .read_timeout(self.timeout)
                     .build()
                     .map_err(ConfigError::Http)?
             }
@@ -291,6 +293,22 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Follows redirects within the origin only: reqwest would carry an API-key header along to
+/// another host, so a redirect elsewhere stops and is returned as the response.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin =
+            attempt.previous().first().is_none_or(|first| first.origin() == attempt.url().origin());
+        if !same_origin {
+            attempt.stop()
+        } else if attempt.previous().len() >= 10 {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 /// An environment variable's value, treating an empty one as unset.

@@ -148,25 +148,35 @@ impl<E> Error<E> {
 
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(error) = self.api_error() {
-            return fmt::Display::fmt(error, f);
-        }
+        // Every variant is spelled out, so a new one cannot silently display as nothing.
         match self {
+            Self::BadRequest(error)
+            | Self::Authentication(error)
+            | Self::PermissionDenied(error)
+            | Self::NotFound(error)
+            | Self::Conflict(error)
+            | Self::RequestTooLarge(error)
+            | Self::Unprocessable(error)
+            | Self::RateLimited(error)
+            | Self::Overloaded(error)
+            | Self::Server(error)
+            | Self::Status(error) => fmt::Display::fmt(error, f),
             Self::Connection { operation, source } => {
                 write!(f, "{operation}: connection failed: {}", chain(source))
             }
-            Self::Timeout { operation, .. } => {
-                write!(f, "{operation}: timed out; raise the timeout or retry")
-            }
+            Self::Timeout { operation } => write!(f, "{operation}: timed out; raise the timeout or retry"),
             Self::Decode(error) => fmt::Display::fmt(error, f),
             Self::Truncated { operation, detail } => {
                 write!(f, "{operation}: the response body was cut off: {detail}")
+            }
+            Self::NotReady { operation, reason } => write!(f, "{operation}: not ready: {reason}"),
+            Self::WaitTimeout { operation, waited } => {
+                write!(f, "{operation}: still not in the awaited state after {:.1} s", waited.as_secs_f64())
             }
             Self::InvalidParameter { operation, reason } => write!(f, "{operation}: {reason}"),
             Self::Encode { operation, source } => {
                 write!(f, "{operation}: could not encode the request body: {source}")
             }
-            _ => Ok(()),
         }
     }
 }

@@ -17,12 +17,14 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 type Reopening<E> = Pin<Box<dyn Future<Output = Result<reqwest::Response, Error<E>>> + Send>>;
 
 enum State<E> {
-    Body(ByteStream),
+    /// Reading a body; the timer fires when no data came for the request's timeout.
+    Body(ByteStream, Pin<Box<tokio::time::Sleep>>),
     Reopening(Reopening<E>),
     Done,
 }
@@ -57,6 +59,8 @@ pub struct JsonlStream<T, E = serde_json::Value> {
     expected_end: Option<u64>,
     reopens_left: u32,
     reopens: u32,
+    /// Longest wait for the next piece of the body.
+    idle: Duration,
     _marker: PhantomData<fn() -> T>,
 }
 
@@ -77,10 +81,11 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
         let retries = parts.options.max_retries.unwrap_or(client.inner.retry.max_retries);
         // Only a repeatable request can be asked again.
         let reopens_left = if parts.method == Method::GET { retries } else { 0 };
+        let idle = parts.options.timeout.unwrap_or(client.inner.timeout);
         Self {
+            state: Self::body(response, idle),
             client,
             parts,
-            state: State::Body(Box::pin(response.bytes_stream())),
             buffer: Vec::new(),
             start: 0,
             base: 0,
@@ -90,8 +95,13 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
             expected_end,
             reopens_left,
             reopens: 0,
+            idle,
             _marker: PhantomData,
         }
+    }
+
+    fn body(response: reqwest::Response, idle: Duration) -> State<E> {
+        State::Body(Box::pin(response.bytes_stream()), Box::pin(tokio::time::sleep(idle)))
     }
 
     /// The next line, or `None` at the end: `while let Some(line) = stream.next().await`.
@@ -217,14 +227,15 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
                 self.expected_end = length.map(|length| offset + length);
             }
             _ => {
-                // The server sent the whole body again: skip what was already yielded.
-                self.skip_through = self.line;
+                // The server sent the whole body again: skip what was already yielded (a replay
+                // that broke early must not lower the mark).
+                self.skip_through = self.skip_through.max(self.line);
                 self.line = 0;
                 self.base = 0;
                 self.expected_end = length;
             }
         }
-        self.state = State::Body(Box::pin(response.bytes_stream()));
+        self.state = Self::body(response, self.idle);
         None
     }
 
@@ -275,9 +286,16 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> Stream for Jsonl
                         }))
                     }
                 },
-                State::Body(body) => match body.as_mut().poll_next(cx) {
-                    Poll::Pending => return Poll::Pending,
+                State::Body(body, idle) => match body.as_mut().poll_next(cx) {
+                    Poll::Pending => match idle.as_mut().poll(cx) {
+                        Poll::Pending => return Poll::Pending,
+                        Poll::Ready(()) => {
+                            let waited = this.idle.as_secs_f64();
+                            this.broken(format!("no data arrived for {waited:.1} s"))
+                        }
+                    },
                     Poll::Ready(Some(Ok(chunk))) => {
+                        idle.as_mut().reset(tokio::time::Instant::now() + this.idle);
                         // Drop consumed lines before growing, so the buffer holds one partial line.
                         if this.start > 0 {
                             this.buffer.drain(..this.start);
