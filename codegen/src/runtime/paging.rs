@@ -68,7 +68,7 @@ impl<'a, T, E> Paginator<'a, T, E> {
         }
     }
 
-    /// Pages requested so far.
+    /// Pages received so far (a request that failed is not counted).
     pub fn pages_fetched(&self) -> u32 {
         self.pages
     }
