@@ -126,38 +126,45 @@ impl Client {
         R: Fn(reqwest::Response) -> F,
         F: std::future::Future<Output = Result<T, (Error<E>, bool)>>,
     {
+        // The span is passed down rather than looked up with `Span::current()`: a subscriber need
+        // not track the current span, and one that filters this span out would otherwise have
+        // the caller's span receive these fields.
+        let span = self.span(parts);
         let policy = &self.inner.retry;
         let max_retries = parts.options.max_retries.unwrap_or(policy.max_retries);
-        let span = tracing::Span::current();
-        let mut retry = 0;
-        loop {
-            span.record("attempt", retry + 1);
-            let failed = match self.attempt(parts).await {
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    let request_id = self.request_id(&headers);
-                    match read(response).await {
-                        Ok(value) => return Ok(ApiResponse { value, status, headers, request_id }),
-                        Err((error, retry)) => Failed { error, retry, headers: None },
+        let attempts = async {
+            let mut retry = 0;
+            loop {
+                span.record("attempt", retry + 1);
+                let failed = match self.attempt(parts, &span).await {
+                    Ok(response) => {
+                        let status = response.status();
+                        let headers = response.headers().clone();
+                        let request_id = self.request_id(&headers);
+                        match read(response).await {
+                            Ok(value) => return Ok(ApiResponse { value, status, headers, request_id }),
+                            Err((error, retry)) => Failed { error, retry, headers: None },
+                        }
                     }
+                    Err(failed) => failed,
+                };
+                if !failed.retry || retry >= max_retries {
+                    return Err(failed.error);
                 }
-                Err(failed) => failed,
-            };
-            if !failed.retry || retry >= max_retries {
-                return Err(failed.error);
+                let wait = policy.delay(retry, failed.headers.as_ref());
+                tracing::debug!(retry = retry + 1, wait_ms = wait.as_millis() as u64, error = %failed.error, "retrying");
+                tokio::time::sleep(wait).await;
+                retry += 1;
             }
-            let wait = policy.delay(retry, failed.headers.as_ref());
-            tracing::debug!(retry = retry + 1, wait_ms = wait.as_millis() as u64, error = %failed.error, "retrying");
-            tokio::time::sleep(wait).await;
-            retry += 1;
-        }
+        };
+        attempts.instrument(span.clone()).await
     }
 
     /// One try: send, and sort the outcome into a success response or a (maybe retryable) failure.
     async fn attempt<E: DeserializeOwned>(
         &self,
         parts: &RequestParts,
+        span: &tracing::Span,
     ) -> Result<reqwest::Response, Failed<E>> {
         let operation = parts.operation;
         let request = self.build(parts).map_err(|error| Failed { error, retry: false, headers: None })?;
@@ -171,7 +178,6 @@ impl Client {
             }
             Err(_) => return Err(Failed { error: Error::Timeout { operation }, retry: true, headers: None }),
         };
-        let span = tracing::Span::current();
         span.record("status", response.status().as_u16());
         if let Some(request_id) = self.request_id(response.headers()) {
             span.record("request_id", request_id.as_str());
@@ -306,7 +312,7 @@ impl Client {
             serde_json::from_slice(&body)
                 .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))
         };
-        self.call(&parts, read).instrument(self.span(&parts)).await
+        self.call(&parts, read).await
     }
 
     /// Calls an operation whose success has no body worth reading.
@@ -314,7 +320,7 @@ impl Client {
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<()>, Error<E>> {
-        self.call(&parts, |_response| async { Ok(()) }).instrument(self.span(&parts)).await
+        self.call(&parts, |_response| async { Ok(()) }).await
     }
 
     /// Calls an operation whose success body is JSON Lines; the stream re-requests the rest of
@@ -323,8 +329,7 @@ impl Client {
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
-        let response =
-            self.call(&parts, |response| async { Ok(response) }).instrument(self.span(&parts)).await?;
+        let response = self.call(&parts, |response| async { Ok(response) }).await?;
         let ApiResponse { value, status, headers, request_id } = response;
         let stream = JsonlStream::new(self.clone(), parts, value);
         Ok(ApiResponse { value: stream, status, headers, request_id })
@@ -335,8 +340,7 @@ impl Client {
         &self,
         parts: RequestParts,
     ) -> Result<reqwest::Response, Error<E>> {
-        let response =
-            self.call(&parts, |response| async { Ok(response) }).instrument(self.span(&parts)).await?;
+        let response = self.call(&parts, |response| async { Ok(response) }).await?;
         Ok(response.value)
     }
 }
