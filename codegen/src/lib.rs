@@ -6,6 +6,7 @@
 //! [`emit`] (tokens → files).
 //! Behaviour OpenAPI cannot express comes from the vendor extensions listed in [`extensions`].
 
+pub mod changes;
 mod client;
 pub mod diagnostics;
 mod docs;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod names;
 pub mod operations;
 pub mod resolve;
+pub mod surface;
 pub mod types;
 
 pub use diagnostics::{Diagnostic, Diagnostics};

@@ -347,6 +347,7 @@ fn untagged_union_def(name: &str, variants: &[UntaggedVariant], header: TokenStr
         #header
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name_ident {
             #(#items)*
         }

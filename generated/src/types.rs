@@ -266,6 +266,7 @@ impl crate::runtime::ParamValue for MessageRole {
 /// The content of a turn, either plain text or a list of content blocks.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum MessageContent {
     /// A `String` value.
     String(String),
@@ -285,6 +286,7 @@ impl From<Vec<ContentBlockParam>> for MessageContent {
 /// The system prompt, either plain text or a list of text blocks (which can carry cache control).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SystemPrompt {
     /// A `String` value.
     String(String),
@@ -819,6 +821,7 @@ pub struct ContentBlockSource {
 /// The document's content, either one string or a list of text and image blocks.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ContentBlockSourceContent {
     /// A `String` value.
     String(String),
@@ -911,6 +914,7 @@ pub struct ToolResultBlockParam {
 /// What the tool returned, either a string or a list of text and image blocks.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ToolResultContent {
     /// A `String` value.
     String(String),
@@ -2043,6 +2047,7 @@ pub struct WebSearchToolResultBlock {
 /// Either an error object or the list of search results.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WebSearchToolResultContent {
     /// A `WebSearchToolResultError` value.
     WebSearchToolResultError(WebSearchToolResultError),
