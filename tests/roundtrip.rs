@@ -115,3 +115,27 @@ fn constant_tags_are_written_on_encode() {
     let json = serde_json::to_value(&block).expect("encodes");
     assert_eq!(json, serde_json::json!({"type": "text", "text": "hi"}));
 }
+
+#[test]
+fn a_block_type_added_to_the_spec_decodes_into_its_own_variant() {
+    // The realistic regeneration of 0.1.1 added `web_fetch_tool_result`; before it, this line
+    // decoded as `ContentBlock::Unknown` (and still round-tripped).
+    let text =
+        fs::read_to_string(fixture("examples/MessageBatchIndividualResponse.succeeded_web_fetch.json"))
+            .expect("example");
+    let response: types::MessageBatchIndividualResponse = serde_json::from_str(&text).expect("decodes");
+    let types::MessageBatchResult::Succeeded(succeeded) = &response.result else {
+        panic!("expected a succeeded result, got {:?}", response.result);
+    };
+    let fetched = succeeded
+        .message
+        .content
+        .iter()
+        .find_map(|block| match block {
+            types::ContentBlock::WebFetchToolResult(block) => Some(block),
+            _ => None,
+        })
+        .expect("a web fetch result block");
+    assert_eq!(fetched.tool_use_id, "srvtoolu_01WebFetch");
+    assert_eq!(fetched.content["url"], "https://example.com/rust-2024");
+}

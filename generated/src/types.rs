@@ -1242,6 +1242,8 @@ pub enum Tool {
     TextEditor20250728(TextEditorTool20250728),
     /// `"type": "web_search_20250305"`
     WebSearch20250305(WebSearchTool20250305),
+    /// `"type": "web_fetch_20250910"`
+    WebFetch20250910(WebFetchTool20250910),
     /// A variant this version of the client does not know, kept as raw JSON (it is also
     /// how to send one).
     Unknown(serde_json::Value),
@@ -1267,6 +1269,9 @@ impl<'de> serde::Deserialize<'de> for Tool {
                 }
                 Some("web_search_20250305") => {
                     Self::WebSearch20250305(crate::runtime::wire::variant(value)?)
+                }
+                Some("web_fetch_20250910") => {
+                    Self::WebFetch20250910(crate::runtime::wire::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },
@@ -1296,6 +1301,11 @@ impl From<TextEditorTool20250728> for Tool {
 impl From<WebSearchTool20250305> for Tool {
     fn from(value: WebSearchTool20250305) -> Self {
         Self::WebSearch20250305(value)
+    }
+}
+impl From<WebFetchTool20250910> for Tool {
+    fn from(value: WebFetchTool20250910) -> Self {
+        Self::WebFetch20250910(value)
     }
 }
 /// A tool implemented by the caller, described by a JSON Schema for its input. The API also
@@ -1483,6 +1493,76 @@ impl Default for WebSearchTool20250305 {
             blocked_domains: Default::default(),
             max_uses: Default::default(),
             user_location: Default::default(),
+            cache_control: Default::default(),
+        }
+    }
+}
+/// The server-run web fetch tool, version of 2025-09-10; it reads the full text of a URL.
+///
+/// Serialized with `"type": "web_fetch_20250910"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_20250910")]
+pub struct WebFetchTool20250910 {
+    /// Always `web_fetch`.
+    ///
+    /// Always `"web_fetch"`; `Default` fills it in.
+    pub name: String,
+    /// If set, only URLs on these domains may be fetched.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub allowed_domains: Option<Option<Vec<String>>>,
+    /// If set, URLs on these domains are never fetched.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub blocked_domains: Option<Option<Vec<String>>>,
+    /// Largest number of fetches the model may make for this request.
+    ///
+    /// Constraints: at least 1.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub max_uses: Option<Option<i32>>,
+    /// Longest fetched content, in tokens, that is passed to the model.
+    ///
+    /// Constraints: at least 1.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub max_content_tokens: Option<Option<i32>>,
+    /// The `citations` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<CitationsConfigParam>,
+    /// The `cache_control` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+}
+impl Default for WebFetchTool20250910 {
+    fn default() -> Self {
+        Self {
+            name: "web_fetch".to_owned(),
+            allowed_domains: Default::default(),
+            blocked_domains: Default::default(),
+            max_uses: Default::default(),
+            max_content_tokens: Default::default(),
+            citations: Default::default(),
             cache_control: Default::default(),
         }
     }
@@ -1916,6 +1996,8 @@ pub enum ContentBlock {
     ServerToolUse(ServerToolUseBlock),
     /// `"type": "web_search_tool_result"`
     WebSearchToolResult(WebSearchToolResultBlock),
+    /// `"type": "web_fetch_tool_result"`
+    WebFetchToolResult(WebFetchToolResultBlock),
     /// A variant this version of the client does not know, kept as raw JSON (it is also
     /// how to send one).
     Unknown(serde_json::Value),
@@ -1940,6 +2022,9 @@ impl<'de> serde::Deserialize<'de> for ContentBlock {
                 }
                 Some("web_search_tool_result") => {
                     Self::WebSearchToolResult(crate::runtime::wire::variant(value)?)
+                }
+                Some("web_fetch_tool_result") => {
+                    Self::WebFetchToolResult(crate::runtime::wire::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },
@@ -1975,6 +2060,24 @@ impl From<WebSearchToolResultBlock> for ContentBlock {
     fn from(value: WebSearchToolResultBlock) -> Self {
         Self::WebSearchToolResult(value)
     }
+}
+impl From<WebFetchToolResultBlock> for ContentBlock {
+    fn from(value: WebFetchToolResultBlock) -> Self {
+        Self::WebFetchToolResult(value)
+    }
+}
+/// The outcome of a web fetch the model asked for: the fetched document, or an error. The
+/// shape of `content` is told apart by its own `type` (`web_fetch_result` or
+/// `web_fetch_tool_result_error`).
+///
+/// Serialized with `"type": "web_fetch_tool_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_tool_result")]
+pub struct WebFetchToolResultBlock {
+    /// Id of the `server_tool_use` block this answers.
+    pub tool_use_id: String,
+    /// The fetched document (URL, retrieval time and content) or an error code.
+    pub content: serde_json::Map<String, serde_json::Value>,
 }
 /// Text written by the model.
 ///
