@@ -249,6 +249,7 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u
     // Write errors on the terminal are not worth failing a generation for.
     match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..], stdout, stderr),
+        Some("bench") => bench(&args[1..], stderr),
         Some("-h" | "--help") | None => {
             let _ = writeln!(stdout, "{USAGE}");
             0
@@ -267,7 +268,31 @@ const USAGE: &str =
   --spec      the OpenAPI 3.0 file (YAML or JSON) [default: spec/openapi.yaml]
   --out       the crate directory to write [default: generated]
   --name      the crate's package name [default: anthropic-batches]
-  --version   the crate's version [default: the recorded one, bumped by semver when the API changes]";
+  --version   the crate's version [default: the recorded one, bumped by semver when the API changes]
+
+  bench       runs the benchmarks in release mode and writes BENCHMARKS.md (--smoke: tiny sizes, prints only)";
+
+/// `cargo xtask bench`: the harness is a binary of the tests crate (it needs the local test
+/// server); this only builds and runs it in release mode.
+fn bench(args: &[String], stderr: &mut dyn Write) -> u8 {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root())
+        .args(["run", "--release", "--quiet", "-p", "integration-tests", "--bin", "bench", "--"])
+        .args(args)
+        .status();
+    match status {
+        Ok(status) if status.success() => 0,
+        Ok(status) => {
+            let _ = writeln!(stderr, "the benchmark harness failed ({status})");
+            1
+        }
+        Err(error) => {
+            let _ = writeln!(stderr, "cannot run cargo: {error}");
+            1
+        }
+    }
+}
 
 fn generate(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     let mut check = false;
