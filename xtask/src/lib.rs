@@ -263,6 +263,7 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u
 
 const USAGE: &str =
     "usage: cargo xtask generate [--check] [--spec FILE] [--out DIR] [--name CRATE] [--version VERSION]
+       cargo xtask bench [--smoke]
 
   --check     write nothing; exit 1 with a diff when the output directory is stale
   --spec      the OpenAPI 3.0 file (YAML or JSON) [default: spec/openapi.yaml]
