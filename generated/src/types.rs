@@ -1885,7 +1885,7 @@ pub struct Message {
     pub model: String,
     /// What the model produced, as a list of blocks.
     pub content: Vec<ContentBlock>,
-    /// Why generation stopped. Always set on a completed message such as a batch result.
+    /// Why generation stopped; normally set on a completed message such as a batch result, but the API declares it nullable.
     pub stop_reason: Option<StopReason>,
     /// The custom stop sequence that ended generation; null unless `stop_reason` is `stop_sequence`.
     pub stop_sequence: Option<String>,
