@@ -16,6 +16,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("encode.rs", include_str!("runtime/encode.rs")),
     ("error.rs", include_str!("runtime/error.rs")),
     ("jsonl.rs", include_str!("runtime/jsonl.rs")),
+    ("lines.rs", include_str!("runtime/lines.rs")),
     ("options.rs", include_str!("runtime/options.rs")),
     ("paging.rs", include_str!("runtime/paging.rs")),
     ("request.rs", include_str!("runtime/request.rs")),

@@ -146,6 +146,10 @@ struct Resolver<'a> {
     /// Names of `Client` methods.
     method_scope: Scope,
     types: Vec<TypeDef>,
+    /// Components whose properties an `allOf` merge is copying right now (a cycle guard).
+    merging: Vec<String>,
+    /// How many inline type definitions are being built inside each other right now.
+    nesting: usize,
     diagnostics: Diagnostics,
 }
 
@@ -160,6 +164,8 @@ impl<'a> Resolver<'a> {
             type_scope: Scope::with_reserved(RESERVED_TYPE_NAMES),
             method_scope: Scope::with_reserved(&["new", "builder", "from_env", "base_url"]),
             types: Vec::new(),
+            merging: Vec::new(),
+            nesting: 0,
             diagnostics: Diagnostics::default(),
             schemas,
         };

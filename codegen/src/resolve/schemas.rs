@@ -77,10 +77,25 @@ impl Resolver<'_> {
             }
             SchemaKind::Type(Type::Object(_)) => self.define_inline(hint, schema, at),
             SchemaKind::OneOf { .. } => self.define_inline(hint, schema, at),
+            SchemaKind::AllOf { all_of } if all_of.is_empty() => {
+                self.diagnostics.push(
+                    at.key("allOf").as_str(),
+                    "an empty `allOf` says nothing; remove it or list the schemas to combine",
+                );
+                TypeRef::Json
+            }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 let (inner, inner_nullable) =
                     self.lower((&all_of[0]).into(), &at.key("allOf").index(0), hint);
                 return (inner, nullable || inner_nullable);
+            }
+            SchemaKind::AllOf { all_of } if all_of.iter().all(annotation_only) => TypeRef::Json,
+            SchemaKind::AllOf { all_of } if single_member(all_of).is_some() => {
+                // `allOf: [$ref, {nullable/description…}]`: one type plus annotations, not a merge.
+                let (index, annotations_nullable) = single_member(all_of).unwrap_or_default();
+                let (inner, inner_nullable) =
+                    self.lower((&all_of[index]).into(), &at.key("allOf").index(index), hint);
+                return (inner, nullable || annotations_nullable || inner_nullable);
             }
             SchemaKind::AllOf { .. } => self.define_inline(hint, schema, at),
             SchemaKind::AnyOf { .. } => {
@@ -133,6 +148,20 @@ impl Resolver<'_> {
     }
 
     pub(super) fn define_inline(&mut self, hint: &str, schema: &Schema, at: &Pointer) -> TypeRef {
+        // Inline types nest as deep as the document does; past this, something refers to itself
+        // in a way the rules above did not foresee, and a diagnostic beats a stack overflow.
+        const MAX_NESTING: usize = 200;
+        if self.nesting >= MAX_NESTING {
+            self.diagnostics.push(at.as_str(), "schemas nest more than 200 levels deep here (or refer back to themselves through `allOf`); flatten them with `$ref`s");
+            return TypeRef::Json;
+        }
+        self.nesting += 1;
+        let ty = self.define_inline_unguarded(hint, schema, at);
+        self.nesting -= 1;
+        ty
+    }
+
+    fn define_inline_unguarded(&mut self, hint: &str, schema: &Schema, at: &Pointer) -> TypeRef {
         let name = self.type_scope.claim(&names::type_name(hint));
         let kind = self.shape(&name, schema, at);
         self.types.push(TypeDef {
@@ -175,7 +204,9 @@ impl Resolver<'_> {
             }
             SchemaKind::OneOf { one_of } => self.union(name, one_of, schema, at),
             SchemaKind::Any(any) if !any.one_of.is_empty() => self.union(name, &any.one_of, schema, at),
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => self.merge_all_of(name, all_of, at),
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 && single_member(all_of).is_none() => {
+                self.merge_all_of(name, all_of, at)
+            }
             SchemaKind::Any(any) if !any.all_of.is_empty() => self.merge_all_of(name, &any.all_of, at),
             _ => {
                 // Arrays, primitives, free-form objects and single-member allOf: the type is another.
@@ -341,6 +372,30 @@ impl Resolver<'_> {
         members: &[ReferenceOr<Schema>],
         at: &Pointer,
     ) -> TypeKind {
+        // Merging copies the referenced components' properties, which are lowered again here; a
+        // component whose properties merge it back would recurse forever.
+        let merged: Vec<String> = members
+            .iter()
+            .filter_map(|member| match member {
+                ReferenceOr::Reference { reference } => component_ref(reference, "schemas"),
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        if let Some(cyclic) = merged.iter().find(|component| self.merging.contains(component)) {
+            self.diagnostics.push(
+                at.key("allOf").as_str(),
+                format!("this `allOf` merges `{cyclic}`, which is being merged into itself through its properties; refer to it with a plain `$ref` (plus `nullable`) instead of merging"),
+            );
+            return TypeKind::Alias(TypeRef::Json);
+        }
+        let depth = self.merging.len();
+        self.merging.extend(merged);
+        let kind = self.merge_members(name, members, at);
+        self.merging.truncate(depth);
+        kind
+    }
+
+    fn merge_members(&mut self, name: &str, members: &[ReferenceOr<Schema>], at: &Pointer) -> TypeKind {
         let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional = None;
@@ -538,4 +593,29 @@ pub(super) fn constraint_docs(schema: &Schema) -> Option<String> {
         parts.push(format!("default {}", describe_default(default)));
     }
     (!parts.is_empty()).then(|| format!("Constraints: {}.", parts.join("; ")))
+}
+
+/// The one member of an `allOf` that carries a type, when every other member only annotates
+/// (`nullable`, `description`, `title`, `default`…): its index, and whether an annotation makes it
+/// nullable.
+pub(super) fn single_member(members: &[ReferenceOr<Schema>]) -> Option<(usize, bool)> {
+    let mut substantive = members.iter().enumerate().filter(|(_, member)| !annotation_only(member));
+    let (index, _) = substantive.next()?;
+    if substantive.next().is_some() {
+        return None;
+    }
+    let nullable = members
+        .iter()
+        .any(|member| matches!(member, ReferenceOr::Item(schema) if schema.schema_data.nullable));
+    Some((index, nullable))
+}
+
+/// A member that only annotates (no type, no keywords that constrain a value).
+fn annotation_only(member: &ReferenceOr<Schema>) -> bool {
+    match member {
+        ReferenceOr::Item(schema) => {
+            matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == Default::default())
+        }
+        ReferenceOr::Reference { .. } => false,
+    }
 }

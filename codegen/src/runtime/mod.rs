@@ -8,6 +8,7 @@ mod client;
 mod encode;
 mod error;
 mod jsonl;
+mod lines;
 mod options;
 mod paging;
 mod request;

@@ -7,6 +7,7 @@
 
 use super::client::Client;
 use super::error::{DecodeError, Error};
+use super::lines::{Line, Lines};
 use super::request::RequestParts;
 use bytes::Bytes;
 use futures_core::Stream;
@@ -44,13 +45,8 @@ pub struct JsonlStream<T, E = serde_json::Value> {
     client: Client,
     parts: RequestParts,
     state: State<E>,
-    /// Bytes received but not yet split into lines; `start` is where the unread part begins and
-    /// `base` is the body offset of `buffer[0]`.
-    buffer: Vec<u8>,
-    start: usize,
-    base: u64,
-    /// How far past `start` has been searched for a newline already, so long lines are scanned once.
-    scanned: usize,
+    /// The body split into lines as it arrives.
+    lines: Lines,
     /// Complete lines consumed so far (blank ones included), for error messages and resuming.
     line: u64,
     /// After a restart from the beginning, lines up to this number were already yielded.
@@ -86,10 +82,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
             state: Self::body(response, idle),
             client,
             parts,
-            buffer: Vec::new(),
-            start: 0,
-            base: 0,
-            scanned: 0,
+            lines: Lines::default(),
             line: 0,
             skip_through: 0,
             expected_end,
@@ -120,60 +113,28 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
         self.reopens
     }
 
-    /// Body offset just past the last complete line.
-    fn consumed(&self) -> u64 {
-        self.base + self.start as u64
-    }
-
-    /// Takes the next complete line out of the buffer, if there is one.
-    fn next_line(&mut self) -> Option<(usize, usize)> {
-        let unread = &self.buffer[self.start + self.scanned..];
-        match unread.iter().position(|&byte| byte == b'\n') {
-            Some(offset) => {
-                let begin = self.start;
-                let end = self.start + self.scanned + offset;
-                self.start = end + 1;
-                self.scanned = 0;
-                Some((begin, end))
-            }
-            None => {
-                self.scanned = self.buffer.len() - self.start;
-                None
-            }
-        }
-    }
-
-    fn decode(&mut self, begin: usize, end: usize) -> Option<Result<T, Error<E>>> {
+    fn decode(&mut self, line: Line) -> Option<Result<T, Error<E>>> {
         self.line += 1;
         if self.line <= self.skip_through {
             return None;
         }
-        let mut line = &self.buffer[begin..end];
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
+        let mut bytes = self.lines.bytes(line);
+        if let [rest @ .., b'\r'] = bytes {
+            bytes = rest;
         }
-        if line.iter().all(u8::is_ascii_whitespace) {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
         let operation = self.parts.operation;
         Some(
-            serde_json::from_slice(line)
-                .map_err(|error| Error::Decode(DecodeError::new(operation, Some(self.line), &error, line))),
+            serde_json::from_slice(bytes)
+                .map_err(|error| Error::Decode(DecodeError::new(operation, Some(self.line), &error, bytes))),
         )
-    }
-
-    fn discard_partial(&mut self) -> usize {
-        let partial = self.buffer.len() - self.start;
-        self.base += self.start as u64;
-        self.buffer.clear();
-        self.start = 0;
-        self.scanned = 0;
-        partial
     }
 
     /// The body broke off: ask for the rest, or end with an error that says what is missing.
     fn broken(&mut self, why: String) -> Option<Result<T, Error<E>>> {
-        let partial = self.discard_partial();
+        let partial = self.lines.discard_partial();
         if self.reopens_left == 0 {
             self.state = State::Done;
             return Some(Err(Error::Truncated {
@@ -186,7 +147,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
         }
         self.reopens_left -= 1;
         let mut parts = self.parts.clone();
-        parts.options.header("range".to_owned(), format!("bytes={}-", self.consumed()));
+        parts.options.header("range".to_owned(), format!("bytes={}-", self.lines.consumed()));
         // Each reopen is one attempt; the stream's own budget bounds how many there are.
         parts.options.max_retries = Some(0);
         let client = self.client.clone();
@@ -194,7 +155,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
         tracing::debug!(
             operation = parts.operation,
             line = self.line,
-            offset = self.consumed(),
+            offset = self.lines.consumed(),
             "resuming stream"
         );
         self.reopens += 1;
@@ -207,7 +168,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
 
     /// A reopened body arrived: continue from where the last complete line ended.
     fn resumed(&mut self, response: reqwest::Response) -> Option<Result<T, Error<E>>> {
-        let offset = self.consumed();
+        let offset = self.lines.consumed();
         let length = response.content_length();
         match response.status() {
             StatusCode::PARTIAL_CONTENT => {
@@ -231,7 +192,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
                 // that broke early must not lower the mark).
                 self.skip_through = self.skip_through.max(self.line);
                 self.line = 0;
-                self.base = 0;
+                self.lines.restart_at(0);
                 self.expected_end = length;
             }
         }
@@ -241,20 +202,15 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> JsonlStream<T, E
 
     /// The body ended cleanly: decode a last line without newline, or notice it came up short.
     fn ended(&mut self) -> Option<Result<T, Error<E>>> {
-        let received = self.base + self.buffer.len() as u64;
+        let received = self.lines.received();
         if let Some(expected) = self.expected_end {
             if received < expected {
                 return self.broken(format!("the body ended at byte {received} of {expected}"));
             }
         }
         self.state = State::Done;
-        if self.start < self.buffer.len() {
-            let (begin, end) = (self.start, self.buffer.len());
-            self.start = end;
-            self.scanned = 0;
-            return self.decode(begin, end);
-        }
-        None
+        let line = self.lines.last_line()?;
+        self.decode(line)
     }
 }
 
@@ -265,8 +221,8 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> Stream for Jsonl
         // Nothing here is pinned structurally: the body and the reopen future are boxed.
         let this = self.get_mut();
         loop {
-            while let Some((begin, end)) = this.next_line() {
-                if let Some(item) = this.decode(begin, end) {
+            while let Some(line) = this.lines.next_line() {
+                if let Some(item) = this.decode(line) {
                     return Poll::Ready(Some(item));
                 }
             }
@@ -296,13 +252,7 @@ impl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static> Stream for Jsonl
                     },
                     Poll::Ready(Some(Ok(chunk))) => {
                         idle.as_mut().reset(tokio::time::Instant::now() + this.idle);
-                        // Drop consumed lines before growing, so the buffer holds one partial line.
-                        if this.start > 0 {
-                            this.buffer.drain(..this.start);
-                            this.base += this.start as u64;
-                            this.start = 0;
-                        }
-                        this.buffer.extend_from_slice(&chunk);
+                        this.lines.push(chunk);
                         None
                     }
                     Poll::Ready(Some(Err(error))) => this.broken(format!("the connection failed ({error})")),

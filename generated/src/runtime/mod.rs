@@ -11,6 +11,7 @@ mod client;
 mod encode;
 mod error;
 mod jsonl;
+mod lines;
 mod options;
 mod paging;
 mod request;

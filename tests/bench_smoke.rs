@@ -1,0 +1,38 @@
+//! The bench harness (`tests/bench/main.rs`) runs end to end with tiny sizes, so it cannot rot:
+//! `bench --smoke` exits 0 and prints a row for every measurement. Its numbers are not checked.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[test]
+fn bench_smoke_runs_every_measurement() {
+    let start = Instant::now();
+    let output = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .arg("--smoke")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .output()
+        .expect("the bench binary starts");
+    let elapsed = start.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "bench --smoke failed ({}):\n{stdout}\n{stderr}", output.status);
+
+    let row = |name: &str| stdout.lines().any(|line| line.starts_with(&format!("| {name}")));
+    for name in [
+        "results: generated client (child process)",
+        "results: generated client peak RSS",
+        "results: in-memory limit",
+        "results: client / in-memory limit",
+        "results: network floor",
+        "results: Python SDK",
+        "pagination: 100 batches, limit 10",
+        "generation: codegen::generate",
+        "generation: xtask::bundled_plan",
+        "typed decode = in-memory limit",
+    ] {
+        assert!(row(name), "no row {name:?} in:\n{stdout}");
+    }
+    assert!(stdout.contains("10 requests in every run (asserted)"), "{stdout}");
+    assert!(!stdout.contains("wrote "), "--smoke must not write BENCHMARKS.md:\n{stdout}");
+    assert!(elapsed < Duration::from_secs(60), "bench --smoke took {elapsed:?}");
+}
