@@ -168,6 +168,8 @@ struct ResultsRuns {
     limit_secs: Vec<f64>,
     limit_cpu_secs: Vec<f64>,
     ratio: Vec<f64>,
+    /// Share of the machine's CPUs other processes used during each pair.
+    others: Vec<f64>,
     raw_secs: Vec<f64>,
     raw_rss_kib: Vec<f64>,
     raw_chunks: Vec<f64>,
@@ -199,6 +201,7 @@ fn run(options: &Options) -> Result<(), String> {
         println!("warning: a debug build; run `cargo xtask bench` (release) for meaningful numbers");
     }
 
+    let cpus: f64 = machine.cpus.parse().unwrap_or(1.0);
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the bench binary: {e}"))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -232,6 +235,7 @@ fn run(options: &Options) -> Result<(), String> {
         // Each run is a pair, limit and client, in alternating order so a drift favours neither.
         let limit_first = run % 2 == 0;
         let mut limit_secs = f64::NAN;
+        let (pair_start, pair_cpu) = (Instant::now(), report::cpu_use());
         if limit_first {
             limit_secs = measure_limit(&body, lines, expected, &mut runs)?;
         }
@@ -244,6 +248,10 @@ fn run(options: &Options) -> Result<(), String> {
         if !limit_first {
             limit_secs = measure_limit(&body, lines, expected, &mut runs)?;
         }
+        let others = pair_cpu.zip(report::cpu_use()).map_or(f64::NAN, |(start, end)| {
+            start.others_since(&end) / (pair_start.elapsed().as_secs_f64() * cpus)
+        });
+        runs.others.push(others);
         let secs = num(&child, "secs");
         runs.client_secs.push(secs);
         runs.client_wall_secs.push(wall.as_secs_f64());
@@ -263,13 +271,14 @@ fn run(options: &Options) -> Result<(), String> {
         runs.raw_rss_kib.push(num(&raw, "peak_rss_kib"));
         runs.raw_chunks.push(num(&raw, "chunks"));
         println!(
-            "  results run {}/{}: client {:.0} MB/s ({:.1} MiB peak RSS), limit {:.0} MB/s, network floor {:.0} MB/s",
+            "  results run {}/{}: client {:.0} MB/s ({:.1} MiB peak RSS), limit {:.0} MB/s, network floor {:.0} MB/s; other processes {:.0} % of the CPUs",
             run + 1,
             config.runs,
             body_len / secs / 1e6,
             mib(num(&child, "peak_rss_kib")),
             body_len / limit_secs / 1e6,
             body_len / num(&raw, "secs") / 1e6,
+            others * 100.0,
         );
     }
     for _ in 0..config.breakdown_runs {
@@ -311,7 +320,6 @@ fn run(options: &Options) -> Result<(), String> {
     // ---- Report --------------------------------------------------------------------------
     let others = cpu_start.zip(report::cpu_use()).map(|(start, end)| start.others_since(&end));
     let elapsed = started.elapsed().as_secs_f64();
-    let cpus: f64 = machine.cpus.parse().unwrap_or(1.0);
     let load = match others {
         Some(others) => format!(
             "other processes used {others:.0} CPU-seconds during the {elapsed:.0} s run ({:.0} % of the {cpus:.0} CPUs); load average at the start {load_start}",
@@ -828,6 +836,8 @@ const GOAL_RATIO: f64 = 0.90;
 const GOAL_RSS_MIB: f64 = 32.0;
 const GOAL_PYTHON_SPEEDUP: f64 = 10.0;
 const GOAL_PYTHON_RSS_FRACTION: f64 = 0.5;
+/// A pair is "quiet" when other processes used less than this share of the CPUs meanwhile.
+const QUIET: f64 = 0.10;
 
 impl Summary<'_> {
     fn mbps(&self, secs: &[f64]) -> Option<Stats> {
@@ -855,6 +865,29 @@ impl Summary<'_> {
         match &self.python {
             PythonOutcome::Ran { secs, rss_kib, .. } => Some((self.mbps(secs)?, Self::mib_stats(rss_kib)?)),
             _ => None,
+        }
+    }
+
+    /// The client / limit ratio over the pairs during which other processes used less than
+    /// `QUIET` of the CPUs.
+    fn quiet_pairs(&self) -> String {
+        let r = &self.runs;
+        let quiet: Vec<f64> =
+            r.ratio.iter().zip(&r.others).filter(|(_, o)| **o < QUIET).map(|(x, _)| x * 100.0).collect();
+        match Stats::of(&quiet) {
+            Some(s) => format!(
+                "{} of {} pairs ran while other processes used < {:.0} % of the CPUs: median {:.1} % ({}) over those",
+                s.runs,
+                r.ratio.len(),
+                QUIET * 100.0,
+                s.median,
+                s.spread(1)
+            ),
+            None => format!(
+                "no pair ran while other processes used < {:.0} % of the CPUs (busiest pair {:.0} %)",
+                QUIET * 100.0,
+                r.others.iter().copied().fold(0.0, f64::max) * 100.0
+            ),
         }
     }
 
@@ -904,7 +937,8 @@ impl Summary<'_> {
             Row::new("results: client / in-memory limit")
                 .stats(ratio.as_ref(), 1, "%")
                 .notes(format!(
-                    "throughput ratio within each run's pair (limit and client back to back, order alternating); CPU time: client {:.2} s (all threads) vs limit {:.2} s",
+                    "throughput ratio within each run's pair (limit and client back to back, order alternating); {}; CPU time: client {:.2} s (all threads) vs limit {:.2} s",
+                    self.quiet_pairs(),
                     Stats::of(&r.client_cpu_secs).map_or(f64::NAN, |s| s.median),
                     Stats::of(&r.limit_cpu_secs).map_or(f64::NAN, |s| s.median),
                 ))
