@@ -102,7 +102,7 @@ impl Config {
             Config {
                 lines: 100_000,
                 body_bytes: 1 << 30,
-                runs: 7,
+                runs: 9,
                 breakdown_runs: 3,
                 python_runs: 3,
                 batches: 10_000,
@@ -610,24 +610,26 @@ struct Profile {
     samples_note: String,
     by_dso: Vec<(f64, String)>,
     by_symbol: Vec<(f64, String)>,
-    /// Share of all samples (%) in the stream's inlined newline search, when `perf annotate`
-    /// finds a byte-compare-with-`\n` loop in `JsonlStream::poll_next`.
-    newline_loop: Option<f64>,
+    /// Every symbol of at least 0.8 %, for shares by name.
+    all_symbols: Vec<(f64, String)>,
+    /// The client runtime's own symbols (`anthropic_batches::runtime`): self time (%), name, and
+    /// the share of all samples (%) in a byte-at-a-time newline loop, when `perf annotate` finds
+    /// one in it.
+    runtime: Vec<(f64, String, Option<f64>)>,
 }
 
-/// Name of the stream's `poll_next` as perf shows it.
-const POLL_NEXT: &str =
-    "<anthropic_batches::runtime::jsonl::JsonlStream<T,E> as futures_core::stream::Stream>::poll_next";
-
 impl Profile {
-    /// Summed self time (%) of the symbols whose name satisfies `pred`, among those listed.
+    /// Summed self time (%) of the symbols whose name satisfies `pred` (among those of at least
+    /// 0.8 %, so a lower bound).
     fn share(&self, pred: impl Fn(&str) -> bool) -> f64 {
-        self.by_symbol.iter().filter(|(_, name)| pred(name)).map(|(pct, _)| pct).sum()
+        self.all_symbols.iter().filter(|(_, name)| pred(name)).map(|(pct, _)| pct).sum()
     }
 }
 
-/// The samples (% of the symbol's own) in a loop that compares bytes with `\n` (`cmpb $0xa`)
-/// and jumps back to that compare, in `perf annotate` output.
+/// The samples (% of the symbol's own) in the hottest loop that compares bytes with `\n`
+/// (`cmpb $0xa`) and jumps back to that compare, in `perf annotate` output; `None` unless that
+/// loop holds at least 30 % of the symbol's samples (a word-at-a-time search still has small
+/// byte loops for its tail, which do not count).
 fn newline_loop_share(annotate: &str) -> Option<f64> {
     let lines: Vec<(f64, u64, &str)> = annotate
         .lines()
@@ -639,15 +641,21 @@ fn newline_loop_share(annotate: &str) -> Option<f64> {
             Some((pct, addr, instr.trim()))
         })
         .collect();
-    let start =
-        lines.iter().position(|(_, _, instr)| instr.starts_with("cmpb") && instr.contains("$0xa,"))?;
-    let target = lines[start].1;
-    let end = (start..lines.len().min(start + 12)).find(|&i| {
-        let instr = lines[i].2;
-        instr.starts_with('j')
-            && instr.split_whitespace().nth(1).and_then(|a| u64::from_str_radix(a, 16).ok()) == Some(target)
-    })?;
-    Some(lines[start..=end].iter().map(|(pct, _, _)| pct).sum())
+    let loop_share = |start: usize| -> Option<f64> {
+        let target = lines[start].1;
+        let end = (start..lines.len().min(start + 12)).find(|&i| {
+            let instr = lines[i].2;
+            instr.starts_with('j')
+                && instr.split_whitespace().nth(1).and_then(|a| u64::from_str_radix(a, 16).ok())
+                    == Some(target)
+        })?;
+        Some(lines[start..=end].iter().map(|(pct, _, _)| pct).sum())
+    };
+    (0..lines.len())
+        .filter(|&i| lines[i].2.starts_with("cmpb") && lines[i].2.contains("$0xa,"))
+        .filter_map(loop_share)
+        .fold(None, |best: Option<f64>, share| Some(best.map_or(share, |b| b.max(share))))
+        .filter(|share| *share >= 30.0)
 }
 
 impl Profile {
@@ -675,7 +683,8 @@ fn perf_profile(exe: &Path, url: &str, config: &Config) -> Result<Profile, Strin
         BATCH_ID,
     ]);
     run_child(&mut record, config.child_timeout).map_err(|e| format!("perf unavailable: {e}"))?;
-    let report = |fields: &str| -> Result<Vec<(f64, String)>, String> {
+    // (self %, dso, symbol) rows of `perf report`.
+    let report = |fields: &str| -> Result<Vec<(f64, String, Option<String>)>, String> {
         let out = Command::new("perf")
             .args(["report", "-i", &data_arg, "--stdio", "--no-children", "-q", "--percent-limit", "0.8"])
             .args(["-F", fields, "-t", "\t"])
@@ -691,40 +700,65 @@ fn perf_profile(exe: &Path, url: &str, config: &Config) -> Result<Profile, Strin
             .filter_map(|line| {
                 let mut fields = line.split('\t').map(str::trim);
                 let pct: f64 = fields.next()?.trim_end_matches('%').trim().parse().ok()?;
-                let dso = fields.next()?;
-                let name = match fields.next() {
-                    Some(symbol) => {
-                        let (kind, symbol) = symbol.split_once(' ').unwrap_or(("", symbol));
-                        let dso = if kind == "[k]" { "kernel" } else { dso };
-                        format!("{} ({dso})", shorten(symbol.trim(), 110))
-                    }
-                    None => dso.to_owned(),
-                };
-                Some((pct, name))
+                let dso = fields.next()?.to_owned();
+                let symbol = fields.next().map(|symbol| {
+                    let (kind, symbol) = symbol.split_once(' ').unwrap_or(("", symbol));
+                    (kind, symbol.trim().to_owned())
+                });
+                Some(match symbol {
+                    Some(("[k]", symbol)) => (pct, "kernel".to_owned(), Some(symbol)),
+                    Some((_, symbol)) => (pct, dso, Some(symbol)),
+                    None => (pct, dso, None),
+                })
             })
-            .take(16)
             .collect())
     };
-    let by_dso = report("overhead,dso")?;
-    let by_symbol = report("overhead,dso,sym")?;
-    let poll_next = by_symbol.iter().find(|(_, name)| name.starts_with(POLL_NEXT)).map(|(pct, _)| *pct);
-    let newline_loop = poll_next.and_then(|pct| {
-        let out = Command::new("perf")
-            .args(["annotate", "-i", &data_arg, "--stdio", "-s", POLL_NEXT])
-            .stderr(Stdio::null())
-            .output()
-            .ok()?;
-        newline_loop_share(&String::from_utf8_lossy(&out.stdout)).map(|share| pct * share / 100.0)
-    });
+    let by_dso: Vec<(f64, String)> =
+        report("overhead,dso")?.into_iter().take(16).map(|(pct, dso, _)| (pct, dso)).collect();
+    let symbols = report("overhead,dso,sym")?;
+    let runtime = symbols
+        .iter()
+        .filter_map(|(pct, _, symbol)| Some((*pct, symbol.as_ref()?)))
+        .filter(|(pct, symbol)| *pct >= 1.0 && symbol.contains("anthropic_batches::runtime"))
+        .take(4)
+        .map(|(pct, symbol)| {
+            let annotate = Command::new("perf")
+                .args(["annotate", "-i", &data_arg, "--stdio", "-s", symbol])
+                .stderr(Stdio::null())
+                .output()
+                .ok();
+            let share = annotate
+                .and_then(|out| newline_loop_share(&String::from_utf8_lossy(&out.stdout)))
+                .map(|share| pct * share / 100.0);
+            (pct, symbol.clone(), share)
+        })
+        .collect();
+    let all_symbols: Vec<(f64, String)> = symbols
+        .into_iter()
+        .map(|(pct, dso, symbol)| match symbol {
+            Some(symbol) => (pct, format!("{symbol} ({dso})")),
+            None => (pct, dso),
+        })
+        .collect();
+    let by_symbol = all_symbols.iter().take(16).map(|(pct, name)| (*pct, shorten_symbol(name))).collect();
     Ok(Profile {
-        newline_loop,
         samples_note: format!(
             "999 Hz, all threads, kernel included; kept in `{}`",
             data.strip_prefix(repo_root()).unwrap_or(&data).display()
         ),
         by_dso,
         by_symbol,
+        all_symbols,
+        runtime,
     })
+}
+
+/// `symbol (dso)` with the symbol cut to 110 characters.
+fn shorten_symbol(name: &str) -> String {
+    match name.rsplit_once(" (") {
+        Some((symbol, dso)) => format!("{} ({dso}", shorten(symbol, 110)),
+        None => shorten(name, 110),
+    }
 }
 
 fn shorten(symbol: &str, max: usize) -> String {
@@ -1058,7 +1092,7 @@ impl Summary<'_> {
             stage(
                 "split lines, byte at a time",
                 &r.split_bytes_secs,
-                "`iter().position(|b| b == b'\\n')`, as the client's stream",
+                "`iter().position(|b| b == b'\\n')`, for comparison",
             ),
             stage(
                 "parse only (IgnoredAny)",
@@ -1170,64 +1204,64 @@ impl Summary<'_> {
         out
     }
 
-    /// What the measurements say about the client, for the report.
+    /// What the measurements and the profile say about the client, for the report.
     fn observations(&self, profile: Option<&Profile>) -> Vec<String> {
         let r = &self.runs;
         let med = |v: &[f64]| Stats::of(v).map_or(f64::NAN, |s| s.median);
-        let client = med(&r.client_secs);
         let (limit, parse, value) = (med(&r.limit_secs), med(&r.parse_only_secs), med(&r.to_value_secs));
         let (words, bytes) = (med(&r.split_words_secs), med(&r.split_bytes_secs));
-        let pct = |part: f64| part / client * 100.0;
         let mut notes = Vec::new();
-        let scan = match profile.and_then(|p| p.newline_loop) {
-            Some(share) => format!(
-                "In the profile, the byte loop inlined in `poll_next` holds {share:.1} % of all samples."
-            ),
-            None => "The profile shows no such loop (or there is no profile).".to_owned(),
+        let Some(p) = profile else {
+            notes.push(format!(
+                "No profile: see the stages above (parse only {parse:.2} s, into `Value` {value:.2} s, typed {limit:.2} s)."
+            ));
+            return notes;
         };
-        let saving = if bytes > words {
-            format!(
-                "so {:.2} s ({:.0} % of the client's time) could go with `memchr::memchr` (already compiled in, through serde_json)",
-                bytes - words,
-                pct(bytes - words)
-            )
-        } else {
-            "no saving measured in this build".to_owned()
-        };
+        let own: f64 = p.runtime.iter().map(|(pct, _, _)| pct).sum();
+        let names: Vec<String> = p
+            .runtime
+            .iter()
+            .map(|(pct, name, _)| {
+                format!("`{}` {pct:.1} %", shorten(name.rsplit("::").next().unwrap_or(name), 40))
+            })
+            .collect();
+        let mut stream = format!(
+            "The client's own code (`anthropic_batches::runtime`, symbols of ≥ 1 %) holds {own:.1} % of the samples{}.",
+            if names.is_empty() { String::new() } else { format!(": {}", names.join(", ")) }
+        );
+        for (_, name, loop_share) in &p.runtime {
+            if let Some(share) = loop_share {
+                stream.push_str(&format!(
+                    " `{}` searches for `\\n` a byte at a time (that loop holds {share:.1} % of all samples); a word-at-a-time scan or `memchr` is about {:.1}× faster over this body ({bytes:.2} s against {words:.2} s).",
+                    shorten(name, 60),
+                    bytes / words
+                ));
+            }
+        }
+        notes.push(stream);
+        let value_de = p.share(|n| n.contains("serde_json::value::de") || n.contains("btree"));
+        let alloc = p.share(|n| {
+            ["malloc ", "_int_malloc", "_int_free", "free ", "cfree", "malloc_consolidate"]
+                .iter()
+                .any(|prefix| n.starts_with(prefix))
+        });
+        let utf8 = p.share(|n| n.starts_with("core::str::converts::from_utf8") || n.contains("SliceRead"));
+        let copies = p.share(|n| n.contains("memmove") || n.contains("memcpy"));
+        let kernel: f64 = p.by_dso.iter().filter(|(_, d)| d.contains("kernel")).map(|(pct, _)| pct).sum();
         notes.push(format!(
-            "Newline search. `JsonlStream::next_line` looks for `\\n` a byte at a time (`iter().position`): over this body that is {bytes:.2} s against {words:.2} s a word at a time, {saving}. {scan}"
+            "Inside decoding (symbols of ≥ 0.8 % summed): string scanning and UTF-8 validation in serde_json (`from_utf8`, `SliceRead`) hold {utf8:.1} % of the samples, malloc/free {alloc:.1} %, `memmove`/`memcpy` {copies:.1} %. All of it is in the in-memory limit as well."
         ));
-        if let Some(p) = profile {
-            let copies = p.share(|n| n.contains("memmove") || n.contains("memcpy"));
-            let alloc = p.share(|n| {
-                n.starts_with("malloc ")
-                    || n.starts_with("_int_malloc")
-                    || n.starts_with("_int_free")
-                    || n.starts_with("free ")
-                    || n.starts_with("cfree")
-                    || n.contains("btree")
-                    || n.contains("serde_json::value::de")
-            });
-            let kernel: f64 = p.by_dso.iter().filter(|(_, d)| d.contains("kernel")).map(|(pct, _)| pct).sum();
-            let utf8 =
-                p.share(|n| n.starts_with("core::str::converts::from_utf8") || n.contains("SliceRead"));
+        if value_de >= 1.0 {
             notes.push(format!(
-                "Copies. Each network chunk ({:.0} KiB on average) is appended to the stream's buffer (`extend_from_slice`, after `drain` of the lines already read), one more copy of the whole body on top of the socket read; `memmove`/`memcpy` hold {copies:.1} % of the samples. Splitting the `Bytes` chunk in place and keeping only a partial last line would save that copy.",
-                Stats::of(&r.raw_chunks).map_or(f64::NAN, |s| self.body_len / s.median / 1024.0),
-            ));
-            notes.push(format!(
-                "Inside decoding. String scanning and UTF-8 validation in serde_json (`from_utf8`, `SliceRead`) hold {utf8:.1} % of the samples; allocation and the `serde_json::Value` tree (malloc/free, BTreeMap, `Value` visitors) {alloc:.1} %. Both are part of the in-memory limit as well."
-            ));
-            notes.push(format!(
-                "Kernel: {kernel:.1} % (the copy out of the socket, and task switches: with the multi-thread runtime the chunks pass from hyper's connection task to the consuming task across threads)."
+                "Union decoding through `Value`: `serde_json::Value`'s `Deserialize` and its BTreeMap inserts hold {value_de:.1} % of the samples, because the generated tagged unions (`MessageBatchResult`, `ContentBlock`, …) parse into a `Value` first and decode the variant from that tree. Parsing alone takes {parse:.2} s, parsing into `Value` {value:.2} s, the typed decode {limit:.2} s. Reading the tag first (the API writes `type` first; buffer only when it is not) would lower the limit itself, and the client's time with it, by up to {:.2} s here.",
+                (limit - parse).max(0.0)
             ));
         }
         notes.push(format!(
-            "Union decoding through `Value`. The generated `Deserialize` of tagged unions (`MessageBatchResult`, `ContentBlock`, …) first parses the union into a `serde_json::Value`, then decodes the variant from that tree. Parsing alone takes {parse:.2} s, parsing into `Value` {value:.2} s, the typed decode {limit:.2} s. Reading the tag first (the API writes `type` first; buffer only when it is not) and decoding the variant straight from the input would lower the limit itself and with it the client's time, by up to {:.2} s here.",
-            (limit - parse).max(0.0)
+            "Kernel: {kernel:.1} % (the copy out of the socket, and task switches: with the multi-thread runtime the chunks pass from hyper's connection task to the consuming task across threads)."
         ));
         notes.push(
-            "Nothing in the client was changed by this harness: it measures the generated crate as it is. In the harness itself, the server's reply (a copy of the 1 GiB body, as `Reply` owns its bytes) is prepared before each run, outside the timed part, and the body is built from the minified fixture text, so keys keep the API's order (`custom_id` first, `type` first in each union)."
+            "The harness measures the generated crate as it is and changes nothing in it. The server's reply (a copy of the 1 GiB body, as `Reply` owns its bytes) is prepared before each run, outside the timed part; the body is built from the minified fixture text, so keys keep the API's order (`custom_id` first, `type` first in each union)."
                 .to_owned(),
         );
         notes
@@ -1236,4 +1270,32 @@ impl Summary<'_> {
 
 fn scale(stats: Stats, factor: f64) -> Stats {
     Stats { median: stats.median * factor, min: stats.min * factor, max: stats.max * factor, ..stats }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newline_loop_share;
+
+    #[test]
+    fn a_hot_byte_loop_counts_and_a_cold_tail_loop_does_not() {
+        let hot = "\
+    1.00 :   2a6a40: mov    %rax,%rdx
+   13.77 :   2a6a50: cmpb   $0xa,(%rdi,%rcx,1)
+   31.83 :   2a6a54: je     2a6c30 <poll_next+0x2c0>
+   28.89 :   2a6a5a: dec    %r8
+    2.71 :   2a6a5d: inc    %rdi
+   22.35 :   2a6a60: cmp    %r8,%rsi
+    0.00 :   2a6a63: jne    2a6a50 <poll_next+0xe0>
+";
+        let share = newline_loop_share(hot).expect("a loop");
+        assert!((share - 99.55).abs() < 0.01, "{share}");
+        let cold = "\
+   60.00 :   64ea94: mov    %r11,%r12
+    0.50 :   64eb00: cmpb   $0xa,(%rdi)
+    0.10 :   64eb04: je     64eb20 <next_line+0x90>
+    0.10 :   64eb06: inc    %rdi
+    0.00 :   64eb09: jne    64eb00 <next_line+0x70>
+";
+        assert_eq!(newline_loop_share(cold), None);
+    }
 }
