@@ -139,3 +139,29 @@ fn a_block_type_added_to_the_spec_decodes_into_its_own_variant() {
     assert_eq!(fetched.tool_use_id, "srvtoolu_01WebFetch");
     assert_eq!(fetched.content["url"], "https://example.com/rust-2024");
 }
+
+#[test]
+fn a_union_decodes_the_same_whether_its_tag_comes_first_or_last() {
+    // Tag first is decoded straight from the input; tag later is buffered first. Same result.
+    let first = r#"{"type": "succeeded", "message": {"type": "message", "id": "msg_1", "role": "assistant", "model": "m",
+        "content": [{"type": "text", "text": "hi", "citations": null}, {"type": "future_block", "x": 1}],
+        "stop_reason": "end_turn", "stop_sequence": null,
+        "usage": {"input_tokens": 1, "output_tokens": 2, "cache_creation_input_tokens": null, "cache_read_input_tokens": null,
+                  "cache_creation": null, "server_tool_use": null, "service_tier": null}}}"#;
+    let last = r#"{"message": {"id": "msg_1", "role": "assistant", "model": "m",
+        "content": [{"text": "hi", "citations": null, "type": "text"}, {"x": 1, "type": "future_block"}],
+        "stop_reason": "end_turn", "stop_sequence": null, "type": "message",
+        "usage": {"input_tokens": 1, "output_tokens": 2, "cache_creation_input_tokens": null, "cache_read_input_tokens": null,
+                  "cache_creation": null, "server_tool_use": null, "service_tier": null}}, "type": "succeeded"}"#;
+    let from_first: types::MessageBatchResult = serde_json::from_str(first).expect("tag first decodes");
+    let from_last: types::MessageBatchResult = serde_json::from_str(last).expect("tag last decodes");
+    assert_eq!(from_first, from_last);
+    let types::MessageBatchResult::Succeeded(succeeded) = &from_first else { panic!("{from_first:?}") };
+    assert!(matches!(&succeeded.message.content[0], types::ContentBlock::Text(text) if text.text == "hi"));
+    assert!(
+        matches!(&succeeded.message.content[1], types::ContentBlock::Unknown(raw) if raw["x"] == 1 && raw["type"] == "future_block")
+    );
+    // A known tag with a malformed body is an error on both paths, never `Unknown`.
+    assert!(serde_json::from_str::<types::ContentBlock>(r#"{"type": "text", "text": 5}"#).is_err());
+    assert!(serde_json::from_str::<types::ContentBlock>(r#"{"text": 5, "type": "text"}"#).is_err());
+}

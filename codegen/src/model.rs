@@ -143,6 +143,9 @@ pub struct TaggedUnion {
     pub property: String,
     /// Variants in mapping order.
     pub variants: Vec<TaggedVariant>,
+    /// Every variant's struct carries the tag as a constant (and ignores it on input), so a
+    /// variant can decode from the rest of the object once the tag has been read.
+    pub variants_ignore_tag: bool,
 }
 
 /// One variant of a discriminated union.

@@ -290,6 +290,61 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
         };
         quote! { Some(#tag) => Self::#variant_ident(#decode), }
     });
+    let deserialize = if union.variants_ignore_tag {
+        let known = union.variants.iter().map(|variant| &variant.tag);
+        let fast_arms = union.variants.iter().map(|variant| {
+            let variant_ident = ident(&variant.variant);
+            let tag = &variant.tag;
+            let decode = quote! { serde::Deserialize::deserialize(rest)? };
+            let decode = if variant.boxed {
+                quote! { Box::new(#decode) }
+            } else {
+                decode
+            };
+            quote! { #tag => Self::#variant_ident(#decode), }
+        });
+        quote! {
+            impl crate::runtime::wire::Tagged for #name_ident {
+                const PROPERTY: &'static str = #property;
+
+                fn is_known(tag: &str) -> bool {
+                    matches!(tag, #(#known)|*)
+                }
+
+                fn decode_known<'de, D: serde::Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error> {
+                    Ok(match tag {
+                        #(#fast_arms)*
+                        other => return Err(serde::de::Error::custom(format_args!("unknown `{}`: {other}", #property))),
+                    })
+                }
+
+                fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+                    Ok(match crate::runtime::wire::tag_of(&value, #property).as_deref() {
+                        #(#arms)*
+                        _ => Self::Unknown(value),
+                    })
+                }
+            }
+
+            impl<'de> serde::Deserialize<'de> for #name_ident {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    crate::runtime::wire::tagged(deserializer)
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name_ident {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(match crate::runtime::wire::tag_of(&value, #property).as_deref() {
+                        #(#arms)*
+                        _ => Self::Unknown(value),
+                    })
+                }
+            }
+        }
+    };
     let from = from_impls(
         name,
         union.variants.iter().map(|v| {
@@ -309,15 +364,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
             Unknown(serde_json::Value),
         }
 
-        impl<'de> serde::Deserialize<'de> for #name_ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match crate::runtime::wire::tag_of(&value, #property).as_deref() {
-                    #(#arms)*
-                    _ => Self::Unknown(value),
-                })
-            }
-        }
+        #deserialize
 
         #from
     }

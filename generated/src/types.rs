@@ -451,13 +451,43 @@ pub enum ContentBlockParam {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for ContentBlockParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for ContentBlockParam {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "text" | "image" | "document" | "tool_use" | "tool_result" | "thinking"
+            | "redacted_thinking" | "search_result"
+        )
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "text" => Self::Text(serde::Deserialize::deserialize(rest)?),
+                "image" => Self::Image(serde::Deserialize::deserialize(rest)?),
+                "document" => Self::Document(serde::Deserialize::deserialize(rest)?),
+                "tool_use" => Self::ToolUse(serde::Deserialize::deserialize(rest)?),
+                "tool_result" => Self::ToolResult(serde::Deserialize::deserialize(rest)?),
+                "thinking" => Self::Thinking(serde::Deserialize::deserialize(rest)?),
+                "redacted_thinking" => {
+                    Self::RedactedThinking(serde::Deserialize::deserialize(rest)?)
+                }
+                "search_result" => {
+                    Self::SearchResult(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("text") => Self::Text(crate::runtime::wire::variant(value)?),
@@ -477,6 +507,13 @@ impl<'de> serde::Deserialize<'de> for ContentBlockParam {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContentBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<TextBlockParam> for ContentBlockParam {
@@ -559,13 +596,30 @@ pub enum ImageSource {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for ImageSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for ImageSource {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "base64" | "url")
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "base64" => Self::Base64(serde::Deserialize::deserialize(rest)?),
+                "url" => Self::Url(serde::Deserialize::deserialize(rest)?),
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("base64") => Self::Base64(crate::runtime::wire::variant(value)?),
@@ -573,6 +627,13 @@ impl<'de> serde::Deserialize<'de> for ImageSource {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for ImageSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<Base64ImageSource> for ImageSource {
@@ -720,13 +781,32 @@ pub enum DocumentSource {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for DocumentSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for DocumentSource {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "base64" | "text" | "url" | "content")
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "base64" => Self::Base64(serde::Deserialize::deserialize(rest)?),
+                "text" => Self::Text(serde::Deserialize::deserialize(rest)?),
+                "url" => Self::Url(serde::Deserialize::deserialize(rest)?),
+                "content" => Self::Content(serde::Deserialize::deserialize(rest)?),
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("base64") => Self::Base64(crate::runtime::wire::variant(value)?),
@@ -736,6 +816,13 @@ impl<'de> serde::Deserialize<'de> for DocumentSource {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for DocumentSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<Base64PdfSource> for DocumentSource {
@@ -851,13 +938,30 @@ pub enum ContentBlockSourceItem {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for ContentBlockSourceItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for ContentBlockSourceItem {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "text" | "image")
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "text" => Self::Text(serde::Deserialize::deserialize(rest)?),
+                "image" => Self::Image(serde::Deserialize::deserialize(rest)?),
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("text") => Self::Text(crate::runtime::wire::variant(value)?),
@@ -865,6 +969,13 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceItem {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContentBlockSourceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<TextBlockParam> for ContentBlockSourceItem {
@@ -944,13 +1055,30 @@ pub enum ToolResultContentItem {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for ToolResultContentItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for ToolResultContentItem {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "text" | "image")
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "text" => Self::Text(serde::Deserialize::deserialize(rest)?),
+                "image" => Self::Image(serde::Deserialize::deserialize(rest)?),
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("text") => Self::Text(crate::runtime::wire::variant(value)?),
@@ -958,6 +1086,13 @@ impl<'de> serde::Deserialize<'de> for ToolResultContentItem {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for ToolResultContentItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<TextBlockParam> for ToolResultContentItem {
@@ -1028,13 +1163,46 @@ pub enum TextCitationParam {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for TextCitationParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for TextCitationParam {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "char_location" | "page_location" | "content_block_location" |
+            "web_search_result_location" | "search_result_location"
+        )
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "char_location" => {
+                    Self::CharLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                "page_location" => {
+                    Self::PageLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                "content_block_location" => {
+                    Self::ContentBlockLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_search_result_location" => {
+                    Self::WebSearchResultLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                "search_result_location" => {
+                    Self::SearchResultLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("char_location") => {
@@ -1055,6 +1223,13 @@ impl<'de> serde::Deserialize<'de> for TextCitationParam {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for TextCitationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<CitationCharLocationParam> for TextCitationParam {
@@ -1248,13 +1423,47 @@ pub enum Tool {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for Tool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for Tool {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "custom" | "bash_20250124" | "code_execution_20250825" |
+            "text_editor_20250728" | "web_search_20250305" | "web_fetch_20250910"
+        )
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "custom" => Self::Custom(serde::Deserialize::deserialize(rest)?),
+                "bash_20250124" => {
+                    Self::Bash20250124(serde::Deserialize::deserialize(rest)?)
+                }
+                "code_execution_20250825" => {
+                    Self::CodeExecution20250825(serde::Deserialize::deserialize(rest)?)
+                }
+                "text_editor_20250728" => {
+                    Self::TextEditor20250728(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_search_20250305" => {
+                    Self::WebSearch20250305(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_fetch_20250910" => {
+                    Self::WebFetch20250910(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("custom") => Self::Custom(crate::runtime::wire::variant(value)?),
@@ -1276,6 +1485,13 @@ impl<'de> serde::Deserialize<'de> for Tool {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for Tool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<CustomTool> for Tool {
@@ -1627,13 +1843,32 @@ pub enum ToolChoice {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for ToolChoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for ToolChoice {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "auto" | "any" | "tool" | "none")
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "auto" => Self::Auto(serde::Deserialize::deserialize(rest)?),
+                "any" => Self::Any(serde::Deserialize::deserialize(rest)?),
+                "tool" => Self::Tool(serde::Deserialize::deserialize(rest)?),
+                "none" => Self::None(serde::Deserialize::deserialize(rest)?),
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("auto") => Self::Auto(crate::runtime::wire::variant(value)?),
@@ -1643,6 +1878,13 @@ impl<'de> serde::Deserialize<'de> for ToolChoice {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for ToolChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<ToolChoiceAuto> for ToolChoice {
@@ -1718,13 +1960,31 @@ pub enum ThinkingConfigParam {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for ThinkingConfigParam {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for ThinkingConfigParam {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "enabled" | "disabled" | "adaptive")
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "enabled" => Self::Enabled(serde::Deserialize::deserialize(rest)?),
+                "disabled" => Self::Disabled(serde::Deserialize::deserialize(rest)?),
+                "adaptive" => Self::Adaptive(serde::Deserialize::deserialize(rest)?),
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("enabled") => Self::Enabled(crate::runtime::wire::variant(value)?),
@@ -1733,6 +1993,13 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigParam {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThinkingConfigParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<ThinkingConfigEnabled> for ThinkingConfigParam {
@@ -1799,13 +2066,32 @@ pub enum MessageBatchResult {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for MessageBatchResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for MessageBatchResult {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "succeeded" | "errored" | "canceled" | "expired")
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "succeeded" => Self::Succeeded(serde::Deserialize::deserialize(rest)?),
+                "errored" => Self::Errored(serde::Deserialize::deserialize(rest)?),
+                "canceled" => Self::Canceled(serde::Deserialize::deserialize(rest)?),
+                "expired" => Self::Expired(serde::Deserialize::deserialize(rest)?),
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("succeeded") => {
@@ -1817,6 +2103,13 @@ impl<'de> serde::Deserialize<'de> for MessageBatchResult {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for MessageBatchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<MessageBatchSucceededResult> for MessageBatchResult {
@@ -2002,13 +2295,46 @@ pub enum ContentBlock {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for ContentBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for ContentBlock {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "text" | "thinking" | "redacted_thinking" | "tool_use" |
+            "server_tool_use" | "web_search_tool_result" | "web_fetch_tool_result"
+        )
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "text" => Self::Text(serde::Deserialize::deserialize(rest)?),
+                "thinking" => Self::Thinking(serde::Deserialize::deserialize(rest)?),
+                "redacted_thinking" => {
+                    Self::RedactedThinking(serde::Deserialize::deserialize(rest)?)
+                }
+                "tool_use" => Self::ToolUse(serde::Deserialize::deserialize(rest)?),
+                "server_tool_use" => {
+                    Self::ServerToolUse(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_search_tool_result" => {
+                    Self::WebSearchToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_fetch_tool_result" => {
+                    Self::WebFetchToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("text") => Self::Text(crate::runtime::wire::variant(value)?),
@@ -2029,6 +2355,13 @@ impl<'de> serde::Deserialize<'de> for ContentBlock {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for ContentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<TextBlock> for ContentBlock {
@@ -2272,13 +2605,46 @@ pub enum TextCitation {
     /// how to send one).
     Unknown(serde_json::Value),
 }
-impl<'de> serde::Deserialize<'de> for TextCitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
+impl crate::runtime::wire::Tagged for TextCitation {
+    const PROPERTY: &'static str = "type";
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "char_location" | "page_location" | "content_block_location" |
+            "web_search_result_location" | "search_result_location"
+        )
+    }
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
     ) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        Ok(
+            match tag {
+                "char_location" => {
+                    Self::CharLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                "page_location" => {
+                    Self::PageLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                "content_block_location" => {
+                    Self::ContentBlockLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_search_result_location" => {
+                    Self::WebSearchResultLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                "search_result_location" => {
+                    Self::SearchResultLocation(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
         Ok(
             match crate::runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("char_location") => {
@@ -2299,6 +2665,13 @@ impl<'de> serde::Deserialize<'de> for TextCitation {
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl<'de> serde::Deserialize<'de> for TextCitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::runtime::wire::tagged(deserializer)
     }
 }
 impl From<CitationCharLocation> for TextCitation {

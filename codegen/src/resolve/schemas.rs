@@ -362,7 +362,11 @@ impl Resolver<'_> {
                 boxed: false,
             })
             .collect();
-        TypeKind::TaggedUnion(TaggedUnion { property: discriminator.property_name.clone(), variants })
+        TypeKind::TaggedUnion(TaggedUnion {
+            property: discriminator.property_name.clone(),
+            variants,
+            variants_ignore_tag: false,
+        })
     }
 
     /// `allOf` of objects: one struct with every member's properties.
@@ -482,6 +486,25 @@ impl Resolver<'_> {
         }
         for (pointer, message) in problems {
             self.diagnostics.push(pointer, message);
+        }
+        // Which unions can decode a variant from the rest of the object once the tag is read.
+        let ignoring: Vec<bool> = self
+            .types
+            .iter()
+            .map(|def| match &def.kind {
+                TypeKind::TaggedUnion(union) => union.variants.iter().all(|variant| {
+                    self.find_type(&variant.type_name).is_some_and(|target| {
+                        matches!(&target.kind, TypeKind::Struct(structure)
+                            if structure.tag.as_ref() == Some(&(union.property.clone(), variant.tag.clone())))
+                    })
+                }),
+                _ => false,
+            })
+            .collect();
+        for (def, ignores) in self.types.iter_mut().zip(ignoring) {
+            if let TypeKind::TaggedUnion(union) = &mut def.kind {
+                union.variants_ignore_tag = ignores;
+            }
         }
     }
 }

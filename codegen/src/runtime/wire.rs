@@ -1,9 +1,11 @@
 //! Serde plumbing the generated types share: open enums, discriminated unions, three-state fields
 //! and parameter values.
 
-use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize as _;
 use std::fmt;
+use std::marker::PhantomData;
 
 /// A value that can be sent as a path, query or header parameter.
 pub trait ParamValue {
@@ -101,4 +103,81 @@ where
     T: serde::Deserialize<'de>,
 {
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A discriminated union whose variants ignore the tag on input, so that, when the tag is the
+/// object's first key (as servers usually send it), the variant decodes straight from the input
+/// with nothing buffered. Otherwise the object is buffered as JSON first.
+pub(crate) trait Tagged: Sized {
+    /// The discriminator property.
+    const PROPERTY: &'static str;
+    /// Whether `tag` names a variant this version knows.
+    fn is_known(tag: &str) -> bool;
+    /// Decodes the known variant `tag` from the rest of the object.
+    fn decode_known<'de, D: Deserializer<'de>>(tag: &str, rest: D) -> Result<Self, D::Error>;
+    /// Decodes from the whole object, buffered.
+    fn from_value<E: de::Error>(value: serde_json::Value) -> Result<Self, E>;
+}
+
+/// Decodes a [`Tagged`] union.
+pub(crate) fn tagged<'de, D: Deserializer<'de>, T: Tagged>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_map(TaggedVisitor(PhantomData))
+}
+
+struct TaggedVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Tagged> Visitor<'de> for TaggedVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "an object with a `{}` property", T::PROPERTY)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let (key, value) = match map.next_key_seed(KeySeed(T::PROPERTY))? {
+            None => return T::from_value(serde_json::Value::Object(serde_json::Map::new())),
+            Some(Key::Tag) => {
+                let tag: serde_json::Value = map.next_value()?;
+                if let Some(name) = tag.as_str().filter(|name| T::is_known(name)) {
+                    return T::decode_known(name, MapAccessDeserializer::new(map));
+                }
+                (T::PROPERTY.to_owned(), tag)
+            }
+            Some(Key::Other(key)) => (key, map.next_value()?),
+        };
+        let mut object = serde_json::Map::new();
+        object.insert(key, value);
+        while let Some((key, value)) = map.next_entry::<String, serde_json::Value>()? {
+            object.insert(key, value);
+        }
+        T::from_value(serde_json::Value::Object(object))
+    }
+}
+
+enum Key {
+    Tag,
+    Other(String),
+}
+
+/// Reads an object key, allocating only when it is not the tag.
+struct KeySeed(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
+        Ok(if key == self.0 { Key::Tag } else { Key::Other(key.to_owned()) })
+    }
 }
