@@ -3,7 +3,7 @@
 
 use crate::docs::attrs;
 use crate::model::*;
-use crate::operations::{error_type, is_argument, setter_arg, types_prefix};
+use crate::operations::{error_type, setter_arg, types_prefix};
 use crate::types::{ident, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -170,7 +170,7 @@ pub fn client_waiter_methods(op: &Operation) -> TokenStream {
     let operation_method = ident(&op.method_name);
     let mut args = Vec::new();
     let mut passed = Vec::new();
-    for param in op.params.iter().filter(|param| is_argument(param)) {
+    for param in op.params.iter().filter(|param| param.is_argument()) {
         let name = ident(&param.rust_name);
         let (arg_ty, _) = setter_arg(&param.ty, &name);
         args.push(quote! { #name: #arg_ty });

@@ -244,6 +244,14 @@ pub struct Param {
     pub deprecated: bool,
 }
 
+impl Param {
+    /// The caller must give it as a method argument (a path parameter, or a required one without
+    /// a default); otherwise it is an optional setter.
+    pub fn is_argument(&self) -> bool {
+        self.location == ParamLocation::Path || (self.required && self.default.is_none())
+    }
+}
+
 /// A piece of a path template.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathSegment {

@@ -50,11 +50,6 @@ fn push_param(param: &Param) -> TokenStream {
     }
 }
 
-/// Whether the caller must give this parameter as a method argument.
-pub(crate) fn is_argument(param: &Param) -> bool {
-    param.location == ParamLocation::Path || (param.required && param.default.is_none())
-}
-
 /// Client methods and request builders for every operation.
 pub fn operations_module(api: &Api, crate_path: &str) -> TokenStream {
     let methods = api.operations.iter().map(|op| client_method(op, api, crate_path));
@@ -112,7 +107,7 @@ fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
     let mut inits = Vec::new();
     for param in &op.params {
         let name = ident(&param.rust_name);
-        if is_argument(param) {
+        if param.is_argument() {
             let (arg_ty, convert) = setter_arg(&param.ty, &name);
             args.push(quote! { #name: #arg_ty });
             inits.push(quote! { #name: #convert, });
@@ -159,7 +154,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     let fields = op.params.iter().map(|param| {
         let name = ident(&param.rust_name);
         let ty = type_tokens(&param.ty, &types_prefix());
-        if is_argument(param) {
+        if param.is_argument() {
             quote! { pub(crate) #name: #ty, }
         } else {
             quote! { pub(crate) #name: Option<#ty>, }
@@ -170,7 +165,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         quote! { pub(crate) body: #ty, }
     });
 
-    let setters = op.params.iter().filter(|param| !is_argument(param)).map(|param| {
+    let setters = op.params.iter().filter(|param| !param.is_argument()).map(|param| {
         let name = ident(&param.rust_name);
         let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
         let mut text = prose(param.docs.as_deref(), &format!("Sets the `{}` parameter.", param.wire_name));
@@ -206,7 +201,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     let pushes = op.params.iter().filter(|param| param.location != ParamLocation::Path).map(|param| {
         let name = ident(&param.rust_name);
         let push = push_param(param);
-        if is_argument(param) {
+        if param.is_argument() {
             quote! { { let value = &self.#name; #push } }
         } else {
             let fallback = match (&param.default, param.required && !shared(param)) {
@@ -228,10 +223,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     let body = op.body.as_ref().map(|_| quote! { parts.json_body(&self.body)?; });
     let call = match &op.success {
         BodyKind::Json(_) => quote! { self.client.call_json(parts).await },
-        BodyKind::JsonLines(_) => quote! {
-            parts.streaming = true;
-            self.client.call_jsonl(parts).await
-        },
+        BodyKind::JsonLines(_) => quote! { self.client.call_jsonl(parts).await },
         BodyKind::Empty => quote! { self.client.call_empty(parts).await },
     };
     let (url_from, url_apply) =
@@ -366,7 +358,7 @@ fn path_expression(op: &Operation) -> TokenStream {
 /// argument has no obvious sample value.
 fn example(op: &Operation, api: &Api, crate_path: &str) -> Option<String> {
     let mut args = Vec::new();
-    for param in op.params.iter().filter(|param| is_argument(param)) {
+    for param in op.params.iter().filter(|param| param.is_argument()) {
         args.push(match &param.ty {
             TypeRef::String => format!("{:?}", param.wire_name),
             TypeRef::I32 | TypeRef::I64 => "1".to_owned(),

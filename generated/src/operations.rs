@@ -1255,7 +1255,6 @@ impl<'a> RetrieveMessageBatchResults<'a> {
             parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/x-jsonl");
-        parts.streaming = true;
         self.client.call_jsonl(parts).await
     }
 }

@@ -174,11 +174,7 @@ impl Resolver<'_> {
             return None;
         }
         let mut arguments = Vec::new();
-        for param in source
-            .params
-            .iter()
-            .filter(|p| p.location == ParamLocation::Path || (p.required && p.default.is_none()))
-        {
+        for param in source.params.iter().filter(|p| p.is_argument()) {
             match op.params.iter().find(|own| own.wire_name == param.wire_name && own.ty == param.ty) {
                 Some(own) => arguments.push(own.rust_name.clone()),
                 None => {
@@ -196,7 +192,7 @@ impl Resolver<'_> {
         let shared_setters = source
             .params
             .iter()
-            .filter(|p| p.location != ParamLocation::Path && !(p.required && p.default.is_none()))
+            .filter(|p| !p.is_argument())
             .filter(|p| {
                 op.params.iter().any(|own| {
                     own.wire_name == p.wire_name

@@ -90,14 +90,15 @@ impl Resolver<'_> {
                 return (inner, nullable || inner_nullable);
             }
             SchemaKind::AllOf { all_of } if all_of.iter().all(annotation_only) => TypeRef::Json,
-            SchemaKind::AllOf { all_of } if single_member(all_of).is_some() => {
+            SchemaKind::AllOf { all_of } => match single_member(all_of) {
                 // `allOf: [$ref, {nullable/description…}]`: one type plus annotations, not a merge.
-                let (index, annotations_nullable) = single_member(all_of).unwrap_or_default();
-                let (inner, inner_nullable) =
-                    self.lower((&all_of[index]).into(), &at.key("allOf").index(index), hint);
-                return (inner, nullable || annotations_nullable || inner_nullable);
-            }
-            SchemaKind::AllOf { .. } => self.define_inline(hint, schema, at),
+                Some((index, annotations_nullable)) => {
+                    let (inner, inner_nullable) =
+                        self.lower((&all_of[index]).into(), &at.key("allOf").index(index), hint);
+                    return (inner, nullable || annotations_nullable || inner_nullable);
+                }
+                None => self.define_inline(hint, schema, at),
+            },
             SchemaKind::AnyOf { .. } => {
                 self.diagnostics.push(
                     at.key("anyOf").as_str(),

@@ -327,8 +327,9 @@ impl Client {
     /// the body if the connection breaks (see [`JsonlStream`]).
     pub(crate) async fn call_jsonl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static>(
         &self,
-        parts: RequestParts,
+        mut parts: RequestParts,
     ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
+        parts.streaming = true;
         let response = self.call(&parts, |response| async { Ok(response) }).await?;
         let ApiResponse { value, status, headers, request_id } = response;
         let stream = JsonlStream::new(self.clone(), parts, value);
