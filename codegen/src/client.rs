@@ -76,7 +76,9 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
         let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
         let wire = &param.wire_name;
         let to_text = match &param.ty {
-            TypeRef::Array(_) => quote! { crate::runtime::join_values(&value) },
+            TypeRef::Array(_) => {
+                quote! { crate::runtime::join_values(&value, crate::runtime::ParamStyle::Comma) }
+            }
             _ => quote! { crate::runtime::ParamValue::param_value(&value) },
         };
         let store = match param.location {

@@ -9,25 +9,51 @@ pub struct Diagnostic {
     pub pointer: String,
     /// What is wrong and, where possible, what to change.
     pub message: String,
+    /// Whether generation stops.
+    pub severity: Severity,
+}
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The spec cannot be turned into a crate until this is fixed.
+    Error,
+    /// A construct the generator skipped: the crate is written, with a looser type (such as
+    /// `serde_json::Value`) in its place.
+    Warning,
 }
 
 impl Diagnostic {
-    /// A diagnostic at `pointer`.
+    /// An error at `pointer`.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { pointer: pointer.into(), message: message.into() }
+        Self { pointer: pointer.into(), message: message.into(), severity: Severity::Error }
+    }
+
+    /// A warning at `pointer`.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::new(pointer, message) }
+    }
+
+    /// True for an error (generation stops), false for a warning.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
-        write!(f, "error at {pointer}: {}", self.message)
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{severity} at {pointer}: {}", self.message)
     }
 }
 
 impl std::error::Error for Diagnostic {}
 
-/// Every diagnostic a run produced, in document order; generation fails when it is not empty.
+/// Every diagnostic a run produced, in document order; generation fails when one is an error.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
@@ -37,9 +63,28 @@ impl Diagnostics {
         self.0.push(Diagnostic::new(pointer, message));
     }
 
+    /// Records a construct that was skipped (generation goes on) at `pointer`.
+    pub fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Diagnostic::warning(pointer, message));
+    }
+
     /// True when nothing was reported.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// True when at least one problem stops generation.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    /// How many errors and how many warnings, as a reader would say it: `2 errors, 1 warning`.
+    pub fn summary(&self) -> String {
+        let errors = self.0.iter().filter(|d| d.is_error()).count();
+        let warnings = self.0.len() - errors;
+        let plural =
+            |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+        format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
     }
 }
 

@@ -82,6 +82,7 @@ fn uses_date_time(api: &Api) -> bool {
                 || structure.additional.as_ref().is_some_and(in_type)
         }
         TypeKind::UntaggedUnion(variants) => variants.iter().any(|v| in_type(&v.ty)),
+        TypeKind::StatusUnion(variants) => variants.iter().any(|v| in_type(&v.ty)),
         TypeKind::Alias(ty) => in_type(ty),
         TypeKind::Enum(_) | TypeKind::TaggedUnion(_) => false,
     }) || api.operations.iter().any(|op| op.params.iter().any(|p| in_type(&p.ty)))

@@ -1,4 +1,4 @@
-//! Turns an OpenAPI 3.0 description into a Rust API client crate.
+//! Turns an OpenAPI 3.0 or 3.1 description into a Rust API client crate.
 //!
 //! The pipeline, one module per stage:
 //! [`load`] (bytes → `openapiv3` document) → [`resolve`] (document → [`model::Api`], with
@@ -10,6 +10,7 @@ pub mod changes;
 mod client;
 pub mod diagnostics;
 mod docs;
+pub mod downgrade;
 pub mod emit;
 pub mod extensions;
 mod features;
@@ -21,7 +22,7 @@ pub mod resolve;
 pub mod surface;
 pub mod types;
 
-pub use diagnostics::{Diagnostic, Diagnostics};
+pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 
 /// What to call the generated crate and how to describe where it came from.
 #[derive(Clone, Debug)]

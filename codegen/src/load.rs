@@ -1,98 +1,138 @@
 //! Stage 1: bytes → `openapiv3::OpenAPI`. Parse errors become diagnostics with a JSON pointer
 //! (and the YAML line and column where the text itself is broken).
+//!
+//! `openapiv3` reads OpenAPI 3.0. A 3.0 document is read straight from its text; a 3.1 document
+//! is first read loosely into a tree, which [`crate::downgrade`] rewrites into the equivalent
+//! 3.0 tree (keeping nodes at their pointers, so later diagnostics still point into the user's
+//! file), and openapiv3 then reads that tree. Either way [`Loaded::version`] is the version the
+//! file declares.
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use serde_path_to_error::Segment;
+use std::panic::UnwindSafe;
 
 /// A parsed spec: the typed document and the raw tree it came from.
 pub struct Loaded {
-    /// The typed OpenAPI 3.0 document.
+    /// The typed document, in OpenAPI 3.0 form (a 3.1 document is rewritten into it).
     pub document: openapiv3::OpenAPI,
     /// The `openapi` version string the file declares.
     pub version: String,
 }
 
-/// Parses a YAML or JSON OpenAPI 3.0 document (JSON is a subset of YAML, so one parser reads both).
+/// The OpenAPI versions this loader reads.
+#[derive(Clone, Copy)]
+enum Family {
+    V3_0,
+    V3_1,
+}
+
+impl Family {
+    fn of(version: &str) -> Option<Self> {
+        let in_family = |family: &str| version == family || version.starts_with(&format!("{family}."));
+        if in_family("3.0") {
+            Some(Self::V3_0)
+        } else if in_family("3.1") {
+            Some(Self::V3_1)
+        } else {
+            None
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::V3_0 => "3.0",
+            Self::V3_1 => "3.1",
+        }
+    }
+}
+
+/// Parses a YAML or JSON OpenAPI 3.0 or 3.1 document (JSON is a subset of YAML, so one parser
+/// reads both).
 pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
-    let mut diagnostics = Diagnostics::default();
     // A UTF-8 byte order mark is allowed by editors, not by the YAML parser.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        diagnostics.push("", "the file is empty; expected an OpenAPI 3.0 document");
-        return Err(diagnostics);
+        return Err(one("", "the file is empty; expected an OpenAPI 3.0 document"));
     }
-    // A loose first read, only to check the version: the typed read below would report a 2.0 or
-    // 3.1 document as a pile of unrelated field errors.
+    // A loose first read, to check the version: the typed read would report a 2.0 document as a
+    // pile of unrelated field errors. It is also the tree a 3.1 document is rewritten from.
     // (serde_yaml's own `Value` also refuses duplicate keys, which openapiv3 cannot report.)
-    let tree: serde_yaml::Value = match serde_yaml::from_slice(bytes) {
-        Ok(tree) => tree,
-        Err(error) => {
-            let place = error
-                .location()
-                .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
-                .unwrap_or_default();
-            diagnostics.push("", format!("the file is not valid YAML or JSON{place}: {error}"));
-            return Err(diagnostics);
+    let tree: serde_yaml::Value = serde_yaml::from_slice(bytes).map_err(|error| {
+        let place = error
+            .location()
+            .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
+            .unwrap_or_default();
+        one("", format!("the file is not valid YAML or JSON{place}: {error}"))
+    })?;
+    let version = declared_version(&tree)?;
+    let document = match Family::of(&version) {
+        // Straight from the text, as before 3.1 was read: errors then carry a line and column.
+        Some(family @ Family::V3_0) => {
+            typed(|| serde_path_to_error::deserialize(serde_yaml::Deserializer::from_slice(bytes)), family)?
         }
+        // From the rewritten tree; `serde_yaml::Value` keeps the order of properties and paths
+        // (a `serde_json::Value` would sort them).
+        Some(family @ Family::V3_1) => {
+            let tree = crate::downgrade::downgrade(tree)?;
+            typed(move || serde_path_to_error::deserialize(tree), family)?
+        }
+        None => return Err(one("/openapi", unsupported(&version))),
     };
+    Ok(Loaded { document, version })
+}
+
+/// The `openapi` version string, or why there is none.
+fn declared_version(tree: &serde_yaml::Value) -> Result<String, Diagnostics> {
     let Some(root) = tree.as_mapping() else {
-        diagnostics.push("", "the document must be an object with `openapi`, `info` and `paths`");
-        return Err(diagnostics);
+        return Err(one("", "the document must be an object with `openapi`, `info` and `paths`"));
     };
-    let version = match (root.get("openapi"), root.get("swagger")) {
-        (Some(serde_yaml::Value::String(version)), _) => version.clone(),
-        (None, Some(_)) => {
-            diagnostics.push(
-                "/swagger",
-                "this is a Swagger 2.0 document; convert it to OpenAPI 3.0 (for example with swagger2openapi) and generate from that",
-            );
-            return Err(diagnostics);
-        }
-        (Some(other), _) => {
-            diagnostics.push(
-                "/openapi",
-                format!(
-                    "`openapi` must be a version string such as \"3.0.3\" (quoted), found {}",
-                    describe(other)
-                ),
-            );
-            return Err(diagnostics);
-        }
-        (None, None) => {
-            diagnostics.push("", "missing the `openapi` field; add `openapi: 3.0.3` at the top");
-            return Err(diagnostics);
-        }
-    };
-    if !version.starts_with("3.0.") && version != "3.0" {
-        diagnostics.push(
+    match (root.get("openapi"), root.get("swagger")) {
+        (Some(serde_yaml::Value::String(version)), _) => Ok(version.clone()),
+        (None, Some(_)) => Err(one(
+            "/swagger",
+            "this is a Swagger 2.0 document; convert it to OpenAPI 3.0 (for example with swagger2openapi) and generate from that",
+        )),
+        (Some(other), _) => Err(one(
             "/openapi",
-            format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x documents"),
-        );
-        return Err(diagnostics);
+            format!("`openapi` must be a version string such as \"3.0.3\" (quoted), found {}", describe(other)),
+        )),
+        (None, None) => Err(one("", "missing the `openapi` field; add `openapi: 3.0.3` at the top")),
     }
-    // The typed read goes straight from the YAML text, which keeps the order of properties and
-    // paths (a `serde_json::Value` would sort them).
-    let typed = std::panic::catch_unwind(|| {
-        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(serde_yaml::Deserializer::from_slice(bytes))
-    });
-    match typed {
-        Ok(Ok(document)) => Ok(Loaded { document, version }),
+}
+
+/// Why a declared version is refused, naming the ones that are read.
+fn unsupported(version: &str) -> String {
+    format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x documents")
+}
+
+/// The typed read, with its failures as diagnostics.
+fn typed<E: std::fmt::Display>(
+    read: impl FnOnce() -> Result<openapiv3::OpenAPI, serde_path_to_error::Error<E>> + UnwindSafe,
+    family: Family,
+) -> Result<openapiv3::OpenAPI, Diagnostics> {
+    match std::panic::catch_unwind(read) {
+        Ok(Ok(document)) => Ok(document),
         // openapiv3 re-reads a failed `$ref`-or-schema and asserts it fails again; a document
         // serde reads inconsistently (such as one with odd duplicate keys) trips that assertion.
-        Err(_) => {
-            diagnostics.push(
-                "",
-                "openapiv3 could not read this document consistently (a key given twice in one object is the usual cause); check the file with a YAML linter",
-            );
-            Err(diagnostics)
-        }
+        Err(_) => Err(one(
+            "",
+            "openapiv3 could not read this document consistently (a key given twice in one object is the usual cause); check the file with a YAML linter",
+        )),
         Ok(Err(error)) => {
             let pointer = pointer_of(error.path());
-            diagnostics
-                .push(pointer.as_str(), format!("not a valid OpenAPI 3.0 object here: {}", error.inner()));
-            Err(diagnostics)
+            Err(one(
+                pointer.as_str(),
+                format!("not a valid OpenAPI {} object here: {}", family.label(), error.inner()),
+            ))
         }
     }
+}
+
+/// Diagnostics holding one error.
+fn one(pointer: &str, message: impl Into<String>) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.push(pointer, message);
+    diagnostics
 }
 
 /// A YAML value as a reader would name it.
@@ -122,6 +162,27 @@ mod tests {
         let spec = b"\xEF\xBB\xBFopenapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n";
         let loaded = load(spec).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
         assert_eq!(loaded.version, "3.0.3");
+    }
+
+    #[test]
+    fn a_3_1_document_is_read_and_keeps_its_declared_version() {
+        let spec = b"openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    A: {type: [string, 'null']}\n";
+        let loaded = load(spec).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+        assert_eq!(loaded.version, "3.1.0");
+        let schemas = loaded.document.components.map(|components| components.schemas).unwrap_or_default();
+        let Some(openapiv3::ReferenceOr::Item(a)) = schemas.get("A") else { panic!("no schema A") };
+        assert!(a.schema_data.nullable);
+    }
+
+    #[test]
+    fn versions_past_3_1_are_refused() {
+        let Err(diagnostics) = load(b"openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths: {}\n") else {
+            panic!("3.2 was accepted")
+        };
+        assert_eq!(
+            diagnostics.to_string(),
+            "error at /openapi: OpenAPI 3.2.0 is not supported; this generator reads OpenAPI 3.0.x and 3.1.x documents"
+        );
     }
 
     #[test]

@@ -32,6 +32,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Parameters that every operation takes (same name and location): settable once on the client.
     pub shared_params: Vec<Param>,
+    /// Constructs the generator skipped (each replaced by a looser type), in document order.
+    pub warnings: Vec<crate::Diagnostic>,
 }
 
 /// How the client authenticates.
@@ -88,6 +90,31 @@ pub enum TypeKind {
     UntaggedUnion(Vec<UntaggedVariant>),
     /// A schema that is just another type (an array, a primitive, a single `allOf` member).
     Alias(TypeRef),
+    /// The error body of an operation whose error responses differ by status: one variant per
+    /// body type, picked by the response status.
+    StatusUnion(Vec<StatusVariant>),
+}
+
+/// One body type of a [`TypeKind::StatusUnion`] and the statuses that carry it.
+#[derive(Clone, Debug)]
+pub struct StatusVariant {
+    /// Rust variant name (the body type's name).
+    pub variant: String,
+    /// The body type.
+    pub ty: TypeRef,
+    /// The statuses whose body has this type.
+    pub statuses: Vec<StatusMatch>,
+}
+
+/// Which responses a response object of the spec describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status (`404`).
+    Code(u16),
+    /// A class of statuses (`4XX` is `Range(4)`).
+    Range(u16),
+    /// Every status the others do not name (`default`).
+    Default,
 }
 
 /// An object type.
@@ -189,6 +216,8 @@ pub enum TypeRef {
     F64,
     /// `bool`.
     Bool,
+    /// `Vec<u8>`: raw bytes of a binary body.
+    Bytes,
     /// `Vec<T>`.
     Array(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
@@ -219,6 +248,8 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie in the `Cookie` header.
+    Cookie,
 }
 
 /// An operation parameter.
@@ -236,8 +267,11 @@ pub struct Param {
     pub required: bool,
     /// The spec's default, sent when the caller gives nothing and the parameter is required.
     pub default: Option<String>,
-    /// Arrays: one `name=value` pair per item (`explode: true`) rather than comma-joined.
+    /// Arrays and objects: one `name=value` pair per item or property (`explode: true`) rather
+    /// than joined into one value.
     pub explode: bool,
+    /// How arrays and objects are written (`style`).
+    pub style: ParamStyle,
     /// Doc text.
     pub docs: Option<String>,
     /// Marked `deprecated`.
@@ -252,6 +286,41 @@ impl Param {
     }
 }
 
+/// How a parameter's array or object value is written (OpenAPI's `style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamStyle {
+    /// Comma-separated (`simple` for path and header, `form` for query and cookie).
+    Comma,
+    /// `spaceDelimited`: items joined by spaces.
+    SpaceDelimited,
+    /// `pipeDelimited`: items joined by `|`.
+    PipeDelimited,
+    /// `deepObject`: `name[property]=value` for each property of an object.
+    DeepObject,
+    /// The value's JSON text (a parameter described by `content` rather than `schema`).
+    Json,
+}
+
+impl Param {
+    /// The value is a string, number, boolean or string enum, or a plain array of those: written
+    /// with `ParamValue`. Anything else (objects, unions, maps) goes through its JSON form.
+    pub fn is_scalar_or_list(&self, types: &[TypeDef]) -> bool {
+        fn scalar(ty: &TypeRef, types: &[TypeDef]) -> bool {
+            match ty {
+                TypeRef::Named(name) => {
+                    types.iter().any(|t| t.name == *name && matches!(t.kind, TypeKind::Enum(_)))
+                }
+                TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => true,
+                _ => false,
+            }
+        }
+        match &self.ty {
+            TypeRef::Array(item) => scalar(item, types),
+            other => scalar(other, types),
+        }
+    }
+}
+
 /// A piece of a path template.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathSegment {
@@ -261,15 +330,37 @@ pub enum PathSegment {
     Param(usize),
 }
 
-/// How a body is encoded.
+/// What a success response holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BodyKind {
     /// `application/json` (or `+json`) decoded into a type.
     Json(TypeRef),
+    /// JSON for some success statuses and no body for others (`200` with a body, `204`
+    /// without): `Some(value)` or `None`.
+    JsonOrEmpty(TypeRef),
     /// JSON Lines: one value of this type per line, decoded as a stream.
     JsonLines(TypeRef),
+    /// A `text/*` body, as a `String`.
+    Text,
+    /// Any other media type, as bytes.
+    Binary,
     /// No body.
     Empty,
+}
+
+/// How a request body goes on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// JSON (`application/json`, `+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`: the object's properties as `name=value` pairs.
+    Form,
+    /// `multipart/form-data`: one part per property.
+    Multipart,
+    /// A `text/*` body from a `String`.
+    Text,
+    /// Raw bytes (`application/octet-stream` and any other media type).
+    Binary,
 }
 
 /// An operation's request body.
@@ -277,8 +368,12 @@ pub enum BodyKind {
 pub struct RequestBody {
     /// Media type sent.
     pub media_type: String,
-    /// The body type.
+    /// How it is encoded.
+    pub encoding: Encoding,
+    /// The body type (`String` for text, `Vec<u8>` for bytes).
     pub ty: TypeRef,
+    /// The operation cannot be called without it (otherwise it is a builder setter).
+    pub required: bool,
     /// Docs.
     pub docs: Option<String>,
 }

@@ -31,22 +31,61 @@ pub(crate) fn setter_arg(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStre
     }
 }
 
-/// Expression that adds a parameter's value to `parts` (`value` is a reference to it).
-fn push_param(param: &Param) -> TokenStream {
+/// The runtime's name for a parameter style.
+pub(crate) fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Comma => quote! { crate::runtime::ParamStyle::Comma },
+        ParamStyle::SpaceDelimited => quote! { crate::runtime::ParamStyle::SpaceDelimited },
+        ParamStyle::PipeDelimited => quote! { crate::runtime::ParamStyle::PipeDelimited },
+        ParamStyle::DeepObject => quote! { crate::runtime::ParamStyle::DeepObject },
+        ParamStyle::Json => quote! { crate::runtime::ParamStyle::Json },
+    }
+}
+
+/// Expression that turns a parameter's value (`value`, a reference) into one text, for path
+/// segments and headers.
+pub(crate) fn param_text(param: &Param, types: &[TypeDef], value: TokenStream) -> TokenStream {
+    let style = style_tokens(param.style);
+    if !param.is_scalar_or_list(types) || param.style == ParamStyle::Json {
+        return quote! {
+            crate::runtime::json_text(&serde_json::to_value(#value).unwrap_or_default(), #style)
+        };
+    }
+    match &param.ty {
+        TypeRef::Array(_) => quote! { crate::runtime::join_values(#value, #style) },
+        _ => quote! { crate::runtime::ParamValue::param_value(#value) },
+    }
+}
+
+/// Statements that add a parameter's value (`value`, a reference) to `parts`.
+fn push_param(param: &Param, types: &[TypeDef]) -> TokenStream {
     let wire = param.wire_name.as_str();
     let list = match param.location {
         ParamLocation::Query => quote! { parts.query },
-        ParamLocation::Header => quote! { parts.headers },
+        ParamLocation::Cookie => quote! { parts.cookies },
+        ParamLocation::Header => {
+            let text = param_text(param, types, quote! { value });
+            return quote! { parts.headers.push((#wire, #text)); };
+        }
         ParamLocation::Path => return TokenStream::new(),
     };
+    let style = style_tokens(param.style);
+    let explode = param.explode;
+    if !param.is_scalar_or_list(types) || param.style == ParamStyle::Json {
+        return quote! {
+            #list.extend(crate::runtime::json_pairs(#wire, &serde_json::to_value(value).unwrap_or_default(), #style, #explode));
+        };
+    }
     match &param.ty {
-        TypeRef::Array(_) if param.explode && param.location == ParamLocation::Query => quote! {
+        TypeRef::Array(_) if param.explode => quote! {
             for item in value {
-                #list.push((#wire, crate::runtime::ParamValue::param_value(item)));
+                #list.push((#wire.into(), crate::runtime::ParamValue::param_value(item)));
             }
         },
-        TypeRef::Array(_) => quote! { #list.push((#wire, crate::runtime::join_values(value))); },
-        _ => quote! { #list.push((#wire, crate::runtime::ParamValue::param_value(value))); },
+        TypeRef::Array(_) => {
+            quote! { #list.push((#wire.into(), crate::runtime::join_values(value, #style))); }
+        }
+        _ => quote! { #list.push((#wire.into(), crate::runtime::ParamValue::param_value(value))); },
     }
 }
 
@@ -82,10 +121,16 @@ pub(crate) fn output_type(op: &Operation) -> TokenStream {
     let error = error_type(op);
     match &op.success {
         BodyKind::Json(ty) => type_tokens(ty, &types_prefix()),
+        BodyKind::JsonOrEmpty(ty) => {
+            let ty = type_tokens(ty, &types_prefix());
+            quote! { Option<#ty> }
+        }
         BodyKind::JsonLines(ty) => {
             let item = type_tokens(ty, &types_prefix());
             quote! { crate::runtime::JsonlStream<#item, #error> }
         }
+        BodyKind::Text => quote! { String },
+        BodyKind::Binary => quote! { bytes::Bytes },
         BodyKind::Empty => quote! { () },
     }
 }
@@ -115,10 +160,14 @@ fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
             inits.push(quote! { #name: None, });
         }
     }
-    if let Some(body) = &op.body {
-        let ty = type_tokens(&body.ty, &types_prefix());
-        args.push(quote! { body: #ty });
-        inits.push(quote! { body, });
+    match &op.body {
+        Some(body) if body.required => {
+            let ty = type_tokens(&body.ty, &types_prefix());
+            args.push(quote! { body: #ty });
+            inits.push(quote! { body, });
+        }
+        Some(_) => inits.push(quote! { body: None, }),
+        None => {}
     }
     let mut text = operation_docs(op);
     text.push_str(&format!(
@@ -162,7 +211,11 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     });
     let body_field = op.body.as_ref().map(|body| {
         let ty = type_tokens(&body.ty, &types_prefix());
-        quote! { pub(crate) body: #ty, }
+        if body.required {
+            quote! { pub(crate) body: #ty, }
+        } else {
+            quote! { pub(crate) body: Option<#ty>, }
+        }
     });
 
     let setters = op.params.iter().filter(|param| !param.is_argument()).map(|param| {
@@ -184,23 +237,39 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             }
         }
     });
-    let body_setter = op.body.as_ref().map(|_| {
+    let optional_body_setter = op.body.as_ref().filter(|body| !body.required).map(|body| {
+        let (arg_ty, convert) = setter_arg(&body.ty, &value_ident());
+        let docs =
+            attrs(&prose(body.docs.as_deref(), "Sets the request body (optional for this operation)."));
         quote! {
-            /// Adds a field to the JSON body that this version of the client does not know of
-            /// (replacing one of the same name).
-            pub fn extra_body_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
-                self.options.body_field(name.into(), value);
+            #docs
+            pub fn body(mut self, value: #arg_ty) -> Self {
+                self.body = Some(#convert);
                 self
             }
         }
     });
+    let body_setter = op
+        .body
+        .as_ref()
+        .filter(|body| body.encoding != Encoding::Text && body.encoding != Encoding::Binary)
+        .map(|_| {
+            quote! {
+                /// Adds a field to the JSON body that this version of the client does not know of
+                /// (replacing one of the same name).
+                pub fn extra_body_field(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+                    self.options.body_field(name.into(), value);
+                    self
+                }
+            }
+        });
 
-    let path = path_expression(op);
+    let path = path_expression(op, &api.types);
     let template = op.path.as_str();
     let method = ident(&op.http_method);
     let pushes = op.params.iter().filter(|param| param.location != ParamLocation::Path).map(|param| {
         let name = ident(&param.rust_name);
-        let push = push_param(param);
+        let push = push_param(param, &api.types);
         if param.is_argument() {
             quote! { { let value = &self.#name; #push } }
         } else {
@@ -208,7 +277,8 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
                 // A required parameter with a default is sent with it unless the caller chose;
                 // shared ones get theirs from the client, which may have its own setting.
                 (Some(default), true) => {
-                    let default_push = push_param(&Param { ty: TypeRef::String, ..param.clone() });
+                    let default_push =
+                        push_param(&Param { ty: TypeRef::String, ..param.clone() }, &api.types);
                     Some(quote! { else { let value = &#default; #default_push } })
                 }
                 _ => None,
@@ -220,10 +290,31 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         let accept = op.accept.join(", ");
         quote! { parts.accept = Some(#accept); }
     });
-    let body = op.body.as_ref().map(|_| quote! { parts.json_body(&self.body)?; });
+    let body = op.body.as_ref().map(|body| {
+        let media = body.media_type.as_str();
+        let value = if body.required {
+            quote! { &self.body }
+        } else {
+            quote! { body }
+        };
+        let encode = match body.encoding {
+            Encoding::Json => quote! { parts.json_body(#value, #media)?; },
+            Encoding::Form => quote! { parts.form_body(#value)?; },
+            Encoding::Multipart => quote! { parts.multipart_body(#value)?; },
+            Encoding::Text | Encoding::Binary => quote! { parts.raw_body(Clone::clone(#value), #media); },
+        };
+        if body.required {
+            encode
+        } else {
+            quote! { if let Some(body) = &self.body { #encode } }
+        }
+    });
     let call = match &op.success {
         BodyKind::Json(_) => quote! { self.client.call_json(parts).await },
+        BodyKind::JsonOrEmpty(_) => quote! { self.client.call_json_or_empty(parts).await },
         BodyKind::JsonLines(_) => quote! { self.client.call_jsonl(parts).await },
+        BodyKind::Text => quote! { self.client.call_text(parts).await },
+        BodyKind::Binary => quote! { self.client.call_bytes(parts).await },
         BodyKind::Empty => quote! { self.client.call_empty(parts).await },
     };
     let (url_from, url_apply) =
@@ -235,6 +326,9 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     let what = match &op.success {
         BodyKind::JsonLines(_) => " and returns a stream of the lines of the response body",
         BodyKind::Json(_) => " and decodes the response",
+        BodyKind::JsonOrEmpty(_) => " and decodes the response (`None` for a success without a body)",
+        BodyKind::Text => " and returns the response text",
+        BodyKind::Binary => " and returns the response body",
         BodyKind::Empty => "",
     };
     let send_docs = attrs(&format!(
@@ -268,6 +362,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
                 self
             }
 
+            #optional_body_setter
             #body_setter
 
             /// The time allowed for each attempt of this request, instead of the client's.
@@ -325,11 +420,12 @@ pub(crate) fn location_name(location: ParamLocation) -> &'static str {
         ParamLocation::Path => "path segment",
         ParamLocation::Query => "query parameter",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 
 /// `format!("/v1/items/{}", encoded id)`, or a plain string for paths without parameters.
-fn path_expression(op: &Operation) -> TokenStream {
+fn path_expression(op: &Operation, types: &[TypeDef]) -> TokenStream {
     let mut template = String::new();
     let mut values = Vec::new();
     for segment in &op.segments {
@@ -340,8 +436,9 @@ fn path_expression(op: &Operation) -> TokenStream {
                 let name = ident(&param.rust_name);
                 let wire = param.wire_name.as_str();
                 template.push_str("{}");
+                let text = param_text(param, types, quote! { &self.#name });
                 values.push(quote! {
-                    crate::runtime::path_segment(#wire, &crate::runtime::ParamValue::param_value(&self.#name))
+                    crate::runtime::path_segment(#wire, &#text)
                         .map_err(|reason| Error::InvalidParameter { operation, reason })?
                 });
             }
@@ -367,7 +464,7 @@ fn example(op: &Operation, api: &Api, crate_path: &str) -> Option<String> {
             _ => return None,
         });
     }
-    if let Some(body) = &op.body {
+    if let Some(body) = op.body.as_ref().filter(|body| body.required) {
         let TypeRef::Named(name) = &body.ty else { return None };
         let has_default = api
             .types
@@ -391,7 +488,9 @@ fn example(op: &Operation, api: &Api, crate_path: &str) -> Option<String> {
         BodyKind::Json(_) if op.pagination.is_some() => format!(
             "let page = {call}.await?;\nprintln!(\"{{page:?}}\");\n\n// Or every item, page after page:\nlet mut items = {call}.items();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}"
         ),
-        BodyKind::Json(_) => format!("let value = {call}.await?;\nprintln!(\"{{value:?}}\");"),
+        BodyKind::Json(_) | BodyKind::JsonOrEmpty(_) | BodyKind::Text | BodyKind::Binary => {
+            format!("let value = {call}.await?;\nprintln!(\"{{value:?}}\");")
+        }
         BodyKind::Empty => format!("{call}.await?;"),
     };
     Some(format!(

@@ -84,6 +84,7 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::I64 => "i64".to_owned(),
         TypeRef::F64 => "f64".to_owned(),
         TypeRef::Bool => "bool".to_owned(),
+        TypeRef::Bytes => "Vec<u8>".to_owned(),
         TypeRef::Array(item) => format!("Vec<{}>", type_text(item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_text(value)),
         TypeRef::Json => "serde_json::Value".to_owned(),
@@ -114,6 +115,7 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                         ParamLocation::Path => "path",
                         ParamLocation::Query => "query",
                         ParamLocation::Header => "header",
+                        ParamLocation::Cookie => "cookie",
                     };
                     let argument =
                         param.location == ParamLocation::Path || (param.required && param.default.is_none());
@@ -124,14 +126,20 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                 .collect();
             let returns = match &op.success {
                 BodyKind::Json(ty) => type_text(ty),
+                BodyKind::JsonOrEmpty(ty) => format!("Option<{}>", type_text(ty)),
                 BodyKind::JsonLines(ty) => format!("JsonlStream<{}>", type_text(ty)),
+                BodyKind::Text => "String".to_owned(),
+                BodyKind::Binary => "Bytes".to_owned(),
                 BodyKind::Empty => "()".to_owned(),
             };
             let surface = OperationSurface {
                 method: op.method_name.trim_start_matches("r#").to_owned(),
                 request: format!("{} {}", op.http_method, op.path),
                 params,
-                body: op.body.as_ref().map(|body| type_text(&body.ty)),
+                body: op.body.as_ref().map(|body| match body.required {
+                    true => type_text(&body.ty),
+                    false => format!("Option<{}>", type_text(&body.ty)),
+                }),
                 returns,
                 error: op.error.as_ref().map(type_text),
             };
@@ -174,6 +182,11 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                 TypeKind::Alias(ty) => {
                     surface.kind = "alias".to_owned();
                     surface.alias = Some(type_text(ty));
+                }
+                TypeKind::StatusUnion(variants) => {
+                    surface.kind = "error by status".to_owned();
+                    surface.variants =
+                        variants.iter().map(|v| format!("{} ({})", v.variant, type_text(&v.ty))).collect();
                 }
             }
             (def.name.clone(), surface)

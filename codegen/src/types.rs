@@ -26,6 +26,7 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::I64 => quote! { i64 },
         TypeRef::F64 => quote! { f64 },
         TypeRef::Bool => quote! { bool },
+        TypeRef::Bytes => quote! { Vec<u8> },
         TypeRef::Array(item) => {
             let item = type_tokens(item, prefix);
             quote! { Vec<#item> }
@@ -39,10 +40,109 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     }
 }
 
-/// Every type of the API, in model order.
+/// Every type of the API, in model order, then how error bodies decode.
 pub fn types_module(api: &Api) -> TokenStream {
     let items = api.types.iter().map(type_def);
-    quote! { #(#items)* }
+    let error_bodies = error_body_impls(api);
+    quote! {
+        #(#items)*
+        #error_bodies
+    }
+}
+
+/// `ErrorBody` for every type an operation uses as its only error body type: decoded as JSON
+/// whatever the status. (Enums by status implement it themselves.)
+fn error_body_impls(api: &Api) -> TokenStream {
+    let mut names: Vec<&str> = api
+        .operations
+        .iter()
+        .filter_map(|op| op.error.as_ref()?.named())
+        .filter(|name| {
+            !api.types.iter().any(|def| def.name == *name && matches!(def.kind, TypeKind::StatusUnion(_)))
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let impls = names.into_iter().map(|name| {
+        let name = ident(name);
+        quote! {
+            impl crate::runtime::ErrorBody for #name {
+                fn from_response(_status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+                    serde_json::from_slice(body).ok()
+                }
+            }
+        }
+    });
+    quote! { #(#impls)* }
+}
+
+/// An error body type per status: the variant is picked by the response status, and a body that
+/// matches no documented status (or does not decode as its type) is kept as `Other`.
+fn status_union_def(name: &str, variants: &[StatusVariant], header: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let items = variants.iter().map(|variant| {
+        let variant_ident = ident(&variant.variant);
+        let ty = type_tokens(&variant.ty, &TokenStream::new());
+        let statuses: Vec<String> = variant
+            .statuses
+            .iter()
+            .map(|status| match status {
+                StatusMatch::Code(code) => code.to_string(),
+                StatusMatch::Range(class) => format!("{class}XX"),
+                StatusMatch::Default => "any other status".to_owned(),
+            })
+            .collect();
+        let docs = attrs(&format!("The body of a response with status {}.", statuses.join(", ")));
+        quote! { #docs #variant_ident(#ty), }
+    });
+    // Exact statuses first, then classes, then `default`: the most specific description wins.
+    let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
+    for variant in variants {
+        let variant_ident = ident(&variant.variant);
+        for status in &variant.statuses {
+            let pattern = match status {
+                StatusMatch::Code(code) => quote! { #code },
+                StatusMatch::Range(class) => {
+                    let (low, high) = (class * 100, class * 100 + 99);
+                    quote! { #low..=#high }
+                }
+                StatusMatch::Default => quote! { _ },
+            };
+            arms.push((
+                *status,
+                quote! { #pattern => serde_json::from_slice(body).ok().map(Self::#variant_ident), },
+            ));
+        }
+    }
+    arms.sort_by_key(|(status, _)| match status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let has_default = arms.iter().any(|(status, _)| *status == StatusMatch::Default);
+    let fallback = (!has_default).then(|| quote! { _ => None, });
+    let arms = arms.into_iter().map(|(_, arm)| arm);
+    quote! {
+        #header
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name_ident {
+            #(#items)*
+            /// A body of a status the spec does not describe, or that does not decode as the type
+            /// it describes, kept as raw JSON.
+            Other(serde_json::Value),
+        }
+
+        impl crate::runtime::ErrorBody for #name_ident {
+            fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+                let decoded = match status.as_u16() {
+                    #(#arms)*
+                    #fallback
+                };
+                decoded.or_else(|| serde_json::from_slice(body).ok().map(Self::Other))
+            }
+        }
+    }
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
@@ -58,6 +158,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Enum(values) => enum_def(&def.name, values, header),
         TypeKind::TaggedUnion(union) => tagged_union_def(&def.name, union, header),
         TypeKind::UntaggedUnion(variants) => untagged_union_def(&def.name, variants, header),
+        TypeKind::StatusUnion(variants) => status_union_def(&def.name, variants, header),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
             let target = type_tokens(ty, &TokenStream::new());

@@ -67,7 +67,10 @@ impl ClientBuilder {
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         let value: Vec<String> = value.into_iter().map(Into::into).collect();
-        let text = crate::runtime::join_values(&value);
+        let text = crate::runtime::join_values(
+            &value,
+            crate::runtime::ParamStyle::Comma,
+        );
         self.default_header("anthropic-beta", text)
     }
     /// Workspace to act in, for example `wrkspc_...`. Usually unnecessary, since each API key already belongs to a workspace.

@@ -384,7 +384,12 @@ impl<'a> ListMessageBatches<'a> {
                 ));
         }
         if let Some(value) = &self.anthropic_beta {
-            parts.headers.push(("anthropic-beta", crate::runtime::join_values(value)));
+            parts
+                .headers
+                .push((
+                    "anthropic-beta",
+                    crate::runtime::join_values(value, crate::runtime::ParamStyle::Comma),
+                ));
         }
         if let Some(value) = &self.anthropic_workspace_id {
             parts
@@ -395,20 +400,30 @@ impl<'a> ListMessageBatches<'a> {
                 ));
         }
         if let Some(value) = &self.beta {
-            parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
+            parts
+                .query
+                .push(("beta".into(), crate::runtime::ParamValue::param_value(value)));
         }
         if let Some(value) = &self.before_id {
             parts
                 .query
-                .push(("before_id", crate::runtime::ParamValue::param_value(value)));
+                .push((
+                    "before_id".into(),
+                    crate::runtime::ParamValue::param_value(value),
+                ));
         }
         if let Some(value) = &self.after_id {
             parts
                 .query
-                .push(("after_id", crate::runtime::ParamValue::param_value(value)));
+                .push((
+                    "after_id".into(),
+                    crate::runtime::ParamValue::param_value(value),
+                ));
         }
         if let Some(value) = &self.limit {
-            parts.query.push(("limit", crate::runtime::ParamValue::param_value(value)));
+            parts
+                .query
+                .push(("limit".into(), crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
         self.client.call_json(parts).await
@@ -598,7 +613,12 @@ impl<'a> CreateMessageBatch<'a> {
                 ));
         }
         if let Some(value) = &self.anthropic_beta {
-            parts.headers.push(("anthropic-beta", crate::runtime::join_values(value)));
+            parts
+                .headers
+                .push((
+                    "anthropic-beta",
+                    crate::runtime::join_values(value, crate::runtime::ParamStyle::Comma),
+                ));
         }
         if let Some(value) = &self.anthropic_workspace_id {
             parts
@@ -617,10 +637,12 @@ impl<'a> CreateMessageBatch<'a> {
                 ));
         }
         if let Some(value) = &self.beta {
-            parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
+            parts
+                .query
+                .push(("beta".into(), crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
-        parts.json_body(&self.body)?;
+        parts.json_body(&self.body, "application/json")?;
         self.client.call_json(parts).await
     }
 }
@@ -753,7 +775,12 @@ impl<'a> RetrieveMessageBatch<'a> {
                 ));
         }
         if let Some(value) = &self.anthropic_beta {
-            parts.headers.push(("anthropic-beta", crate::runtime::join_values(value)));
+            parts
+                .headers
+                .push((
+                    "anthropic-beta",
+                    crate::runtime::join_values(value, crate::runtime::ParamStyle::Comma),
+                ));
         }
         if let Some(value) = &self.anthropic_workspace_id {
             parts
@@ -764,7 +791,9 @@ impl<'a> RetrieveMessageBatch<'a> {
                 ));
         }
         if let Some(value) = &self.beta {
-            parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
+            parts
+                .query
+                .push(("beta".into(), crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
         self.client.call_json(parts).await
@@ -908,7 +937,12 @@ impl<'a> DeleteMessageBatch<'a> {
                 ));
         }
         if let Some(value) = &self.anthropic_beta {
-            parts.headers.push(("anthropic-beta", crate::runtime::join_values(value)));
+            parts
+                .headers
+                .push((
+                    "anthropic-beta",
+                    crate::runtime::join_values(value, crate::runtime::ParamStyle::Comma),
+                ));
         }
         if let Some(value) = &self.anthropic_workspace_id {
             parts
@@ -919,7 +953,9 @@ impl<'a> DeleteMessageBatch<'a> {
                 ));
         }
         if let Some(value) = &self.beta {
-            parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
+            parts
+                .query
+                .push(("beta".into(), crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
         self.client.call_json(parts).await
@@ -1058,7 +1094,12 @@ impl<'a> CancelMessageBatch<'a> {
                 ));
         }
         if let Some(value) = &self.anthropic_beta {
-            parts.headers.push(("anthropic-beta", crate::runtime::join_values(value)));
+            parts
+                .headers
+                .push((
+                    "anthropic-beta",
+                    crate::runtime::join_values(value, crate::runtime::ParamStyle::Comma),
+                ));
         }
         if let Some(value) = &self.anthropic_workspace_id {
             parts
@@ -1069,7 +1110,9 @@ impl<'a> CancelMessageBatch<'a> {
                 ));
         }
         if let Some(value) = &self.beta {
-            parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
+            parts
+                .query
+                .push(("beta".into(), crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/json");
         self.client.call_json(parts).await
@@ -1241,7 +1284,12 @@ impl<'a> RetrieveMessageBatchResults<'a> {
                 ));
         }
         if let Some(value) = &self.anthropic_beta {
-            parts.headers.push(("anthropic-beta", crate::runtime::join_values(value)));
+            parts
+                .headers
+                .push((
+                    "anthropic-beta",
+                    crate::runtime::join_values(value, crate::runtime::ParamStyle::Comma),
+                ));
         }
         if let Some(value) = &self.anthropic_workspace_id {
             parts
@@ -1252,7 +1300,9 @@ impl<'a> RetrieveMessageBatchResults<'a> {
                 ));
         }
         if let Some(value) = &self.beta {
-            parts.query.push(("beta", crate::runtime::ParamValue::param_value(value)));
+            parts
+                .query
+                .push(("beta".into(), crate::runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/x-jsonl");
         self.client.call_jsonl(parts).await

@@ -3023,3 +3023,8 @@ impl crate::runtime::ParamValue for ErrorType {
         self.as_str().to_owned()
     }
 }
+impl crate::runtime::ErrorBody for ErrorResponse {
+    fn from_response(_status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+        serde_json::from_slice(body).ok()
+    }
+}

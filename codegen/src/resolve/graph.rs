@@ -48,7 +48,8 @@ impl Resolver<'_> {
                 TypeKind::Alias(TypeRef::Named(name)) if cyclic(position, name) => {
                     alias_cycles.push(def.pointer.clone());
                 }
-                TypeKind::Alias(_) | TypeKind::Enum(_) => {}
+                // Error enums by status are referenced by no other type, so they close no cycle.
+                TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::StatusUnion(_) => {}
             }
         }
         for pointer in alias_cycles {
@@ -123,7 +124,7 @@ pub(super) fn by_value_targets(kind: &TypeKind) -> Vec<&str> {
             })
             .collect(),
         TypeKind::Alias(TypeRef::Named(name)) => vec![name.as_str()],
-        TypeKind::Alias(_) | TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::StatusUnion(_) => Vec::new(),
     }
 }
 

@@ -79,18 +79,19 @@ pub fn resolve(document: &OpenAPI, openapi_version: &str) -> Result<Api, Diagnos
     api.error_message_pointer = root_extensions.error_message_pointer;
     resolver.define_components();
     api.operations = resolver.operations();
-    api.shared_params = operations::shared_params(&api.operations);
+    api.shared_params = operations::shared_params(&api.operations, &resolver.types);
     api.auth = resolver.auth();
     resolver.check_unions();
     resolver.break_cycles();
     resolver.compute_defaults();
     api.types = resolver.types;
-    if resolver.diagnostics.is_empty() {
-        Ok(api)
-    } else {
-        resolver.diagnostics.0.sort();
-        resolver.diagnostics.0.dedup();
+    resolver.diagnostics.0.sort();
+    resolver.diagnostics.0.dedup();
+    if resolver.diagnostics.has_errors() {
         Err(resolver.diagnostics)
+    } else {
+        api.warnings = resolver.diagnostics.0;
+        Ok(api)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Paths → operations: parameters, path templates, bodies, responses, credentials.
 
-use super::schemas::{constraint_docs, join_docs};
+use super::schemas::{constraint_docs, join_docs, variant_name_of};
 use super::Resolver;
 use crate::diagnostics::Pointer;
 use crate::extensions;
@@ -150,15 +150,27 @@ impl<'a> Resolver<'a> {
         let mut params = Vec::new();
         for (parameter, pointer) in resolved {
             let data = parameter.parameter_data_ref();
-            let (location, default_explode) = match parameter {
-                Parameter::Path { .. } => (ParamLocation::Path, false),
-                Parameter::Query { .. } => (ParamLocation::Query, true),
-                Parameter::Header { .. } => (ParamLocation::Header, false),
-                Parameter::Cookie { .. } => {
-                    self.diagnostics
-                        .push(pointer.key("in").as_str(), "cookie parameters are not supported yet");
-                    continue;
+            let (location, default_explode, style) = match parameter {
+                Parameter::Path { style, .. } => {
+                    if !matches!(style, openapiv3::PathStyle::Simple) {
+                        self.diagnostics.warn(
+                            pointer.key("style").as_str(),
+                            "`matrix` and `label` path styles are not supported yet; the value is written in `simple` style",
+                        );
+                    }
+                    (ParamLocation::Path, false, ParamStyle::Comma)
                 }
+                Parameter::Query { style, .. } => {
+                    let style = match style {
+                        openapiv3::QueryStyle::Form => ParamStyle::Comma,
+                        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    };
+                    (ParamLocation::Query, true, style)
+                }
+                Parameter::Header { .. } => (ParamLocation::Header, false, ParamStyle::Comma),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, true, ParamStyle::Comma),
             };
             let (ty, default, docs_schema) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -175,21 +187,31 @@ impl<'a> Resolver<'a> {
                         });
                     (ty, default, inline)
                 }
-                ParameterSchemaOrContent::Content(_) => {
-                    self.diagnostics.push(
-                        pointer.key("content").as_str(),
-                        "parameters described by `content` are not supported yet; use `schema`",
-                    );
-                    continue;
+                ParameterSchemaOrContent::Content(content) => {
+                    // `content` (usually `application/json`): the value is sent as its JSON text.
+                    let Some((media, media_type)) = content.iter().next() else {
+                        self.diagnostics.push(
+                            pointer.key("content").as_str(),
+                            "`content` has no media type; give the parameter a `schema` instead",
+                        );
+                        continue;
+                    };
+                    let ty = match &media_type.schema {
+                        Some(schema) => {
+                            let hint = format!("{builder}{}", names::type_name(&data.name));
+                            self.lower(schema.into(), &pointer.key("content").key(media).key("schema"), &hint)
+                                .0
+                        }
+                        None => TypeRef::Json,
+                    };
+                    (ty, None, None)
                 }
             };
-            if matches!(ty, TypeRef::Named(_) | TypeRef::Array(_)) && !is_simple_param(&ty, &self.types) {
-                self.diagnostics.push(
-                    pointer.key("schema").as_str(),
-                    "only strings, numbers, booleans, string enums and arrays of those can be parameters",
-                );
-                continue;
-            }
+            let style = if matches!(data.format, ParameterSchemaOrContent::Content(_)) {
+                ParamStyle::Json
+            } else {
+                style
+            };
             let mut docs = data.description.clone();
             if let Some(schema) = docs_schema {
                 docs = join_docs(docs, constraint_docs(schema));
@@ -202,6 +224,7 @@ impl<'a> Resolver<'a> {
                 required: data.required || location == ParamLocation::Path,
                 default,
                 explode: data.explode.unwrap_or(default_explode),
+                style,
                 docs,
                 deprecated: data.deprecated.unwrap_or(false),
             });
@@ -256,29 +279,38 @@ impl<'a> Resolver<'a> {
         builder: &str,
     ) -> Option<RequestBody> {
         let (body, at) = self.follow(body, at, "requestBodies", |components| &components.request_bodies)?;
-        let Some((media_type, content)) = body.content.iter().find(|(media, _)| is_json(media)) else {
-            let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        // Of several media types, the one the client can build best: JSON, then forms, then text.
+        let chosen = [Encoding::Json, Encoding::Form, Encoding::Multipart, Encoding::Text, Encoding::Binary]
+            .into_iter()
+            .find_map(|encoding| {
+                body.content
+                    .iter()
+                    .find(|(media, _)| encoding_of(media) == encoding)
+                    .map(|found| (encoding, found))
+            });
+        let Some((encoding, (media_type, content))) = chosen else {
             self.diagnostics.push(
                 at.key("content").as_str(),
-                format!(
-                    "request bodies must be JSON for now (found {}); add an `application/json` entry",
-                    found.join(", ")
-                ),
+                "a request body needs at least one media type under `content`; add `application/json` with a schema, or remove the body",
             );
             return None;
         };
         let content_at = at.key("content").key(media_type);
-        let ty = match &content.schema {
-            Some(schema) => self.lower(schema.into(), &content_at.key("schema"), &format!("{builder}Body")).0,
-            None => TypeRef::Json,
+        let ty = match (encoding, &content.schema) {
+            (Encoding::Text, _) => TypeRef::String,
+            (Encoding::Binary, _) => TypeRef::Bytes,
+            (_, Some(schema)) => {
+                self.lower(schema.into(), &content_at.key("schema"), &format!("{builder}Body")).0
+            }
+            (_, None) => TypeRef::Json,
         };
-        if !body.required {
-            self.diagnostics.push(
-                at.key("required").as_str(),
-                "optional request bodies are not supported yet; mark the body `required: true`",
-            );
-        }
-        Some(RequestBody { media_type: media_type.clone(), ty, docs: body.description.clone() })
+        Some(RequestBody {
+            media_type: media_type.clone(),
+            encoding,
+            ty,
+            required: body.required,
+            docs: body.description.clone(),
+        })
     }
 
     pub(super) fn resolve_response<'r>(
@@ -292,79 +324,141 @@ impl<'a> Resolver<'a> {
         self.follow(response, at, "responses", |components| &components.responses)
     }
 
+    /// What the success responses hold, and the media types to accept. Several success statuses
+    /// with different JSON bodies give an untagged union of them; a success status without a
+    /// body next to ones with JSON makes the result optional.
     pub(super) fn success(
         &mut self,
         responses: &'a openapiv3::Responses,
         at: &Pointer,
         builder: &str,
     ) -> (BodyKind, Vec<String>) {
-        let success = responses.responses.iter().find(|(status, _)| match status {
+        let hint = format!("{builder}Response");
+        let mut json: Vec<TypeRef> = Vec::new();
+        let mut json_lines: Option<TypeRef> = None;
+        let (mut text, mut binary, mut empty) = (false, false, false);
+        let mut accept: Vec<(Media, String)> = Vec::new();
+        let successes = responses.responses.iter().filter(|(status, _)| match status {
             StatusCode::Code(code) => (200..300).contains(code),
             StatusCode::Range(range) => *range == 2,
         });
-        let Some((status, response)) = success else {
-            return (BodyKind::Empty, Vec::new());
-        };
-        let Some((response, response_at)) = self.resolve_response(response, &at.key(&status.to_string()))
-        else {
-            return (BodyKind::Empty, Vec::new());
-        };
-        if response.content.is_empty() {
-            return (BodyKind::Empty, Vec::new());
-        }
-        let accept: Vec<String> = response.content.keys().cloned().collect();
-        let hint = format!("{builder}Response");
-        if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media)) {
-            let ty = match &content.schema {
-                Some(schema) => {
-                    self.lower(schema.into(), &response_at.key("content").key(media).key("schema"), &hint).0
-                }
-                None => TypeRef::Json,
+        for (status, response) in successes {
+            let Some((response, response_at)) = self.resolve_response(response, &at.key(&status.to_string()))
+            else {
+                continue;
             };
-            return (BodyKind::Json(ty), accept);
-        }
-        if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json_lines(media)) {
-            let ty = match &content.schema {
-                Some(schema) => {
-                    self.lower(
-                        schema.into(),
-                        &response_at.key("content").key(media).key("schema"),
-                        &format!("{hint}Item"),
-                    )
-                    .0
+            if response.content.is_empty() {
+                empty = true;
+                continue;
+            }
+            let mut found = false;
+            if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media)) {
+                let schema_at = response_at.key("content").key(media).key("schema");
+                let ty = match &content.schema {
+                    Some(schema) => self.lower(schema.into(), &schema_at, &hint).0,
+                    None => TypeRef::Json,
+                };
+                if !json.contains(&ty) {
+                    json.push(ty);
                 }
-                None => TypeRef::Json,
-            };
-            return (BodyKind::JsonLines(ty), accept);
+                accept.push((Media::Json, media.clone()));
+                found = true;
+            }
+            if let Some((media, content)) = response.content.iter().find(|(media, _)| is_json_lines(media)) {
+                if json_lines.is_none() {
+                    let schema_at = response_at.key("content").key(media).key("schema");
+                    json_lines = Some(match &content.schema {
+                        Some(schema) => self.lower(schema.into(), &schema_at, &format!("{hint}Item")).0,
+                        None => TypeRef::Json,
+                    });
+                }
+                accept.push((Media::JsonLines, media.clone()));
+                found = true;
+            }
+            for media in response.content.keys().filter(|media| !is_json(media) && !is_json_lines(media)) {
+                let is_text = encoding_of(media) == Encoding::Text;
+                text |= is_text;
+                binary |= !is_text;
+                accept.push((if is_text { Media::Text } else { Media::Binary }, media.clone()));
+                found = true;
+            }
+            empty |= !found;
         }
-        self.diagnostics.push(
-            response_at.key("content").as_str(),
-            format!(
-                "response media types {} are not supported yet; JSON and JSON Lines are",
-                accept.join(", ")
-            ),
-        );
-        (BodyKind::Empty, accept)
+        // Accept only the media types of the kind of body the method returns.
+        let accept_kind = |kind: Media| -> Vec<String> {
+            let mut media: Vec<String> = accept
+                .iter()
+                .filter(|(encoding, _)| *encoding == kind)
+                .map(|(_, media)| media.clone())
+                .collect();
+            media.dedup();
+            media
+        };
+        if let Some(item) = json_lines {
+            return (BodyKind::JsonLines(item), accept_kind(Media::JsonLines));
+        }
+        if !json.is_empty() {
+            let ty = if json.len() == 1 { json.remove(0) } else { self.success_union(&hint, json, at) };
+            let kind = if empty { BodyKind::JsonOrEmpty(ty) } else { BodyKind::Json(ty) };
+            return (kind, accept_kind(Media::Json));
+        }
+        if text && !binary {
+            return (BodyKind::Text, accept_kind(Media::Text));
+        }
+        if text || binary {
+            let mut media = accept_kind(Media::Binary);
+            media.extend(accept_kind(Media::Text));
+            return (BodyKind::Binary, media);
+        }
+        (BodyKind::Empty, Vec::new())
     }
 
+    /// An untagged union of the JSON bodies of several success statuses.
+    fn success_union(&mut self, hint: &str, types: Vec<TypeRef>, at: &Pointer) -> TypeRef {
+        let name = self.type_scope.claim(&names::type_name(hint));
+        let mut scope = Scope::default();
+        let variants = types
+            .into_iter()
+            .map(|ty| UntaggedVariant { variant: scope.claim(&variant_name_of(&ty)), ty, boxed: false })
+            .collect();
+        self.types.push(TypeDef {
+            name: name.clone(),
+            pointer: at.to_string(),
+            docs: Some("One of the bodies the success responses of this operation may have.".to_owned()),
+            deprecated: false,
+            kind: TypeKind::UntaggedUnion(variants),
+        });
+        TypeRef::Named(name)
+    }
+
+    /// The type of error bodies: one type, or a union picked by status when they differ.
     pub(super) fn error_type(
         &mut self,
         responses: &'a openapiv3::Responses,
         at: &Pointer,
         builder: &str,
     ) -> Option<TypeRef> {
-        let mut found: Vec<(TypeRef, Pointer)> = Vec::new();
+        let mut found: Vec<(TypeRef, Vec<StatusMatch>)> = Vec::new();
         let errors = responses
             .responses
             .iter()
-            .filter(|(status, _)| match status {
-                StatusCode::Code(code) => *code >= 400,
-                StatusCode::Range(range) => *range >= 4,
+            .filter_map(|(status, response)| match status {
+                StatusCode::Code(code) if *code >= 400 => {
+                    Some((StatusMatch::Code(*code), status.to_string(), response))
+                }
+                StatusCode::Range(range) if *range >= 4 => {
+                    Some((StatusMatch::Range(*range), status.to_string(), response))
+                }
+                _ => None,
             })
-            .map(|(status, response)| (status.to_string(), response))
-            .chain(responses.default.iter().map(|response| ("default".to_owned(), response)));
-        for (status, response) in errors {
-            let Some((response, response_at)) = self.resolve_response(response, &at.key(&status)) else {
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|response| (StatusMatch::Default, "default".to_owned(), response)),
+            );
+        for (status, key, response) in errors {
+            let Some((response, response_at)) = self.resolve_response(response, &at.key(&key)) else {
                 continue;
             };
             let Some((media, content)) = response.content.iter().find(|(media, _)| is_json(media)) else {
@@ -374,18 +468,38 @@ impl<'a> Resolver<'a> {
                 continue;
             };
             let schema_at = response_at.key("content").key(media).key("schema");
-            let (ty, _) = self.lower(schema.into(), &schema_at, &format!("{builder}Error"));
-            if !found.iter().any(|(existing, _)| *existing == ty) {
-                found.push((ty, schema_at));
+            let (ty, _) = self.lower(schema.into(), &schema_at, &format!("{builder}ErrorBody"));
+            // Only named types get the decoding by status; anything else is kept as raw JSON.
+            let ty = if matches!(ty, TypeRef::Named(_)) { ty } else { TypeRef::Json };
+            match found.iter_mut().find(|(existing, _)| *existing == ty) {
+                Some((_, statuses)) => statuses.push(status),
+                None => found.push((ty, vec![status])),
             }
         }
-        if found.len() > 1 {
-            self.diagnostics.push(
-                found[1].1.as_str(),
-                "error responses of one operation with different body types are not supported yet; use one error schema",
-            );
+        match found.len() {
+            0 => None,
+            1 => Some(found.remove(0).0).filter(|ty| *ty != TypeRef::Json),
+            _ => {
+                let name = self.type_scope.claim(&names::type_name(&format!("{builder}Error")));
+                let mut scope = Scope::with_reserved(&["Other"]);
+                let variants = found
+                    .into_iter()
+                    .map(|(ty, statuses)| StatusVariant {
+                        variant: scope.claim(&variant_name_of(&ty)),
+                        ty,
+                        statuses,
+                    })
+                    .collect();
+                self.types.push(TypeDef {
+                    name: name.clone(),
+                    pointer: at.to_string(),
+                    docs: Some("The error body of this operation, by response status.".to_owned()),
+                    deprecated: false,
+                    kind: TypeKind::StatusUnion(variants),
+                });
+                Some(TypeRef::Named(name))
+            }
         }
-        found.into_iter().next().map(|(ty, _)| ty)
     }
 
     pub(super) fn auth(&mut self) -> Vec<AuthScheme> {
@@ -448,7 +562,7 @@ impl<'a> Resolver<'a> {
 }
 
 /// Non-path parameters that every operation takes, with the same name and location.
-pub(super) fn shared_params(operations: &[Operation]) -> Vec<Param> {
+pub(super) fn shared_params(operations: &[Operation], types: &[TypeDef]) -> Vec<Param> {
     let Some((first, rest)) = operations.split_first() else {
         return Vec::new();
     };
@@ -458,7 +572,8 @@ pub(super) fn shared_params(operations: &[Operation]) -> Vec<Param> {
     first
         .params
         .iter()
-        .filter(|param| param.location != ParamLocation::Path)
+        .filter(|param| matches!(param.location, ParamLocation::Query | ParamLocation::Header))
+        .filter(|param| param.is_scalar_or_list(types) && param.style == ParamStyle::Comma)
         .filter(|param| {
             rest.iter().all(|op| {
                 op.params.iter().any(|p| {
@@ -468,6 +583,27 @@ pub(super) fn shared_params(operations: &[Operation]) -> Vec<Param> {
         })
         .cloned()
         .collect()
+}
+
+/// How a request body of this media type is written.
+pub(super) fn encoding_of(media: &str) -> Encoding {
+    let media = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match media.as_str() {
+        "application/x-www-form-urlencoded" => Encoding::Form,
+        "multipart/form-data" | "multipart/mixed" => Encoding::Multipart,
+        _ if is_json(&media) => Encoding::Json,
+        _ if media.starts_with("text/") => Encoding::Text,
+        _ => Encoding::Binary,
+    }
+}
+
+/// The kinds of response body, for picking the `Accept` header.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Media {
+    Json,
+    JsonLines,
+    Text,
+    Binary,
 }
 
 pub(super) fn is_json(media: &str) -> bool {
@@ -487,13 +623,4 @@ pub(super) fn is_json_lines(media: &str) -> bool {
             | "application/jsonlines"
             | "application/x-jsonlines"
     )
-}
-
-pub(super) fn is_simple_param(ty: &TypeRef, types: &[TypeDef]) -> bool {
-    match ty {
-        TypeRef::Named(name) => types.iter().any(|t| t.name == *name && matches!(t.kind, TypeKind::Enum(_))),
-        TypeRef::Array(item) => !matches!(item.as_ref(), TypeRef::Array(_)) && is_simple_param(item, types),
-        TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => false,
-        _ => true,
-    }
 }

@@ -6,8 +6,8 @@ use crate::model::*;
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use std::collections::BTreeSet;
 
@@ -51,6 +51,8 @@ impl Resolver<'_> {
             Node::Ref(reference) => return self.lower_ref(reference, at),
             Node::Inline(schema) => schema,
         };
+        let retyped = retyped(schema);
+        let schema = retyped.as_ref().unwrap_or(schema);
         let nullable = schema.schema_data.nullable;
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string))
@@ -99,20 +101,25 @@ impl Resolver<'_> {
                 }
                 None => self.define_inline(hint, schema, at),
             },
-            SchemaKind::AnyOf { .. } => {
+            SchemaKind::AnyOf { any_of } if any_of.is_empty() => {
                 self.diagnostics.push(
                     at.key("anyOf").as_str(),
-                    "`anyOf` is not supported yet; use `oneOf` (with a discriminator where the members are objects)",
+                    "an empty `anyOf` allows no value; remove it or list the alternatives",
                 );
                 TypeRef::Json
             }
+            SchemaKind::AnyOf { .. } => self.define_inline(hint, schema, at),
             SchemaKind::Not { .. } => {
                 self.diagnostics
                     .push(at.key("not").as_str(), "`not` cannot be expressed as a Rust type; remove it");
                 TypeRef::Json
             }
             SchemaKind::Any(any) => {
-                if !any.properties.is_empty() || !any.one_of.is_empty() || !any.all_of.is_empty() {
+                if !any.properties.is_empty()
+                    || !any.one_of.is_empty()
+                    || !any.all_of.is_empty()
+                    || !any.any_of.is_empty()
+                {
                     self.define_inline(hint, schema, at)
                 } else if any.typ.is_none() && any.any_of.is_empty() && any.not.is_none() {
                     TypeRef::Json
@@ -177,6 +184,8 @@ impl Resolver<'_> {
 
     /// The shape of a named type.
     pub(super) fn shape(&mut self, name: &str, schema: &Schema, at: &Pointer) -> TypeKind {
+        let retyped = retyped(schema);
+        let schema = retyped.as_ref().unwrap_or(schema);
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string))
                 if string.enumeration.iter().flatten().next().is_some() =>
@@ -203,8 +212,16 @@ impl Resolver<'_> {
                     at,
                 ))
             }
-            SchemaKind::OneOf { one_of } => self.union(name, one_of, schema, at),
-            SchemaKind::Any(any) if !any.one_of.is_empty() => self.union(name, &any.one_of, schema, at),
+            SchemaKind::OneOf { one_of } => self.union(name, one_of, "oneOf", schema, at),
+            // `anyOf` decodes like an undiscriminated `oneOf`: the first member that matches wins,
+            // which is all a value of a Rust type can be.
+            SchemaKind::AnyOf { any_of } => self.union(name, any_of, "anyOf", schema, at),
+            SchemaKind::Any(any) if !any.one_of.is_empty() => {
+                self.union(name, &any.one_of, "oneOf", schema, at)
+            }
+            SchemaKind::Any(any) if !any.any_of.is_empty() && any.properties.is_empty() => {
+                self.union(name, &any.any_of, "anyOf", schema, at)
+            }
             SchemaKind::AllOf { all_of } if all_of.len() > 1 && single_member(all_of).is_none() => {
                 self.merge_all_of(name, all_of, at)
             }
@@ -272,9 +289,9 @@ impl Resolver<'_> {
             });
         }
         for missing in required.iter().filter(|r| !properties.contains_key(*r)) {
-            self.diagnostics.push(
+            self.diagnostics.warn(
                 at.key("required").as_str(),
-                format!("`{missing}` is listed as required but is not among the properties; add it to `properties` or remove it from `required`"),
+                format!("`{missing}` is listed as required but is not among the properties, so it is ignored; add it to `properties` or remove it from `required`"),
             );
         }
         let additional = match additional {
@@ -292,25 +309,22 @@ impl Resolver<'_> {
         &mut self,
         name: &str,
         members: &[ReferenceOr<Schema>],
+        keyword: &str,
         schema: &Schema,
         at: &Pointer,
     ) -> TypeKind {
-        let one_of_at = at.key("oneOf");
+        let one_of_at = at.key(keyword);
         let Some(discriminator) = &schema.schema_data.discriminator else {
             let mut variant_scope = Scope::default();
             let mut variants = Vec::new();
             for (index, member) in members.iter().enumerate() {
                 let member_at = one_of_at.index(index);
                 let (ty, _) = self.lower(member.into(), &member_at, &format!("{name}Variant{}", index + 1));
-                let wanted = match &ty {
-                    TypeRef::Named(named) => named.clone(),
-                    TypeRef::Array(item) => match item.as_ref() {
-                        TypeRef::Named(named) => format!("{named}List"),
-                        _ => "Array".to_owned(),
-                    },
-                    other => primitive_variant(other).to_owned(),
-                };
-                variants.push(UntaggedVariant { variant: variant_scope.claim(&wanted), ty, boxed: false });
+                variants.push(UntaggedVariant {
+                    variant: variant_scope.claim(&variant_name_of(&ty)),
+                    ty,
+                    boxed: false,
+                });
             }
             return TypeKind::UntaggedUnion(variants);
         };
@@ -435,16 +449,19 @@ impl Resolver<'_> {
                 }
             };
             for (property, property_schema) in member_properties {
-                if let Some(existing) = properties.get(property) {
-                    if existing != property_schema {
-                        self.diagnostics.push(
-                            member_at.key("properties").key(property).as_str(),
-                            format!("`{property}` is defined differently by two `allOf` members; make the definitions agree"),
-                        );
-                    }
+                let Some(existing) = properties.get(property) else {
+                    properties.insert(property.clone(), property_schema.clone());
                     continue;
+                };
+                match self.merge_property(existing, property_schema) {
+                    Some(merged) => {
+                        properties.insert(property.clone(), merged);
+                    }
+                    None => self.diagnostics.push(
+                        member_at.key("properties").key(property).as_str(),
+                        format!("`{property}` is a {} in one `allOf` member and a {} in another, so no value can be both; make the definitions agree", self.shape_name(existing), self.shape_name(property_schema)),
+                    ),
                 }
-                properties.insert(property.clone(), property_schema.clone());
             }
             required.extend(member_required.iter().cloned());
             additional = additional.or(member_additional.cloned());
@@ -452,6 +469,95 @@ impl Resolver<'_> {
         required.sort();
         required.dedup();
         TypeKind::Struct(self.structure(name, &properties, &required, additional.as_ref(), at))
+    }
+
+    /// The definition a merged struct uses for a property two `allOf` members both define, or
+    /// `None` when no value could satisfy both. A value must match every member, so the later
+    /// (usually refining) definition is kept when both are the same kind of value, and two object
+    /// definitions are merged in turn. Nullable stays lenient: `null` is accepted when either
+    /// member accepts it, since refusing a value the server sends helps nobody.
+    fn merge_property(
+        &self,
+        existing: &ReferenceOr<Box<Schema>>,
+        refined: &ReferenceOr<Box<Schema>>,
+    ) -> Option<ReferenceOr<Box<Schema>>> {
+        let nullable = |schema: &ReferenceOr<Box<Schema>>| match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.nullable,
+            ReferenceOr::Reference { reference } => component_ref(reference, "schemas")
+                .is_some_and(|name| self.nullable_components.contains(&name)),
+        };
+        let either_nullable = nullable(existing) || nullable(refined);
+        let with_nullable = |schema: &ReferenceOr<Box<Schema>>| match schema {
+            ReferenceOr::Item(item) => {
+                let mut item = item.clone();
+                item.schema_data.nullable |= either_nullable;
+                ReferenceOr::Item(item)
+            }
+            reference @ ReferenceOr::Reference { .. } if !either_nullable || nullable(reference) => {
+                reference.clone()
+            }
+            reference => ReferenceOr::Item(Box::new(Schema {
+                schema_data: openapiv3::SchemaData { nullable: true, ..Default::default() },
+                schema_kind: SchemaKind::AllOf { all_of: vec![unbox(reference)] },
+            })),
+        };
+        if without_annotations(existing) == without_annotations(refined) {
+            return Some(with_nullable(existing));
+        }
+        match (self.value_shape(existing), self.value_shape(refined)) {
+            (ValueShape::Object, ValueShape::Object) => Some(ReferenceOr::Item(Box::new(Schema {
+                schema_data: openapiv3::SchemaData { nullable: either_nullable, ..Default::default() },
+                schema_kind: SchemaKind::AllOf { all_of: vec![unbox(existing), unbox(refined)] },
+            }))),
+            // The one that says more is the one a value of both has to match.
+            (ValueShape::Any | ValueShape::Mixed, _) => Some(with_nullable(refined)),
+            (_, ValueShape::Any | ValueShape::Mixed) => Some(with_nullable(existing)),
+            (before, after) if before == after => Some(with_nullable(refined)),
+            _ => None,
+        }
+    }
+
+    /// What kind of JSON value a schema describes, following one `$ref`.
+    fn value_shape(&self, schema: &ReferenceOr<Box<Schema>>) -> ValueShape {
+        let schema = match schema {
+            ReferenceOr::Item(schema) => schema.as_ref(),
+            ReferenceOr::Reference { reference } => {
+                match component_ref(reference, "schemas").and_then(|name| self.schemas.get(&name)) {
+                    Some(ReferenceOr::Item(schema)) => schema,
+                    _ => return ValueShape::Any,
+                }
+            }
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => ValueShape::String,
+            SchemaKind::Type(Type::Integer(_)) | SchemaKind::Type(Type::Number(_)) => ValueShape::Number,
+            SchemaKind::Type(Type::Boolean(_)) => ValueShape::Boolean,
+            SchemaKind::Type(Type::Array(_)) => ValueShape::Array,
+            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => ValueShape::Object,
+            SchemaKind::Any(any) if !any.properties.is_empty() => ValueShape::Object,
+            SchemaKind::Any(any) => match any.typ.as_deref() {
+                Some("object") => ValueShape::Object,
+                Some("array") => ValueShape::Array,
+                Some("string") => ValueShape::String,
+                Some("integer" | "number") => ValueShape::Number,
+                Some("boolean") => ValueShape::Boolean,
+                _ if *any == Default::default() => ValueShape::Any,
+                _ => ValueShape::Mixed,
+            },
+            _ => ValueShape::Mixed,
+        }
+    }
+
+    fn shape_name(&self, schema: &ReferenceOr<Box<Schema>>) -> &'static str {
+        match self.value_shape(schema) {
+            ValueShape::String => "string",
+            ValueShape::Number => "number",
+            ValueShape::Boolean => "boolean",
+            ValueShape::Array => "array",
+            ValueShape::Object => "object",
+            ValueShape::Any => "value of any type",
+            ValueShape::Mixed => "union",
+        }
     }
 
     /// Every discriminated union's variant must carry the discriminator with the mapped value.
@@ -481,12 +587,30 @@ impl Resolver<'_> {
                     _ => Some(format!("variant `{}` is not an object; a discriminated `oneOf` needs object members", target.name)),
                 };
                 if let Some(message) = message {
-                    problems.push((format!("{}/discriminator", def.pointer), message));
+                    problems.push((def.name.clone(), format!("{}/discriminator", def.pointer), message));
                 }
             }
         }
-        for (pointer, message) in problems {
-            self.diagnostics.push(pointer, message);
+        // A discriminator the variants do not carry cannot pick one; the union still decodes
+        // without it, trying each variant in turn.
+        for (name, pointer, message) in problems {
+            self.diagnostics.warn(
+                pointer,
+                format!("{message}; until then the union is decoded without its discriminator (the first variant that matches wins)"),
+            );
+            let Some(def) = self.types.iter_mut().find(|def| def.name == name) else { continue };
+            if let TypeKind::TaggedUnion(union) = &def.kind {
+                let variants = union
+                    .variants
+                    .iter()
+                    .map(|variant| UntaggedVariant {
+                        variant: variant.variant.clone(),
+                        ty: TypeRef::Named(variant.type_name.clone()),
+                        boxed: variant.boxed,
+                    })
+                    .collect();
+                def.kind = TypeKind::UntaggedUnion(variants);
+            }
         }
         // Which unions can decode a variant from the rest of the object once the tag is read.
         let ignoring: Vec<bool> = self
@@ -517,13 +641,26 @@ pub(super) fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Typ
     }
 }
 
-pub(super) fn primitive_variant(ty: &TypeRef) -> &'static str {
+/// A variant name for a union member of this type.
+pub(super) fn variant_name_of(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(named) => named.clone(),
+        TypeRef::Array(item) => match item.as_ref() {
+            TypeRef::Named(named) => format!("{named}List"),
+            _ => "Array".to_owned(),
+        },
+        other => primitive_variant(other).to_owned(),
+    }
+}
+
+fn primitive_variant(ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::String => "String",
         TypeRef::DateTime => "DateTime",
         TypeRef::I32 | TypeRef::I64 => "Integer",
         TypeRef::F64 => "Number",
         TypeRef::Bool => "Boolean",
+        TypeRef::Bytes => "Bytes",
         TypeRef::Array(_) => "Array",
         TypeRef::Map(_) => "Map",
         TypeRef::Json => "Json",
@@ -641,5 +778,122 @@ fn annotation_only(member: &ReferenceOr<Schema>) -> bool {
             matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == Default::default())
         }
         ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// The kind of JSON value a schema allows, for deciding whether two definitions can merge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ValueShape {
+    String,
+    Number,
+    Boolean,
+    Array,
+    Object,
+    /// No constraint at all.
+    Any,
+    /// A union or a combination of keywords.
+    Mixed,
+}
+
+fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => ReferenceOr::Item(schema.as_ref().clone()),
+        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+    }
+}
+
+/// A schema with what only documents it (title, description, examples…) removed, for comparing
+/// definitions.
+fn without_annotations(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
+    match unbox(schema) {
+        ReferenceOr::Item(schema) => ReferenceOr::Item(Schema {
+            schema_data: openapiv3::SchemaData {
+                discriminator: schema.schema_data.discriminator,
+                ..Default::default()
+            },
+            schema_kind: schema.schema_kind,
+        }),
+        reference => reference,
+    }
+}
+
+/// A schema with one `type` but a keyword of another type beside it (`type: string` with
+/// `minItems`) is read by openapiv3 as an untyped schema; this gives it back its type, keeping the
+/// keywords that type has and dropping the ones that cannot apply. `None` when the schema is
+/// fine as it is.
+pub(super) fn retyped(schema: &Schema) -> Option<Schema> {
+    let SchemaKind::Any(any) = &schema.schema_kind else { return None };
+    if !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty() || any.not.is_some() {
+        return None;
+    }
+    let typ = match any.typ.as_deref()? {
+        "string" => Type::String(openapiv3::StringType {
+            format: format_of(any, |format| match format {
+                "date-time" => Some(StringFormat::DateTime),
+                "date" => Some(StringFormat::Date),
+                "password" => Some(StringFormat::Password),
+                "byte" => Some(StringFormat::Byte),
+                "binary" => Some(StringFormat::Binary),
+                _ => None,
+            }),
+            pattern: any.pattern.clone(),
+            enumeration: any
+                .enumeration
+                .iter()
+                .filter_map(|v| v.as_str().map(|v| Some(v.to_owned())))
+                .collect(),
+            min_length: any.min_length,
+            max_length: any.max_length,
+        }),
+        "integer" => Type::Integer(openapiv3::IntegerType {
+            format: format_of(any, |format| match format {
+                "int32" => Some(IntegerFormat::Int32),
+                "int64" => Some(IntegerFormat::Int64),
+                _ => None,
+            }),
+            minimum: any.minimum.map(|v| v as i64),
+            maximum: any.maximum.map(|v| v as i64),
+            enumeration: any.enumeration.iter().filter_map(|v| v.as_i64().map(Some)).collect(),
+            ..Default::default()
+        }),
+        "number" => Type::Number(openapiv3::NumberType {
+            format: format_of(any, |format| match format {
+                "float" => Some(NumberFormat::Float),
+                "double" => Some(NumberFormat::Double),
+                _ => None,
+            }),
+            minimum: any.minimum,
+            maximum: any.maximum,
+            enumeration: any.enumeration.iter().filter_map(|v| v.as_f64().map(Some)).collect(),
+            ..Default::default()
+        }),
+        "boolean" => Type::Boolean(openapiv3::BooleanType {
+            enumeration: any.enumeration.iter().filter_map(|v| v.as_bool().map(Some)).collect(),
+        }),
+        "array" => Type::Array(openapiv3::ArrayType {
+            items: any.items.clone(),
+            min_items: any.min_items,
+            max_items: any.max_items,
+            unique_items: any.unique_items.unwrap_or(false),
+        }),
+        "object" => Type::Object(openapiv3::ObjectType {
+            properties: any.properties.clone(),
+            required: any.required.clone(),
+            additional_properties: any.additional_properties.clone(),
+            min_properties: any.min_properties,
+            max_properties: any.max_properties,
+        }),
+        _ => return None,
+    };
+    Some(Schema { schema_data: schema.schema_data.clone(), schema_kind: SchemaKind::Type(typ) })
+}
+
+fn format_of<F>(any: &AnySchema, known: impl Fn(&str) -> Option<F>) -> VariantOrUnknownOrEmpty<F> {
+    match any.format.as_deref() {
+        None => VariantOrUnknownOrEmpty::Empty,
+        Some(format) => match known(format) {
+            Some(format) => VariantOrUnknownOrEmpty::Item(format),
+            None => VariantOrUnknownOrEmpty::Unknown(format.to_owned()),
+        },
     }
 }

@@ -5,6 +5,20 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use std::fmt;
 
+/// A type error bodies decode into. Generated error types implement it: most decode the body as
+/// JSON whatever the status; an operation whose error bodies differ by status gets an enum that
+/// picks its variant by the status.
+pub trait ErrorBody: Sized {
+    /// Decodes the body of an error response with this status; `None` when it does not match.
+    fn from_response(status: StatusCode, body: &[u8]) -> Option<Self>;
+}
+
+impl ErrorBody for serde_json::Value {
+    fn from_response(_status: StatusCode, body: &[u8]) -> Option<Self> {
+        serde_json::from_slice(body).ok()
+    }
+}
+
 /// Longest piece of a body quoted in an error message.
 const EXCERPT_LIMIT: usize = 512;
 
@@ -256,6 +270,11 @@ impl DecodeError {
         body: &[u8],
     ) -> Self {
         Self { operation, line, message: error.to_string(), excerpt: excerpt(body) }
+    }
+
+    /// A body that is not what its media type promises (such as text that is not UTF-8).
+    pub(crate) fn text(operation: &'static str, message: String, body: &[u8]) -> Self {
+        Self { operation, line: None, message, excerpt: excerpt(body) }
     }
 }
 

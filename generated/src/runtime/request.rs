@@ -5,14 +5,16 @@
 //! response turned into a value, a stream, or an [`Error`].
 
 use super::client::{Client, CredentialPlacement};
-use super::error::{ApiError, DecodeError, Error};
+use super::encode::{form_encode, multipart_encode};
+use super::error::{ApiError, DecodeError, Error, ErrorBody};
 use super::jsonl::JsonlStream;
 use super::options::RequestOptions;
 use super::retry::should_retry_status;
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 use std::time::Duration;
 use tracing::Instrument;
 
@@ -42,10 +44,13 @@ pub(crate) struct RequestParts {
     pub path: String,
     /// A full URL the API handed out (such as a results URL), used instead of base URL + path.
     pub absolute_url: Option<String>,
-    pub query: Vec<(&'static str, String)>,
+    pub query: Vec<(Cow<'static, str>, String)>,
     pub headers: Vec<(&'static str, String)>,
+    pub cookies: Vec<(Cow<'static, str>, String)>,
     pub accept: Option<&'static str>,
     pub body: Option<Bytes>,
+    /// The `Content-Type` of `body`.
+    pub content_type: Option<String>,
     pub options: RequestOptions,
     /// The body is read as a stream: the timeout covers the wait for the response and each read,
     /// not the whole body.
@@ -62,34 +67,68 @@ impl RequestParts {
             absolute_url: None,
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             accept: None,
             body: None,
+            content_type: None,
             options: RequestOptions::default(),
             streaming: false,
         }
     }
 
     /// Encodes the JSON body once (extra body fields merged in); retries re-send these bytes.
-    pub fn json_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<(), Error<E>> {
-        let operation = self.operation;
-        let encode = |source| Error::Encode { operation, source };
+    pub fn json_body<T: serde::Serialize, E>(&mut self, body: &T, media_type: &str) -> Result<(), Error<E>> {
         let bytes = if self.options.body_fields.is_empty() {
-            serde_json::to_vec(body).map_err(encode)?
+            serde_json::to_vec(body).map_err(|source| self.encode_error(source))?
         } else {
-            let mut value = serde_json::to_value(body).map_err(encode)?;
-            match value.as_object_mut() {
-                Some(object) => object.extend(std::mem::take(&mut self.options.body_fields)),
-                None => {
-                    return Err(Error::InvalidParameter {
-                        operation,
-                        reason: "extra body fields need a JSON object body".to_owned(),
-                    })
-                }
-            }
-            serde_json::to_vec(&value).map_err(encode)?
+            let value = self.object_body(body)?;
+            serde_json::to_vec(&value).map_err(|source| self.encode_error(source))?
         };
-        self.body = Some(Bytes::from(bytes));
+        self.set_body(bytes, media_type.to_owned());
         Ok(())
+    }
+
+    /// Encodes an `application/x-www-form-urlencoded` body from the properties of `body`.
+    pub fn form_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<(), Error<E>> {
+        let value = self.object_body(body)?;
+        self.set_body(form_encode(&value).into_bytes(), "application/x-www-form-urlencoded".to_owned());
+        Ok(())
+    }
+
+    /// Encodes a `multipart/form-data` body with one part per property of `body`.
+    pub fn multipart_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<(), Error<E>> {
+        let value = self.object_body(body)?;
+        let (bytes, content_type) = multipart_encode(&value);
+        self.set_body(bytes, content_type);
+        Ok(())
+    }
+
+    /// Sends these bytes (text or binary) as the body.
+    pub fn raw_body(&mut self, bytes: impl Into<Bytes>, media_type: &str) {
+        self.body = Some(bytes.into());
+        self.content_type = Some(media_type.to_owned());
+    }
+
+    fn set_body(&mut self, bytes: Vec<u8>, content_type: String) {
+        self.body = Some(Bytes::from(bytes));
+        self.content_type = Some(content_type);
+    }
+
+    fn encode_error<E>(&self, source: serde_json::Error) -> Error<E> {
+        Error::Encode { operation: self.operation, source }
+    }
+
+    /// The body as a JSON object, with the caller's extra body fields merged in.
+    fn object_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<serde_json::Value, Error<E>> {
+        let mut value = serde_json::to_value(body).map_err(|source| self.encode_error(source))?;
+        let Some(object) = value.as_object_mut() else {
+            return Err(Error::InvalidParameter {
+                operation: self.operation,
+                reason: "this body must be a JSON object (to merge extra fields or write form fields)".to_owned(),
+            });
+        };
+        object.extend(std::mem::take(&mut self.options.body_fields));
+        Ok(value)
     }
 }
 
@@ -122,7 +161,7 @@ impl Client {
     /// breaks off while being read counts as a failed attempt too.
     async fn call<T, E, R, F>(&self, parts: &RequestParts, read: R) -> Result<ApiResponse<T>, Error<E>>
     where
-        E: DeserializeOwned,
+        E: ErrorBody,
         R: Fn(reqwest::Response) -> F,
         F: std::future::Future<Output = Result<T, (Error<E>, bool)>>,
     {
@@ -161,7 +200,7 @@ impl Client {
     }
 
     /// One try: send, and sort the outcome into a success response or a (maybe retryable) failure.
-    async fn attempt<E: DeserializeOwned>(
+    async fn attempt<E: ErrorBody>(
         &self,
         parts: &RequestParts,
         span: &tracing::Span,
@@ -204,12 +243,12 @@ impl Client {
         let same_origin =
             reqwest::Url::parse(&inner.base_url).is_ok_and(|base| base.origin() == url.origin());
 
-        let own_query = parts.query.iter().map(|(name, value)| (*name, value.as_str()));
+        let own_query = parts.query.iter().map(|(name, value)| (name.as_ref(), value.as_str()));
         let extra_query = parts.options.query.iter().map(|(name, value)| (name.as_str(), value.as_str()));
         let mut query: Vec<(&str, &str)> = inner
             .default_query
             .iter()
-            .filter(|(name, _)| !parts.query.iter().any(|(own, _)| own == name))
+            .filter(|(name, _)| !parts.query.iter().any(|(own, _)| own.as_ref() == name.as_str()))
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
         query.extend(own_query.chain(extra_query));
@@ -247,6 +286,12 @@ impl Client {
                 headers.insert(name, value);
             }
         }
+        if !parts.cookies.is_empty() {
+            let cookies: Vec<String> = parts.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            let value = HeaderValue::from_str(&cookies.join("; "))
+                .map_err(|_| invalid("a cookie value has characters a header cannot carry".to_owned()))?;
+            headers.insert(COOKIE, value);
+        }
         if let Some(accept) = parts.accept.and_then(|accept| HeaderValue::from_str(accept).ok()) {
             headers.entry(ACCEPT).or_insert(accept);
         }
@@ -255,13 +300,16 @@ impl Client {
             request = request.timeout(self.timeout(parts));
         }
         if let Some(body) = &parts.body {
-            headers.entry(CONTENT_TYPE).or_insert(HeaderValue::from_static("application/json"));
+            let content_type = parts.content_type.as_deref().unwrap_or("application/json");
+            let content_type = HeaderValue::from_str(content_type)
+                .map_err(|_| invalid(format!("`{content_type}` is not a valid content type")))?;
+            headers.entry(CONTENT_TYPE).or_insert(content_type);
             request = request.body(body.clone());
         }
         Ok(request.headers(headers))
     }
 
-    async fn api_error<E: DeserializeOwned>(
+    async fn api_error<E: ErrorBody>(
         &self,
         operation: &'static str,
         mut response: reqwest::Response,
@@ -290,7 +338,7 @@ impl Client {
             status,
             request_id,
             headers,
-            body: serde_json::from_slice(&body).ok(),
+            body: E::from_response(status, &body),
             raw_body: String::from_utf8_lossy(&body).into_owned(),
             message,
         })
@@ -302,7 +350,7 @@ impl Client {
     }
 
     /// Calls an operation whose success body is JSON.
-    pub(crate) async fn call_json<T: DeserializeOwned, E: DeserializeOwned>(
+    pub(crate) async fn call_json<T: DeserializeOwned, E: ErrorBody>(
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<T>, Error<E>> {
@@ -315,8 +363,48 @@ impl Client {
         self.call(&parts, read).await
     }
 
+    /// Calls an operation whose success body is JSON for some statuses and empty for others.
+    pub(crate) async fn call_json_or_empty<T: DeserializeOwned, E: ErrorBody>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<ApiResponse<Option<T>>, Error<E>> {
+        let operation = parts.operation;
+        let read = |response: reqwest::Response| async move {
+            let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(None);
+            }
+            serde_json::from_slice(&body)
+                .map(Some)
+                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))
+        };
+        self.call(&parts, read).await
+    }
+
+    /// Calls an operation whose success body is text.
+    pub(crate) async fn call_text<E: ErrorBody>(&self, parts: RequestParts) -> Result<ApiResponse<String>, Error<E>> {
+        let operation = parts.operation;
+        let read = |response: reqwest::Response| async move {
+            let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
+            String::from_utf8(body.to_vec()).map_err(|error| {
+                let detail = format!("the text body is not valid UTF-8 (at byte {})", error.utf8_error().valid_up_to());
+                (Error::Decode(DecodeError::text(operation, detail, &body)), false)
+            })
+        };
+        self.call(&parts, read).await
+    }
+
+    /// Calls an operation whose success body is read as bytes.
+    pub(crate) async fn call_bytes<E: ErrorBody>(&self, parts: RequestParts) -> Result<ApiResponse<Bytes>, Error<E>> {
+        let operation = parts.operation;
+        let read = |response: reqwest::Response| async move {
+            response.bytes().await.map_err(|error| (Error::transport(operation, error), true))
+        };
+        self.call(&parts, read).await
+    }
+
     /// Calls an operation whose success has no body worth reading.
-    pub(crate) async fn call_empty<E: DeserializeOwned>(
+    pub(crate) async fn call_empty<E: ErrorBody>(
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<()>, Error<E>> {
@@ -325,7 +413,7 @@ impl Client {
 
     /// Calls an operation whose success body is JSON Lines; the stream re-requests the rest of
     /// the body if the connection breaks (see [`JsonlStream`]).
-    pub(crate) async fn call_jsonl<T: DeserializeOwned, E: DeserializeOwned + Send + 'static>(
+    pub(crate) async fn call_jsonl<T: DeserializeOwned, E: ErrorBody + Send + 'static>(
         &self,
         mut parts: RequestParts,
     ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
@@ -337,7 +425,7 @@ impl Client {
     }
 
     /// Re-sends a streaming request (with extra headers such as `Range`), retrying as usual.
-    pub(crate) async fn reopen<E: DeserializeOwned>(
+    pub(crate) async fn reopen<E: ErrorBody>(
         &self,
         parts: RequestParts,
     ) -> Result<reqwest::Response, Error<E>> {
