@@ -114,13 +114,19 @@ pub(crate) fn form_encode(object: &serde_json::Value) -> String {
         for (name, value) in object {
             match value {
                 serde_json::Value::Null => {}
-                serde_json::Value::Array(items) => pairs.extend(items.iter().map(|item| (name, scalar_text(item)))),
+                serde_json::Value::Array(items) => {
+                    pairs.extend(items.iter().map(|item| (name, scalar_text(item))))
+                }
                 other => pairs.push((name, scalar_text(other))),
             }
         }
     }
     let encode = |text: &str| utf8_percent_encode(text, FORM).to_string().replace(' ', "+");
-    pairs.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// An object's properties as `multipart/form-data` parts (strings as text, anything else as
@@ -131,7 +137,9 @@ pub(crate) fn multipart_encode(object: &serde_json::Value) -> (Vec<u8>, String) 
         for (name, value) in object {
             match value {
                 serde_json::Value::Null => {}
-                serde_json::Value::String(text) => parts.push((name, text.clone(), "text/plain; charset=utf-8")),
+                serde_json::Value::String(text) => {
+                    parts.push((name, text.clone(), "text/plain; charset=utf-8"))
+                }
                 other => parts.push((name, other.to_string(), "application/json")),
             }
         }
@@ -170,12 +178,18 @@ mod tests {
     fn object_parameters_follow_their_style() {
         let value = json!({"state": "open", "labels": 2});
         let deep = json_pairs("filter", &value, ParamStyle::DeepObject, true);
-        assert_eq!(deep, vec![("filter[labels]".into(), "2".to_owned()), ("filter[state]".into(), "open".to_owned())]);
+        assert_eq!(
+            deep,
+            vec![("filter[labels]".into(), "2".to_owned()), ("filter[state]".into(), "open".to_owned())]
+        );
         let exploded = json_pairs("filter", &value, ParamStyle::Comma, true);
         assert_eq!(exploded, vec![("labels".into(), "2".to_owned()), ("state".into(), "open".to_owned())]);
         assert_eq!(json_text(&value, ParamStyle::Comma), "labels,2,state,open");
         assert_eq!(json_text(&json!([1, 2]), ParamStyle::PipeDelimited), "1|2");
-        assert_eq!(json_pairs("q", &json!({"a": 1}), ParamStyle::Json, true), vec![("q".into(), "{\"a\":1}".to_owned())]);
+        assert_eq!(
+            json_pairs("q", &json!({"a": 1}), ParamStyle::Json, true),
+            vec![("q".into(), "{\"a\":1}".to_owned())]
+        );
         assert!(json_pairs("q", &json!(null), ParamStyle::Comma, true).is_empty());
     }
 

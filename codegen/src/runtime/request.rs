@@ -121,7 +121,8 @@ impl RequestParts {
         let Some(object) = value.as_object_mut() else {
             return Err(Error::InvalidParameter {
                 operation: self.operation,
-                reason: "this body must be a JSON object (to merge extra fields or write form fields)".to_owned(),
+                reason: "this body must be a JSON object (to merge extra fields or write form fields)"
+                    .to_owned(),
             });
         };
         object.extend(std::mem::take(&mut self.options.body_fields));
@@ -284,7 +285,8 @@ impl Client {
             }
         }
         if !parts.cookies.is_empty() {
-            let cookies: Vec<String> = parts.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+            let cookies: Vec<String> =
+                parts.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
             let value = HeaderValue::from_str(&cookies.join("; "))
                 .map_err(|_| invalid("a cookie value has characters a header cannot carry".to_owned()))?;
             headers.insert(COOKIE, value);
@@ -379,12 +381,18 @@ impl Client {
     }
 
     /// Calls an operation whose success body is text.
-    pub(crate) async fn call_text<E: ErrorBody>(&self, parts: RequestParts) -> Result<ApiResponse<String>, Error<E>> {
+    pub(crate) async fn call_text<E: ErrorBody>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<ApiResponse<String>, Error<E>> {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
             let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
             String::from_utf8(body.to_vec()).map_err(|error| {
-                let detail = format!("the text body is not valid UTF-8 (at byte {})", error.utf8_error().valid_up_to());
+                let detail = format!(
+                    "the text body is not valid UTF-8 (at byte {})",
+                    error.utf8_error().valid_up_to()
+                );
                 (Error::Decode(DecodeError::text(operation, detail, &body)), false)
             })
         };
@@ -392,7 +400,10 @@ impl Client {
     }
 
     /// Calls an operation whose success body is read as bytes.
-    pub(crate) async fn call_bytes<E: ErrorBody>(&self, parts: RequestParts) -> Result<ApiResponse<Bytes>, Error<E>> {
+    pub(crate) async fn call_bytes<E: ErrorBody>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<ApiResponse<Bytes>, Error<E>> {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
             response.bytes().await.map_err(|error| (Error::transport(operation, error), true))
