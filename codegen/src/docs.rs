@@ -33,8 +33,11 @@ pub fn attrs(markdown: &str) -> TokenStream {
 fn sanitize(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
+    let mut in_list = false;
     for raw in text.trim().lines() {
-        let line = raw.trim_end();
+        // Tabs render differently everywhere (and clippy refuses them in docs).
+        let expanded = raw.replace('\t', "    ");
+        let line = expanded.trim_end();
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
             // Opening fences get a language so rustdoc does not compile them as Rust.
@@ -44,9 +47,16 @@ fn sanitize(text: &str) -> Vec<String> {
         }
         if in_fence {
             lines.push(line.to_owned());
-        } else {
-            lines.push(escape_prose(line));
+            continue;
         }
+        // A line right under a list item, not indented, would be read as part of the item (a
+        // "lazy continuation"); the spec's author meant a new paragraph.
+        if in_list && !trimmed.is_empty() && !is_list_item(trimmed) && trimmed.len() == line.len() {
+            lines.push(String::new());
+        }
+        in_list = if trimmed.is_empty() { false } else { in_list || is_list_item(trimmed) };
+        in_list &= trimmed.len() < line.len() || is_list_item(trimmed);
+        lines.push(escape_prose(line));
     }
     if in_fence {
         lines.push("```".to_owned());
@@ -90,6 +100,14 @@ fn escape_prose(line: &str) -> String {
     out
 }
 
+/// `- item`, `+ item` or `1. item` (`* item` is escaped, so it never starts a list here).
+fn is_list_item(trimmed: &str) -> bool {
+    let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
+    trimmed.starts_with("- ")
+        || trimmed.starts_with("+ ")
+        || (digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") ")))
+}
+
 fn in_word(out: &str) -> bool {
     out.chars().last().is_some_and(|c| c.is_alphanumeric())
 }
@@ -109,6 +127,12 @@ fn url_at(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::sanitize;
+
+    #[test]
+    fn a_paragraph_right_under_a_list_is_not_glued_to_its_last_item() {
+        let lines = sanitize("Roles:\n- reader\n- writer\n  (can edit)\nNote: spaces differ.");
+        assert_eq!(lines, ["Roles:", "- reader", "- writer", "  (can edit)", "", "Note: spaces differ."]);
+    }
 
     #[test]
     fn prose_is_escaped_and_code_kept() {

@@ -72,7 +72,7 @@ fn uses_date_time(api: &Api) -> bool {
     fn in_type(ty: &TypeRef) -> bool {
         match ty {
             TypeRef::DateTime => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => in_type(inner),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => in_type(inner),
             _ => false,
         }
     }
@@ -81,7 +81,9 @@ fn uses_date_time(api: &Api) -> bool {
             structure.fields.iter().any(|f| in_type(&f.ty))
                 || structure.additional.as_ref().is_some_and(in_type)
         }
-        TypeKind::UntaggedUnion(variants) => variants.iter().any(|v| in_type(&v.ty)),
+        TypeKind::UntaggedUnion(variants) | TypeKind::AnyOf(variants) => {
+            variants.iter().any(|v| in_type(&v.ty))
+        }
         TypeKind::StatusUnion(variants) => variants.iter().any(|v| in_type(&v.ty)),
         TypeKind::Alias(ty) => in_type(ty),
         TypeKind::Enum(_) | TypeKind::TaggedUnion(_) => false,
@@ -160,14 +162,19 @@ fn lib_module(api: &Api) -> TokenStream {
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
+        // The generated modules refer to what the spec marks deprecated because the spec
+        // does; users of those items still get the warning.
         #[rustfmt::skip]
+        #[allow(deprecated)]
         mod client;
         /// One request builder per operation, returned by the methods of [`Client`].
         #[rustfmt::skip]
+        #[allow(deprecated)]
         pub mod operations;
         mod runtime;
         /// The API's schemas as Rust types.
         #[rustfmt::skip]
+        #[allow(deprecated)]
         pub mod types;
 
         #[rustfmt::skip]

@@ -49,10 +49,10 @@ fn items_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     };
     let next = |cursor: &Cursor| {
         let field = ident(&cursor.field);
-        if cursor.field_optional {
-            quote! { page.#field }
-        } else {
-            quote! { Some(page.#field) }
+        match cursor.field_presence {
+            Presence::Always => quote! { Some(page.#field) },
+            Presence::Optional => quote! { page.#field },
+            Presence::OptionalNullable => quote! { page.#field.flatten() },
         }
     };
     let (first, set_cursor, next_cursor, direction_docs) = match (&pagination.forward, &pagination.backward) {
@@ -144,14 +144,18 @@ pub fn url_from_prelude(op: &Operation, from: &UrlFrom) -> (TokenStream, TokenSt
         "`{}` of `{}` is not set yet, so there is nothing to fetch; wait until it is (a waiter can do that)",
         from.wire_field, from.operation_id
     );
-    let url = if from.field_optional {
-        quote! {
-            let Some(url) = resource.#field else {
+    let value = match from.field_presence {
+        Presence::Always => quote! { Some(resource.#field) },
+        Presence::Optional => quote! { resource.#field },
+        Presence::OptionalNullable => quote! { resource.#field.flatten() },
+    };
+    let url = match from.field_presence {
+        Presence::Always => quote! { let url = resource.#field; },
+        _ => quote! {
+            let Some(url) = #value else {
                 return Err(Error::NotReady { operation, reason: #not_ready.to_owned() });
             };
-        }
-    } else {
-        quote! { let url = resource.#field; }
+        },
     };
     (
         quote! {
@@ -211,10 +215,14 @@ pub fn waiter_builders(op: &Operation) -> TokenStream {
         let builder = ident(&waiter.builder_name);
         let field = ident(&waiter.field);
         let until = &waiter.until;
-        let done = if waiter.field_optional {
-            quote! { value.#field.as_ref().is_some_and(|field| matches!(field.as_str(), #(#until)|*)) }
-        } else {
-            quote! { matches!(value.#field.as_str(), #(#until)|*) }
+        let done = match waiter.field_presence {
+            Presence::Always => quote! { matches!(value.#field.as_str(), #(#until)|*) },
+            Presence::Optional => {
+                quote! { value.#field.as_ref().is_some_and(|field| matches!(field.as_str(), #(#until)|*)) }
+            }
+            Presence::OptionalNullable => quote! {
+                value.#field.as_ref().and_then(Option::as_ref).is_some_and(|field| matches!(field.as_str(), #(#until)|*))
+            },
         };
         let name = waiter.method_name.as_str();
         let docs = attrs(&format!(

@@ -88,6 +88,9 @@ pub enum TypeKind {
     TaggedUnion(TaggedUnion),
     /// A `oneOf` without discriminator: the first variant that decodes wins.
     UntaggedUnion(Vec<UntaggedVariant>),
+    /// An `anyOf` of objects: a struct with one optional field per member, each set when the
+    /// value matches that member (a value may match several; none is lost).
+    AnyOf(Vec<UntaggedVariant>),
     /// A schema that is just another type (an array, a primitive, a single `allOf` member).
     Alias(TypeRef),
     /// The error body of an operation whose error responses differ by status: one variant per
@@ -222,6 +225,8 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
     Map(Box<TypeRef>),
+    /// `Option<T>`: an array item or map value that may be `null`.
+    Nullable(Box<TypeRef>),
     /// Any JSON value.
     Json,
     /// A JSON object of unknown shape.
@@ -233,7 +238,7 @@ impl TypeRef {
     pub fn named(&self) -> Option<&str> {
         match self {
             TypeRef::Named(name) => Some(name),
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
             _ => None,
         }
     }
@@ -442,8 +447,8 @@ pub struct Cursor {
     pub param: String,
     /// Rust name of the response field.
     pub field: String,
-    /// The response field is an `Option<String>` (rather than a `String`).
-    pub field_optional: bool,
+    /// How the response holds the field.
+    pub field_presence: Presence,
 }
 
 /// "Call this operation until this field has one of these values."
@@ -459,8 +464,8 @@ pub struct Waiter {
     pub field: String,
     /// Wire name of that field, for docs.
     pub wire_field: String,
-    /// The field is an `Option`.
-    pub field_optional: bool,
+    /// How the response holds the field.
+    pub field_presence: Presence,
     /// Values that end the wait.
     pub until: Vec<String>,
 }
@@ -480,8 +485,30 @@ pub struct UrlFrom {
     pub field: String,
     /// Wire name of that field.
     pub wire_field: String,
-    /// The field is an `Option` (null until the resource is ready).
-    pub field_optional: bool,
+    /// How the response holds the field.
+    pub field_presence: Presence,
+}
+
+/// How a struct holds a field: `T`, `Option<T>`, or `Option<Option<T>>` (optional and nullable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Required and not nullable: `T`.
+    Always,
+    /// Optional or nullable: `Option<T>`.
+    Optional,
+    /// Optional and nullable: `Option<Option<T>>`.
+    OptionalNullable,
+}
+
+impl Presence {
+    /// The presence of a field with these flags.
+    pub fn of(field: &Field) -> Self {
+        match (field.required, field.nullable) {
+            (true, false) => Presence::Always,
+            (false, true) => Presence::OptionalNullable,
+            _ => Presence::Optional,
+        }
+    }
 }
 
 /// A default value rendered for docs.

@@ -91,6 +91,9 @@ fn push_param(param: &Param, types: &[TypeDef]) -> TokenStream {
 
 /// Client methods and request builders for every operation.
 pub fn operations_module(api: &Api, crate_path: &str) -> TokenStream {
+    if api.operations.is_empty() {
+        return TokenStream::new();
+    }
     let methods = api.operations.iter().map(|op| client_method(op, api, crate_path));
     let waiter_methods = api.operations.iter().map(crate::features::client_waiter_methods);
     let builders = api.operations.iter().map(|op| builder(op, api));
@@ -155,7 +158,11 @@ fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
         if param.is_argument() {
             let (arg_ty, convert) = setter_arg(&param.ty, &name);
             args.push(quote! { #name: #arg_ty });
-            inits.push(quote! { #name: #convert, });
+            if convert.to_string() == name.to_string() {
+                inits.push(quote! { #name, });
+            } else {
+                inits.push(quote! { #name: #convert, });
+            }
         } else {
             inits.push(quote! { #name: None, });
         }

@@ -87,6 +87,7 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Bytes => "Vec<u8>".to_owned(),
         TypeRef::Array(item) => format!("Vec<{}>", type_text(item)),
         TypeRef::Map(value) => format!("BTreeMap<String, {}>", type_text(value)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", type_text(inner)),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::JsonObject => "serde_json::Map".to_owned(),
     }
@@ -173,6 +174,11 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                     surface.kind = "union".to_owned();
                     surface.variants =
                         union.variants.iter().map(|v| format!("{} ({})", v.tag, v.type_name)).collect();
+                }
+                TypeKind::AnyOf(variants) => {
+                    surface.kind = "any of".to_owned();
+                    surface.variants =
+                        variants.iter().map(|v| format!("{} ({})", v.variant, type_text(&v.ty))).collect();
                 }
                 TypeKind::UntaggedUnion(variants) => {
                     surface.kind = "untagged union".to_owned();

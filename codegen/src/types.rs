@@ -35,6 +35,10 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
             let value = type_tokens(value, prefix);
             quote! { std::collections::BTreeMap<String, #value> }
         }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, prefix);
+            quote! { Option<#inner> }
+        }
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
     }
@@ -83,16 +87,25 @@ fn status_union_def(name: &str, variants: &[StatusVariant], header: TokenStream)
     let items = variants.iter().map(|variant| {
         let variant_ident = ident(&variant.variant);
         let ty = type_tokens(&variant.ty, &TokenStream::new());
-        let statuses: Vec<String> = variant
+        let listed: Vec<String> = variant
             .statuses
             .iter()
-            .map(|status| match status {
-                StatusMatch::Code(code) => code.to_string(),
-                StatusMatch::Range(class) => format!("{class}XX"),
-                StatusMatch::Default => "any other status".to_owned(),
+            .filter_map(|status| match status {
+                StatusMatch::Code(code) => Some(code.to_string()),
+                StatusMatch::Range(class) => Some(format!("{class}XX")),
+                StatusMatch::Default => None,
             })
             .collect();
-        let docs = attrs(&format!("The body of a response with status {}.", statuses.join(", ")));
+        let default = variant.statuses.contains(&StatusMatch::Default);
+        let text = match (listed.is_empty(), default) {
+            (true, _) => "The body of a response whose status the spec does not list separately.".to_owned(),
+            (false, false) => format!("The body of a response with status {}.", listed.join(", ")),
+            (false, true) => format!(
+                "The body of a response with status {}, or with any status the spec does not list separately.",
+                listed.join(", ")
+            ),
+        };
+        let docs = attrs(&text);
         quote! { #docs #variant_ident(#ty), }
     });
     // Exact statuses first, then classes, then `default`: the most specific description wins.
@@ -101,9 +114,13 @@ fn status_union_def(name: &str, variants: &[StatusVariant], header: TokenStream)
         let variant_ident = ident(&variant.variant);
         for status in &variant.statuses {
             let pattern = match status {
-                StatusMatch::Code(code) => quote! { #code },
+                StatusMatch::Code(code) => {
+                    let code = proc_macro2::Literal::u16_unsuffixed(*code);
+                    quote! { #code }
+                }
                 StatusMatch::Range(class) => {
-                    let (low, high) = (class * 100, class * 100 + 99);
+                    let low = proc_macro2::Literal::u16_unsuffixed(class * 100);
+                    let high = proc_macro2::Literal::u16_unsuffixed(class * 100 + 99);
                     quote! { #low..=#high }
                 }
                 StatusMatch::Default => quote! { _ },
@@ -126,6 +143,7 @@ fn status_union_def(name: &str, variants: &[StatusVariant], header: TokenStream)
         #header
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name_ident {
             #(#items)*
             /// A body of a status the spec does not describe, or that does not decode as the type
@@ -158,6 +176,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Enum(values) => enum_def(&def.name, values, header),
         TypeKind::TaggedUnion(union) => tagged_union_def(&def.name, union, header),
         TypeKind::UntaggedUnion(variants) => untagged_union_def(&def.name, variants, header),
+        TypeKind::AnyOf(members) => any_of_def(&def.name, members, header),
         TypeKind::StatusUnion(variants) => status_union_def(&def.name, variants, header),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
@@ -458,6 +477,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
         #[derive(Clone, Debug, PartialEq, serde::Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name_ident {
             #(#variants)*
             /// A variant this version of the client does not know, kept as raw JSON (it is also
@@ -486,7 +506,7 @@ fn untagged_union_def(name: &str, variants: &[UntaggedVariant], header: TokenStr
         } else {
             ty.clone()
         };
-        let docs = attrs(&format!("A `{}` value.", ty.to_string().replace(' ', "")));
+        let docs = attrs(&format!("A value of type `{}`.", ty.to_string().replace(' ', "")));
         quote! { #docs #variant_ident(#ty), }
     });
     let from =
@@ -496,10 +516,65 @@ fn untagged_union_def(name: &str, variants: &[UntaggedVariant], header: TokenStr
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(untagged)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name_ident {
             #(#items)*
         }
 
         #from
+    }
+}
+
+/// An `anyOf` of objects: one optional field per member, set when the value matches it. Decoding
+/// tries every member on the same value; encoding merges the members' properties.
+fn any_of_def(name: &str, members: &[UntaggedVariant], header: TokenStream) -> TokenStream {
+    let name_ident = ident(name);
+    let field_names: Vec<Ident> =
+        members.iter().map(|member| ident(&crate::names::value_name(&member.variant))).collect();
+    let fields = members.iter().zip(&field_names).map(|(member, field)| {
+        let mut ty = type_tokens(&member.ty, &TokenStream::new());
+        if member.boxed {
+            ty = quote! { Box<#ty> };
+        }
+        let docs = attrs(&format!(
+            "The value read as `{}`, when it matches that schema.",
+            ty.to_string().replace(' ', "")
+        ));
+        quote! { #docs pub #field: Option<#ty>, }
+    });
+    let decodes =
+        field_names.iter().map(|field| quote! { #field: crate::runtime::wire::any_of_member(&value), });
+    let encodes = field_names.iter().map(|field| {
+        quote! { crate::runtime::wire::merge_any_of_member(&mut object, &self.#field).map_err(serde::ser::Error::custom)?; }
+    });
+    let none_matched = format!(
+        "the value matches none of {}",
+        members.iter().map(|member| format!("`{}`", member.variant)).collect::<Vec<_>>().join(", ")
+    );
+    quote! {
+        #header
+        #[derive(Clone, Debug, PartialEq, Default)]
+        pub struct #name_ident {
+            #(#fields)*
+        }
+
+        impl serde::Serialize for #name_ident {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut object = serde_json::Map::new();
+                #(#encodes)*
+                serde::Serialize::serialize(&object, serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name_ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let decoded = Self { #(#decodes)* };
+                if decoded == Self::default() {
+                    return Err(serde::de::Error::custom(#none_matched));
+                }
+                Ok(decoded)
+            }
+        }
     }
 }

@@ -267,10 +267,11 @@ impl crate::runtime::ParamValue for MessageRole {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum MessageContent {
-    /// A `String` value.
+    /// A value of type `String`.
     String(String),
-    /// A `Vec<ContentBlockParam>` value.
+    /// A value of type `Vec<ContentBlockParam>`.
     ContentBlockParamList(Vec<ContentBlockParam>),
 }
 impl From<String> for MessageContent {
@@ -287,10 +288,11 @@ impl From<Vec<ContentBlockParam>> for MessageContent {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum SystemPrompt {
-    /// A `String` value.
+    /// A value of type `String`.
     String(String),
-    /// A `Vec<TextBlockParam>` value.
+    /// A value of type `Vec<TextBlockParam>`.
     TextBlockParamList(Vec<TextBlockParam>),
 }
 impl From<String> for SystemPrompt {
@@ -430,6 +432,7 @@ impl crate::runtime::ParamValue for CacheControlTtl {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ContentBlockParam {
     /// `"type": "text"`
     Text(TextBlockParam),
@@ -587,6 +590,7 @@ pub struct ImageBlockParam {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ImageSource {
     /// `"type": "base64"`
     Base64(Base64ImageSource),
@@ -768,6 +772,7 @@ pub struct CitationsConfigParam {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum DocumentSource {
     /// `"type": "base64"`
     Base64(Base64PdfSource),
@@ -909,10 +914,11 @@ pub struct ContentBlockSource {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ContentBlockSourceContent {
-    /// A `String` value.
+    /// A value of type `String`.
     String(String),
-    /// A `Vec<ContentBlockSourceItem>` value.
+    /// A value of type `Vec<ContentBlockSourceItem>`.
     ContentBlockSourceItemList(Vec<ContentBlockSourceItem>),
 }
 impl From<String> for ContentBlockSourceContent {
@@ -929,6 +935,7 @@ impl From<Vec<ContentBlockSourceItem>> for ContentBlockSourceContent {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ContentBlockSourceItem {
     /// `"type": "text"`
     Text(TextBlockParam),
@@ -1026,10 +1033,11 @@ pub struct ToolResultBlockParam {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ToolResultContent {
-    /// A `String` value.
+    /// A value of type `String`.
     String(String),
-    /// A `Vec<ToolResultContentItem>` value.
+    /// A value of type `Vec<ToolResultContentItem>`.
     ToolResultContentItemList(Vec<ToolResultContentItem>),
 }
 impl From<String> for ToolResultContent {
@@ -1046,6 +1054,7 @@ impl From<Vec<ToolResultContentItem>> for ToolResultContent {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ToolResultContentItem {
     /// `"type": "text"`
     Text(TextBlockParam),
@@ -1148,6 +1157,7 @@ pub struct SearchResultBlockParam {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum TextCitationParam {
     /// `"type": "char_location"`
     CharLocation(CitationCharLocationParam),
@@ -1406,6 +1416,7 @@ pub struct CitationSearchResultLocationParam {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Tool {
     /// `"type": "custom"`
     Custom(CustomTool),
@@ -1830,6 +1841,7 @@ pub struct WebSearchUserLocation {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ToolChoice {
     /// `"type": "auto"`
     Auto(ToolChoiceAuto),
@@ -1949,6 +1961,7 @@ pub struct ToolChoiceNone {}
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ThinkingConfigParam {
     /// `"type": "enabled"`
     Enabled(ThinkingConfigEnabled),
@@ -2053,6 +2066,7 @@ pub struct MessageBatchIndividualResponse {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum MessageBatchResult {
     /// `"type": "succeeded"`
     Succeeded(MessageBatchSucceededResult),
@@ -2276,6 +2290,7 @@ impl crate::runtime::ParamValue for StopReason {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ContentBlock {
     /// `"type": "text"`
     Text(TextBlock),
@@ -2484,10 +2499,11 @@ pub struct WebSearchToolResultBlock {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum WebSearchToolResultContent {
-    /// A `WebSearchToolResultError` value.
+    /// A value of type `WebSearchToolResultError`.
     WebSearchToolResultError(WebSearchToolResultError),
-    /// A `Vec<WebSearchResultBlock>` value.
+    /// A value of type `Vec<WebSearchResultBlock>`.
     WebSearchResultBlockList(Vec<WebSearchResultBlock>),
 }
 impl From<WebSearchToolResultError> for WebSearchToolResultContent {
@@ -2590,6 +2606,7 @@ pub struct WebSearchResultBlock {
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum TextCitation {
     /// `"type": "char_location"`
     CharLocation(CitationCharLocation),

@@ -38,7 +38,7 @@ impl Resolver<'_> {
                         variant.boxed = cyclic(position, &variant.type_name);
                     }
                 }
-                TypeKind::UntaggedUnion(variants) => {
+                TypeKind::UntaggedUnion(variants) | TypeKind::AnyOf(variants) => {
                     for variant in variants {
                         if let TypeRef::Named(name) = &variant.ty {
                             variant.boxed = cyclic(position, name);
@@ -116,7 +116,7 @@ pub(super) fn by_value_targets(kind: &TypeKind) -> Vec<&str> {
             })
             .collect(),
         TypeKind::TaggedUnion(union) => union.variants.iter().map(|v| v.type_name.as_str()).collect(),
-        TypeKind::UntaggedUnion(variants) => variants
+        TypeKind::UntaggedUnion(variants) | TypeKind::AnyOf(variants) => variants
             .iter()
             .filter_map(|v| match &v.ty {
                 TypeRef::Named(name) => Some(name.as_str()),

@@ -22,15 +22,13 @@ impl Resolver<'_> {
         op: &Operation,
         wire: &str,
         at: &Pointer,
-    ) -> Option<(String, TypeRef, bool)> {
+    ) -> Option<(String, TypeRef, Presence)> {
         let Some(structure) = self.success_struct(op) else {
             self.diagnostics.push(at.as_str(), "needs an operation whose success response is a JSON object");
             return None;
         };
         match structure.fields.iter().find(|field| field.wire_name == wire) {
-            Some(field) => {
-                Some((field.rust_name.clone(), field.ty.clone(), !field.required || field.nullable))
-            }
+            Some(field) => Some((field.rust_name.clone(), field.ty.clone(), Presence::of(field))),
             None => {
                 self.diagnostics.push(at.as_str(), format!("the success response has no property `{wire}`"));
                 None
@@ -63,7 +61,7 @@ impl Resolver<'_> {
         }
         for (name, waiter) in extensions.waiters {
             let waiter_at = at.key("x-waiters").key(&name);
-            let Some((field, ty, field_optional)) =
+            let Some((field, ty, field_presence)) =
                 self.response_field(&op, &waiter.field, &waiter_at.key("field"))
             else {
                 continue;
@@ -82,7 +80,7 @@ impl Resolver<'_> {
                 builder_name: self.type_scope.claim(&names::type_name(&method)),
                 field,
                 wire_field: waiter.field.clone(),
-                field_optional,
+                field_presence,
                 until: waiter.until,
             });
         }
@@ -106,7 +104,7 @@ impl Resolver<'_> {
         let has_more_field = match &ext.has_more {
             Some(wire) => {
                 let (field, ty, optional) = self.response_field(op, wire, &at.key("has-more"))?;
-                if ty != TypeRef::Bool || optional {
+                if ty != TypeRef::Bool || optional != Presence::Always {
                     self.diagnostics
                         .push(at.key("has-more").as_str(), format!("`{wire}` must be a required boolean"));
                     return None;
@@ -118,7 +116,7 @@ impl Resolver<'_> {
         let mut cursor = |direction: &Option<extensions::CursorExt>, key: &str| -> Option<Option<Cursor>> {
             let Some(direction) = direction else { return Some(None) };
             let cursor_at = at.key(key);
-            let (field, ty, field_optional) =
+            let (field, ty, field_presence) =
                 self.response_field(op, &direction.cursor, &cursor_at.key("cursor"))?;
             let param = op
                 .params
@@ -126,7 +124,7 @@ impl Resolver<'_> {
                 .find(|p| p.wire_name == direction.parameter && p.location == ParamLocation::Query);
             match param {
                 Some(param) if param.ty == TypeRef::String && !param.required && ty == TypeRef::String => {
-                    Some(Some(Cursor { param: param.rust_name.clone(), field, field_optional }))
+                    Some(Some(Cursor { param: param.rust_name.clone(), field, field_presence }))
                 }
                 _ => {
                     self.diagnostics.push(
@@ -163,7 +161,7 @@ impl Resolver<'_> {
             );
             return None;
         };
-        let (field, ty, field_optional) = self.response_field(source, &ext.field, &at.key("field"))?;
+        let (field, ty, field_presence) = self.response_field(source, &ext.field, &at.key("field"))?;
         if ty != TypeRef::String {
             self.diagnostics
                 .push(at.key("field").as_str(), format!("`{}` must be a string property", ext.field));
@@ -210,7 +208,7 @@ impl Resolver<'_> {
             shared_setters,
             field,
             wire_field: ext.field.clone(),
-            field_optional,
+            field_presence,
         })
     }
 }

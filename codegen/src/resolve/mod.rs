@@ -81,6 +81,7 @@ pub fn resolve(document: &OpenAPI, openapi_version: &str) -> Result<Api, Diagnos
     api.operations = resolver.operations();
     api.shared_params = operations::shared_params(&api.operations, &resolver.types);
     api.auth = resolver.auth();
+    resolver.adopt_implied_tags();
     resolver.check_unions();
     resolver.break_cycles();
     resolver.compute_defaults();

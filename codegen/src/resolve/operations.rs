@@ -150,6 +150,18 @@ impl<'a> Resolver<'a> {
         let mut params = Vec::new();
         for (parameter, pointer) in resolved {
             let data = parameter.parameter_data_ref();
+            // OpenAPI says these header parameters are ignored: the media types and the
+            // credentials are described elsewhere.
+            if matches!(parameter, Parameter::Header { .. })
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                self.diagnostics.warn(
+                    pointer.key("name").as_str(),
+                    format!("a header parameter named `{}` is ignored, as OpenAPI asks; describe it with the media types or a security scheme", data.name),
+                );
+                continue;
+            }
             let (location, default_explode, style) = match parameter {
                 Parameter::Path { style, .. } => {
                     if !matches!(style, openapiv3::PathStyle::Simple) {

@@ -69,8 +69,8 @@ impl Resolver<'_> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
-                    let (item, _) = self.lower(items.into(), &at.key("items"), &format!("{hint}Item"));
-                    TypeRef::Array(Box::new(item))
+                    let item = self.lower(items.into(), &at.key("items"), &format!("{hint}Item"));
+                    TypeRef::Array(Box::new(nullable_inside(item)))
                 }
                 None => TypeRef::Array(Box::new(TypeRef::Json)),
             },
@@ -144,12 +144,12 @@ impl Resolver<'_> {
     ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
-                let (value, _) = self.lower(
+                let value = self.lower(
                     schema.as_ref().into(),
                     &at.key("additionalProperties"),
                     &format!("{hint}Value"),
                 );
-                TypeRef::Map(Box::new(value))
+                TypeRef::Map(Box::new(nullable_inside(value)))
             }
             _ => TypeRef::JsonObject,
         }
@@ -266,15 +266,18 @@ impl Resolver<'_> {
             }
             let field_at = at.key("properties").key(property);
             let hint = format!("{name}{}", names::type_name(property));
-            let is_required = required.contains(property);
+            let inline = match schema {
+                ReferenceOr::Item(schema) => Some(schema.as_ref()),
+                ReferenceOr::Reference { .. } => None,
+            };
+            // A read-only property is absent from requests and a write-only one from responses,
+            // so the one struct serving both directions cannot require either.
+            let one_direction = inline.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only);
+            let is_required = required.contains(property) && !one_direction;
             let constant = constants.iter().find(|(p, _)| *p == property).map(|(_, value)| value.clone());
             let (ty, nullable) = match &constant {
                 Some(_) => (TypeRef::String, false),
                 None => self.lower(schema.into(), &field_at, &hint),
-            };
-            let inline = match schema {
-                ReferenceOr::Item(schema) => Some(schema.as_ref()),
-                ReferenceOr::Reference { .. } => None,
             };
             fields.push(Field {
                 wire_name: property.clone(),
@@ -296,10 +299,11 @@ impl Resolver<'_> {
         }
         let additional = match additional {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
-            Some(AdditionalProperties::Schema(schema)) => Some(
-                self.lower(schema.as_ref().into(), &at.key("additionalProperties"), &format!("{name}Value"))
-                    .0,
-            ),
+            Some(AdditionalProperties::Schema(schema)) => Some(nullable_inside(self.lower(
+                schema.as_ref().into(),
+                &at.key("additionalProperties"),
+                &format!("{name}Value"),
+            ))),
             _ => None,
         };
         Struct { fields, tag, additional, has_default: false }
@@ -326,7 +330,12 @@ impl Resolver<'_> {
                     boxed: false,
                 });
             }
-            return TypeKind::UntaggedUnion(variants);
+            if keyword == "anyOf"
+                && members.iter().all(|member| self.member_shape(member) == ValueShape::Object)
+            {
+                return TypeKind::AnyOf(variants);
+            }
+            return self.collapse_strings(variants).unwrap_or_else(TypeKind::UntaggedUnion);
         };
         let mut targets: Vec<(String, String, usize)> = Vec::new(); // (tag, component, member index)
         let mut seen_members = BTreeSet::new();
@@ -381,6 +390,37 @@ impl Resolver<'_> {
             property: discriminator.property_name.clone(),
             variants,
             variants_ignore_tag: false,
+        })
+    }
+
+    /// A union whose members are all strings (plain, or enums) is one string type: an open enum
+    /// already keeps any string, so a `String` member next to it could only hide its values.
+    fn collapse_strings(&self, variants: Vec<UntaggedVariant>) -> Result<TypeKind, Vec<UntaggedVariant>> {
+        let mut enums: Vec<&str> = Vec::new();
+        for variant in &variants {
+            match &variant.ty {
+                TypeRef::String => {}
+                TypeRef::Named(name) if self.is_string_enum(name) => enums.push(name),
+                _ => return Err(variants),
+            }
+        }
+        match enums.as_slice() {
+            [] => Ok(TypeKind::Alias(TypeRef::String)),
+            [only] => Ok(TypeKind::Alias(TypeRef::Named((*only).to_owned()))),
+            _ => Err(variants),
+        }
+    }
+
+    /// The named type is (or will be, for a component defined later) a string enum.
+    fn is_string_enum(&self, rust_name: &str) -> bool {
+        if let Some(def) = self.find_type(rust_name) {
+            return matches!(def.kind, TypeKind::Enum(_));
+        }
+        self.schema_names.iter().any(|(component, rust)| {
+            rust == rust_name
+                && matches!(self.schemas.get(component), Some(ReferenceOr::Item(schema))
+                    if matches!(&schema.schema_kind, SchemaKind::Type(Type::String(string))
+                        if string.enumeration.iter().flatten().next().is_some()))
         })
     }
 
@@ -517,6 +557,13 @@ impl Resolver<'_> {
         }
     }
 
+    fn member_shape(&self, member: &ReferenceOr<Schema>) -> ValueShape {
+        self.value_shape(&match member {
+            ReferenceOr::Item(schema) => ReferenceOr::Item(Box::new(schema.clone())),
+            ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
+        })
+    }
+
     /// What kind of JSON value a schema describes, following one `$ref`.
     fn value_shape(&self, schema: &ReferenceOr<Box<Schema>>) -> ValueShape {
         let schema = match schema {
@@ -557,6 +604,44 @@ impl Resolver<'_> {
             ValueShape::Object => "object",
             ValueShape::Any => "value of any type",
             ValueShape::Mixed => "union",
+        }
+    }
+
+    /// A variant struct whose discriminator is a plain string property (not a one-value enum)
+    /// gets the mapped value as its constant tag, so nobody has to fill it in (and nobody can
+    /// send a wrong one). Only when every union maps the struct to the same value.
+    pub(super) fn adopt_implied_tags(&mut self) {
+        let mut wanted: std::collections::BTreeMap<String, Option<(String, String)>> = Default::default();
+        for def in &self.types {
+            let TypeKind::TaggedUnion(union) = &def.kind else { continue };
+            for variant in &union.variants {
+                let tag = (union.property.clone(), variant.tag.clone());
+                wanted
+                    .entry(variant.type_name.clone())
+                    .and_modify(|existing| {
+                        if existing.as_ref() != Some(&tag) {
+                            *existing = None;
+                        }
+                    })
+                    .or_insert(Some(tag));
+            }
+        }
+        for def in &mut self.types {
+            let Some(Some((property, value))) = wanted.get(&def.name) else { continue };
+            let TypeKind::Struct(structure) = &mut def.kind else { continue };
+            if structure.tag.is_some() {
+                continue;
+            }
+            let plain = structure.fields.iter().position(|field| {
+                field.wire_name == *property
+                    && field.required
+                    && !field.nullable
+                    && field.ty == TypeRef::String
+            });
+            if let Some(index) = plain {
+                structure.fields.remove(index);
+                structure.tag = Some((property.clone(), value.clone()));
+            }
         }
     }
 
@@ -641,6 +726,16 @@ pub(super) fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Typ
     }
 }
 
+/// The type of an array item or map value: `Option` when it may be `null` (a field says so with
+/// its own flag instead).
+fn nullable_inside((ty, nullable): (TypeRef, bool)) -> TypeRef {
+    if nullable && ty != TypeRef::Json {
+        TypeRef::Nullable(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
 /// A variant name for a union member of this type.
 pub(super) fn variant_name_of(ty: &TypeRef) -> String {
     match ty {
@@ -662,6 +757,7 @@ fn primitive_variant(ty: &TypeRef) -> &'static str {
         TypeRef::Bool => "Boolean",
         TypeRef::Bytes => "Bytes",
         TypeRef::Array(_) => "Array",
+        TypeRef::Nullable(_) => "Nullable",
         TypeRef::Map(_) => "Map",
         TypeRef::Json => "Json",
         TypeRef::JsonObject => "Object",

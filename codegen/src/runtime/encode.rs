@@ -103,6 +103,16 @@ fn scalar_text(value: &serde_json::Value) -> String {
     }
 }
 
+/// Characters a cookie value may not hold as they are (RFC 6265: no controls, whitespace, `"`,
+/// `,`, `;` or a backslash), plus `%` so that encoded values stay unambiguous.
+const COOKIE: &AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
+
+/// A cookie value, percent-encoded where it would otherwise end the cookie or the header.
+pub(crate) fn cookie_value(value: &str) -> Cow<'_, str> {
+    utf8_percent_encode(value, COOKIE).into()
+}
+
 /// Characters left as they are in `application/x-www-form-urlencoded` (space becomes `+`).
 const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_').remove(b' ');
 
@@ -191,6 +201,12 @@ mod tests {
             vec![("q".into(), "{\"a\":1}".to_owned())]
         );
         assert!(json_pairs("q", &json!(null), ParamStyle::Comma, true).is_empty());
+    }
+
+    #[test]
+    fn cookie_values_cannot_end_the_cookie() {
+        assert_eq!(super::cookie_value("abc-1.2"), "abc-1.2");
+        assert_eq!(super::cookie_value("a; b=c, \"d\""), "a%3B%20b=c%2C%20%22d%22");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! response turned into a value, a stream, or an [`Error`].
 
 use super::client::{Client, CredentialPlacement};
-use super::encode::{form_encode, multipart_encode};
+use super::encode::{cookie_value, form_encode, multipart_encode};
 use super::error::{ApiError, DecodeError, Error, ErrorBody};
 use super::jsonl::JsonlStream;
 use super::options::RequestOptions;
@@ -286,7 +286,7 @@ impl Client {
         }
         if !parts.cookies.is_empty() {
             let cookies: Vec<String> =
-                parts.cookies.iter().map(|(name, value)| format!("{name}={value}")).collect();
+                parts.cookies.iter().map(|(name, value)| format!("{name}={}", cookie_value(value))).collect();
             let value = HeaderValue::from_str(&cookies.join("; "))
                 .map_err(|_| invalid("a cookie value has characters a header cannot carry".to_owned()))?;
             headers.insert(COOKIE, value);

@@ -49,6 +49,27 @@ impl ParamValue for f64 {
     }
 }
 
+/// One member of an `anyOf`, read from the whole value; `None` when the value does not match it.
+pub(crate) fn any_of_member<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// Adds the properties of one `anyOf` member to the object being written (the first member to
+/// set a property wins; matching members agree on shared ones anyway).
+pub(crate) fn merge_any_of_member<T: serde::Serialize>(
+    object: &mut serde_json::Map<String, serde_json::Value>,
+    member: &Option<T>,
+) -> Result<(), serde_json::Error> {
+    if let Some(serde_json::Value::Object(properties)) =
+        member.as_ref().map(serde_json::to_value).transpose()?
+    {
+        for (name, value) in properties {
+            object.entry(name).or_insert(value);
+        }
+    }
+    Ok(())
+}
+
 /// Decodes a string enum without allocating for known values; anything else becomes `unknown`.
 pub(crate) fn open_enum<'de, D, T>(
     deserializer: D,
