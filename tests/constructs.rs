@@ -6,6 +6,9 @@
 //! `target/constructs/<fixture>/`, with a `tests/roundtrip.rs` made from its sidecar; all of them
 //! are members of one workspace at `target/constructs/`, built with its own target dir (the outer
 //! `cargo test` holds the lock of `target/`), so the dependencies are compiled once for all.
+//!
+//! A fixture with `fixtures/e2e/<fixture>.rs` also gets that file as `tests/e2e.rs`: end-to-end tests
+//! of its client against the local server of `support/server.rs`, run with the round trips.
 
 use integration_tests::fixture;
 use serde::Deserialize;
@@ -100,6 +103,29 @@ fn with_test_dependencies(manifest: &str) -> String {
             manifest.replacen("\n[dev-dependencies]\n", &format!("\n[dev-dependencies]\n{missing}"), 1)
         }
         (false, false) => format!("{}\n[dev-dependencies]\n{missing}", manifest.trim_end()),
+    }
+}
+
+/// End-to-end tests of a fixture's client, when `tests/fixtures/e2e/<fixture>.rs` exists: that
+/// file as the crate's `tests/e2e.rs`, with the scripted server of `tests/support/server.rs` as
+/// its `server` module (both run on tokio, a dev-dependency then).
+fn e2e_files(fixture: &str) -> Vec<(String, String)> {
+    let Ok(tests) = fs::read_to_string(integration_tests::fixture(&format!("e2e/{fixture}.rs"))) else {
+        return Vec::new();
+    };
+    let server = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("support").join("server.rs");
+    let server = fs::read_to_string(&server).unwrap_or_else(|error| panic!("{}: {error}", server.display()));
+    vec![("tests/e2e.rs".to_owned(), tests), ("tests/server/mod.rs".to_owned(), server)]
+}
+
+/// `manifest` with tokio as a dev-dependency, with what the end-to-end tests and their server use.
+fn with_e2e_dependencies(manifest: &str) -> String {
+    let tokio =
+        "tokio = { version = \"1\", features = [\"rt\", \"macros\", \"net\", \"io-util\", \"time\"] }\n";
+    if manifest.contains("\n[dev-dependencies]\n") {
+        manifest.replacen("\n[dev-dependencies]\n", &format!("\n[dev-dependencies]\n{tokio}"), 1)
+    } else {
+        format!("{}\n[dev-dependencies]\n{tokio}", manifest.trim_end())
     }
 }
 
@@ -285,10 +311,12 @@ fn clippy_driver() -> Option<PathBuf> {
 /// of the others. Warnings are read from the output rather than made errors with `-D warnings`,
 /// which would stop the build of that crate, and with it its round trips.
 fn check_crates(workspace: &Path, members: &[String], problems: &mut Vec<String>) {
-    let (build, seconds) = cargo(
-        workspace,
-        &["build", "--offline", "--quiet", "--workspace", "--lib", "--test", "roundtrip", "--keep-going"],
-    );
+    let has_e2e = |member: &String| workspace.join(member).join("tests/e2e.rs").is_file();
+    let e2e: &[&str] = if members.iter().any(has_e2e) { &["--test", "e2e"] } else { &[] };
+    let mut build_args = vec!["build", "--offline", "--quiet", "--workspace", "--lib", "--test", "roundtrip"];
+    build_args.extend(e2e);
+    build_args.push("--keep-going");
+    let (build, seconds) = cargo(workspace, &build_args);
     let linted = if clippy_driver().is_some() { ", linted by clippy" } else { ", clippy not found" };
     eprintln!("cargo build of {} fixture crates{linted}: {seconds:.1} s", members.len());
     let stderr = String::from_utf8_lossy(&build.stderr);
@@ -304,10 +332,13 @@ fn check_crates(workspace: &Path, members: &[String], problems: &mut Vec<String>
         return;
     }
     let excluded: Vec<&str> = broken.iter().flat_map(|name| ["--exclude", name.as_str()]).collect();
+    let e2e_runs = members.iter().any(|member| has_e2e(member) && !broken.contains(&crate_name(member)));
+    let e2e: &[&str] = if e2e_runs { e2e } else { &[] };
     for target in ["--test", "--doc"] {
         let mut args = vec!["test", "--offline", "--quiet", "--workspace", "--no-fail-fast", target];
         if target == "--test" {
             args.push("roundtrip");
+            args.extend(e2e);
         }
         args.extend(&excluded);
         let (test, seconds) = cargo(workspace, &args);
@@ -430,9 +461,11 @@ fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
         };
         let dir = workspace.join(name);
         let mut keep = BTreeSet::new();
+        let e2e = e2e_files(name);
         for file in &files {
             let contents = match file.path.as_str() {
-                "Cargo.toml" => with_test_dependencies(&file.contents),
+                "Cargo.toml" if e2e.is_empty() => with_test_dependencies(&file.contents),
+                "Cargo.toml" => with_e2e_dependencies(&with_test_dependencies(&file.contents)),
                 _ => file.contents.clone(),
             };
             write_if_changed(&dir.join(&file.path), &contents);
@@ -440,6 +473,10 @@ fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
         }
         write_if_changed(&dir.join("tests/roundtrip.rs"), &roundtrip_test(name, &cases));
         keep.insert("tests/roundtrip.rs".to_owned());
+        for (path, contents) in e2e {
+            write_if_changed(&dir.join(&path), &contents);
+            keep.insert(path);
+        }
         remove_stale(&dir, "", &keep);
         members.push(name.clone());
     }

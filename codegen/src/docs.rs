@@ -33,7 +33,8 @@ pub fn attrs(markdown: &str) -> TokenStream {
 fn sanitize(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
-    let mut in_list = false;
+    // Where the text of the list item being read starts, while one is.
+    let mut item_indent: Option<usize> = None;
     for raw in text.trim().lines() {
         // Tabs render differently everywhere (and clippy refuses them in docs).
         let expanded = raw.replace('\t', "    ");
@@ -49,14 +50,21 @@ fn sanitize(text: &str) -> Vec<String> {
             lines.push(line.to_owned());
             continue;
         }
-        // A line right under a list item, not indented, would be read as part of the item (a
-        // "lazy continuation"); the spec's author meant a new paragraph.
-        if in_list && !trimmed.is_empty() && !is_list_item(trimmed) && trimmed.len() == line.len() {
-            lines.push(String::new());
+        // A line wrapped under a list item without indentation belongs to the item ("lazy
+        // continuation"); indenting it to the item's text says so without relying on laziness.
+        let continues_item = item_indent.is_some() && !trimmed.is_empty() && !is_list_item(trimmed);
+        let line = match item_indent {
+            Some(indent) if continues_item && line.len() - trimmed.len() < indent => {
+                format!("{}{trimmed}", " ".repeat(indent))
+            }
+            _ => line.to_owned(),
+        };
+        if trimmed.is_empty() {
+            item_indent = None;
+        } else if let Some(marker) = list_marker(trimmed) {
+            item_indent = Some(line.len() - trimmed.len() + marker);
         }
-        in_list = if trimmed.is_empty() { false } else { in_list || is_list_item(trimmed) };
-        in_list &= trimmed.len() < line.len() || is_list_item(trimmed);
-        lines.push(escape_prose(line));
+        lines.push(escape_prose(&line));
     }
     if in_fence {
         lines.push("```".to_owned());
@@ -100,12 +108,21 @@ fn escape_prose(line: &str) -> String {
     out
 }
 
-/// `- item`, `+ item` or `1. item` (`* item` is escaped, so it never starts a list here).
-fn is_list_item(trimmed: &str) -> bool {
+/// The width of the marker of `- item`, `+ item` or `1. item` (`* item` is escaped, so it never
+/// starts a list here), marker and space included.
+fn list_marker(trimmed: &str) -> Option<usize> {
     let digits = trimmed.chars().take_while(char::is_ascii_digit).count();
-    trimmed.starts_with("- ")
-        || trimmed.starts_with("+ ")
-        || (digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") ")))
+    if trimmed.starts_with("- ") || trimmed.starts_with("+ ") {
+        Some(2)
+    } else if digits > 0 && (trimmed[digits..].starts_with(". ") || trimmed[digits..].starts_with(") ")) {
+        Some(digits + 2)
+    } else {
+        None
+    }
+}
+
+fn is_list_item(trimmed: &str) -> bool {
+    list_marker(trimmed).is_some()
 }
 
 fn in_word(out: &str) -> bool {
@@ -129,9 +146,23 @@ mod tests {
     use super::sanitize;
 
     #[test]
-    fn a_paragraph_right_under_a_list_is_not_glued_to_its_last_item() {
-        let lines = sanitize("Roles:\n- reader\n- writer\n  (can edit)\nNote: spaces differ.");
-        assert_eq!(lines, ["Roles:", "- reader", "- writer", "  (can edit)", "", "Note: spaces differ."]);
+    fn a_line_wrapped_under_a_list_item_is_indented_into_it() {
+        let lines =
+            sanitize("Roles:\n- reader\n- writer\n  (can edit)\nmore text\n10. ten\nwrapped\n\nAfter.");
+        assert_eq!(
+            lines,
+            [
+                "Roles:",
+                "- reader",
+                "- writer",
+                "  (can edit)",
+                "  more text",
+                "10. ten",
+                "    wrapped",
+                "",
+                "After."
+            ]
+        );
     }
 
     #[test]

@@ -57,6 +57,9 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     // A loose first read, to check the version: the typed read would report a 2.0 document as a
     // pile of unrelated field errors. It is also the tree a 3.1 document is rewritten from.
     // (serde_yaml's own `Value` also refuses duplicate keys, which openapiv3 cannot report.)
+    if let Some(loaded) = json_3_0(bytes) {
+        return loaded;
+    }
     let tree: serde_yaml::Value = serde_yaml::from_slice(bytes).map_err(|error| {
         let place = error
             .location()
@@ -79,6 +82,24 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         None => return Err(one("/openapi", unsupported(&version))),
     };
     Ok(Loaded { document, version })
+}
+
+/// The fast path for the common large case, a JSON 3.0 document: serde_json reads the version
+/// without building a tree and then the typed document straight from the text, several times
+/// faster than the YAML parser. `None` sends anything else (YAML, 3.1, broken JSON, no version)
+/// down the general path, which also gives the diagnostics.
+fn json_3_0(bytes: &[u8]) -> Option<Result<Loaded, Diagnostics>> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        openapi: Option<String>,
+    }
+    if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+        return None;
+    }
+    let version = serde_json::from_slice::<Head>(bytes).ok()?.openapi?;
+    let family @ Family::V3_0 = Family::of(&version)? else { return None };
+    let read = || serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    Some(typed(read, family).map(|document| Loaded { document, version }))
 }
 
 /// The `openapi` version string, or why there is none.

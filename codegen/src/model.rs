@@ -93,8 +93,8 @@ pub enum TypeKind {
     AnyOf(Vec<UntaggedVariant>),
     /// A schema that is just another type (an array, a primitive, a single `allOf` member).
     Alias(TypeRef),
-    /// The error body of an operation whose error responses differ by status: one variant per
-    /// body type, picked by the response status.
+    /// The body of an operation whose responses (errors, or successes) differ by status: one
+    /// variant per body type, picked by the response status.
     StatusUnion(Vec<StatusVariant>),
 }
 
@@ -312,9 +312,21 @@ impl Param {
     pub fn is_scalar_or_list(&self, types: &[TypeDef]) -> bool {
         fn scalar(ty: &TypeRef, types: &[TypeDef]) -> bool {
             match ty {
-                TypeRef::Named(name) => {
-                    types.iter().any(|t| t.name == *name && matches!(t.kind, TypeKind::Enum(_)))
-                }
+                // An alias is as scalar as what it names (cycles of aliases are errors elsewhere;
+                // the depth of real chains is tiny).
+                TypeRef::Named(name) => types.iter().any(|t| {
+                    t.name == *name
+                        && match &t.kind {
+                            TypeKind::Enum(_) => true,
+                            TypeKind::Alias(inner @ TypeRef::Named(next)) if next != name => {
+                                scalar(inner, types)
+                            }
+                            TypeKind::Alias(inner) => {
+                                !matches!(inner, TypeRef::Named(_)) && scalar(inner, types)
+                            }
+                            _ => false,
+                        }
+                }),
                 TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => true,
                 _ => false,
             }
@@ -343,6 +355,9 @@ pub enum BodyKind {
     /// JSON for some success statuses and no body for others (`200` with a body, `204`
     /// without): `Some(value)` or `None`.
     JsonOrEmpty(TypeRef),
+    /// Different JSON bodies for different success statuses: an enum of them
+    /// ([`TypeKind::StatusUnion`]) whose variant the status picks.
+    ByStatus(TypeRef),
     /// JSON Lines: one value of this type per line, decoded as a stream.
     JsonLines(TypeRef),
     /// A `text/*` body, as a `String`.
@@ -379,6 +394,9 @@ pub struct RequestBody {
     pub ty: TypeRef,
     /// The operation cannot be called without it (otherwise it is a builder setter).
     pub required: bool,
+    /// Multipart: wire names of the properties that are files (`format: binary`), sent as
+    /// `application/octet-stream` parts.
+    pub file_fields: Vec<String>,
     /// Docs.
     pub docs: Option<String>,
 }

@@ -89,28 +89,36 @@ fn push_param(param: &Param, types: &[TypeDef]) -> TokenStream {
     }
 }
 
-/// Client methods and request builders for every operation.
-pub fn operations_module(api: &Api, crate_path: &str) -> TokenStream {
+/// Client methods and request builders for every operation, one group of items at a time (see
+/// `types_module`).
+pub fn operations_module<'a>(
+    api: &'a Api,
+    crate_path: &'a str,
+) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
     if api.operations.is_empty() {
-        return TokenStream::new();
+        return Box::new(std::iter::empty());
     }
-    let methods = api.operations.iter().map(|op| client_method(op, api, crate_path));
-    let waiter_methods = api.operations.iter().map(crate::features::client_waiter_methods);
-    let builders = api.operations.iter().map(|op| builder(op, api));
-    let waiters = api.operations.iter().map(crate::features::waiter_builders);
-    quote! {
+    let preamble = quote! {
         use crate::runtime::{Client, Error, RequestParts};
         use std::future::{Future, IntoFuture};
         use std::pin::Pin;
-
-        impl Client {
-            #(#methods)*
-            #(#waiter_methods)*
+    };
+    let client_methods = std::iter::once_with(move || {
+        let methods = api.operations.iter().map(|op| client_method(op, api, crate_path));
+        let waiter_methods = api.operations.iter().map(crate::features::client_waiter_methods);
+        quote! {
+            impl Client {
+                #(#methods)*
+                #(#waiter_methods)*
+            }
         }
-
-        #(#builders)*
-        #(#waiters)*
-    }
+    });
+    let builders = api.operations.iter().map(move |op| {
+        let builder = builder(op, api);
+        let waiters = crate::features::waiter_builders(op);
+        quote! { #builder #waiters }
+    });
+    Box::new(std::iter::once(preamble).chain(client_methods).chain(builders))
 }
 
 pub(crate) fn error_type(op: &Operation) -> TokenStream {
@@ -123,7 +131,7 @@ pub(crate) fn error_type(op: &Operation) -> TokenStream {
 pub(crate) fn output_type(op: &Operation) -> TokenStream {
     let error = error_type(op);
     match &op.success {
-        BodyKind::Json(ty) => type_tokens(ty, &types_prefix()),
+        BodyKind::Json(ty) | BodyKind::ByStatus(ty) => type_tokens(ty, &types_prefix()),
         BodyKind::JsonOrEmpty(ty) => {
             let ty = type_tokens(ty, &types_prefix());
             quote! { Option<#ty> }
@@ -158,7 +166,7 @@ fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
         if param.is_argument() {
             let (arg_ty, convert) = setter_arg(&param.ty, &name);
             args.push(quote! { #name: #arg_ty });
-            if convert.to_string() == name.to_string() {
+            if convert.to_string() == param.rust_name.trim_start_matches("r#") {
                 inits.push(quote! { #name, });
             } else {
                 inits.push(quote! { #name: #convert, });
@@ -307,7 +315,10 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         let encode = match body.encoding {
             Encoding::Json => quote! { parts.json_body(#value, #media)?; },
             Encoding::Form => quote! { parts.form_body(#value)?; },
-            Encoding::Multipart => quote! { parts.multipart_body(#value)?; },
+            Encoding::Multipart => {
+                let files = &body.file_fields;
+                quote! { parts.multipart_body(#value, &[#(#files),*])?; }
+            }
             Encoding::Text | Encoding::Binary => quote! { parts.raw_body(Clone::clone(#value), #media); },
         };
         if body.required {
@@ -319,6 +330,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     let call = match &op.success {
         BodyKind::Json(_) => quote! { self.client.call_json(parts).await },
         BodyKind::JsonOrEmpty(_) => quote! { self.client.call_json_or_empty(parts).await },
+        BodyKind::ByStatus(_) => quote! { self.client.call_json_by_status(parts).await },
         BodyKind::JsonLines(_) => quote! { self.client.call_jsonl(parts).await },
         BodyKind::Text => quote! { self.client.call_text(parts).await },
         BodyKind::Binary => quote! { self.client.call_bytes(parts).await },
@@ -334,6 +346,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         BodyKind::JsonLines(_) => " and returns a stream of the lines of the response body",
         BodyKind::Json(_) => " and decodes the response",
         BodyKind::JsonOrEmpty(_) => " and decodes the response (`None` for a success without a body)",
+        BodyKind::ByStatus(_) => " and decodes the response into the variant its status calls for",
         BodyKind::Text => " and returns the response text",
         BodyKind::Binary => " and returns the response body",
         BodyKind::Empty => "",
@@ -443,7 +456,12 @@ fn path_expression(op: &Operation, types: &[TypeDef]) -> TokenStream {
                 let name = ident(&param.rust_name);
                 let wire = param.wire_name.as_str();
                 template.push_str("{}");
-                let text = param_text(param, types, quote! { &self.#name });
+                let text = if param.is_scalar_or_list(types) {
+                    param_text(param, types, quote! { &self.#name })
+                } else {
+                    let text = param_text(param, types, quote! { value });
+                    quote! { { let value = &self.#name; #text } }
+                };
                 values.push(quote! {
                     crate::runtime::path_segment(#wire, &#text)
                         .map_err(|reason| Error::InvalidParameter { operation, reason })?
@@ -495,7 +513,7 @@ fn example(op: &Operation, api: &Api, crate_path: &str) -> Option<String> {
         BodyKind::Json(_) if op.pagination.is_some() => format!(
             "let page = {call}.await?;\nprintln!(\"{{page:?}}\");\n\n// Or every item, page after page:\nlet mut items = {call}.items();\nwhile let Some(item) = items.next().await {{\n    println!(\"{{:?}}\", item?);\n}}"
         ),
-        BodyKind::Json(_) | BodyKind::JsonOrEmpty(_) | BodyKind::Text | BodyKind::Binary => {
+        BodyKind::Json(_) | BodyKind::JsonOrEmpty(_) | BodyKind::ByStatus(_) | BodyKind::Text | BodyKind::Binary => {
             format!("let value = {call}.await?;\nprintln!(\"{{value:?}}\");")
         }
         BodyKind::Empty => format!("{call}.await?;"),

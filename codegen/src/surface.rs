@@ -128,6 +128,7 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
             let returns = match &op.success {
                 BodyKind::Json(ty) => type_text(ty),
                 BodyKind::JsonOrEmpty(ty) => format!("Option<{}>", type_text(ty)),
+                BodyKind::ByStatus(ty) => type_text(ty),
                 BodyKind::JsonLines(ty) => format!("JsonlStream<{}>", type_text(ty)),
                 BodyKind::Text => "String".to_owned(),
                 BodyKind::Binary => "Bytes".to_owned(),

@@ -44,17 +44,14 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     }
 }
 
-/// Every type of the API, in model order, then how error bodies decode.
-pub fn types_module(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
-    let error_bodies = error_body_impls(api);
-    quote! {
-        #(#items)*
-        #error_bodies
-    }
+/// Every type of the API, in model order, then how error bodies decode: one group of items at a
+/// time, so that the emitter formats each before the next is built (a large API's tokens never
+/// all sit in memory at once).
+pub fn types_module(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+    api.types.iter().map(type_def).chain(std::iter::once_with(|| error_body_impls(api)))
 }
 
-/// `ErrorBody` for every type an operation uses as its only error body type: decoded as JSON
+/// `FromResponse` for every type an operation uses as its only error body type: decoded as JSON
 /// whatever the status. (Enums by status implement it themselves.)
 fn error_body_impls(api: &Api) -> TokenStream {
     let mut names: Vec<&str> = api
@@ -70,7 +67,7 @@ fn error_body_impls(api: &Api) -> TokenStream {
     let impls = names.into_iter().map(|name| {
         let name = ident(name);
         quote! {
-            impl crate::runtime::ErrorBody for #name {
+            impl crate::runtime::FromResponse for #name {
                 fn from_response(_status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
                     serde_json::from_slice(body).ok()
                 }
@@ -147,12 +144,17 @@ fn status_union_def(name: &str, variants: &[StatusVariant], header: TokenStream)
         pub enum #name_ident {
             #(#items)*
             /// A body of a status the spec does not describe, or that does not decode as the type
-            /// it describes, kept as raw JSON.
+            /// it describes, kept as raw JSON (`null` for a success without a body).
             Other(serde_json::Value),
         }
 
-        impl crate::runtime::ErrorBody for #name_ident {
+        impl crate::runtime::FromResponse for #name_ident {
             fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
+                // A success without a body (a `204` beside `200`s with one) is still a success;
+                // an error without one has no body to decode.
+                if body.iter().all(u8::is_ascii_whitespace) {
+                    return status.is_success().then_some(Self::Other(serde_json::Value::Null));
+                }
                 let decoded = match status.as_u16() {
                     #(#arms)*
                     #fallback

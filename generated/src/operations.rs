@@ -815,6 +815,61 @@ impl<'a> IntoFuture for RetrieveMessageBatch<'a> {
         Box::pin(self.send())
     }
 }
+/// Waits until `processing_status` reaches an awaited value; returned by `wait_until_ended`. Set how it polls, then `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a waiter does nothing until it is awaited"]
+pub struct WaitUntilEnded<'a> {
+    request: RetrieveMessageBatch<'a>,
+    options: crate::runtime::WaitOptions,
+}
+impl<'a> WaitUntilEnded<'a> {
+    /// The wait between the first two polls (default 5 s).
+    pub fn poll_interval(mut self, interval: std::time::Duration) -> Self {
+        self.options.interval = interval;
+        self
+    }
+    /// Each wait is the previous one times this factor (default 1.5; 1 polls evenly).
+    pub fn backoff(mut self, factor: f64) -> Self {
+        self.options.backoff = factor;
+        self
+    }
+    /// The longest wait between two polls (default 60 s).
+    pub fn max_interval(mut self, interval: std::time::Duration) -> Self {
+        self.options.max_interval = interval;
+        self
+    }
+    /// Gives up with [`Error::WaitTimeout`] after this long (default 25 hours).
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline = deadline;
+        self
+    }
+    /// Polls until the awaited value and returns the last result.
+    ///
+    /// # Errors
+    ///
+    /// The first error of a poll (after its retries), or [`Error::WaitTimeout`].
+    pub async fn send(
+        self,
+    ) -> Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>> {
+        let request = self.request;
+        crate::runtime::wait_until(
+                "wait_until_ended",
+                &self.options,
+                || request.clone().send(),
+                |value: &crate::types::MessageBatch| {
+                    matches!(value.processing_status.as_str(), "ended")
+                },
+            )
+            .await
+    }
+}
+impl<'a> IntoFuture for WaitUntilEnded<'a> {
+    type Output = Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
 /// Request builder for [`Client::delete_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1316,61 +1371,6 @@ impl<'a> IntoFuture for RetrieveMessageBatchResults<'a> {
         >,
         Error<crate::types::ErrorResponse>,
     >;
-    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Waits until `processing_status` reaches an awaited value; returned by `wait_until_ended`. Set how it polls, then `.await` it.
-#[derive(Clone, Debug)]
-#[must_use = "a waiter does nothing until it is awaited"]
-pub struct WaitUntilEnded<'a> {
-    request: RetrieveMessageBatch<'a>,
-    options: crate::runtime::WaitOptions,
-}
-impl<'a> WaitUntilEnded<'a> {
-    /// The wait between the first two polls (default 5 s).
-    pub fn poll_interval(mut self, interval: std::time::Duration) -> Self {
-        self.options.interval = interval;
-        self
-    }
-    /// Each wait is the previous one times this factor (default 1.5; 1 polls evenly).
-    pub fn backoff(mut self, factor: f64) -> Self {
-        self.options.backoff = factor;
-        self
-    }
-    /// The longest wait between two polls (default 60 s).
-    pub fn max_interval(mut self, interval: std::time::Duration) -> Self {
-        self.options.max_interval = interval;
-        self
-    }
-    /// Gives up with [`Error::WaitTimeout`] after this long (default 25 hours).
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline = deadline;
-        self
-    }
-    /// Polls until the awaited value and returns the last result.
-    ///
-    /// # Errors
-    ///
-    /// The first error of a poll (after its retries), or [`Error::WaitTimeout`].
-    pub async fn send(
-        self,
-    ) -> Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>> {
-        let request = self.request;
-        crate::runtime::wait_until(
-                "wait_until_ended",
-                &self.options,
-                || request.clone().send(),
-                |value: &crate::types::MessageBatch| {
-                    matches!(value.processing_status.as_str(), "ended")
-                },
-            )
-            .await
-    }
-}
-impl<'a> IntoFuture for WaitUntilEnded<'a> {
-    type Output = Result<crate::types::MessageBatch, Error<crate::types::ErrorResponse>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

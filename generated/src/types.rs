@@ -3040,7 +3040,7 @@ impl crate::runtime::ParamValue for ErrorType {
         self.as_str().to_owned()
     }
 }
-impl crate::runtime::ErrorBody for ErrorResponse {
+impl crate::runtime::FromResponse for ErrorResponse {
     fn from_response(_status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         serde_json::from_slice(body).ok()
     }

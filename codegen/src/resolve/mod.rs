@@ -136,7 +136,8 @@ fn ref_problem(reference: &str, kind: &str) -> String {
 
 struct Resolver<'a> {
     document: &'a OpenAPI,
-    schemas: IndexMap<String, ReferenceOr<Schema>>,
+    /// The document's component schemas (borrowed: a large API's schemas are most of its memory).
+    schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
     /// Component schema name → Rust type name.
     schema_names: HashMap<String, String>,
     /// Component schemas marked `nullable` at their top level.
@@ -157,7 +158,12 @@ struct Resolver<'a> {
 
 impl<'a> Resolver<'a> {
     fn new(document: &'a OpenAPI) -> Self {
-        let schemas = document.components.as_ref().map(|c| c.schemas.clone()).unwrap_or_default();
+        static NO_SCHEMAS: std::sync::OnceLock<IndexMap<String, ReferenceOr<Schema>>> =
+            std::sync::OnceLock::new();
+        let schemas = match &document.components {
+            Some(components) => &components.schemas,
+            None => NO_SCHEMAS.get_or_init(IndexMap::new),
+        };
         let mut resolver = Self {
             document,
             schema_names: HashMap::new(),
@@ -171,7 +177,7 @@ impl<'a> Resolver<'a> {
             diagnostics: Diagnostics::default(),
             schemas,
         };
-        for (name, schema) in &resolver.schemas {
+        for (name, schema) in resolver.schemas {
             let rust = resolver.type_scope.claim(&names::type_name(name));
             resolver.schema_names.insert(name.clone(), rust);
             if let ReferenceOr::Item(schema) = schema {

@@ -316,13 +316,44 @@ impl<'a> Resolver<'a> {
             }
             (_, None) => TypeRef::Json,
         };
+        let file_fields = match (encoding, &content.schema) {
+            (Encoding::Multipart, Some(schema)) => self.file_fields(schema),
+            _ => Vec::new(),
+        };
         Some(RequestBody {
             media_type: media_type.clone(),
             encoding,
             ty,
             required: body.required,
+            file_fields,
             docs: body.description.clone(),
         })
+    }
+
+    /// The properties of a multipart body schema that are files (`type: string, format: binary`).
+    fn file_fields(&self, schema: &ReferenceOr<openapiv3::Schema>) -> Vec<String> {
+        let schema = match schema {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => {
+                match super::component_ref(reference, "schemas").and_then(|name| self.schemas.get(&name)) {
+                    Some(ReferenceOr::Item(schema)) => schema,
+                    _ => return Vec::new(),
+                }
+            }
+        };
+        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
+            return Vec::new();
+        };
+        object
+            .properties
+            .iter()
+            .filter(|(_, property)| {
+                matches!(property, ReferenceOr::Item(property) if matches!(&property.schema_kind,
+                    openapiv3::SchemaKind::Type(openapiv3::Type::String(string))
+                        if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)))
+            })
+            .map(|(name, _)| name.clone())
+            .collect()
     }
 
     pub(super) fn resolve_response<'r>(
@@ -346,7 +377,7 @@ impl<'a> Resolver<'a> {
         builder: &str,
     ) -> (BodyKind, Vec<String>) {
         let hint = format!("{builder}Response");
-        let mut json: Vec<TypeRef> = Vec::new();
+        let mut json: Vec<(TypeRef, Vec<StatusMatch>)> = Vec::new();
         let mut json_lines: Option<TypeRef> = None;
         let (mut text, mut binary, mut empty) = (false, false, false);
         let mut accept: Vec<(Media, String)> = Vec::new();
@@ -355,6 +386,10 @@ impl<'a> Resolver<'a> {
             StatusCode::Range(range) => *range == 2,
         });
         for (status, response) in successes {
+            let status_match = match status {
+                StatusCode::Code(code) => StatusMatch::Code(*code),
+                StatusCode::Range(class) => StatusMatch::Range(*class),
+            };
             let Some((response, response_at)) = self.resolve_response(response, &at.key(&status.to_string()))
             else {
                 continue;
@@ -370,8 +405,9 @@ impl<'a> Resolver<'a> {
                     Some(schema) => self.lower(schema.into(), &schema_at, &hint).0,
                     None => TypeRef::Json,
                 };
-                if !json.contains(&ty) {
-                    json.push(ty);
+                match json.iter_mut().find(|(existing, _)| *existing == ty) {
+                    Some((_, statuses)) => statuses.push(status_match),
+                    None => json.push((ty, vec![status_match])),
                 }
                 accept.push((Media::Json, media.clone()));
                 found = true;
@@ -410,8 +446,11 @@ impl<'a> Resolver<'a> {
             return (BodyKind::JsonLines(item), accept_kind(Media::JsonLines));
         }
         if !json.is_empty() {
-            let ty = if json.len() == 1 { json.remove(0) } else { self.success_union(&hint, json, at) };
-            let kind = if empty { BodyKind::JsonOrEmpty(ty) } else { BodyKind::Json(ty) };
+            let kind = match (json.len(), empty) {
+                (1, false) => BodyKind::Json(json.remove(0).0),
+                (1, true) => BodyKind::JsonOrEmpty(json.remove(0).0),
+                _ => BodyKind::ByStatus(self.status_union(&hint, json, at, "a success response")),
+            };
             return (kind, accept_kind(Media::Json));
         }
         if text && !binary {
@@ -425,20 +464,26 @@ impl<'a> Resolver<'a> {
         (BodyKind::Empty, Vec::new())
     }
 
-    /// An untagged union of the JSON bodies of several success statuses.
-    fn success_union(&mut self, hint: &str, types: Vec<TypeRef>, at: &Pointer) -> TypeRef {
+    /// An enum of the bodies of several statuses, picked by the status of the response.
+    fn status_union(
+        &mut self,
+        hint: &str,
+        bodies: Vec<(TypeRef, Vec<StatusMatch>)>,
+        at: &Pointer,
+        what: &str,
+    ) -> TypeRef {
         let name = self.type_scope.claim(&names::type_name(hint));
-        let mut scope = Scope::default();
-        let variants = types
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let variants = bodies
             .into_iter()
-            .map(|ty| UntaggedVariant { variant: scope.claim(&variant_name_of(&ty)), ty, boxed: false })
+            .map(|(ty, statuses)| StatusVariant { variant: scope.claim(&variant_name_of(&ty)), ty, statuses })
             .collect();
         self.types.push(TypeDef {
             name: name.clone(),
             pointer: at.to_string(),
-            docs: Some("One of the bodies the success responses of this operation may have.".to_owned()),
+            docs: Some(format!("The body of {what} of this operation, by response status.")),
             deprecated: false,
-            kind: TypeKind::UntaggedUnion(variants),
+            kind: TypeKind::StatusUnion(variants),
         });
         TypeRef::Named(name)
     }
@@ -491,26 +536,7 @@ impl<'a> Resolver<'a> {
         match found.len() {
             0 => None,
             1 => Some(found.remove(0).0).filter(|ty| *ty != TypeRef::Json),
-            _ => {
-                let name = self.type_scope.claim(&names::type_name(&format!("{builder}Error")));
-                let mut scope = Scope::with_reserved(&["Other"]);
-                let variants = found
-                    .into_iter()
-                    .map(|(ty, statuses)| StatusVariant {
-                        variant: scope.claim(&variant_name_of(&ty)),
-                        ty,
-                        statuses,
-                    })
-                    .collect();
-                self.types.push(TypeDef {
-                    name: name.clone(),
-                    pointer: at.to_string(),
-                    docs: Some("The error body of this operation, by response status.".to_owned()),
-                    deprecated: false,
-                    kind: TypeKind::StatusUnion(variants),
-                });
-                Some(TypeRef::Named(name))
-            }
+            _ => Some(self.status_union(&format!("{builder}Error"), found, at, "an error response")),
         }
     }
 

@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 
 impl Resolver<'_> {
     pub(super) fn define_components(&mut self) {
-        let schemas = self.schemas.clone();
-        for (name, schema) in &schemas {
+        let schemas = self.schemas;
+        for (name, schema) in schemas {
             let pointer = Self::components_pointer(name);
             let rust = self.schema_names[name].clone();
             let docs = match schema {

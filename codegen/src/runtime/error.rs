@@ -5,15 +5,16 @@ use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use std::fmt;
 
-/// A type error bodies decode into. Generated error types implement it: most decode the body as
-/// JSON whatever the status; an operation whose error bodies differ by status gets an enum that
-/// picks its variant by the status.
-pub trait ErrorBody: Sized {
-    /// Decodes the body of an error response with this status; `None` when it does not match.
+/// A body whose type may depend on the response status. Error body types implement it (most
+/// decode as JSON whatever the status; an operation whose error bodies differ by status gets an
+/// enum that picks its variant by the status), and so do the results of operations whose success
+/// statuses carry different bodies.
+pub trait FromResponse: Sized {
+    /// Decodes the body of a response with this status; `None` when it does not match.
     fn from_response(status: StatusCode, body: &[u8]) -> Option<Self>;
 }
 
-impl ErrorBody for serde_json::Value {
+impl FromResponse for serde_json::Value {
     fn from_response(_status: StatusCode, body: &[u8]) -> Option<Self> {
         serde_json::from_slice(body).ok()
     }

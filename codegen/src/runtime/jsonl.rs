@@ -3,7 +3,7 @@
 //! resumed, so the caller sees every line exactly once or an error that says what is missing.
 
 use super::client::Client;
-use super::error::{DecodeError, Error, ErrorBody};
+use super::error::{DecodeError, Error, FromResponse};
 use super::lines::{Line, Lines};
 use super::request::RequestParts;
 use bytes::Bytes;
@@ -68,7 +68,7 @@ impl<T, E> std::fmt::Debug for JsonlStream<T, E> {
     }
 }
 
-impl<T: DeserializeOwned, E: ErrorBody + Send + 'static> JsonlStream<T, E> {
+impl<T: DeserializeOwned, E: FromResponse + Send + 'static> JsonlStream<T, E> {
     pub(crate) fn new(client: Client, parts: RequestParts, response: reqwest::Response) -> Self {
         let expected_end = response.content_length();
         let retries = parts.options.max_retries.unwrap_or(client.inner.retry.max_retries);
@@ -211,7 +211,7 @@ impl<T: DeserializeOwned, E: ErrorBody + Send + 'static> JsonlStream<T, E> {
     }
 }
 
-impl<T: DeserializeOwned, E: ErrorBody + Send + 'static> Stream for JsonlStream<T, E> {
+impl<T: DeserializeOwned, E: FromResponse + Send + 'static> Stream for JsonlStream<T, E> {
     type Item = Result<T, Error<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

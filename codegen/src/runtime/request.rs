@@ -3,7 +3,7 @@
 
 use super::client::{Client, CredentialPlacement};
 use super::encode::{cookie_value, form_encode, multipart_encode};
-use super::error::{ApiError, DecodeError, Error, ErrorBody};
+use super::error::{ApiError, DecodeError, Error, FromResponse};
 use super::jsonl::JsonlStream;
 use super::options::RequestOptions;
 use super::retry::should_retry_status;
@@ -92,10 +92,15 @@ impl RequestParts {
         Ok(())
     }
 
-    /// Encodes a `multipart/form-data` body with one part per property of `body`.
-    pub fn multipart_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<(), Error<E>> {
+    /// Encodes a `multipart/form-data` body with one part per property of `body`; the properties
+    /// named in `files` are sent as files.
+    pub fn multipart_body<T: serde::Serialize, E>(
+        &mut self,
+        body: &T,
+        files: &[&str],
+    ) -> Result<(), Error<E>> {
         let value = self.object_body(body)?;
-        let (bytes, content_type) = multipart_encode(&value);
+        let (bytes, content_type) = multipart_encode(&value, files);
         self.set_body(bytes, content_type);
         Ok(())
     }
@@ -159,7 +164,7 @@ impl Client {
     /// breaks off while being read counts as a failed attempt too.
     async fn call<T, E, R, F>(&self, parts: &RequestParts, read: R) -> Result<ApiResponse<T>, Error<E>>
     where
-        E: ErrorBody,
+        E: FromResponse,
         R: Fn(reqwest::Response) -> F,
         F: std::future::Future<Output = Result<T, (Error<E>, bool)>>,
     {
@@ -198,7 +203,7 @@ impl Client {
     }
 
     /// One try: send, and sort the outcome into a success response or a (maybe retryable) failure.
-    async fn attempt<E: ErrorBody>(
+    async fn attempt<E: FromResponse>(
         &self,
         parts: &RequestParts,
         span: &tracing::Span,
@@ -308,7 +313,7 @@ impl Client {
         Ok(request.headers(headers))
     }
 
-    async fn api_error<E: ErrorBody>(
+    async fn api_error<E: FromResponse>(
         &self,
         operation: &'static str,
         mut response: reqwest::Response,
@@ -349,7 +354,7 @@ impl Client {
     }
 
     /// Calls an operation whose success body is JSON.
-    pub(crate) async fn call_json<T: DeserializeOwned, E: ErrorBody>(
+    pub(crate) async fn call_json<T: DeserializeOwned, E: FromResponse>(
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<T>, Error<E>> {
@@ -362,8 +367,27 @@ impl Client {
         self.call(&parts, read).await
     }
 
+    /// Calls an operation whose success statuses carry different JSON bodies: the status picks
+    /// the type.
+    pub(crate) async fn call_json_by_status<T: FromResponse, E: FromResponse>(
+        &self,
+        parts: RequestParts,
+    ) -> Result<ApiResponse<T>, Error<E>> {
+        let operation = parts.operation;
+        let read = |response: reqwest::Response| async move {
+            let status = response.status();
+            let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
+            T::from_response(status, &body).ok_or_else(|| {
+                let detail =
+                    format!("the body of this {status} response is not the JSON its status promises");
+                (Error::Decode(DecodeError::text(operation, detail, &body)), false)
+            })
+        };
+        self.call(&parts, read).await
+    }
+
     /// Calls an operation whose success body is JSON for some statuses and empty for others.
-    pub(crate) async fn call_json_or_empty<T: DeserializeOwned, E: ErrorBody>(
+    pub(crate) async fn call_json_or_empty<T: DeserializeOwned, E: FromResponse>(
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<Option<T>>, Error<E>> {
@@ -381,7 +405,7 @@ impl Client {
     }
 
     /// Calls an operation whose success body is text.
-    pub(crate) async fn call_text<E: ErrorBody>(
+    pub(crate) async fn call_text<E: FromResponse>(
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<String>, Error<E>> {
@@ -400,7 +424,7 @@ impl Client {
     }
 
     /// Calls an operation whose success body is read as bytes.
-    pub(crate) async fn call_bytes<E: ErrorBody>(
+    pub(crate) async fn call_bytes<E: FromResponse>(
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<Bytes>, Error<E>> {
@@ -412,7 +436,7 @@ impl Client {
     }
 
     /// Calls an operation whose success has no body worth reading.
-    pub(crate) async fn call_empty<E: ErrorBody>(
+    pub(crate) async fn call_empty<E: FromResponse>(
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<()>, Error<E>> {
@@ -421,7 +445,7 @@ impl Client {
 
     /// Calls an operation whose success body is JSON Lines; the stream re-requests the rest of
     /// the body if the connection breaks (see [`JsonlStream`]).
-    pub(crate) async fn call_jsonl<T: DeserializeOwned, E: ErrorBody + Send + 'static>(
+    pub(crate) async fn call_jsonl<T: DeserializeOwned, E: FromResponse + Send + 'static>(
         &self,
         mut parts: RequestParts,
     ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
@@ -433,7 +457,7 @@ impl Client {
     }
 
     /// Re-sends a streaming request (with extra headers such as `Range`), retrying as usual.
-    pub(crate) async fn reopen<E: ErrorBody>(
+    pub(crate) async fn reopen<E: FromResponse>(
         &self,
         parts: RequestParts,
     ) -> Result<reqwest::Response, Error<E>> {

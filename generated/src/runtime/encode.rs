@@ -142,14 +142,18 @@ pub(crate) fn form_encode(object: &serde_json::Value) -> String {
         .join("&")
 }
 
-/// An object's properties as `multipart/form-data` parts (strings as text, anything else as
-/// JSON), and the content type with the boundary.
-pub(crate) fn multipart_encode(object: &serde_json::Value) -> (Vec<u8>, String) {
+/// An object's properties as `multipart/form-data` parts (strings as text, the properties named
+/// in `files` as `application/octet-stream` file parts, anything else as JSON), and the content
+/// type with the boundary.
+pub(crate) fn multipart_encode(object: &serde_json::Value, files: &[&str]) -> (Vec<u8>, String) {
     let mut parts: Vec<(&str, String, &str)> = Vec::new();
     if let serde_json::Value::Object(object) = object {
         for (name, value) in object {
             match value {
                 serde_json::Value::Null => {}
+                serde_json::Value::String(text) if files.contains(&name.as_str()) => {
+                    parts.push((name, text.clone(), "application/octet-stream"))
+                }
                 serde_json::Value::String(text) => {
                     parts.push((name, text.clone(), "text/plain; charset=utf-8"))
                 }
@@ -169,9 +173,15 @@ pub(crate) fn multipart_encode(object: &serde_json::Value) -> (Vec<u8>, String) 
     let mut body = Vec::new();
     for (name, value, content_type) in &parts {
         let name = name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+        // Servers tell file parts by their file name; the property's name serves as one.
+        let filename = if *content_type == "application/octet-stream" {
+            format!("; filename=\"{name}\"")
+        } else {
+            String::new()
+        };
         body.extend_from_slice(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\nContent-Type: {content_type}\r\n\r\n"
             )
             .as_bytes(),
         );
@@ -220,11 +230,18 @@ mod tests {
 
     #[test]
     fn multipart_bodies_have_one_part_per_property_and_a_boundary_found_in_none() {
-        let (body, content_type) = multipart_encode(&json!({"name": "----client-boundary-00000000", "n": 1}));
+        let (body, content_type) = multipart_encode(
+            &json!({"name": "----client-boundary-00000000", "n": 1, "file": "x"}),
+            &["file"],
+        );
         let text = String::from_utf8(body).unwrap();
         let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
         assert_eq!(boundary, "----client-boundary-00000001");
-        assert_eq!(text.matches(&format!("--{boundary}\r\n")).count(), 2);
+        assert_eq!(text.matches(&format!("--{boundary}\r\n")).count(), 3);
+        assert!(
+            text.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n"),
+            "{text}"
+        );
         assert!(text.contains("name=\"n\"\r\nContent-Type: application/json\r\n\r\n1\r\n"), "{text}");
         assert!(text.ends_with(&format!("--{boundary}--\r\n")));
     }

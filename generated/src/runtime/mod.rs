@@ -20,7 +20,7 @@ mod wait;
 pub(crate) mod wire;
 
 pub use client::{Client, ClientBuilder, ConfigError};
-pub use error::{ApiError, DecodeError, Error, ErrorBody};
+pub use error::{ApiError, DecodeError, Error, FromResponse};
 pub use jsonl::JsonlStream;
 pub use options::RequestOptions;
 pub use paging::Paginator;
