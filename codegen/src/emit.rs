@@ -39,7 +39,14 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagno
     // Formatting is most of the generator's time; types and operations (the two large files)
     // are formatted on two threads.
     let (types, others) = std::thread::scope(|scope| {
-        let types = scope.spawn(|| format_module("src/types.rs", &header, types_module(api)));
+        // syn and prettyplease recurse as deep as the types nest; a spawned thread's default
+        // 2 MiB would be less than the caller's stack.
+        const FORMAT_STACK: usize = 64 << 20;
+        let format_types = || format_module("src/types.rs", &header, types_module(api));
+        let types = std::thread::Builder::new()
+            .name("format-types".to_owned())
+            .stack_size(FORMAT_STACK)
+            .spawn_scoped(scope, format_types);
         let others = [
             format_module("src/lib.rs", &header, std::iter::once(lib_module(api))),
             format_module("src/operations.rs", &header, operations_module(api, &crate_path)),
@@ -49,9 +56,14 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagno
                 std::iter::once(client_module(api, &settings.crate_name, &settings.crate_version)),
             ),
         ];
-        (types.join(), others)
+        // Without a thread (the system refused one), the types are formatted here.
+        let types = match types {
+            Ok(thread) => thread.join().ok(),
+            Err(_) => Some(format_types()),
+        };
+        (types, others)
     });
-    let types = types.unwrap_or_else(|_| {
+    let types = types.unwrap_or_else(|| {
         let mut failed = Diagnostics::default();
         failed.push("", "internal error: formatting src/types.rs failed; please report this with the spec");
         (GeneratedFile { path: "src/types.rs".to_owned(), contents: String::new() }, failed)

@@ -58,7 +58,7 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     // pile of unrelated field errors. It is also the tree a 3.1 document is rewritten from.
     // (serde_yaml's own `Value` also refuses duplicate keys, which openapiv3 cannot report.)
     if let Some(loaded) = json_3_0(bytes) {
-        return loaded;
+        return Ok(loaded);
     }
     let tree: serde_yaml::Value = serde_yaml::from_slice(bytes).map_err(|error| {
         let place = error
@@ -86,9 +86,9 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
 
 /// The fast path for the common large case, a JSON 3.0 document: serde_json reads the version
 /// without building a tree and then the typed document straight from the text, several times
-/// faster than the YAML parser. `None` sends anything else (YAML, 3.1, broken JSON, no version)
-/// down the general path, which also gives the diagnostics.
-fn json_3_0(bytes: &[u8]) -> Option<Result<Loaded, Diagnostics>> {
+/// faster than the YAML parser. `None` sends anything else (YAML, 3.1, broken JSON, no version,
+/// a document with problems) down the general path, which also gives the diagnostics.
+fn json_3_0(bytes: &[u8]) -> Option<Loaded> {
     #[derive(serde::Deserialize)]
     struct Head {
         openapi: Option<String>,
@@ -99,7 +99,10 @@ fn json_3_0(bytes: &[u8]) -> Option<Result<Loaded, Diagnostics>> {
     let version = serde_json::from_slice::<Head>(bytes).ok()?.openapi?;
     let family @ Family::V3_0 = Family::of(&version)? else { return None };
     let read = || serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
-    Some(typed(read, family).map(|document| Loaded { document, version }))
+    // A document that does not read cleanly goes down the general path, whose diagnostics are
+    // more precise (duplicate keys, lines and columns).
+    let document = typed(read, family).ok()?;
+    Some(Loaded { document, version })
 }
 
 /// The `openapi` version string, or why there is none.
