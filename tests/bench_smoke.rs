@@ -33,6 +33,8 @@ fn bench_smoke_runs_every_measurement() {
         assert!(row(name), "no row {name:?} in:\n{stdout}");
     }
     assert!(stdout.contains("10 requests in every run (asserted)"), "{stdout}");
+    // The generation size series: at least the bundled spec, generated in a child process.
+    assert!(row("spec/openapi.yaml"), "no generation series row for spec/openapi.yaml in:\n{stdout}");
     assert!(!stdout.contains("wrote "), "--smoke must not write BENCHMARKS.md:\n{stdout}");
     assert!(elapsed < Duration::from_secs(60), "bench --smoke took {elapsed:?}");
 }

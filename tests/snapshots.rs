@@ -50,3 +50,34 @@ fn fixture_specs() {
         }
     }
 }
+
+#[test]
+fn unused_schemas_are_counted_and_left_out_only_when_asked() {
+    let spec = br#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Used'}
+components:
+  schemas:
+    Used: {type: object, properties: {inner: {$ref: '#/components/schemas/Inner'}}}
+    Inner: {type: object, properties: {n: {type: integer}}}
+    Webhook: {type: object, properties: {payload: {type: object, properties: {x: {type: string}}}}}
+"#;
+    let names = |api: &codegen::model::Api| api.types.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+    let all = codegen::model(spec).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    assert_eq!(all.unused_schemas, 1);
+    assert_eq!(names(&all), ["Used", "Inner", "WebhookPayload", "Webhook"]);
+    let options = codegen::Options { skip_unused_schemas: true };
+    let used = codegen::model_with(spec, options).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    assert_eq!(used.unused_schemas, 1);
+    assert_eq!(names(&used), ["Used", "Inner"], "the unused schema and its inline types are left out");
+}

@@ -46,10 +46,23 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
+/// Choices about what to generate that are not the spec's to make.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Leave out the component schemas no operation uses (a large API's webhook payloads, say),
+    /// which a client never sends or receives but would still compile.
+    pub skip_unused_schemas: bool,
+}
+
 /// Reads a spec and builds its model, without emitting anything.
 pub fn model(spec: &[u8]) -> Result<model::Api, Diagnostics> {
+    model_with(spec, Options::default())
+}
+
+/// [`model`], with options.
+pub fn model_with(spec: &[u8], options: Options) -> Result<model::Api, Diagnostics> {
     let loaded = load::load(spec)?;
-    resolve::resolve(&loaded.document, &loaded.version)
+    resolve::resolve(&loaded.document, &loaded.version, options)
 }
 
 /// Generates every file of a client crate from a spec (YAML or JSON).

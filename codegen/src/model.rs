@@ -32,6 +32,9 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Parameters that every operation takes (same name and location): settable once on the client.
     pub shared_params: Vec<Param>,
+    /// How many component schemas no operation uses (left out of the crate when
+    /// [`crate::Options::skip_unused_schemas`] is set).
+    pub unused_schemas: usize,
     /// Constructs the generator skipped (each replaced by a looser type), in document order.
     pub warnings: Vec<crate::Diagnostic>,
 }

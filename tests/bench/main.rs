@@ -8,7 +8,9 @@
 //!    same types), the network floor (plain reqwest, bytes only) and the stages of decoding;
 //! 2. the same body through the official Python SDK (`anthropic`, in `target/bench/venv`);
 //! 3. auto-pagination over 10,000 batches with limit 1,000 (exactly 10 requests, asserted);
-//! 4. generation of the bundled client from `spec/openapi.yaml`, in process.
+//! 4. generation of the bundled client from `spec/openapi.yaml`, in process;
+//! 5. generation at scale (`generation.rs`): `xtask generate` in a child process on the bundled
+//!    spec and on every GitHub description (0.08 to 78 MB), and `cargo check` of GitHub's crate.
 //!
 //! Every timing is reported (median, min–max, runs), never asserted; what is asserted is what
 //! must hold whatever the machine: every line decodes, counts match, the page count. The full
@@ -17,6 +19,7 @@
 
 mod child;
 mod data;
+mod generation;
 mod inmemory;
 mod report;
 
@@ -37,28 +40,39 @@ use crate::report::{mib, verdict, Row, Stats};
 const PYTHON_SDK: &str = "anthropic==2.12.0";
 
 const USAGE: &str = "\
-usage: bench [--smoke] [--no-python] [--no-perf]
+usage: bench [--smoke] [--no-python] [--no-perf] [--only generation]
 
   --smoke      every measurement with tiny sizes, in a few seconds; prints the table and writes
                nothing (the Python SDK only if target/bench/venv already has it)
   --no-python  skip the Python SDK comparison
   --no-perf    skip the `perf` profile of one client run (full run only)
+  --only generation
+               only the generation size series (GitHub's specs downloaded with npm on a full run);
+               a full run rewrites only its section of BENCHMARKS.md
 
 The full run (no --smoke) serves a ~1 GiB body, takes a few minutes on 2 cores, creates
-target/bench/venv for the Python SDK if needed, and writes BENCHMARKS.md.";
+target/bench/venv for the Python SDK if needed, and writes BENCHMARKS.md. Its generation series
+downloads GitHub's descriptions (npm) once, and adds about ten minutes: five runs on each of
+eleven specs, then `cargo check` of the half-million-line crate generated from api.github.com.";
 
 struct Options {
     smoke: bool,
     python: bool,
     perf: bool,
+    only_generation: bool,
 }
 
 impl Options {
     fn parse(args: &[String]) -> Result<Option<Options>, String> {
-        let mut options = Options { smoke: false, python: true, perf: true };
-        for arg in args {
+        let mut options = Options { smoke: false, python: true, perf: true, only_generation: false };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--smoke" => options.smoke = true,
+                "--only" => match args.next().map(String::as_str) {
+                    Some("generation") => options.only_generation = true,
+                    other => return Err(format!("--only takes `generation`, not {other:?}\n{USAGE}")),
+                },
                 "--no-python" => options.python = false,
                 "--no-perf" => options.perf = false,
                 "-h" | "--help" => return Ok(None),
@@ -117,6 +131,11 @@ impl Config {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--xtask") {
+        // Hidden mode: the xtask binary's code, so the generation series runs the generator in a
+        // child process without a second build (`bench --xtask measure generate …`).
+        return ExitCode::from(xtask::run(&args[1..], &mut std::io::stdout(), &mut std::io::stderr()));
+    }
     let outcome = match args.first().map(String::as_str) {
         // Hidden modes: the client side of the results benchmark, in its own process.
         Some("--client-results") if args.len() == 3 => child::results(&args[1], &args[2]),
@@ -203,6 +222,11 @@ fn run(options: &Options) -> Result<(), String> {
 
     let cpus: f64 = machine.cpus.parse().unwrap_or(1.0);
     let exe = std::env::current_exe().map_err(|e| format!("cannot find the bench binary: {e}"))?;
+    let series_config = generation::SeriesConfig::for_mode(options.smoke);
+    let series_dir = bench_dir().join("generation");
+    if options.only_generation {
+        return generation_only(&exe, &series_config, &series_dir, &machine, options.smoke);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -316,6 +340,7 @@ fn run(options: &Options) -> Result<(), String> {
 
     // ---- Generation ----------------------------------------------------------------------
     let generation = generation(&config)?;
+    let series = generation::run(&exe, &series_config, &series_dir)?;
 
     // ---- Report --------------------------------------------------------------------------
     let others = cpu_start.zip(report::cpu_use()).map(|(start, end)| start.others_since(&end));
@@ -342,13 +367,45 @@ fn run(options: &Options) -> Result<(), String> {
     for line in summary.observations(profile.as_ref().ok()) {
         println!("- {line}");
     }
+    println!("\nGeneration: size series\n\n{}", series.table());
+    for note in series.notes() {
+        println!("- {note}");
+    }
     println!("total bench time: {elapsed:.0} s; {load}");
 
     if !options.smoke {
-        let text = summary.markdown(&machine, &load, &rows, &breakdown, profile.as_ref(), started.elapsed());
+        let mut text =
+            summary.markdown(&machine, &load, &rows, &breakdown, profile.as_ref(), started.elapsed());
+        text.push('\n');
+        text.push_str(&series.markdown(&machine, "cargo xtask bench"));
         let path = repo_root().join("BENCHMARKS.md");
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// `--only generation`: the size series alone; a full run rewrites only its section of
+/// `BENCHMARKS.md`.
+fn generation_only(
+    exe: &Path,
+    config: &generation::SeriesConfig,
+    dir: &Path,
+    machine: &report::Machine,
+    smoke: bool,
+) -> Result<(), String> {
+    let series = generation::run(exe, config, dir)?;
+    println!("\nGeneration: size series\n\n{}", series.table());
+    for note in series.notes() {
+        println!("- {note}");
+    }
+    if !smoke {
+        let path = repo_root().join("BENCHMARKS.md");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
+        let section = series.markdown(machine, "cargo xtask bench --only generation");
+        std::fs::write(&path, generation::replace_section(&text, &section))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote the generation section of {}", path.display());
     }
     Ok(())
 }

@@ -10,6 +10,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+pub mod github;
+
 /// The command that writes `generated/`, as named in every generated file's header.
 pub const COMMAND: &str = "cargo xtask generate";
 
@@ -54,6 +56,10 @@ pub struct Plan {
     pub previous_version: Option<String>,
     /// The API changes against the output directory's recorded surface (none on a first run).
     pub report: Option<ChangeReport>,
+    /// Constructs the generator skipped (each replaced by a looser type in the crate).
+    pub warnings: Vec<codegen::Diagnostic>,
+    /// Component schemas no operation uses, left out of the crate.
+    pub unused_schemas: usize,
 }
 
 /// Plans a regeneration of `out` from `spec_bytes`: the model's files, plus the API surface and
@@ -66,7 +72,19 @@ pub fn plan(
     name: &str,
     version: Option<&str>,
 ) -> Result<Plan, Diagnostics> {
-    let model = codegen::model(spec_bytes)?;
+    plan_with(spec, spec_bytes, out, name, version, codegen::Options::default())
+}
+
+/// [`plan`], with generator options.
+pub fn plan_with(
+    spec: &Path,
+    spec_bytes: &[u8],
+    out: &Path,
+    name: &str,
+    version: Option<&str>,
+    options: codegen::Options,
+) -> Result<Plan, Diagnostics> {
+    let model = codegen::model_with(spec_bytes, options)?;
     let previous: Option<Surface> =
         fs::read_to_string(out.join(SURFACE_FILE)).ok().and_then(|text| serde_json::from_str(&text).ok());
     let previous_version = previous.as_ref().map(|surface| surface.version.clone());
@@ -92,7 +110,14 @@ pub fn plan(
         contents: changelog(&previous_changelog, report.as_ref(), &version, &settings.spec_label),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Plan { files, version, previous_version, report })
+    Ok(Plan {
+        files,
+        version,
+        previous_version,
+        report,
+        warnings: model.warnings,
+        unused_schemas: model.unused_schemas,
+    })
 }
 
 const CHANGELOG_TITLE: &str = "# Changelog";
@@ -250,6 +275,9 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u
     match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..], stdout, stderr),
         Some("bench") => bench(&args[1..], stderr),
+        Some("github") => github::github(&args[1..], stdout, stderr),
+        // Hidden: runs a task and reports its time and peak RSS (used by `github` and the bench).
+        Some(github::MEASURE_TASK) => github::measure(&args[1..], stdout, stderr),
         Some("-h" | "--help") | None => {
             let _ = writeln!(stdout, "{USAGE}");
             0
@@ -263,15 +291,23 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u
 
 const USAGE: &str =
     "usage: cargo xtask generate [--check] [--spec FILE] [--out DIR] [--name CRATE] [--version VERSION]
-       cargo xtask bench [--smoke]
+                             [--skip-unused-schemas]
+       cargo xtask bench [--smoke] [--only generation]
+       cargo xtask github [--no-clippy]
 
   --check     write nothing; exit 1 with a diff when the output directory is stale
-  --spec      the OpenAPI 3.0 file (YAML or JSON) [default: spec/openapi.yaml]
+  --spec      the OpenAPI 3.0 or 3.1 file (YAML or JSON) [default: spec/openapi.yaml]
   --out       the crate directory to write [default: generated]
   --name      the crate's package name [default: anthropic-batches]
   --version   the crate's version [default: the recorded one, bumped by semver when the API changes]
+  --skip-unused-schemas
+              leave out the component schemas no operation uses
 
-  bench       runs the benchmarks in release mode and writes BENCHMARKS.md (--smoke: tiny sizes, prints only)";
+  bench       runs the benchmarks in release mode and writes BENCHMARKS.md (--smoke: tiny sizes, prints only;
+              --only generation: the generation size series alone, rewriting its section)
+  github      generates a crate from GitHub's description (@octokit/openapi, fetched with npm into
+              .tools/github/) into target/github/github-api/, reports diagnostics, time and peak RSS,
+              runs cargo check and clippy on it, and writes target/github/summary.md";
 
 /// `cargo xtask bench`: the harness is a binary of the tests crate (it needs the local test
 /// server); this only builds and runs it in release mode.
@@ -301,11 +337,16 @@ fn generate(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
     let mut out = bundled_out();
     let mut name = BUNDLED_NAME.to_owned();
     let mut version: Option<String> = None;
+    let mut options = codegen::Options::default();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let flag = arg.as_str();
         if flag == "--check" {
             check = true;
+            continue;
+        }
+        if flag == "--skip-unused-schemas" {
+            options.skip_unused_schemas = true;
             continue;
         }
         let known = matches!(flag, "--spec" | "--out" | "--name" | "--version");
@@ -331,21 +372,41 @@ fn generate(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             return 1;
         }
     };
-    let plan = match plan(&spec, &bytes, &out, &name, version.as_deref()) {
+    let plan = match plan_with(&spec, &bytes, &out, &name, version.as_deref(), options) {
         Ok(plan) => plan,
         Err(diagnostics) => {
             for diagnostic in &diagnostics.0 {
                 let _ = writeln!(stderr, "{diagnostic}");
             }
-            let _ = writeln!(
-                stderr,
-                "{}: {} problem(s); nothing was written",
-                spec.display(),
-                diagnostics.0.len()
-            );
+            let _ = writeln!(stderr, "{}: {}; nothing was written", spec.display(), diagnostics.summary());
             return 1;
         }
     };
+    if plan.unused_schemas > 0 {
+        let what = if options.skip_unused_schemas {
+            "were left out"
+        } else {
+            "are generated anyway (--skip-unused-schemas leaves them out)"
+        };
+        let _ = writeln!(
+            stderr,
+            "{}: {} component schema(s) that no operation uses {what}",
+            spec.display(),
+            plan.unused_schemas
+        );
+    }
+    for warning in &plan.warnings {
+        let _ = writeln!(stderr, "{warning}");
+    }
+    if !plan.warnings.is_empty() {
+        let count = plan.warnings.len();
+        let _ = writeln!(
+            stderr,
+            "{}: {count} warning{}: construct(s) skipped, each generated as a looser type",
+            spec.display(),
+            if count == 1 { "" } else { "s" }
+        );
+    }
     let out_label = out.strip_prefix(root()).unwrap_or(&out).display().to_string();
     let spec_label = settings_for(&spec, &name, &plan.version).spec_label;
     if let Some(report) = plan.report.as_ref().filter(|report| !report.is_empty()) {

@@ -1,9 +1,87 @@
-//! Whole-model passes over the types: boxing what cycles through itself, and which structs can
-//! implement `Default`.
+//! Whole-model passes over the types: leaving out what no operation uses, boxing what cycles
+//! through itself, and which structs can implement `Default`.
 
 use super::Resolver;
 use crate::model::*;
 use std::collections::HashMap;
+
+/// How many component schemas no operation reaches, removing them (and the types only they
+/// use) when `remove` is set. A client sends and receives only what its operations do; a
+/// description can define far more (GitHub's defines thousands of webhook payloads), and each
+/// type costs compile time.
+pub(super) fn unused_schemas(
+    types: &mut Vec<TypeDef>,
+    operations: &[Operation],
+    shared: &[Param],
+    remove: bool,
+) -> usize {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut reached = vec![false; types.len()];
+    let mut pending: Vec<usize> = Vec::new();
+    let visit = |ty: &TypeRef, pending: &mut Vec<usize>| {
+        if let Some(&at) = ty.named().and_then(|name| index.get(name)) {
+            pending.push(at);
+        }
+    };
+    for op in operations {
+        for param in op.params.iter().chain(shared) {
+            visit(&param.ty, &mut pending);
+        }
+        if let Some(body) = &op.body {
+            visit(&body.ty, &mut pending);
+        }
+        match &op.success {
+            BodyKind::Json(ty)
+            | BodyKind::JsonOrEmpty(ty)
+            | BodyKind::ByStatus(ty)
+            | BodyKind::JsonLines(ty) => visit(ty, &mut pending),
+            BodyKind::Text | BodyKind::Binary | BodyKind::Empty => {}
+        }
+        if let Some(error) = &op.error {
+            visit(error, &mut pending);
+        }
+    }
+    while let Some(at) = pending.pop() {
+        if std::mem::replace(&mut reached[at], true) {
+            continue;
+        }
+        for ty in referenced(&types[at].kind) {
+            visit(&ty, &mut pending);
+        }
+    }
+    let unused = types
+        .iter()
+        .zip(&reached)
+        .filter(|(def, reached)| {
+            // Component schemas themselves, not the inline types inside them.
+            !**reached
+                && def.pointer.strip_prefix("/components/schemas/").is_some_and(|name| !name.contains('/'))
+        })
+        .count();
+    if remove {
+        let mut keep = reached.into_iter();
+        types.retain(|_| keep.next().unwrap_or(true));
+    }
+    unused
+}
+
+/// Every type a type refers to, by value or not.
+fn referenced(kind: &TypeKind) -> Vec<TypeRef> {
+    match kind {
+        TypeKind::Struct(structure) => {
+            structure.fields.iter().map(|f| f.ty.clone()).chain(structure.additional.clone()).collect()
+        }
+        TypeKind::TaggedUnion(union) => {
+            union.variants.iter().map(|v| TypeRef::Named(v.type_name.clone())).collect()
+        }
+        TypeKind::UntaggedUnion(variants) | TypeKind::AnyOf(variants) => {
+            variants.iter().map(|v| v.ty.clone()).collect()
+        }
+        TypeKind::StatusUnion(variants) => variants.iter().map(|v| v.ty.clone()).collect(),
+        TypeKind::Alias(ty) => vec![ty.clone()],
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
 
 impl Resolver<'_> {
     /// Marks as boxed every by-value edge inside a cycle of types, so every type has a finite size.

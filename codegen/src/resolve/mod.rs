@@ -60,7 +60,11 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 /// Builds the model of a parsed document.
-pub fn resolve(document: &OpenAPI, openapi_version: &str) -> Result<Api, Diagnostics> {
+pub fn resolve(
+    document: &OpenAPI,
+    openapi_version: &str,
+    options: crate::Options,
+) -> Result<Api, Diagnostics> {
     let mut resolver = Resolver::new(document);
     let mut api = Api {
         title: document.info.title.clone(),
@@ -83,6 +87,12 @@ pub fn resolve(document: &OpenAPI, openapi_version: &str) -> Result<Api, Diagnos
     api.auth = resolver.auth();
     resolver.adopt_implied_tags();
     resolver.check_unions();
+    api.unused_schemas = graph::unused_schemas(
+        &mut resolver.types,
+        &api.operations,
+        &api.shared_params,
+        options.skip_unused_schemas,
+    );
     resolver.break_cycles();
     resolver.compute_defaults();
     api.types = resolver.types;
