@@ -412,6 +412,7 @@ impl Series {
         if let Some(note) = &self.github_note {
             notes.push(format!("{note}."));
         }
+        notes.extend(OPTIMISED.iter().map(|line| (*line).to_owned()));
         notes
     }
 
@@ -460,6 +461,15 @@ pub fn replace_section(text: &str, section: &str) -> String {
         if end < text.len() { format!("\n\n{}", &text[end..]) } else { "\n".to_owned() }
     )
 }
+
+/// What was changed to get the numbers above, measured on `api.github.com.json` (a record, so it is
+/// written with every run of the section).
+const OPTIMISED: &[&str] = &[
+    "Goals: GitHub's spec in under 1 s and 150 MiB (wall time: missed by about 0.2 s on this machine; peak RSS: met); `cargo check` of its crate in under 60 s (missed: the serde derives of ~3,200 types take about 70 s of it, the operations the rest).",
+    "Optimised: emission formats item by item instead of building each module's whole token tree and syntax tree first (peak RSS 663 → 148 MiB); the resolver borrows the component schemas instead of cloning them twice (→ 119 MiB); a JSON 3.0 document is read by serde_json (the version without building a tree, then the typed read from the text) instead of the YAML parser; types and operations are formatted on two threads.",
+    "Optimised: `--skip-unused-schemas` leaves out the 350 component schemas no operation uses (webhook payloads): 7,544 → 3,198 types, 502k → 282k lines, and `cargo check` 407 s → about 100 s. The `.deref` specs inline every `$ref`, so the same types are emitted once per use: 5–6× the types of the plain spec.",
+    "Profile (perf) of what is left: malloc/free about 30 %, and most of the rest in quote → syn → prettyplease (tokens, syntax tree, text), the pipeline the generator is built on.",
+];
 
 #[cfg(test)]
 mod tests {
