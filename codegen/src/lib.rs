@@ -59,7 +59,7 @@ pub fn model(spec: &[u8]) -> Result<model::Api, Diagnostics> {
     model_with(spec, Options::default())
 }
 
-/// [`model`], with options.
+/// [`model()`], with options.
 pub fn model_with(spec: &[u8], options: Options) -> Result<model::Api, Diagnostics> {
     let loaded = load::load(spec)?;
     resolve::resolve(&loaded.document, &loaded.version, options)
