@@ -313,20 +313,15 @@ impl Param {
     /// The value is a string, number, boolean or string enum, or a plain array of those: written
     /// with `ParamValue`. Anything else (objects, unions, maps) goes through its JSON form.
     pub fn is_scalar_or_list(&self, types: &[TypeDef]) -> bool {
-        fn scalar(ty: &TypeRef, types: &[TypeDef]) -> bool {
+        // An alias is as scalar as what it names; `depth` stops at a chain of aliases that
+        // leads back to itself (an error reported elsewhere).
+        fn scalar(ty: &TypeRef, types: &[TypeDef], depth: usize) -> bool {
             match ty {
-                // An alias is as scalar as what it names (cycles of aliases are errors elsewhere;
-                // the depth of real chains is tiny).
-                TypeRef::Named(name) => types.iter().any(|t| {
+                TypeRef::Named(name) if depth < 16 => types.iter().any(|t| {
                     t.name == *name
                         && match &t.kind {
                             TypeKind::Enum(_) => true,
-                            TypeKind::Alias(inner @ TypeRef::Named(next)) if next != name => {
-                                scalar(inner, types)
-                            }
-                            TypeKind::Alias(inner) => {
-                                !matches!(inner, TypeRef::Named(_)) && scalar(inner, types)
-                            }
+                            TypeKind::Alias(inner) => scalar(inner, types, depth + 1),
                             _ => false,
                         }
                 }),
@@ -335,8 +330,8 @@ impl Param {
             }
         }
         match &self.ty {
-            TypeRef::Array(item) => scalar(item, types),
-            other => scalar(other, types),
+            TypeRef::Array(item) => scalar(item, types, 0),
+            other => scalar(other, types, 0),
         }
     }
 }
