@@ -331,7 +331,7 @@ impl Resolver<'_> {
                 });
             }
             if keyword == "anyOf"
-                && members.iter().all(|member| self.member_shape(member) == ValueShape::Object)
+                && members.iter().all(|member| self.value_shape(member.into()) == ValueShape::Object)
             {
                 return TypeKind::AnyOf(variants);
             }
@@ -544,7 +544,7 @@ impl Resolver<'_> {
         if without_annotations(existing) == without_annotations(refined) {
             return Some(with_nullable(existing));
         }
-        match (self.value_shape(existing), self.value_shape(refined)) {
+        match (self.value_shape(existing.into()), self.value_shape(refined.into())) {
             (ValueShape::Object, ValueShape::Object) => Some(ReferenceOr::Item(Box::new(Schema {
                 schema_data: openapiv3::SchemaData { nullable: either_nullable, ..Default::default() },
                 schema_kind: SchemaKind::AllOf { all_of: vec![unbox(existing), unbox(refined)] },
@@ -557,18 +557,11 @@ impl Resolver<'_> {
         }
     }
 
-    fn member_shape(&self, member: &ReferenceOr<Schema>) -> ValueShape {
-        self.value_shape(&match member {
-            ReferenceOr::Item(schema) => ReferenceOr::Item(Box::new(schema.clone())),
-            ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
-        })
-    }
-
     /// What kind of JSON value a schema describes, following one `$ref`.
-    fn value_shape(&self, schema: &ReferenceOr<Box<Schema>>) -> ValueShape {
-        let schema = match schema {
-            ReferenceOr::Item(schema) => schema.as_ref(),
-            ReferenceOr::Reference { reference } => {
+    fn value_shape(&self, node: Node<'_>) -> ValueShape {
+        let schema = match node {
+            Node::Inline(schema) => schema,
+            Node::Ref(reference) => {
                 match component_ref(reference, "schemas").and_then(|name| self.schemas.get(&name)) {
                     Some(ReferenceOr::Item(schema)) => schema,
                     _ => return ValueShape::Any,
@@ -596,7 +589,7 @@ impl Resolver<'_> {
     }
 
     fn shape_name(&self, schema: &ReferenceOr<Box<Schema>>) -> &'static str {
-        match self.value_shape(schema) {
+        match self.value_shape(schema.into()) {
             ValueShape::String => "string",
             ValueShape::Number => "number",
             ValueShape::Boolean => "boolean",

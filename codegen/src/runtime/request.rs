@@ -360,7 +360,7 @@ impl Client {
     ) -> Result<ApiResponse<T>, Error<E>> {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
-            let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
+            let body = read_body(operation, response).await?;
             serde_json::from_slice(&body)
                 .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))
         };
@@ -376,7 +376,7 @@ impl Client {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
             let status = response.status();
-            let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
+            let body = read_body(operation, response).await?;
             T::from_response(status, &body).ok_or_else(|| {
                 let detail =
                     format!("the body of this {status} response is not the JSON its status promises");
@@ -393,7 +393,7 @@ impl Client {
     ) -> Result<ApiResponse<Option<T>>, Error<E>> {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
-            let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
+            let body = read_body(operation, response).await?;
             if body.iter().all(u8::is_ascii_whitespace) {
                 return Ok(None);
             }
@@ -411,7 +411,7 @@ impl Client {
     ) -> Result<ApiResponse<String>, Error<E>> {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
-            let body = response.bytes().await.map_err(|error| (Error::transport(operation, error), true))?;
+            let body = read_body(operation, response).await?;
             String::from_utf8(body.to_vec()).map_err(|error| {
                 let detail = format!(
                     "the text body is not valid UTF-8 (at byte {})",
@@ -429,9 +429,7 @@ impl Client {
         parts: RequestParts,
     ) -> Result<ApiResponse<Bytes>, Error<E>> {
         let operation = parts.operation;
-        let read = |response: reqwest::Response| async move {
-            response.bytes().await.map_err(|error| (Error::transport(operation, error), true))
-        };
+        let read = |response: reqwest::Response| async move { read_body(operation, response).await };
         self.call(&parts, read).await
     }
 
@@ -464,4 +462,13 @@ impl Client {
         let response = self.call(&parts, |response| async { Ok(response) }).await?;
         Ok(response.value)
     }
+}
+
+/// The whole body of a success response; a connection that breaks while it is read is worth
+/// another attempt.
+async fn read_body<E>(
+    operation: &'static str,
+    response: reqwest::Response,
+) -> Result<Bytes, (Error<E>, bool)> {
+    response.bytes().await.map_err(|error| (Error::transport(operation, error), true))
 }
