@@ -1,26 +1,21 @@
 //! Turns an OpenAPI 3.0 or 3.1 description into a Rust API client crate.
 //!
 //! The pipeline, one module per stage:
-//! [`load`] (bytes → `openapiv3` document) → [`resolve`] (document → [`model::Api`], with
-//! [`diagnostics`]) → [`types`], [`operations`], `features` and `client` (model → tokens) →
-//! [`emit`] (tokens → files).
-//! Behaviour OpenAPI cannot express comes from the vendor extensions listed in [`extensions`].
+//! [`load`] (bytes → `openapiv3` document, 3.1 rewritten by [`downgrade`]) → [`resolve`]
+//! (document → [`model::Api`], with [`diagnostics`]) → [`emit`] (model → tokens → formatted files).
+//! Behaviour OpenAPI cannot express comes from the vendor extensions listed in [`extensions`];
+//! [`surface`] and [`changes`] record a generated crate's public API and compare two of them.
 
 pub mod changes;
-mod client;
 pub mod diagnostics;
-mod docs;
 pub mod downgrade;
 pub mod emit;
 pub mod extensions;
-mod features;
 pub mod load;
 pub mod model;
 pub mod names;
-pub mod operations;
 pub mod resolve;
 pub mod surface;
-pub mod types;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity};
 

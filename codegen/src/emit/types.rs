@@ -1,48 +1,10 @@
 //! Stage 3a: model types → Rust items (structs, open enums, unions, aliases).
 
-use crate::docs::{attrs, prose};
+use super::docs::{attrs, prose};
+use super::tokens::{ident, type_tokens};
 use crate::model::*;
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-
-/// An identifier, raw (`r#type`) where the name says so.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// The Rust type for a type reference; `prefix` qualifies generated names (`crate::types::`).
-pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote! { #prefix #name }
-        }
-        TypeRef::String => quote! { String },
-        TypeRef::DateTime => quote! { chrono::DateTime<chrono::Utc> },
-        TypeRef::I32 => quote! { i32 },
-        TypeRef::I64 => quote! { i64 },
-        TypeRef::F64 => quote! { f64 },
-        TypeRef::Bool => quote! { bool },
-        TypeRef::Bytes => quote! { Vec<u8> },
-        TypeRef::Array(item) => {
-            let item = type_tokens(item, prefix);
-            quote! { Vec<#item> }
-        }
-        TypeRef::Map(value) => {
-            let value = type_tokens(value, prefix);
-            quote! { std::collections::BTreeMap<String, #value> }
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = type_tokens(inner, prefix);
-            quote! { Option<#inner> }
-        }
-        TypeRef::Json => quote! { serde_json::Value },
-        TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
-    }
-}
 
 /// Every type of the API, in model order, then how error bodies decode: one group of items at a
 /// time, so that the emitter formats each before the next is built (a large API's tokens never

@@ -1,61 +1,15 @@
 //! Stage 3b: model operations → client methods and one request builder per operation, plus the
 //! client constructor that carries the spec's defaults.
 
-use crate::docs::{attrs, prose};
+use super::docs::{attrs, prose};
+use super::extensions;
+use super::tokens::{
+    error_type, ident, location_name, output_type, param_text, setter_arg, style_tokens, type_tokens,
+    types_prefix, value_ident,
+};
 use crate::model::*;
-use crate::types::{ident, type_tokens};
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::quote;
-
-pub(crate) fn value_ident() -> Ident {
-    ident("value")
-}
-
-pub(crate) fn types_prefix() -> TokenStream {
-    quote! { crate::types:: }
-}
-
-/// A setter's argument type and the expression that turns the argument `value` into the stored type.
-pub(crate) fn setter_arg(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
-    match ty {
-        TypeRef::String => (quote! { impl Into<String> }, quote! { #value.into() }),
-        TypeRef::Array(item) if **item == TypeRef::String => (
-            quote! { impl IntoIterator<Item = impl Into<String>> },
-            quote! { #value.into_iter().map(Into::into).collect() },
-        ),
-        TypeRef::Array(item) => {
-            let item = type_tokens(item, &types_prefix());
-            (quote! { impl IntoIterator<Item = #item> }, quote! { #value.into_iter().collect() })
-        }
-        other => (type_tokens(other, &types_prefix()), quote! { #value }),
-    }
-}
-
-/// The runtime's name for a parameter style.
-pub(crate) fn style_tokens(style: ParamStyle) -> TokenStream {
-    match style {
-        ParamStyle::Comma => quote! { crate::runtime::ParamStyle::Comma },
-        ParamStyle::SpaceDelimited => quote! { crate::runtime::ParamStyle::SpaceDelimited },
-        ParamStyle::PipeDelimited => quote! { crate::runtime::ParamStyle::PipeDelimited },
-        ParamStyle::DeepObject => quote! { crate::runtime::ParamStyle::DeepObject },
-        ParamStyle::Json => quote! { crate::runtime::ParamStyle::Json },
-    }
-}
-
-/// Expression that turns a parameter's value (`value`, a reference) into one text, for path
-/// segments and headers.
-pub(crate) fn param_text(param: &Param, types: &[TypeDef], value: TokenStream) -> TokenStream {
-    let style = style_tokens(param.style);
-    if !param.is_scalar_or_list(types) || param.style == ParamStyle::Json {
-        return quote! {
-            crate::runtime::json_text(&serde_json::to_value(#value).unwrap_or_default(), #style)
-        };
-    }
-    match &param.ty {
-        TypeRef::Array(_) => quote! { crate::runtime::join_values(#value, #style) },
-        _ => quote! { crate::runtime::ParamValue::param_value(#value) },
-    }
-}
 
 /// Statements that add a parameter's value (`value`, a reference) to `parts`.
 fn push_param(param: &Param, types: &[TypeDef]) -> TokenStream {
@@ -105,7 +59,7 @@ pub fn operations_module<'a>(
     };
     let client_methods = std::iter::once_with(move || {
         let methods = api.operations.iter().map(|op| client_method(op, api, crate_path));
-        let waiter_methods = api.operations.iter().map(crate::features::client_waiter_methods);
+        let waiter_methods = api.operations.iter().map(extensions::client_waiter_methods);
         quote! {
             impl Client {
                 #(#methods)*
@@ -115,35 +69,10 @@ pub fn operations_module<'a>(
     });
     let builders = api.operations.iter().map(move |op| {
         let builder = builder(op, api);
-        let waiters = crate::features::waiter_builders(op);
+        let waiters = extensions::waiter_builders(op);
         quote! { #builder #waiters }
     });
     Box::new(std::iter::once(preamble).chain(client_methods).chain(builders))
-}
-
-pub(crate) fn error_type(op: &Operation) -> TokenStream {
-    match &op.error {
-        Some(ty) => type_tokens(ty, &types_prefix()),
-        None => quote! { serde_json::Value },
-    }
-}
-
-pub(crate) fn output_type(op: &Operation) -> TokenStream {
-    let error = error_type(op);
-    match &op.success {
-        BodyKind::Json(ty) | BodyKind::ByStatus(ty) => type_tokens(ty, &types_prefix()),
-        BodyKind::JsonOrEmpty(ty) => {
-            let ty = type_tokens(ty, &types_prefix());
-            quote! { Option<#ty> }
-        }
-        BodyKind::JsonLines(ty) => {
-            let item = type_tokens(ty, &types_prefix());
-            quote! { crate::runtime::JsonlStream<#item, #error> }
-        }
-        BodyKind::Text => quote! { String },
-        BodyKind::Binary => quote! { bytes::Bytes },
-        BodyKind::Empty => quote! { () },
-    }
 }
 
 fn operation_docs(op: &Operation) -> String {
@@ -337,7 +266,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         BodyKind::Empty => quote! { self.client.call_empty(parts).await },
     };
     let (url_from, url_apply) =
-        op.url_from.as_ref().map(|from| crate::features::url_from_prelude(op, from)).unzip();
+        op.url_from.as_ref().map(|from| extensions::url_from_prelude(op, from)).unzip();
     let lifetime_docs = attrs(&format!(
         "Request builder for [`Client::{}`]: set optional parameters, then `.await` it or call [`send`](Self::send).",
         op.method_name.trim_start_matches("r#")
@@ -355,7 +284,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         "Sends the request{what}, retrying what is worth retrying.\n\n# Errors\n\nAn [`Error`] for a \
          non-success status (by kind), a failed connection, a timeout, or a body that does not decode."
     ));
-    let features = crate::features::builder_methods(op);
+    let features = extensions::builder_methods(op);
     quote! {
         #lifetime_docs
         #[derive(Clone, Debug)]
@@ -432,15 +361,6 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
                 Box::pin(self.send())
             }
         }
-    }
-}
-
-pub(crate) fn location_name(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path segment",
-        ParamLocation::Query => "query parameter",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
     }
 }
 

@@ -1,10 +1,9 @@
 //! Stage 3d: what the `x-` extensions add to operations: `items()` streams for paginated
 //! listings, `wait_until_*` waiters, and requests sent to a URL another operation returned.
 
-use crate::docs::attrs;
+use super::docs::attrs;
+use super::tokens::{error_type, ident, setter_arg, type_tokens, types_prefix};
 use crate::model::*;
-use crate::operations::{error_type, setter_arg, types_prefix};
-use crate::types::{ident, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
 

@@ -1,10 +1,9 @@
 //! Stage 3c: the client's constructors: `Client::builder()` with the spec's defaults, setters for
 //! credentials and for parameters every operation shares, and `Client::from_env()`.
 
-use crate::docs::{attrs, prose};
+use super::docs::{attrs, prose};
+use super::tokens::{ident, location_name, setter_arg, type_tokens, types_prefix, value_ident};
 use crate::model::*;
-use crate::operations::{location_name, setter_arg, types_prefix, value_ident};
-use crate::types::{ident, type_tokens};
 use proc_macro2::TokenStream;
 use quote::quote;
 

@@ -1,0 +1,129 @@
+//! Token helpers every emitter shares: identifiers, type paths, setter arguments, parameter
+//! text, and the output and error types of an operation.
+
+use crate::model::*;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier, raw (`r#type`) where the name says so.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type for a type reference; `prefix` qualifies generated names (`crate::types::`).
+pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { #prefix #name }
+        }
+        TypeRef::String => quote! { String },
+        TypeRef::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+        TypeRef::I32 => quote! { i32 },
+        TypeRef::I64 => quote! { i64 },
+        TypeRef::F64 => quote! { f64 },
+        TypeRef::Bool => quote! { bool },
+        TypeRef::Bytes => quote! { Vec<u8> },
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, prefix);
+            quote! { Vec<#item> }
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value, prefix);
+            quote! { std::collections::BTreeMap<String, #value> }
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, prefix);
+            quote! { Option<#inner> }
+        }
+        TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+    }
+}
+
+pub fn value_ident() -> Ident {
+    ident("value")
+}
+
+pub fn types_prefix() -> TokenStream {
+    quote! { crate::types:: }
+}
+
+/// A setter's argument type and the expression that turns the argument `value` into the stored type.
+pub fn setter_arg(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
+    match ty {
+        TypeRef::String => (quote! { impl Into<String> }, quote! { #value.into() }),
+        TypeRef::Array(item) if **item == TypeRef::String => (
+            quote! { impl IntoIterator<Item = impl Into<String>> },
+            quote! { #value.into_iter().map(Into::into).collect() },
+        ),
+        TypeRef::Array(item) => {
+            let item = type_tokens(item, &types_prefix());
+            (quote! { impl IntoIterator<Item = #item> }, quote! { #value.into_iter().collect() })
+        }
+        other => (type_tokens(other, &types_prefix()), quote! { #value }),
+    }
+}
+
+/// The runtime's name for a parameter style.
+pub fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Comma => quote! { crate::runtime::ParamStyle::Comma },
+        ParamStyle::SpaceDelimited => quote! { crate::runtime::ParamStyle::SpaceDelimited },
+        ParamStyle::PipeDelimited => quote! { crate::runtime::ParamStyle::PipeDelimited },
+        ParamStyle::DeepObject => quote! { crate::runtime::ParamStyle::DeepObject },
+        ParamStyle::Json => quote! { crate::runtime::ParamStyle::Json },
+    }
+}
+
+/// Expression that turns a parameter's value (`value`, a reference) into one text, for path
+/// segments and headers.
+pub fn param_text(param: &Param, types: &[TypeDef], value: TokenStream) -> TokenStream {
+    let style = style_tokens(param.style);
+    if !param.is_scalar_or_list(types) || param.style == ParamStyle::Json {
+        return quote! {
+            crate::runtime::json_text(&serde_json::to_value(#value).unwrap_or_default(), #style)
+        };
+    }
+    match &param.ty {
+        TypeRef::Array(_) => quote! { crate::runtime::join_values(#value, #style) },
+        _ => quote! { crate::runtime::ParamValue::param_value(#value) },
+    }
+}
+
+pub fn error_type(op: &Operation) -> TokenStream {
+    match &op.error {
+        Some(ty) => type_tokens(ty, &types_prefix()),
+        None => quote! { serde_json::Value },
+    }
+}
+
+pub fn output_type(op: &Operation) -> TokenStream {
+    let error = error_type(op);
+    match &op.success {
+        BodyKind::Json(ty) | BodyKind::ByStatus(ty) => type_tokens(ty, &types_prefix()),
+        BodyKind::JsonOrEmpty(ty) => {
+            let ty = type_tokens(ty, &types_prefix());
+            quote! { Option<#ty> }
+        }
+        BodyKind::JsonLines(ty) => {
+            let item = type_tokens(ty, &types_prefix());
+            quote! { crate::runtime::JsonlStream<#item, #error> }
+        }
+        BodyKind::Text => quote! { String },
+        BodyKind::Binary => quote! { bytes::Bytes },
+        BodyKind::Empty => quote! { () },
+    }
+}
+
+pub fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path segment",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
