@@ -35,15 +35,19 @@
 #[rustfmt::skip]
 #[allow(deprecated)]
 mod client;
+
 /// One request builder per operation, returned by the methods of [`Client`].
 #[rustfmt::skip]
 #[allow(deprecated)]
 pub mod operations;
+
 mod runtime;
+
 /// The API's schemas as Rust types.
 #[rustfmt::skip]
 #[allow(deprecated)]
 pub mod types;
+
 #[rustfmt::skip]
 pub use runtime::{
     ApiError, Client, ClientBuilder, ConfigError, DecodeError, Error, JsonlStream,

@@ -46,19 +46,19 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
         let placement = match &auth.placement {
             AuthPlacement::Header(name) => {
                 let name = name.to_ascii_lowercase();
-                quote! { crate::runtime::CredentialPlacement::Header(#name) }
+                quote! { runtime::CredentialPlacement::Header(#name) }
             }
             AuthPlacement::Query(name) => {
-                quote! { crate::runtime::CredentialPlacement::Query(#name) }
+                quote! { runtime::CredentialPlacement::Query(#name) }
             }
-            AuthPlacement::Bearer => quote! { crate::runtime::CredentialPlacement::Bearer },
+            AuthPlacement::Bearer => quote! { runtime::CredentialPlacement::Bearer },
         };
         let where_text = match &auth.placement {
             AuthPlacement::Header(name) => format!("the `{name}` header"),
             AuthPlacement::Query(name) => format!("the `{name}` query parameter"),
             AuthPlacement::Bearer => "`Authorization: Bearer`".to_owned(),
         };
-        let mut text = prose(auth.docs.as_deref(), "The credential.");
+        let mut text = prose(auth.docs.as_deref(), &format!("Sets the `{}` credential.", auth.scheme));
         text.push_str(&format!(
             "\n\nSent in {where_text} of every request; never shown by `Debug` or in errors."
         ));
@@ -76,20 +76,23 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
         let wire = &param.wire_name;
         let to_text = match &param.ty {
             TypeRef::Array(_) => {
-                quote! { crate::runtime::join_values(&value, crate::runtime::ParamStyle::Comma) }
+                quote! { runtime::join_values(&value, runtime::ParamStyle::Comma) }
             }
-            _ => quote! { crate::runtime::ParamValue::param_value(&value) },
+            _ => quote! { runtime::ParamValue::param_value(&value) },
         };
         let store = match param.location {
             ParamLocation::Header => quote! { self.default_header(#wire, text) },
             _ => quote! { self.default_query(#wire, text) },
         };
         let ty = type_tokens(&param.ty, &types_prefix());
-        let mut text = prose(param.docs.as_deref(), &format!("The `{wire}` parameter."));
-        text.push_str(&format!(
-            "\n\nSent as the {} `{wire}` with every request; a request's own setter overrides it.",
+        let sent_as = format!(
+            "the {} `{wire}` with every request; a request's own setter overrides it",
             location_name(param.location)
-        ));
+        );
+        let text = match param.docs.as_deref() {
+            Some(_) => format!("{}\n\nSent as {sent_as}.", prose(param.docs.as_deref(), "")),
+            None => format!("Sets {sent_as}."),
+        };
         let docs = attrs(&text);
         quote! {
             #docs
@@ -111,7 +114,7 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
         }
     ));
     quote! {
-        use crate::runtime::{Client, ClientBuilder, SpecInfo};
+        use runtime::{Client, ClientBuilder, SpecInfo};
 
         static SPEC: SpecInfo = SpecInfo {
             default_base_url: #base_url,
@@ -145,7 +148,7 @@ fn from_env(api: &Api) -> TokenStream {
     }
     let base_url = api.base_url_env.as_ref().map(|variable| {
         quote! {
-            if let Some(url) = crate::runtime::env_var(#variable) {
+            if let Some(url) = runtime::env_var(#variable) {
                 builder = builder.base_url(url);
             }
         }
@@ -154,9 +157,9 @@ fn from_env(api: &Api) -> TokenStream {
         let variable = auth.env.as_deref().unwrap_or_default();
         let setter = ident(&auth.setter);
         quote! {
-            match crate::runtime::env_var(#variable) {
+            match runtime::env_var(#variable) {
                 Some(value) => builder = builder.#setter(value),
-                None => return Err(crate::runtime::ConfigError::MissingEnv { variable: #variable }),
+                None => return Err(runtime::ConfigError::MissingEnv { variable: #variable }),
             }
         }
     });
@@ -178,7 +181,7 @@ fn from_env(api: &Api) -> TokenStream {
     let docs = attrs(&text);
     quote! {
         #docs
-        pub fn from_env() -> Result<Client, crate::runtime::ConfigError> {
+        pub fn from_env() -> Result<Client, runtime::ConfigError> {
             let mut builder = Self::builder();
             #base_url
             #credential_code

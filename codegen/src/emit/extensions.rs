@@ -16,8 +16,8 @@ pub fn builder_methods(op: &Operation) -> TokenStream {
         let docs = attrs(&waiter_docs(waiter, "this request"));
         quote! {
             #docs
-            pub fn #method(self) -> crate::operations::#builder<'a> {
-                crate::operations::#builder { request: self, options: Default::default() }
+            pub fn #method(self) -> #builder<'a> {
+                #builder { request: self, options: Default::default() }
             }
         }
     });
@@ -100,14 +100,14 @@ fn items_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     ));
     quote! {
         #docs
-        pub fn items(self) -> crate::runtime::Paginator<'a, #item, #error> {
+        pub fn items(self) -> runtime::Paginator<'a, #item, #error> {
             #first
-            crate::runtime::Paginator::new(first, move |cursor: Option<String>| {
+            runtime::Paginator::new(first, move |cursor: Option<String>| {
                 let mut request = self.clone();
                 #set_cursor
                 Box::pin(async move {
                     let page = request.send().await?;
-                    Ok(crate::runtime::Page { next_cursor: #next_cursor, has_more: #has_more, items: page.#items_field })
+                    Ok(runtime::Page { next_cursor: #next_cursor, has_more: #has_more, items: page.#items_field })
                 })
             })
         }
@@ -196,7 +196,7 @@ pub fn client_waiter_methods(op: &Operation) -> TokenStream {
         ));
         quote! {
             #docs
-            pub fn #method(&self, #(#args),*) -> crate::operations::#builder<'_> {
+            pub fn #method(&self, #(#args),*) -> #builder<'_> {
                 self.#operation_method(#(#passed),*).#builder_method()
             }
         }
@@ -234,7 +234,7 @@ pub fn waiter_builders(op: &Operation) -> TokenStream {
             #[must_use = "a waiter does nothing until it is awaited"]
             pub struct #builder<'a> {
                 request: #request<'a>,
-                options: crate::runtime::WaitOptions,
+                options: runtime::WaitOptions,
             }
 
             impl<'a> #builder<'a> {
@@ -269,7 +269,7 @@ pub fn waiter_builders(op: &Operation) -> TokenStream {
                 /// The first error of a poll (after its retries), or [`Error::WaitTimeout`].
                 pub async fn send(self) -> Result<#output, Error<#error>> {
                     let request = self.request;
-                    crate::runtime::wait_until(
+                    runtime::wait_until(
                         #name,
                         &self.options,
                         || request.clone().send(),

@@ -41,17 +41,23 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagno
         // syn and prettyplease recurse as deep as the types nest; a spawned thread's default
         // 2 MiB would be less than the caller's stack.
         const FORMAT_STACK: usize = 64 << 20;
-        let format_types = || format_module("src/types.rs", &header, types_module(api));
+        let format_types = || format_module("src/types.rs", &header, &["runtime"], types_module(api));
         let types = std::thread::Builder::new()
             .name("format-types".to_owned())
             .stack_size(FORMAT_STACK)
             .spawn_scoped(scope, format_types);
         let others = [
-            format_module("src/lib.rs", &header, std::iter::once(lib_module(api))),
-            format_module("src/operations.rs", &header, operations_module(api, &crate_path)),
+            format_module("src/lib.rs", &header, &[], std::iter::once(lib_module(api))),
+            format_module(
+                "src/operations.rs",
+                &header,
+                &["runtime", "types"],
+                operations_module(api, &crate_path),
+            ),
             format_module(
                 "src/client.rs",
                 &header,
+                &["runtime", "types"],
                 std::iter::once(client_module(api, &settings.crate_name, &settings.crate_version)),
             ),
         ];

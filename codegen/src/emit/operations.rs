@@ -27,19 +27,19 @@ fn push_param(param: &Param, types: &[TypeDef]) -> TokenStream {
     let explode = param.explode;
     if !param.is_scalar_or_list(types) || param.style == ParamStyle::Json {
         return quote! {
-            #list.extend(crate::runtime::json_pairs(#wire, &serde_json::to_value(value).unwrap_or_default(), #style, #explode));
+            #list.extend(runtime::json_pairs(#wire, &serde_json::to_value(value).unwrap_or_default(), #style, #explode));
         };
     }
     match &param.ty {
         TypeRef::Array(_) if param.explode => quote! {
             for item in value {
-                #list.push((#wire.into(), crate::runtime::ParamValue::param_value(item)));
+                #list.push((#wire.into(), runtime::ParamValue::param_value(item)));
             }
         },
         TypeRef::Array(_) => {
-            quote! { #list.push((#wire.into(), crate::runtime::join_values(value, #style))); }
+            quote! { #list.push((#wire.into(), runtime::join_values(value, #style))); }
         }
-        _ => quote! { #list.push((#wire.into(), crate::runtime::ParamValue::param_value(value))); },
+        _ => quote! { #list.push((#wire.into(), runtime::ParamValue::param_value(value))); },
     }
 }
 
@@ -53,7 +53,7 @@ pub fn operations_module<'a>(
         return Box::new(std::iter::empty());
     }
     let preamble = quote! {
-        use crate::runtime::{Client, Error, RequestParts};
+        use runtime::{Client, Error, RequestParts};
         use std::future::{Future, IntoFuture};
         use std::pin::Pin;
     };
@@ -115,8 +115,8 @@ fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
     }
     let mut text = operation_docs(op);
     text.push_str(&format!(
-        "\n\nReturns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`{}`](crate::operations::{}).",
-        op.builder_name, op.builder_name
+        "\n\nReturns a request builder: set optional parameters on it, then `.await` it (or call `send`). See [`{}`].",
+        op.builder_name
     ));
     if let Some(example) = example(op, api, crate_path) {
         text.push_str("\n\n# Example\n\n");
@@ -127,8 +127,8 @@ fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub fn #method(&self, #(#args),*) -> crate::operations::#builder<'_> {
-            crate::operations::#builder { client: self, #(#inits)* options: Default::default() }
+        pub fn #method(&self, #(#args),*) -> #builder<'_> {
+            #builder { client: self, #(#inits)* options: Default::default() }
         }
     }
 }
@@ -165,8 +165,11 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     let setters = op.params.iter().filter(|param| !param.is_argument()).map(|param| {
         let name = ident(&param.rust_name);
         let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
-        let mut text = prose(param.docs.as_deref(), &format!("Sets the `{}` parameter.", param.wire_name));
-        text.push_str(&format!("\n\nSent as the {} `{}`.", location_name(param.location), param.wire_name));
+        let sent_as = format!("the {} `{}`", location_name(param.location), param.wire_name);
+        let mut text = match param.docs.as_deref() {
+            Some(_) => format!("{}\n\nSent as {sent_as}.", prose(param.docs.as_deref(), "")),
+            None => format!("Sets {sent_as}."),
+        };
         if shared(param) {
             text.push_str(" Overrides the client-wide value for this request.");
         }
@@ -293,7 +296,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             pub(crate) client: &'a Client,
             #(#fields)*
             #body_field
-            pub(crate) options: crate::runtime::RequestOptions,
+            pub(crate) options: runtime::RequestOptions,
         }
 
         impl<'a> #builder<'a> {
@@ -337,7 +340,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             /// # Errors
             ///
             /// As for [`send`](Self::send).
-            pub async fn send_with_response(self) -> Result<crate::runtime::ApiResponse<#output>, Error<#error>> {
+            pub async fn send_with_response(self) -> Result<runtime::ApiResponse<#output>, Error<#error>> {
                 let operation = #operation_id;
                 #url_from
                 let path = #path;
@@ -383,7 +386,7 @@ fn path_expression(op: &Operation, types: &[TypeDef]) -> TokenStream {
                     quote! { { let value = &self.#name; #text } }
                 };
                 values.push(quote! {
-                    crate::runtime::path_segment(#wire, &#text)
+                    runtime::path_segment(#wire, &#text)
                         .map_err(|reason| Error::InvalidParameter { operation, reason })?
                 });
             }

@@ -49,7 +49,7 @@ pub fn value_ident() -> Ident {
 }
 
 pub fn types_prefix() -> TokenStream {
-    quote! { crate::types:: }
+    quote! { types:: }
 }
 
 /// A setter's argument type and the expression that turns the argument `value` into the stored type.
@@ -71,11 +71,11 @@ pub fn setter_arg(ty: &TypeRef, value: &Ident) -> (TokenStream, TokenStream) {
 /// The runtime's name for a parameter style.
 pub fn style_tokens(style: ParamStyle) -> TokenStream {
     match style {
-        ParamStyle::Comma => quote! { crate::runtime::ParamStyle::Comma },
-        ParamStyle::SpaceDelimited => quote! { crate::runtime::ParamStyle::SpaceDelimited },
-        ParamStyle::PipeDelimited => quote! { crate::runtime::ParamStyle::PipeDelimited },
-        ParamStyle::DeepObject => quote! { crate::runtime::ParamStyle::DeepObject },
-        ParamStyle::Json => quote! { crate::runtime::ParamStyle::Json },
+        ParamStyle::Comma => quote! { runtime::ParamStyle::Comma },
+        ParamStyle::SpaceDelimited => quote! { runtime::ParamStyle::SpaceDelimited },
+        ParamStyle::PipeDelimited => quote! { runtime::ParamStyle::PipeDelimited },
+        ParamStyle::DeepObject => quote! { runtime::ParamStyle::DeepObject },
+        ParamStyle::Json => quote! { runtime::ParamStyle::Json },
     }
 }
 
@@ -85,12 +85,12 @@ pub fn param_text(param: &Param, types: &[TypeDef], value: TokenStream) -> Token
     let style = style_tokens(param.style);
     if !param.is_scalar_or_list(types) || param.style == ParamStyle::Json {
         return quote! {
-            crate::runtime::json_text(&serde_json::to_value(#value).unwrap_or_default(), #style)
+            runtime::json_text(&serde_json::to_value(#value).unwrap_or_default(), #style)
         };
     }
     match &param.ty {
-        TypeRef::Array(_) => quote! { crate::runtime::join_values(#value, #style) },
-        _ => quote! { crate::runtime::ParamValue::param_value(#value) },
+        TypeRef::Array(_) => quote! { runtime::join_values(#value, #style) },
+        _ => quote! { runtime::ParamValue::param_value(#value) },
     }
 }
 
@@ -111,7 +111,7 @@ pub fn output_type(op: &Operation) -> TokenStream {
         }
         BodyKind::JsonLines(ty) => {
             let item = type_tokens(ty, &types_prefix());
-            quote! { crate::runtime::JsonlStream<#item, #error> }
+            quote! { runtime::JsonlStream<#item, #error> }
         }
         BodyKind::Text => quote! { String },
         BodyKind::Binary => quote! { bytes::Bytes },

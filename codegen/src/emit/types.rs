@@ -5,12 +5,28 @@ use super::tokens::{ident, type_tokens};
 use crate::model::*;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
+use std::collections::HashMap;
 
 /// Every type of the API, in model order, then how error bodies decode: one group of items at a
 /// time, so that the emitter formats each before the next is built (a large API's tokens never
 /// all sit in memory at once).
 pub fn types_module(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
-    api.types.iter().map(type_def).chain(std::iter::once_with(|| error_body_impls(api)))
+    let summaries: HashMap<&str, String> = api
+        .types
+        .iter()
+        .filter_map(|def| Some((def.name.as_str(), summary(def.docs.as_deref()?)?)))
+        .collect();
+    api.types
+        .iter()
+        .map(move |def| type_def(def, &summaries))
+        .chain(std::iter::once_with(|| error_body_impls(api)))
+}
+
+/// The first paragraph of a type's docs: what a field of that type says when the spec describes
+/// the type but not the field (a property that is only a `$ref`).
+fn summary(docs: &str) -> Option<String> {
+    let first = docs.trim().split("\n\n").next()?.trim();
+    (!first.is_empty()).then(|| first.to_owned())
 }
 
 /// `FromResponse` for every type an operation uses as its only error body type: decoded as JSON
@@ -29,7 +45,7 @@ fn error_body_impls(api: &Api) -> TokenStream {
     let impls = names.into_iter().map(|name| {
         let name = ident(name);
         quote! {
-            impl crate::runtime::FromResponse for #name {
+            impl runtime::FromResponse for #name {
                 fn from_response(_status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
                     serde_json::from_slice(body).ok()
                 }
@@ -110,7 +126,7 @@ fn status_union_def(name: &str, variants: &[StatusVariant], header: TokenStream)
             Other(serde_json::Value),
         }
 
-        impl crate::runtime::FromResponse for #name_ident {
+        impl runtime::FromResponse for #name_ident {
             fn from_response(status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
                 // A success without a body (a `204` beside `200`s with one) is still a success;
                 // an error without one has no body to decode.
@@ -127,8 +143,8 @@ fn status_union_def(name: &str, variants: &[StatusVariant], header: TokenStream)
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
-    let mut text = prose(def.docs.as_deref(), &format!("The `{}` schema.", def.name));
+fn type_def(def: &TypeDef, summaries: &HashMap<&str, String>) -> TokenStream {
+    let mut text = prose(def.docs.as_deref(), &format!("Generated from `{}`.", def.pointer));
     if let TypeKind::Struct(Struct { tag: Some((property, value)), .. }) = &def.kind {
         text.push_str(&format!("\n\nSerialized with `\"{property}\": \"{value}\"`."));
     }
@@ -136,7 +152,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let header = quote! { #docs #deprecated };
     match &def.kind {
-        TypeKind::Struct(structure) => struct_def(&def.name, structure, header),
+        TypeKind::Struct(structure) => struct_def(def, structure, header, summaries),
         TypeKind::Enum(values) => enum_def(&def.name, values, header),
         TypeKind::TaggedUnion(union) => tagged_union_def(&def.name, union, header),
         TypeKind::UntaggedUnion(variants) => untagged_union_def(&def.name, variants, header),
@@ -163,8 +179,13 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn struct_def(name: &str, structure: &Struct, header: TokenStream) -> TokenStream {
-    let name_ident = ident(name);
+fn struct_def(
+    def: &TypeDef,
+    structure: &Struct,
+    header: TokenStream,
+    summaries: &HashMap<&str, String>,
+) -> TokenStream {
+    let name_ident = ident(&def.name);
     let has_constants = structure.fields.iter().any(|f| f.constant.is_some());
     let derive_default = (structure.has_default && !has_constants).then(|| quote! { Default, });
     let tag = structure.tag.as_ref().map(|(property, value)| {
@@ -183,7 +204,14 @@ fn struct_def(name: &str, structure: &Struct, header: TokenStream) -> TokenStrea
                 #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::runtime::wire::nullable")]
             }),
         };
-        let mut text = prose(field.docs.as_deref(), &format!("The `{wire}` property."));
+        let of_type = match &field.ty {
+            TypeRef::Named(name) => summaries.get(name.as_str()).map(String::as_str),
+            _ => None,
+        };
+        let mut text = match field.docs.as_deref().or(of_type) {
+            Some(docs) => prose(Some(docs), ""),
+            None => format!("Generated from `{}/properties/{}`.", def.pointer, wire.replace('~', "~0").replace('/', "~1")),
+        };
         if let Some(constant) = &field.constant {
             text.push_str(&format!("\n\nAlways `\"{constant}\"`; `Default` fills it in."));
         }
@@ -307,11 +335,11 @@ fn enum_def(name: &str, values: &[EnumValue], header: TokenStream) -> TokenStrea
 
         impl<'de> serde::Deserialize<'de> for #name_ident {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+                runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
             }
         }
 
-        impl crate::runtime::ParamValue for #name_ident {
+        impl runtime::ParamValue for #name_ident {
             fn param_value(&self) -> String {
                 self.as_str().to_owned()
             }
@@ -366,7 +394,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
     let arms = union.variants.iter().map(|variant| {
         let variant_ident = ident(&variant.variant);
         let tag = &variant.tag;
-        let decode = quote! { crate::runtime::wire::variant(value)? };
+        let decode = quote! { runtime::wire::variant(value)? };
         let decode = if variant.boxed {
             quote! { Box::new(#decode) }
         } else {
@@ -388,7 +416,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
             quote! { #tag => Self::#variant_ident(#decode), }
         });
         quote! {
-            impl crate::runtime::wire::Tagged for #name_ident {
+            impl runtime::wire::Tagged for #name_ident {
                 const PROPERTY: &'static str = #property;
 
                 fn is_known(tag: &str) -> bool {
@@ -403,7 +431,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
                 }
 
                 fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
-                    Ok(match crate::runtime::wire::tag_of(&value, #property).as_deref() {
+                    Ok(match runtime::wire::tag_of(&value, #property).as_deref() {
                         #(#arms)*
                         _ => Self::Unknown(value),
                     })
@@ -412,7 +440,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
 
             impl<'de> serde::Deserialize<'de> for #name_ident {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    crate::runtime::wire::tagged(deserializer)
+                    runtime::wire::tagged(deserializer)
                 }
             }
         }
@@ -421,7 +449,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
             impl<'de> serde::Deserialize<'de> for #name_ident {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(match crate::runtime::wire::tag_of(&value, #property).as_deref() {
+                    Ok(match runtime::wire::tag_of(&value, #property).as_deref() {
                         #(#arms)*
                         _ => Self::Unknown(value),
                     })
@@ -506,10 +534,9 @@ fn any_of_def(name: &str, members: &[UntaggedVariant], header: TokenStream) -> T
         ));
         quote! { #docs pub #field: Option<#ty>, }
     });
-    let decodes =
-        field_names.iter().map(|field| quote! { #field: crate::runtime::wire::any_of_member(&value), });
+    let decodes = field_names.iter().map(|field| quote! { #field: runtime::wire::any_of_member(&value), });
     let encodes = field_names.iter().map(|field| {
-        quote! { crate::runtime::wire::merge_any_of_member(&mut object, &self.#field).map_err(serde::ser::Error::custom)?; }
+        quote! { runtime::wire::merge_any_of_member(&mut object, &self.#field).map_err(serde::ser::Error::custom)?; }
     });
     let none_matched = format!(
         "the value matches none of {}",
