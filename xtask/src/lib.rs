@@ -1,283 +1,49 @@
-//! The project's tasks as a library, so tests can run the same generation and comparison that
-//! `cargo xtask generate` runs.
+//! The project's tasks (`cargo xtask generate | bench | github`) as a library, so that tests and
+//! the benchmark harness run the same code as the commands. One module per job, dependencies
+//! running one way (a module never imports one that imports it):
+//!
+//! - [`mod@generate`]: plan, compare and write a generated crate; the `generate` command;
+//! - [`mod@github`]: GitHub's description through the generator (`cargo xtask github`);
+//! - [`generated_crate`]: a generated crate's size, and `cargo check`/`clippy` on it alone;
+//! - [`mod@measure`]: the generator in a child process, with its time, CPU time and peak RSS;
+//! - [`mod@bench`]: `cargo xtask bench`, which runs the harness in `tests/bench/`;
+//! - [`text`] and [`paths`]: report formatting and the repository's paths, shared by the others.
+//!
+//! This file holds only the dispatch ([`run`]) and re-exports: the generate library's items are
+//! used as `xtask::plan`, `xtask::compare`, … by the tests.
 
-use codegen::changes::ChangeReport;
-use codegen::surface::Surface;
-use codegen::{Diagnostics, GeneratedFile, Settings};
-use similar::TextDiff;
-use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::io::Write;
 
+pub mod bench;
+pub mod generate;
+pub mod generated_crate;
 pub mod github;
+pub mod measure;
+pub mod paths;
+pub mod text;
 
-/// The command that writes `generated/`, as named in every generated file's header.
-pub const COMMAND: &str = "cargo xtask generate";
-
-/// The repository root (the workspace directory).
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
-/// Where the bundled spec lives.
-pub fn bundled_spec() -> PathBuf {
-    root().join("spec").join("openapi.yaml")
-}
-
-/// Where the bundled client is generated.
-pub fn bundled_out() -> PathBuf {
-    root().join("generated")
-}
-
-/// Plans the regeneration of the bundled client (`generated/`) from these spec bytes.
-pub fn bundled_plan(spec_bytes: &[u8]) -> Result<Plan, Diagnostics> {
-    plan(&bundled_spec(), spec_bytes, &bundled_out(), BUNDLED_NAME, None)
-}
-
-/// The package name of the bundled client.
-pub const BUNDLED_NAME: &str = "anthropic-batches";
-
-/// The file in a generated crate that records its public API, read back at the next
-/// regeneration to report what changed.
-pub const SURFACE_FILE: &str = "api-surface.json";
-
-/// The generated crate's changelog, one section per regeneration that changed the public API.
-pub const CHANGELOG_FILE: &str = "CHANGELOG.md";
-
-/// What a regeneration writes, and what it changes for the crate's users.
-#[derive(Debug)]
-pub struct Plan {
-    /// Every file of the crate, the surface and the changelog included.
-    pub files: Vec<GeneratedFile>,
-    /// The crate version these files carry.
-    pub version: String,
-    /// The version the output directory had, if it had one.
-    pub previous_version: Option<String>,
-    /// The API changes against the output directory's recorded surface (none on a first run).
-    pub report: Option<ChangeReport>,
-    /// Constructs the generator skipped (each replaced by a looser type in the crate).
-    pub warnings: Vec<codegen::Diagnostic>,
-    /// Component schemas no operation uses, left out of the crate.
-    pub unused_schemas: usize,
-}
-
-/// Plans a regeneration of `out` from `spec_bytes`: the model's files, plus the API surface and
-/// changelog, with a version that follows semver from the surface recorded in `out` (unless
-/// `version` forces one). Same spec and same `out` give the same files.
-pub fn plan(
-    spec: &Path,
-    spec_bytes: &[u8],
-    out: &Path,
-    name: &str,
-    version: Option<&str>,
-) -> Result<Plan, Diagnostics> {
-    plan_with(spec, spec_bytes, out, name, version, codegen::Options::default())
-}
-
-/// [`plan`], with generator options.
-pub fn plan_with(
-    spec: &Path,
-    spec_bytes: &[u8],
-    out: &Path,
-    name: &str,
-    version: Option<&str>,
-    options: codegen::Options,
-) -> Result<Plan, Diagnostics> {
-    let model = codegen::model_with(spec_bytes, options)?;
-    let previous: Option<Surface> =
-        fs::read_to_string(out.join(SURFACE_FILE)).ok().and_then(|text| serde_json::from_str(&text).ok());
-    let previous_version = previous.as_ref().map(|surface| surface.version.clone());
-    let report = previous
-        .as_ref()
-        .map(|before| codegen::changes::compare(before, &codegen::surface::surface(&model, "", "")));
-    let current = previous_version.clone().unwrap_or_else(|| "0.1.0".to_owned());
-    let version = match (version, &report) {
-        (Some(forced), _) => forced.to_owned(),
-        (None, Some(report)) => report.next_version(&current),
-        (None, None) => current,
-    };
-    let settings = settings_for(spec, name, &version);
-    let mut files = codegen::emit::emit(&model, &settings)?;
-
-    let generated_by = format!("by `{COMMAND}` from {}; do not edit by hand", settings.spec_label);
-    let surface = codegen::surface::surface(&model, &version, &generated_by);
-    let surface_json = serde_json::to_string_pretty(&surface).unwrap_or_default() + "\n";
-    files.push(GeneratedFile { path: SURFACE_FILE.to_owned(), contents: surface_json });
-    let previous_changelog = fs::read_to_string(out.join(CHANGELOG_FILE)).unwrap_or_default();
-    files.push(GeneratedFile {
-        path: CHANGELOG_FILE.to_owned(),
-        contents: changelog(&previous_changelog, report.as_ref(), &version, &settings.spec_label),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Plan {
-        files,
-        version,
-        previous_version,
-        report,
-        warnings: model.warnings,
-        unused_schemas: model.unused_schemas,
-    })
-}
-
-const CHANGELOG_TITLE: &str = "# Changelog";
-
-/// The changelog with a section for this version on top when the API changed (the earlier
-/// sections kept as they were), or as it was.
-fn changelog(previous: &str, report: Option<&ChangeReport>, version: &str, spec_label: &str) -> String {
-    let header = format!(
-        "<!-- @generated by `{COMMAND}` from {spec_label}: one section per regeneration that changed the public API. Do not edit by hand. -->\n{CHANGELOG_TITLE}\n"
-    );
-    let earlier =
-        previous.split_once(&format!("{CHANGELOG_TITLE}\n")).map_or("", |(_, rest)| rest).trim_start();
-    let newest = match report {
-        Some(report) if !report.is_empty() && !earlier.starts_with(&format!("## {version}\n")) => {
-            report.changelog_entry(version)
-        }
-        _ if earlier.is_empty() => format!("## {version}\n\nFirst generated version.\n"),
-        _ => String::new(),
-    };
-    let mut text = header;
-    for section in [newest.as_str(), earlier].into_iter().filter(|s| !s.is_empty()) {
-        text.push('\n');
-        text.push_str(section.trim_end());
-        text.push('\n');
-    }
-    text
-}
-
-/// Settings for any spec; the header names the spec relative to the repository when it is inside.
-pub fn settings_for(spec: &Path, crate_name: &str, crate_version: &str) -> Settings {
-    let label = spec.strip_prefix(root()).unwrap_or(spec).to_string_lossy().replace('\\', "/");
-    Settings {
-        crate_name: crate_name.to_owned(),
-        crate_version: crate_version.to_owned(),
-        spec_label: label,
-        command: COMMAND.to_owned(),
-    }
-}
-
-/// How the files on disk differ from what the generator makes.
-#[derive(Debug, Default)]
-pub struct Staleness {
-    /// Files whose contents differ or that are missing, with a unified diff each.
-    pub changed: Vec<(String, String)>,
-    /// Generated files on disk that the generator no longer writes.
-    pub extra: Vec<String>,
-}
-
-impl Staleness {
-    /// True when disk and generator agree.
-    pub fn is_fresh(&self) -> bool {
-        self.changed.is_empty() && self.extra.is_empty()
-    }
-
-    /// A readable report: one unified diff per stale file.
-    pub fn report(&self, out_label: &str) -> String {
-        let mut text = String::new();
-        for (path, diff) in &self.changed {
-            text.push_str(&format!("stale: {out_label}/{path}\n{diff}\n"));
-        }
-        for path in &self.extra {
-            text.push_str(&format!(
-                "stale: {out_label}/{path} is no longer generated and would be deleted\n"
-            ));
-        }
-        text
-    }
-}
-
-/// Compares generated files with the directory `out`, writing nothing.
-pub fn compare(out: &Path, files: &[GeneratedFile]) -> io::Result<Staleness> {
-    let mut staleness = Staleness::default();
-    for file in files {
-        let on_disk = match fs::read_to_string(out.join(&file.path)) {
-            Ok(text) => text,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => String::new(),
-            Err(error) => return Err(error),
-        };
-        if on_disk != file.contents {
-            let diff = TextDiff::from_lines(&on_disk, &file.contents)
-                .unified_diff()
-                .context_radius(3)
-                .header(&format!("{} (on disk)", file.path), &format!("{} (from the spec)", file.path))
-                .to_string();
-            staleness.changed.push((file.path.clone(), diff));
-        }
-    }
-    staleness.extra = leftover_generated(out, files)?;
-    Ok(staleness)
-}
-
-/// Writes the files that changed and deletes generated files no longer produced. Returns how many
-/// files were written and deleted.
-pub fn write(out: &Path, files: &[GeneratedFile]) -> io::Result<(usize, usize)> {
-    let mut written = 0;
-    for file in files {
-        let path = out.join(&file.path);
-        if fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, &file.contents)?;
-        written += 1;
-    }
-    let extra = leftover_generated(out, files)?;
-    for path in &extra {
-        fs::remove_file(out.join(path))?;
-    }
-    Ok((written, extra.len()))
-}
-
-/// Files under `out` that carry the generator's header but are not in `files`. Files without the
-/// header are never touched, so a mistaken `--out` cannot delete anyone's work.
-fn leftover_generated(out: &Path, files: &[GeneratedFile]) -> io::Result<Vec<String>> {
-    let mut found = Vec::new();
-    let mut pending = vec![out.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
-            Err(error) => return Err(error),
-        };
-        for entry in entries {
-            let path = entry?.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|name| name != "target") {
-                    pending.push(path);
-                }
-                continue;
-            }
-            let relative = path.strip_prefix(out).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            if files.iter().any(|file| file.path == relative) {
-                continue;
-            }
-            let head = fs::read(&path)
-                .map(|bytes| bytes.into_iter().take(64).collect::<Vec<u8>>())
-                .unwrap_or_default();
-            let markers: [&[u8]; 4] =
-                [b"// @generated by", b"# @generated by", b"<!-- @generated by", b"{\n  \"@generated\""];
-            if markers.iter().any(|marker| head.starts_with(marker)) {
-                found.push(relative);
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
-}
+pub use generate::{
+    bundled_out, bundled_plan, bundled_spec, compare, plan, plan_with, settings_for, write, Plan, Staleness,
+    BUNDLED_NAME, CHANGELOG_FILE, COMMAND, SURFACE_FILE,
+};
+pub use paths::root;
 
 /// The command line: `run(&["generate", "--check"], …)`. Output goes to the given writers so tests
 /// can read it; the result is the process exit code.
 pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
     // Write errors on the terminal are not worth failing a generation for.
     match args.first().map(String::as_str) {
-        Some("generate") => generate(&args[1..], stdout, stderr),
-        Some("bench") => bench(&args[1..], stderr),
+        Some("generate") => match generate::GenerateArgs::parse(&args[1..]) {
+            Ok(generate_args) => generate::generate(generate_args, stdout, stderr),
+            Err(problem) => {
+                let _ = writeln!(stderr, "{problem}\n\n{USAGE}");
+                2
+            }
+        },
+        Some("bench") => bench::bench(&args[1..], stderr),
         Some("github") => github::github(&args[1..], stdout, stderr),
         // Hidden: runs a task and reports its time and peak RSS (used by `github` and the bench).
-        Some(github::MEASURE_TASK) => github::measure(&args[1..], stdout, stderr),
+        Some(measure::MEASURE_TASK) => measure::measure(&args[1..], stdout, stderr, run),
         Some("-h" | "--help") | None => {
             let _ = writeln!(stdout, "{USAGE}");
             0
@@ -308,148 +74,3 @@ const USAGE: &str =
   github      generates a crate from GitHub's description (@octokit/openapi, fetched with npm into
               .tools/github/) into target/github/github-api/, reports diagnostics, time and peak RSS,
               runs cargo check and clippy on it, and writes target/github/summary.md";
-
-/// `cargo xtask bench`: the harness is a binary of the tests crate (it needs the local test
-/// server); this only builds and runs it in release mode.
-fn bench(args: &[String], stderr: &mut dyn Write) -> u8 {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = std::process::Command::new(cargo)
-        .current_dir(root())
-        .args(["run", "--release", "--quiet", "-p", "integration-tests", "--bin", "bench", "--"])
-        .args(args)
-        .status();
-    match status {
-        Ok(status) if status.success() => 0,
-        Ok(status) => {
-            let _ = writeln!(stderr, "the benchmark harness failed ({status})");
-            1
-        }
-        Err(error) => {
-            let _ = writeln!(stderr, "cannot run cargo: {error}");
-            1
-        }
-    }
-}
-
-fn generate(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let mut check = false;
-    let mut spec = bundled_spec();
-    let mut out = bundled_out();
-    let mut name = BUNDLED_NAME.to_owned();
-    let mut version: Option<String> = None;
-    let mut options = codegen::Options::default();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        let flag = arg.as_str();
-        if flag == "--check" {
-            check = true;
-            continue;
-        }
-        if flag == "--skip-unused-schemas" {
-            options.skip_unused_schemas = true;
-            continue;
-        }
-        let known = matches!(flag, "--spec" | "--out" | "--name" | "--version");
-        let Some(value) = rest.next().filter(|_| known) else {
-            let problem =
-                if known { format!("{flag} needs a value") } else { format!("unknown option `{flag}`") };
-            let _ = writeln!(stderr, "{problem}\n\n{USAGE}");
-            return 2;
-        };
-        match flag {
-            "--spec" => spec = PathBuf::from(value),
-            "--out" => out = PathBuf::from(value),
-            "--name" => name = value.clone(),
-            _ => version = Some(value.clone()),
-        }
-    }
-
-    let started = Instant::now();
-    let bytes = match fs::read(&spec) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            let _ = writeln!(stderr, "cannot read {}: {error}", spec.display());
-            return 1;
-        }
-    };
-    let plan = match plan_with(&spec, &bytes, &out, &name, version.as_deref(), options) {
-        Ok(plan) => plan,
-        Err(diagnostics) => {
-            for diagnostic in &diagnostics.0 {
-                let _ = writeln!(stderr, "{diagnostic}");
-            }
-            let _ = writeln!(stderr, "{}: {}; nothing was written", spec.display(), diagnostics.summary());
-            return 1;
-        }
-    };
-    if plan.unused_schemas > 0 {
-        let what = if options.skip_unused_schemas {
-            "were left out"
-        } else {
-            "are generated anyway (--skip-unused-schemas leaves them out)"
-        };
-        let _ = writeln!(
-            stderr,
-            "{}: {} component schema(s) that no operation uses {what}",
-            spec.display(),
-            plan.unused_schemas
-        );
-    }
-    for warning in &plan.warnings {
-        let _ = writeln!(stderr, "{warning}");
-    }
-    if !plan.warnings.is_empty() {
-        let count = plan.warnings.len();
-        let _ = writeln!(
-            stderr,
-            "{}: {count} warning{}: construct(s) skipped, each generated as a looser type",
-            spec.display(),
-            if count == 1 { "" } else { "s" }
-        );
-    }
-    let out_label = out.strip_prefix(root()).unwrap_or(&out).display().to_string();
-    let spec_label = settings_for(&spec, &name, &plan.version).spec_label;
-    if let Some(report) = plan.report.as_ref().filter(|report| !report.is_empty()) {
-        let previous = plan.previous_version.as_deref().unwrap_or("?");
-        let kind = if report.is_breaking() { "breaking" } else { "compatible" };
-        let _ = writeln!(stdout, "API changes ({previous} → {}, {kind}):\n{report}", plan.version);
-    }
-    let files = plan.files;
-    if check {
-        match compare(&out, &files) {
-            Ok(staleness) if staleness.is_fresh() => {
-                let _ =
-                    writeln!(stdout, "{out_label}/ is up to date with {spec_label} ({} files)", files.len());
-                0
-            }
-            Ok(staleness) => {
-                let _ = write!(stderr, "{}", staleness.report(&out_label));
-                let _ = writeln!(
-                    stderr,
-                    "{out_label}/ is stale: run `cargo xtask generate` and commit the result"
-                );
-                1
-            }
-            Err(error) => {
-                let _ = writeln!(stderr, "cannot read {out_label}/: {error}");
-                1
-            }
-        }
-    } else {
-        match write(&out, &files) {
-            Ok((written, deleted)) => {
-                let _ = writeln!(
-                    stdout,
-                    "{out_label}/: {written} written, {deleted} deleted, {} unchanged ({} ms)",
-                    files.len() - written,
-                    started.elapsed().as_millis()
-                );
-                0
-            }
-            Err(error) => {
-                let _ = writeln!(stderr, "cannot write {out_label}/: {error}");
-                1
-            }
-        }
-    }
-}

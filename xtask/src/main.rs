@@ -1,5 +1,5 @@
-//! `cargo xtask generate [--check] [--spec FILE --out DIR --name CRATE --version V]`; the work is
-//! in the library so tests can run it.
+//! `cargo xtask generate | bench | github …`: a thin shell over [`xtask::run`]; the work is in the
+//! library so that tests can run it.
 
 use std::process::ExitCode;
 
