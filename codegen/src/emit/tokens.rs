@@ -127,3 +127,21 @@ pub fn location_name(location: ParamLocation) -> &'static str {
         ParamLocation::Cookie => "cookie",
     }
 }
+
+/// `Box<ty>` for a value boxed to break a by-value cycle, else `ty`.
+pub fn boxed_type(ty: TokenStream, boxed: bool) -> TokenStream {
+    if boxed {
+        quote! { Box<#ty> }
+    } else {
+        ty
+    }
+}
+
+/// `Box::new(value)` where the type is boxed, else `value`.
+pub fn boxed_value(value: TokenStream, boxed: bool) -> TokenStream {
+    if boxed {
+        quote! { Box::new(#value) }
+    } else {
+        value
+    }
+}

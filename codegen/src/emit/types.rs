@@ -1,7 +1,7 @@
 //! Stage 3a: model types → Rust items (structs, open enums, unions, aliases).
 
 use super::docs::{attrs, prose};
-use super::tokens::{ident, type_tokens};
+use super::tokens::{boxed_type, boxed_value, ident, type_tokens};
 use crate::model::*;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -168,10 +168,7 @@ fn type_def(def: &TypeDef, summaries: &HashMap<&str, String>) -> TokenStream {
 
 /// The field's full type: `Option` for absent or null, `Box` for cycles.
 fn field_type(field: &Field) -> TokenStream {
-    let mut ty = type_tokens(&field.ty, &TokenStream::new());
-    if field.boxed {
-        ty = quote! { Box<#ty> };
-    }
+    let ty = boxed_type(type_tokens(&field.ty, &TokenStream::new()), field.boxed);
     match (field.required, field.nullable) {
         (true, false) => ty,
         (true, true) | (false, false) => quote! { Option<#ty> },
@@ -361,11 +358,7 @@ fn from_impls<'v>(union: &str, members: impl Iterator<Item = (&'v str, TokenStre
             return None;
         }
         let variant = ident(variant);
-        let value = if *boxed {
-            quote! { Box::new(value) }
-        } else {
-            quote! { value }
-        };
+        let value = boxed_value(quote! { value }, *boxed);
         Some(quote! {
             impl From<#ty> for #union_ident {
                 fn from(value: #ty) -> Self {
@@ -383,23 +376,14 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
     let variants = union.variants.iter().map(|variant| {
         let variant_ident = ident(&variant.variant);
         let target = ident(&variant.type_name);
-        let ty = if variant.boxed {
-            quote! { Box<#target> }
-        } else {
-            quote! { #target }
-        };
+        let ty = boxed_type(quote! { #target }, variant.boxed);
         let docs = attrs(&format!("`\"{property}\": \"{}\"`", variant.tag));
         quote! { #docs #variant_ident(#ty), }
     });
     let arms = union.variants.iter().map(|variant| {
         let variant_ident = ident(&variant.variant);
         let tag = &variant.tag;
-        let decode = quote! { runtime::wire::variant(value)? };
-        let decode = if variant.boxed {
-            quote! { Box::new(#decode) }
-        } else {
-            decode
-        };
+        let decode = boxed_value(quote! { runtime::wire::variant(value)? }, variant.boxed);
         quote! { Some(#tag) => Self::#variant_ident(#decode), }
     });
     let deserialize = if union.variants_ignore_tag {
@@ -407,12 +391,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
         let fast_arms = union.variants.iter().map(|variant| {
             let variant_ident = ident(&variant.variant);
             let tag = &variant.tag;
-            let decode = quote! { serde::Deserialize::deserialize(rest)? };
-            let decode = if variant.boxed {
-                quote! { Box::new(#decode) }
-            } else {
-                decode
-            };
+            let decode = boxed_value(quote! { serde::Deserialize::deserialize(rest)? }, variant.boxed);
             quote! { #tag => Self::#variant_ident(#decode), }
         });
         quote! {
@@ -493,11 +472,7 @@ fn untagged_union_def(name: &str, variants: &[UntaggedVariant], header: TokenStr
         .collect();
     let items = rendered.iter().map(|(variant, ty, boxed)| {
         let variant_ident = format_ident!("{}", variant);
-        let ty = if *boxed {
-            quote! { Box<#ty> }
-        } else {
-            ty.clone()
-        };
+        let ty = boxed_type(ty.clone(), *boxed);
         let docs = attrs(&format!("A value of type `{}`.", ty.to_string().replace(' ', "")));
         quote! { #docs #variant_ident(#ty), }
     });
@@ -524,10 +499,7 @@ fn any_of_def(name: &str, members: &[UntaggedVariant], header: TokenStream) -> T
     let field_names: Vec<Ident> =
         members.iter().map(|member| ident(&crate::names::value_name(&member.variant))).collect();
     let fields = members.iter().zip(&field_names).map(|(member, field)| {
-        let mut ty = type_tokens(&member.ty, &TokenStream::new());
-        if member.boxed {
-            ty = quote! { Box<#ty> };
-        }
+        let ty = boxed_type(type_tokens(&member.ty, &TokenStream::new()), member.boxed);
         let docs = attrs(&format!(
             "The value read as `{}`, when it matches that schema.",
             ty.to_string().replace(' ', "")
