@@ -1,21 +1,39 @@
 //! Stage 2: `openapiv3::OpenAPI` → [`crate::model::Api`]. Resolves `$ref`s, names every type, picks the
-//! Rust shape of every schema, and reports what it cannot represent as diagnostics.
-
+//! Rust shape of every schema, and reports what it cannot represent as diagnostics. The document
+//! arrives repaired by [`crate::load`], so a schema is read here as the document wrote it.
 //!
-//! One file per concern: `schemas` (schemas → types), `operations` (paths → operations),
-//! `links` (operation extensions), `graph` (whole-model passes: cycles, defaults).
+//! One file per concern:
+//! - `lower`: schemas and references → type references, and the named types inline schemas
+//!   define (structs, enums, aliases);
+//! - `unions`: `oneOf` / `anyOf`, discriminators, implied tags, the checks of discriminated unions;
+//! - `all_of`: `allOf` merging, as pure functions over schemas, and the thin resolver layer around
+//!   them;
+//! - `docs`: doc text from schemas (title, description, constraints, default);
+//! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters
+//!   and path templates) and `bodies` (request bodies, responses, media types) serve it;
+//! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
+//! - `graph`: whole-model passes (unused schemas, cycles, defaults).
+//!
+//! Imports run one way: `operations` → `parameters` / `bodies` → `lower` → `unions` / `all_of` →
+//! `docs`, and every file may use this one (the `Resolver` and the `$ref` helpers). Lowering,
+//! unions and merging call each other as methods of the resolver, because schemas nest.
 
+mod all_of;
+mod bodies;
+mod docs;
 mod graph;
 mod links;
+mod lower;
 mod operations;
-mod schemas;
+mod parameters;
+mod unions;
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::extensions;
 use crate::model::*;
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
-use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind};
 use std::collections::{BTreeSet, HashMap};
 
 /// Names a schema type may not take: the prelude names generated code relies on, and the names
@@ -127,6 +145,33 @@ impl<'a> From<&'a ReferenceOr<Box<Schema>>> for Node<'a> {
             ReferenceOr::Reference { reference } => Node::Ref(reference),
             ReferenceOr::Item(schema) => Node::Inline(schema),
         }
+    }
+}
+
+/// The parts of a schema that describe an object: its `properties`, `required` and
+/// `additionalProperties`.
+struct ObjectParts<'s> {
+    properties: &'s IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &'s [String],
+    additional: Option<&'s openapiv3::AdditionalProperties>,
+}
+
+/// The object parts of a schema read as an object, or read as untyped (object keywords without a
+/// `type`); `None` for other schemas and for an untyped one that also has a `oneOf` or `allOf`,
+/// which decide its shape instead.
+fn object_parts(kind: &SchemaKind) -> Option<ObjectParts<'_>> {
+    match kind {
+        SchemaKind::Type(openapiv3::Type::Object(object)) => Some(ObjectParts {
+            properties: &object.properties,
+            required: &object.required,
+            additional: object.additional_properties.as_ref(),
+        }),
+        SchemaKind::Any(any) if any.one_of.is_empty() && any.all_of.is_empty() => Some(ObjectParts {
+            properties: &any.properties,
+            required: &any.required,
+            additional: any.additional_properties.as_ref(),
+        }),
+        _ => None,
     }
 }
 

@@ -6,6 +6,11 @@
 //! 3.0 tree (keeping nodes at their pointers, so later diagnostics still point into the user's
 //! file), and openapiv3 then reads that tree. Either way [`Loaded::version`] is the version the
 //! file declares.
+//!
+//! Then `repair` rewrites, once over the whole document, what openapiv3 reads differently from
+//! what the document says, so that the later stages see every schema as written.
+
+mod repair;
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use serde_path_to_error::Segment;
@@ -47,8 +52,15 @@ impl Family {
 }
 
 /// Parses a YAML or JSON OpenAPI 3.0 or 3.1 document (JSON is a subset of YAML, so one parser
-/// reads both).
+/// reads both), and repairs how openapiv3 read its schemas.
 pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
+    let mut loaded = parse(bytes)?;
+    repair::repair(&mut loaded.document);
+    Ok(loaded)
+}
+
+/// The typed read of a document, as openapiv3 gives it.
+fn parse(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     // A UTF-8 byte order mark is allowed by editors, not by the YAML parser.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
