@@ -1,9 +1,14 @@
 //! The intermediate model: everything emission needs, and nothing of the raw spec.
 //!
-//! `resolve` builds it once; `types`, `operations` and `emit` read only this. Names here are already
-//! Rust identifiers (see `names`), and every list is in a deterministic order.
+//! `resolve` builds it once; `emit` reads only this, and only renders: every decision (names,
+//! parameter encodings, the name of a struct's extra-fields map, the fields of an `anyOf`) is made
+//! here. Names are already Rust identifiers (see `names`; [`RustName`] for values, which knows raw
+//! identifiers), unique in their scope, and every list is in a deterministic order. A type's name
+//! is its identity: [`Api::type_def`] finds its definition through an index, not a search.
 
+pub use crate::names::RustName;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// A whole API, ready to be emitted.
 #[derive(Clone, Debug, Default)]
@@ -37,6 +42,20 @@ pub struct Api {
     pub unused_schemas: usize,
     /// Constructs the generator skipped (each replaced by a looser type), in document order.
     pub warnings: Vec<crate::Diagnostic>,
+    /// Type name → position in `types`; see [`Api::index_types`].
+    pub type_index: HashMap<String, usize>,
+}
+
+impl Api {
+    /// The definition of a generated type, by name.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(*self.type_index.get(name)?)
+    }
+
+    /// Rebuilds [`Api::type_index`] after `types` changed.
+    pub fn index_types(&mut self) {
+        self.type_index = self.types.iter().enumerate().map(|(at, def)| (def.name.clone(), at)).collect();
+    }
 }
 
 /// How the client authenticates.
@@ -45,7 +64,7 @@ pub struct AuthScheme {
     /// The scheme's key in `components.securitySchemes`.
     pub scheme: String,
     /// Rust name of the client builder setter (`api_key`, `bearer_token`).
-    pub setter: String,
+    pub setter: RustName,
     /// Where the credential goes.
     pub placement: AuthPlacement,
     /// Description from the spec.
@@ -93,7 +112,7 @@ pub enum TypeKind {
     UntaggedUnion(Vec<UntaggedVariant>),
     /// An `anyOf` of objects: a struct with one optional field per member, each set when the
     /// value matches that member (a value may match several; none is lost).
-    AnyOf(Vec<UntaggedVariant>),
+    AnyOf(Vec<AnyOfMember>),
     /// A schema that is just another type (an array, a primitive, a single `allOf` member).
     Alias(TypeRef),
     /// The body of an operation whose responses (errors, or successes) differ by status: one
@@ -131,10 +150,19 @@ pub struct Struct {
     /// A required constant property written on every serialization (`"type": "text"`): serde's
     /// struct tag. Not a field, so nobody has to fill it in.
     pub tag: Option<(String, String)>,
-    /// The type of extra properties kept in a flattened map (`additionalProperties`), if any.
-    pub additional: Option<TypeRef>,
+    /// The map that keeps properties the schema does not list (`additionalProperties`), if any.
+    pub extra: Option<ExtraField>,
     /// Every field has a default value (constants get theirs), so the struct implements `Default`.
     pub has_default: bool,
+}
+
+/// A struct's flattened map of the properties its schema does not list.
+#[derive(Clone, Debug)]
+pub struct ExtraField {
+    /// Rust field name (`extra`, or `extra2` when a property already takes `extra`).
+    pub rust_name: RustName,
+    /// The type of each value.
+    pub ty: TypeRef,
 }
 
 /// One property of an object type.
@@ -143,7 +171,7 @@ pub struct Field {
     /// Name on the wire.
     pub wire_name: String,
     /// Rust field name (snake_case, keyword-escaped).
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// The value type, without the `Option` that required-ness or nullability add.
     pub ty: TypeRef,
     /// Listed in `required`: the key is always present.
@@ -205,6 +233,19 @@ pub struct UntaggedVariant {
     pub boxed: bool,
 }
 
+/// One member of an `anyOf` of objects: a field of the struct that holds it.
+#[derive(Clone, Debug)]
+pub struct AnyOfMember {
+    /// The member's name, for messages (the type's name, or a name made from its shape).
+    pub name: String,
+    /// Rust field name (snake_case of `name`, unique in the struct).
+    pub field: RustName,
+    /// What it holds.
+    pub ty: TypeRef,
+    /// Boxed to break a by-value cycle.
+    pub boxed: bool,
+}
+
 /// A reference to a Rust type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TypeRef {
@@ -237,6 +278,14 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// The generated type this is, if it is one (not inside a container).
+    pub fn named_directly(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+
     /// The generated type this refers to directly or through containers, if any.
     pub fn named(&self) -> Option<&str> {
         match self {
@@ -266,7 +315,7 @@ pub struct Param {
     /// Name on the wire.
     pub wire_name: String,
     /// Rust argument/setter name.
-    pub rust_name: String,
+    pub rust_name: RustName,
     /// Where it goes.
     pub location: ParamLocation,
     /// Value type.
@@ -280,6 +329,8 @@ pub struct Param {
     pub explode: bool,
     /// How arrays and objects are written (`style`).
     pub style: ParamStyle,
+    /// How the value becomes text (decided once all types are known).
+    pub encoding: ParamEncoding,
     /// Doc text.
     pub docs: Option<String>,
     /// Marked `deprecated`.
@@ -309,31 +360,17 @@ pub enum ParamStyle {
     Json,
 }
 
-impl Param {
-    /// The value is a string, number, boolean or string enum, or a plain array of those: written
-    /// with `ParamValue`. Anything else (objects, unions, maps) goes through its JSON form.
-    pub fn is_scalar_or_list(&self, types: &[TypeDef]) -> bool {
-        // An alias is as scalar as what it names; `depth` stops at a chain of aliases that
-        // leads back to itself (an error reported elsewhere).
-        fn scalar(ty: &TypeRef, types: &[TypeDef], depth: usize) -> bool {
-            match ty {
-                TypeRef::Named(name) if depth < 16 => types.iter().any(|t| {
-                    t.name == *name
-                        && match &t.kind {
-                            TypeKind::Enum(_) => true,
-                            TypeKind::Alias(inner) => scalar(inner, types, depth + 1),
-                            _ => false,
-                        }
-                }),
-                TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => true,
-                _ => false,
-            }
-        }
-        match &self.ty {
-            TypeRef::Array(item) => scalar(item, types, 0),
-            other => scalar(other, types, 0),
-        }
-    }
+/// How a parameter's value becomes text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ParamEncoding {
+    /// A string, number, boolean or string enum (or an alias of one): its own text.
+    #[default]
+    Scalar,
+    /// An array of scalars: items written by the `style` (joined, or one pair each).
+    List,
+    /// Anything else (objects, unions, maps), or `content`-described: its JSON form, spread by
+    /// the `style`.
+    Json,
 }
 
 /// A piece of a path template.
@@ -405,7 +442,7 @@ pub struct Operation {
     /// The spec's `operationId`.
     pub operation_id: String,
     /// Client method name (snake_case).
-    pub method_name: String,
+    pub method_name: RustName,
     /// Request builder type name (UpperCamelCase).
     pub builder_name: String,
     /// HTTP method, upper case.
@@ -444,11 +481,11 @@ pub struct Operation {
 #[derive(Clone, Debug)]
 pub struct Pagination {
     /// Rust name of the response field holding the page's items.
-    pub items_field: String,
+    pub items_field: RustName,
     /// The item type.
     pub item_type: TypeRef,
     /// Rust name of the boolean response field that says another page exists.
-    pub has_more_field: Option<String>,
+    pub has_more_field: Option<RustName>,
     /// Paging forward.
     pub forward: Option<Cursor>,
     /// Paging backward.
@@ -460,9 +497,9 @@ pub struct Pagination {
 #[derive(Clone, Debug)]
 pub struct Cursor {
     /// Rust name of the request parameter (an optional query parameter of type string).
-    pub param: String,
+    pub param: RustName,
     /// Rust name of the response field.
-    pub field: String,
+    pub field: RustName,
     /// How the response holds the field.
     pub field_presence: Presence,
 }
@@ -471,13 +508,13 @@ pub struct Cursor {
 #[derive(Clone, Debug)]
 pub struct Waiter {
     /// Rust name of the client method (`wait_until_ended`).
-    pub method_name: String,
+    pub method_name: RustName,
     /// Rust name of the request builder's method.
-    pub builder_method: String,
+    pub builder_method: RustName,
     /// Rust type name of the waiter's builder.
     pub builder_name: String,
     /// Rust name of the response field.
-    pub field: String,
+    pub field: RustName,
     /// Wire name of that field, for docs.
     pub wire_field: String,
     /// How the response holds the field.
@@ -490,15 +527,15 @@ pub struct Waiter {
 #[derive(Clone, Debug)]
 pub struct UrlFrom {
     /// Client method name of the operation to call first.
-    pub method_name: String,
+    pub method_name: RustName,
     /// Its `operationId`.
     pub operation_id: String,
     /// Rust names of this operation's path parameters passed to it, in its argument order.
-    pub arguments: Vec<String>,
+    pub arguments: Vec<RustName>,
     /// Rust names of optional parameters both operations take, copied over.
-    pub shared_setters: Vec<String>,
+    pub shared_setters: Vec<RustName>,
     /// Rust name of the field with the URL.
-    pub field: String,
+    pub field: RustName,
     /// Wire name of that field.
     pub wire_field: String,
     /// How the response holds the field.

@@ -3,6 +3,46 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
+use std::fmt;
+
+/// The Rust name of a value (a field, parameter or method) as [`value_name`] made it. A keyword
+/// is a raw identifier: written `r#type` in code, and `type` wherever the name is shown or
+/// compared, so nobody downstream strips prefixes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RustName {
+    name: String,
+    raw: bool,
+}
+
+impl RustName {
+    /// Reads a name as written in code (`r#type` is the raw identifier `type`).
+    pub fn from_code(code: &str) -> Self {
+        match code.strip_prefix("r#") {
+            Some(name) => Self { name: name.to_owned(), raw: true },
+            None => Self { name: code.to_owned(), raw: false },
+        }
+    }
+
+    /// The name without `r#`: what users type after a `.` in docs and what serde compares.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// The name must be written `r#name` in code.
+    pub fn is_raw(&self) -> bool {
+        self.raw
+    }
+}
+
+/// The name as written in code (`r#type`).
+impl fmt::Display for RustName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.raw {
+            f.write_str("r#")?;
+        }
+        f.write_str(&self.name)
+    }
+}
 
 /// Keywords that can be written as raw identifiers (`r#type`).
 const RAW_KEYWORDS: &[&str] = &[
@@ -89,6 +129,17 @@ impl Scope {
         candidate
     }
 
+    /// A unique value name for a spec name: [`value_name`], then [`Scope::claim`].
+    pub fn claim_value(&mut self, spec_name: &str) -> RustName {
+        RustName::from_code(&self.claim(&value_name(spec_name)))
+    }
+
+    /// A unique value name built from a Rust name (`wait_until_` + a field), keeping it raw
+    /// only where the result is a keyword.
+    pub fn claim_code(&mut self, code: &str) -> RustName {
+        RustName::from_code(&self.claim(code))
+    }
+
     /// Whether a name is taken.
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
@@ -124,5 +175,15 @@ mod tests {
         assert_eq!(scope.claim("Item"), "Item2");
         assert_eq!(scope.claim("r#type"), "r#type");
         assert_eq!(scope.claim("r#type"), "type2");
+    }
+
+    #[test]
+    fn rust_names_know_they_are_raw() {
+        let mut scope = Scope::default();
+        let name = scope.claim_value("type");
+        assert_eq!((name.as_str(), name.is_raw(), name.to_string()), ("type", true, "r#type".to_owned()));
+        let again = scope.claim_value("type");
+        assert_eq!((again.as_str(), again.is_raw()), ("type2", false));
+        assert_eq!(scope.claim_value("firstId").to_string(), "first_id");
     }
 }

@@ -135,7 +135,7 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                 BodyKind::Empty => "()".to_owned(),
             };
             let surface = OperationSurface {
-                method: op.method_name.trim_start_matches("r#").to_owned(),
+                method: op.method_name.as_str().to_owned(),
                 request: format!("{} {}", op.http_method, op.path),
                 params,
                 body: op.body.as_ref().map(|body| match body.required {
@@ -176,10 +176,10 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                     surface.variants =
                         union.variants.iter().map(|v| format!("{} ({})", v.tag, v.type_name)).collect();
                 }
-                TypeKind::AnyOf(variants) => {
+                TypeKind::AnyOf(members) => {
                     surface.kind = "any of".to_owned();
                     surface.variants =
-                        variants.iter().map(|v| format!("{} ({})", v.variant, type_text(&v.ty))).collect();
+                        members.iter().map(|m| format!("{} ({})", m.name, type_text(&m.ty))).collect();
                 }
                 TypeKind::UntaggedUnion(variants) => {
                     surface.kind = "untagged union".to_owned();

@@ -2,7 +2,7 @@
 //! credentials and for parameters every operation shares, and `Client::from_env()`.
 
 use super::docs::{attrs, prose};
-use super::tokens::{ident, location_name, setter_arg, type_tokens, types_prefix, value_ident};
+use super::tokens::{location_name, rust_ident, setter_arg, type_tokens, types_prefix, value_ident};
 use crate::model::*;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -42,7 +42,7 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
         })
     });
     let auth_setters = api.auth.iter().map(|auth| {
-        let setter = ident(&auth.setter);
+        let setter = rust_ident(&auth.setter);
         let placement = match &auth.placement {
             AuthPlacement::Header(name) => {
                 let name = name.to_ascii_lowercase();
@@ -71,7 +71,7 @@ pub fn client_module(api: &Api, crate_name: &str, crate_version: &str) -> TokenS
         }
     });
     let shared_setters = api.shared_params.iter().map(|param| {
-        let setter = ident(&param.rust_name);
+        let setter = rust_ident(&param.rust_name);
         let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
         let wire = &param.wire_name;
         let to_text = match &param.ty {
@@ -155,7 +155,7 @@ fn from_env(api: &Api) -> TokenStream {
     });
     let credential_code = credential.map(|auth| {
         let variable = auth.env.as_deref().unwrap_or_default();
-        let setter = ident(&auth.setter);
+        let setter = rust_ident(&auth.setter);
         quote! {
             match runtime::env_var(#variable) {
                 Some(value) => builder = builder.#setter(value),

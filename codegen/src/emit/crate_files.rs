@@ -16,11 +16,10 @@ fn uses_date_time(api: &Api) -> bool {
     api.types.iter().any(|def| match &def.kind {
         TypeKind::Struct(structure) => {
             structure.fields.iter().any(|f| in_type(&f.ty))
-                || structure.additional.as_ref().is_some_and(in_type)
+                || structure.extra.as_ref().is_some_and(|extra| in_type(&extra.ty))
         }
-        TypeKind::UntaggedUnion(variants) | TypeKind::AnyOf(variants) => {
-            variants.iter().any(|v| in_type(&v.ty))
-        }
+        TypeKind::UntaggedUnion(variants) => variants.iter().any(|v| in_type(&v.ty)),
+        TypeKind::AnyOf(members) => members.iter().any(|m| in_type(&m.ty)),
         TypeKind::StatusUnion(variants) => variants.iter().any(|v| in_type(&v.ty)),
         TypeKind::Alias(ty) => in_type(ty),
         TypeKind::Enum(_) | TypeKind::TaggedUnion(_) => false,
@@ -84,8 +83,8 @@ pub fn lib_module(api: &Api) -> TokenStream {
         };
         text.push_str(&format!(
             "| [`{}`](Client::{}) | `{} {}`{kind} |\n",
-            op.method_name.trim_start_matches("r#"),
-            op.method_name.trim_start_matches("r#"),
+            op.method_name.as_str(),
+            op.method_name.as_str(),
             op.http_method,
             op.path
         ));

@@ -2,7 +2,7 @@
 //! listings, `wait_until_*` waiters, and requests sent to a URL another operation returned.
 
 use super::docs::attrs;
-use super::tokens::{error_type, ident, setter_arg, type_tokens, types_prefix};
+use super::tokens::{error_type, ident, rust_ident, setter_arg, type_tokens, types_prefix};
 use crate::model::*;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -11,7 +11,7 @@ use quote::quote;
 pub fn builder_methods(op: &Operation) -> TokenStream {
     let items = op.pagination.as_ref().map(|pagination| items_method(op, pagination));
     let waiters = op.waiters.iter().map(|waiter| {
-        let method = ident(&waiter.builder_method);
+        let method = rust_ident(&waiter.builder_method);
         let builder = ident(&waiter.builder_name);
         let docs = attrs(&waiter_docs(waiter, "this request"));
         quote! {
@@ -38,16 +38,16 @@ fn waiter_docs(waiter: &Waiter, what: &str) -> String {
 fn items_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     let item = type_tokens(&pagination.item_type, &types_prefix());
     let error = error_type(op);
-    let items_field = ident(&pagination.items_field);
+    let items_field = rust_ident(&pagination.items_field);
     let has_more = match &pagination.has_more_field {
         Some(field) => {
-            let field = ident(field);
+            let field = rust_ident(field);
             quote! { page.#field }
         }
         None => quote! { true },
     };
     let next = |cursor: &Cursor| {
-        let field = ident(&cursor.field);
+        let field = rust_ident(&cursor.field);
         match cursor.field_presence {
             Presence::Always => quote! { Some(page.#field) },
             Presence::Optional => quote! { page.#field },
@@ -56,7 +56,7 @@ fn items_method(op: &Operation, pagination: &Pagination) -> TokenStream {
     };
     let (first, set_cursor, next_cursor, direction_docs) = match (&pagination.forward, &pagination.backward) {
         (Some(forward), Some(backward)) => {
-            let (f, b) = (ident(&forward.param), ident(&backward.param));
+            let (f, b) = (rust_ident(&forward.param), rust_ident(&backward.param));
             let (next_f, next_b) = (next(forward), next(backward));
             (
                 quote! {
@@ -81,7 +81,7 @@ fn items_method(op: &Operation, pagination: &Pagination) -> TokenStream {
             )
         }
         (Some(only), None) | (None, Some(only)) => {
-            let param = ident(&only.param);
+            let param = rust_ident(&only.param);
             let next_only = next(only);
             (
                 quote! { let first = self.#param.clone(); },
@@ -117,16 +117,16 @@ fn items_method(op: &Operation, pagination: &Pagination) -> TokenStream {
 /// For an operation whose URL comes from another operation's result: the code that calls that
 /// operation first, and the line that points the request at the URL.
 pub fn url_from_prelude(op: &Operation, from: &UrlFrom) -> (TokenStream, TokenStream) {
-    let method = ident(&from.method_name);
+    let method = rust_ident(&from.method_name);
     let arguments = from.arguments.iter().map(|name| {
-        let name = ident(name);
+        let name = rust_ident(name);
         quote! { self.#name.clone() }
     });
     let copies = from.shared_setters.iter().map(|name| {
         let is_copy = op.params.iter().find(|param| param.rust_name == *name).is_some_and(|param| {
             matches!(param.ty, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64)
         });
-        let name = ident(name);
+        let name = rust_ident(name);
         let value = if is_copy {
             quote! { *value }
         } else {
@@ -138,7 +138,7 @@ pub fn url_from_prelude(op: &Operation, from: &UrlFrom) -> (TokenStream, TokenSt
             }
         }
     });
-    let field = ident(&from.field);
+    let field = rust_ident(&from.field);
     let not_ready = format!(
         "`{}` of `{}` is not set yet, so there is nothing to fetch; wait until it is (a waiter can do that)",
         from.wire_field, from.operation_id
@@ -170,11 +170,11 @@ pub fn url_from_prelude(op: &Operation, from: &UrlFrom) -> (TokenStream, TokenSt
 
 /// `Client::wait_until_*` shortcuts: the operation's arguments, then its waiter.
 pub fn client_waiter_methods(op: &Operation) -> TokenStream {
-    let operation_method = ident(&op.method_name);
+    let operation_method = rust_ident(&op.method_name);
     let mut args = Vec::new();
     let mut passed = Vec::new();
     for param in op.params.iter().filter(|param| param.is_argument()) {
-        let name = ident(&param.rust_name);
+        let name = rust_ident(&param.rust_name);
         let (arg_ty, _) = setter_arg(&param.ty, &name);
         args.push(quote! { #name: #arg_ty });
         passed.push(quote! { #name });
@@ -185,8 +185,8 @@ pub fn client_waiter_methods(op: &Operation) -> TokenStream {
         passed.push(quote! { body });
     }
     let methods = op.waiters.iter().map(|waiter| {
-        let method = ident(&waiter.method_name);
-        let builder_method = ident(&waiter.builder_method);
+        let method = rust_ident(&waiter.method_name);
+        let builder_method = rust_ident(&waiter.builder_method);
         let builder = ident(&waiter.builder_name);
         let docs = attrs(&format!(
             "{}\n\nShort for `{}(…).{}()`.",
@@ -212,7 +212,7 @@ pub fn waiter_builders(op: &Operation) -> TokenStream {
     let output = type_tokens(output, &types_prefix());
     let builders = op.waiters.iter().map(|waiter| {
         let builder = ident(&waiter.builder_name);
-        let field = ident(&waiter.field);
+        let field = rust_ident(&waiter.field);
         let until = &waiter.until;
         let done = match waiter.field_presence {
             Presence::Always => quote! { matches!(value.#field.as_str(), #(#until)|*) },

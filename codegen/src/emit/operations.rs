@@ -4,42 +4,40 @@
 use super::docs::{attrs, prose};
 use super::extensions;
 use super::tokens::{
-    error_type, ident, location_name, output_type, param_text, setter_arg, style_tokens, type_tokens,
-    types_prefix, value_ident,
+    error_type, ident, location_name, output_type, param_text, rust_ident, setter_arg, style_tokens,
+    type_tokens, types_prefix, value_ident,
 };
 use crate::model::*;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// Statements that add a parameter's value (`value`, a reference) to `parts`.
-fn push_param(param: &Param, types: &[TypeDef]) -> TokenStream {
+fn push_param(param: &Param) -> TokenStream {
     let wire = param.wire_name.as_str();
     let list = match param.location {
         ParamLocation::Query => quote! { parts.query },
         ParamLocation::Cookie => quote! { parts.cookies },
         ParamLocation::Header => {
-            let text = param_text(param, types, quote! { value });
+            let text = param_text(param, quote! { value });
             return quote! { parts.headers.push((#wire, #text)); };
         }
         ParamLocation::Path => return TokenStream::new(),
     };
     let style = style_tokens(param.style);
     let explode = param.explode;
-    if !param.is_scalar_or_list(types) || param.style == ParamStyle::Json {
-        return quote! {
+    match param.encoding {
+        ParamEncoding::Json => quote! {
             #list.extend(runtime::json_pairs(#wire, &serde_json::to_value(value).unwrap_or_default(), #style, #explode));
-        };
-    }
-    match &param.ty {
-        TypeRef::Array(_) if param.explode => quote! {
+        },
+        ParamEncoding::List if param.explode => quote! {
             for item in value {
                 #list.push((#wire.into(), runtime::ParamValue::param_value(item)));
             }
         },
-        TypeRef::Array(_) => {
-            quote! { #list.push((#wire.into(), runtime::join_values(value, #style))); }
+        ParamEncoding::List => quote! { #list.push((#wire.into(), runtime::join_values(value, #style))); },
+        ParamEncoding::Scalar => {
+            quote! { #list.push((#wire.into(), runtime::ParamValue::param_value(value))); }
         }
-        _ => quote! { #list.push((#wire.into(), runtime::ParamValue::param_value(value))); },
     }
 }
 
@@ -86,16 +84,16 @@ fn operation_docs(op: &Operation) -> String {
 }
 
 fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
-    let method = ident(&op.method_name);
+    let method = rust_ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for param in &op.params {
-        let name = ident(&param.rust_name);
+        let name = rust_ident(&param.rust_name);
         if param.is_argument() {
             let (arg_ty, convert) = setter_arg(&param.ty, &name);
             args.push(quote! { #name: #arg_ty });
-            if convert.to_string() == param.rust_name.trim_start_matches("r#") {
+            if convert.to_string() == param.rust_name.as_str() {
                 inits.push(quote! { #name, });
             } else {
                 inits.push(quote! { #name: #convert, });
@@ -145,7 +143,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     };
 
     let fields = op.params.iter().map(|param| {
-        let name = ident(&param.rust_name);
+        let name = rust_ident(&param.rust_name);
         let ty = type_tokens(&param.ty, &types_prefix());
         if param.is_argument() {
             quote! { pub(crate) #name: #ty, }
@@ -163,7 +161,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     });
 
     let setters = op.params.iter().filter(|param| !param.is_argument()).map(|param| {
-        let name = ident(&param.rust_name);
+        let name = rust_ident(&param.rust_name);
         let (arg_ty, convert) = setter_arg(&param.ty, &value_ident());
         let sent_as = format!("the {} `{}`", location_name(param.location), param.wire_name);
         let mut text = match param.docs.as_deref() {
@@ -211,12 +209,12 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             }
         });
 
-    let path = path_expression(op, &api.types);
+    let path = path_expression(op);
     let template = op.path.as_str();
     let method = ident(&op.http_method);
     let pushes = op.params.iter().filter(|param| param.location != ParamLocation::Path).map(|param| {
-        let name = ident(&param.rust_name);
-        let push = push_param(param, &api.types);
+        let name = rust_ident(&param.rust_name);
+        let push = push_param(param);
         if param.is_argument() {
             quote! { { let value = &self.#name; #push } }
         } else {
@@ -224,8 +222,11 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
                 // A required parameter with a default is sent with it unless the caller chose;
                 // shared ones get theirs from the client, which may have its own setting.
                 (Some(default), true) => {
-                    let default_push =
-                        push_param(&Param { ty: TypeRef::String, ..param.clone() }, &api.types);
+                    let default_push = push_param(&Param {
+                        ty: TypeRef::String,
+                        encoding: ParamEncoding::Scalar,
+                        ..param.clone()
+                    });
                     Some(quote! { else { let value = &#default; #default_push } })
                 }
                 _ => None,
@@ -272,7 +273,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         op.url_from.as_ref().map(|from| extensions::url_from_prelude(op, from)).unzip();
     let lifetime_docs = attrs(&format!(
         "Request builder for [`Client::{}`]: set optional parameters, then `.await` it or call [`send`](Self::send).",
-        op.method_name.trim_start_matches("r#")
+        op.method_name.as_str()
     ));
     let what = match &op.success {
         BodyKind::JsonLines(_) => " and returns a stream of the lines of the response body",
@@ -368,7 +369,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
 }
 
 /// `format!("/v1/items/{}", encoded id)`, or a plain string for paths without parameters.
-fn path_expression(op: &Operation, types: &[TypeDef]) -> TokenStream {
+fn path_expression(op: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut values = Vec::new();
     for segment in &op.segments {
@@ -376,14 +377,15 @@ fn path_expression(op: &Operation, types: &[TypeDef]) -> TokenStream {
             PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
             PathSegment::Param(index) => {
                 let param = &op.params[*index];
-                let name = ident(&param.rust_name);
+                let name = rust_ident(&param.rust_name);
                 let wire = param.wire_name.as_str();
                 template.push_str("{}");
-                let text = if param.is_scalar_or_list(types) {
-                    param_text(param, types, quote! { &self.#name })
-                } else {
-                    let text = param_text(param, types, quote! { value });
-                    quote! { { let value = &self.#name; #text } }
+                let text = match param.encoding {
+                    ParamEncoding::Json => {
+                        let text = param_text(param, quote! { value });
+                        quote! { { let value = &self.#name; #text } }
+                    }
+                    ParamEncoding::List | ParamEncoding::Scalar => param_text(param, quote! { &self.#name }),
                 };
                 values.push(quote! {
                     runtime::path_segment(#wire, &#text)
@@ -414,10 +416,8 @@ fn example(op: &Operation, api: &Api, crate_path: &str) -> Option<String> {
     }
     if let Some(body) = op.body.as_ref().filter(|body| body.required) {
         let TypeRef::Named(name) = &body.ty else { return None };
-        let has_default = api
-            .types
-            .iter()
-            .any(|def| def.name == *name && matches!(&def.kind, TypeKind::Struct(s) if s.has_default));
+        let has_default =
+            api.type_def(name).is_some_and(|def| matches!(&def.kind, TypeKind::Struct(s) if s.has_default));
         if !has_default {
             return None;
         }
@@ -428,7 +428,7 @@ fn example(op: &Operation, api: &Api, crate_path: &str) -> Option<String> {
     } else {
         format!("{crate_path}::Client::builder().build()?")
     };
-    let call = format!("client.{}({})", op.method_name.trim_start_matches("r#"), args.join(", "));
+    let call = format!("client.{}({})", op.method_name, args.join(", "));
     let body = match &op.success {
         BodyKind::JsonLines(_) => format!(
             "let mut lines = {call}.await?;\nwhile let Some(line) = lines.next().await {{\n    println!(\"{{:?}}\", line?);\n}}"

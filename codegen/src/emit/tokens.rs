@@ -13,6 +13,15 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// The identifier of a value name, raw (`r#type`) where the name is a keyword.
+pub fn rust_ident(name: &RustName) -> Ident {
+    if name.is_raw() {
+        Ident::new_raw(name.as_str(), Span::call_site())
+    } else {
+        Ident::new(name.as_str(), Span::call_site())
+    }
+}
+
 /// The Rust type for a type reference; `prefix` qualifies generated names (`crate::types::`).
 pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
@@ -81,16 +90,14 @@ pub fn style_tokens(style: ParamStyle) -> TokenStream {
 
 /// Expression that turns a parameter's value (`value`, a reference) into one text, for path
 /// segments and headers.
-pub fn param_text(param: &Param, types: &[TypeDef], value: TokenStream) -> TokenStream {
+pub fn param_text(param: &Param, value: TokenStream) -> TokenStream {
     let style = style_tokens(param.style);
-    if !param.is_scalar_or_list(types) || param.style == ParamStyle::Json {
-        return quote! {
+    match param.encoding {
+        ParamEncoding::Json => quote! {
             runtime::json_text(&serde_json::to_value(#value).unwrap_or_default(), #style)
-        };
-    }
-    match &param.ty {
-        TypeRef::Array(_) => quote! { runtime::join_values(#value, #style) },
-        _ => quote! { runtime::ParamValue::param_value(#value) },
+        },
+        ParamEncoding::List => quote! { runtime::join_values(#value, #style) },
+        ParamEncoding::Scalar => quote! { runtime::ParamValue::param_value(#value) },
     }
 }
 

@@ -1,7 +1,7 @@
 //! Stage 3a: model types → Rust items (structs, open enums, unions, aliases).
 
 use super::docs::{attrs, prose};
-use super::tokens::{boxed_type, boxed_value, ident, type_tokens};
+use super::tokens::{boxed_type, boxed_value, ident, rust_ident, type_tokens};
 use crate::model::*;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -36,9 +36,7 @@ fn error_body_impls(api: &Api) -> TokenStream {
         .operations
         .iter()
         .filter_map(|op| op.error.as_ref()?.named())
-        .filter(|name| {
-            !api.types.iter().any(|def| def.name == *name && matches!(def.kind, TypeKind::StatusUnion(_)))
-        })
+        .filter(|name| !api.type_def(name).is_some_and(|def| matches!(def.kind, TypeKind::StatusUnion(_))))
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -188,12 +186,11 @@ fn struct_def(
     let tag = structure.tag.as_ref().map(|(property, value)| {
         quote! { #[serde(tag = #property, rename = #value)] }
     });
-    let mut field_names: Vec<&str> = structure.fields.iter().map(|f| f.rust_name.as_str()).collect();
     let fields = structure.fields.iter().map(|field| {
-        let field_ident = ident(&field.rust_name);
+        let field_ident = rust_ident(&field.rust_name);
         let ty = field_type(field);
         let wire = &field.wire_name;
-        let rename = (field.rust_name.trim_start_matches("r#") != wire).then(|| quote! { #[serde(rename = #wire)] });
+        let rename = (field.rust_name.as_str() != wire).then(|| quote! { #[serde(rename = #wire)] });
         let serde = match (field.required, field.nullable) {
             (true, _) => None,
             (false, false) => Some(quote! { #[serde(default, skip_serializing_if = "Option::is_none")] }),
@@ -219,10 +216,9 @@ fn struct_def(
         let deprecated = field.deprecated.then(|| quote! { #[deprecated] });
         quote! { #docs #deprecated #rename #serde pub #field_ident: #ty, }
     });
-    let extra = structure.additional.as_ref().map(|ty| {
-        let extra_name = unique_field(&mut field_names, "extra");
-        let extra_ident = ident(&extra_name);
-        let value = type_tokens(ty, &TokenStream::new());
+    let extra = structure.extra.as_ref().map(|extra| {
+        let extra_ident = rust_ident(&extra.rust_name);
+        let value = type_tokens(&extra.ty, &TokenStream::new());
         quote! {
             /// Properties not listed in the schema, kept as they came.
             #[serde(flatten)]
@@ -231,17 +227,14 @@ fn struct_def(
     });
     let default_impl = (structure.has_default && has_constants).then(|| {
         let inits = structure.fields.iter().map(|field| {
-            let field_ident = ident(&field.rust_name);
+            let field_ident = rust_ident(&field.rust_name);
             match &field.constant {
                 Some(value) => quote! { #field_ident: #value.to_owned(), },
                 None => quote! { #field_ident: Default::default(), },
             }
         });
-        let extra_init = structure.additional.as_ref().map(|_| {
-            let extra_ident = ident(&unique_field(
-                &mut structure.fields.iter().map(|f| f.rust_name.as_str()).collect(),
-                "extra",
-            ));
+        let extra_init = structure.extra.as_ref().map(|extra| {
+            let extra_ident = rust_ident(&extra.rust_name);
             quote! { #extra_ident: Default::default(), }
         });
         quote! {
@@ -262,16 +255,6 @@ fn struct_def(
         }
         #default_impl
     }
-}
-
-fn unique_field(taken: &mut Vec<&str>, wanted: &str) -> String {
-    let mut candidate = wanted.to_owned();
-    let mut counter = 2;
-    while taken.contains(&candidate.as_str()) {
-        candidate = format!("{wanted}{counter}");
-        counter += 1;
-    }
-    candidate
 }
 
 fn enum_def(name: &str, values: &[EnumValue], header: TokenStream) -> TokenStream {
@@ -494,10 +477,9 @@ fn untagged_union_def(name: &str, variants: &[UntaggedVariant], header: TokenStr
 
 /// An `anyOf` of objects: one optional field per member, set when the value matches it. Decoding
 /// tries every member on the same value; encoding merges the members' properties.
-fn any_of_def(name: &str, members: &[UntaggedVariant], header: TokenStream) -> TokenStream {
+fn any_of_def(name: &str, members: &[AnyOfMember], header: TokenStream) -> TokenStream {
     let name_ident = ident(name);
-    let field_names: Vec<Ident> =
-        members.iter().map(|member| ident(&crate::names::value_name(&member.variant))).collect();
+    let field_names: Vec<Ident> = members.iter().map(|member| rust_ident(&member.field)).collect();
     let fields = members.iter().zip(&field_names).map(|(member, field)| {
         let ty = boxed_type(type_tokens(&member.ty, &TokenStream::new()), member.boxed);
         let docs = attrs(&format!(
@@ -512,7 +494,7 @@ fn any_of_def(name: &str, members: &[UntaggedVariant], header: TokenStream) -> T
     });
     let none_matched = format!(
         "the value matches none of {}",
-        members.iter().map(|member| format!("`{}`", member.variant)).collect::<Vec<_>>().join(", ")
+        members.iter().map(|member| format!("`{}`", member.name)).collect::<Vec<_>>().join(", ")
     );
     quote! {
         #header

@@ -194,7 +194,7 @@ impl<'a> Resolver<'a> {
             .into_iter()
             .map(|(ty, statuses)| StatusVariant { variant: scope.claim(&variant_name_of(&ty)), ty, statuses })
             .collect();
-        self.types.push(TypeDef {
+        self.push_type(TypeDef {
             name: name.clone(),
             pointer: at.to_string(),
             docs: Some(format!("The body of {what} of this operation, by response status.")),

@@ -69,25 +69,62 @@ pub(super) fn unused_schemas(
 fn referenced(kind: &TypeKind) -> Vec<TypeRef> {
     match kind {
         TypeKind::Struct(structure) => {
-            structure.fields.iter().map(|f| f.ty.clone()).chain(structure.additional.clone()).collect()
+            let extra = structure.extra.as_ref().map(|extra| extra.ty.clone());
+            structure.fields.iter().map(|f| f.ty.clone()).chain(extra).collect()
         }
         TypeKind::TaggedUnion(union) => {
             union.variants.iter().map(|v| TypeRef::Named(v.type_name.clone())).collect()
         }
-        TypeKind::UntaggedUnion(variants) | TypeKind::AnyOf(variants) => {
-            variants.iter().map(|v| v.ty.clone()).collect()
-        }
+        TypeKind::UntaggedUnion(variants) => variants.iter().map(|v| v.ty.clone()).collect(),
+        TypeKind::AnyOf(members) => members.iter().map(|m| m.ty.clone()).collect(),
         TypeKind::StatusUnion(variants) => variants.iter().map(|v| v.ty.clone()).collect(),
         TypeKind::Alias(ty) => vec![ty.clone()],
         TypeKind::Enum(_) => Vec::new(),
     }
 }
 
+/// How each parameter's value becomes text, now that every type is known: an alias is as scalar
+/// as what it names (followed with a visited set, so a cycle of aliases ends as JSON).
+pub(super) fn param_encodings(api: &mut Api) {
+    fn is_scalar(ty: &TypeRef, api: &Api, seen: &mut Vec<String>) -> bool {
+        match ty {
+            TypeRef::Named(name) if !seen.contains(name) => {
+                seen.push(name.clone());
+                match api.type_def(name).map(|def| &def.kind) {
+                    Some(TypeKind::Enum(_)) => true,
+                    Some(TypeKind::Alias(inner)) => is_scalar(inner, api, seen),
+                    _ => false,
+                }
+            }
+            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => true,
+            _ => false,
+        }
+    }
+    let encoding = |param: &Param, api: &Api| {
+        let scalar = |ty: &TypeRef| is_scalar(ty, api, &mut Vec::new());
+        match &param.ty {
+            _ if param.style == ParamStyle::Json => ParamEncoding::Json,
+            TypeRef::Array(item) if scalar(item) => ParamEncoding::List,
+            other if scalar(other) => ParamEncoding::Scalar,
+            _ => ParamEncoding::Json,
+        }
+    };
+    let encodings: Vec<Vec<ParamEncoding>> = api
+        .operations
+        .iter()
+        .map(|op| op.params.iter().map(|param| encoding(param, api)).collect())
+        .collect();
+    for (op, encodings) in api.operations.iter_mut().zip(encodings) {
+        for (param, encoding) in op.params.iter_mut().zip(encodings) {
+            param.encoding = encoding;
+        }
+    }
+}
+
 impl Resolver<'_> {
     /// Marks as boxed every by-value edge inside a cycle of types, so every type has a finite size.
     pub(super) fn break_cycles(&mut self) {
-        let index: HashMap<String, usize> =
-            self.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+        let index = &self.type_index;
         let edges: Vec<Vec<usize>> = self
             .types
             .iter()
@@ -116,10 +153,17 @@ impl Resolver<'_> {
                         variant.boxed = cyclic(position, &variant.type_name);
                     }
                 }
-                TypeKind::UntaggedUnion(variants) | TypeKind::AnyOf(variants) => {
+                TypeKind::UntaggedUnion(variants) => {
                     for variant in variants {
                         if let TypeRef::Named(name) = &variant.ty {
                             variant.boxed = cyclic(position, name);
+                        }
+                    }
+                }
+                TypeKind::AnyOf(members) => {
+                    for member in members {
+                        if let TypeRef::Named(name) = &member.ty {
+                            member.boxed = cyclic(position, name);
                         }
                     }
                 }
@@ -185,22 +229,12 @@ pub(super) fn type_has_default(ty: &TypeRef, defaults: &HashMap<String, bool>) -
 /// Types a type holds by value (not behind `Vec` or a map), which a cycle must not pass through.
 pub(super) fn by_value_targets(kind: &TypeKind) -> Vec<&str> {
     match kind {
-        TypeKind::Struct(structure) => structure
-            .fields
-            .iter()
-            .filter_map(|f| match &f.ty {
-                TypeRef::Named(name) => Some(name.as_str()),
-                _ => None,
-            })
-            .collect(),
+        TypeKind::Struct(structure) => {
+            structure.fields.iter().filter_map(|f| f.ty.named_directly()).collect()
+        }
         TypeKind::TaggedUnion(union) => union.variants.iter().map(|v| v.type_name.as_str()).collect(),
-        TypeKind::UntaggedUnion(variants) | TypeKind::AnyOf(variants) => variants
-            .iter()
-            .filter_map(|v| match &v.ty {
-                TypeRef::Named(name) => Some(name.as_str()),
-                _ => None,
-            })
-            .collect(),
+        TypeKind::UntaggedUnion(variants) => variants.iter().filter_map(|v| v.ty.named_directly()).collect(),
+        TypeKind::AnyOf(members) => members.iter().filter_map(|m| m.ty.named_directly()).collect(),
         TypeKind::Alias(TypeRef::Named(name)) => vec![name.as_str()],
         TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::StatusUnion(_) => Vec::new(),
     }

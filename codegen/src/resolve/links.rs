@@ -22,7 +22,7 @@ impl Resolver<'_> {
         op: &Operation,
         wire: &str,
         at: &Pointer,
-    ) -> Option<(String, TypeRef, Presence)> {
+    ) -> Option<(RustName, TypeRef, Presence)> {
         let Some(structure) = self.success_struct(op) else {
             self.diagnostics.push(at.as_str(), "needs an operation whose success response is a JSON object");
             return None;
@@ -73,10 +73,11 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            let method = format!("wait_until_{}", names::value_name(&name).trim_start_matches("r#"));
+            let method =
+                format!("wait_until_{}", names::RustName::from_code(&names::value_name(&name)).as_str());
             operations[index].waiters.push(Waiter {
-                method_name: self.method_scope.claim(&method),
-                builder_method: method.clone(),
+                method_name: self.method_scope.claim_code(&method),
+                builder_method: names::RustName::from_code(&method),
                 builder_name: self.type_scope.claim(&names::type_name(&method)),
                 field,
                 wire_field: waiter.field.clone(),

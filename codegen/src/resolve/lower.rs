@@ -31,7 +31,7 @@ impl Resolver<'_> {
                 Node::Ref(reference) => TypeKind::Alias(self.lower_ref(reference, &pointer).0),
                 Node::Inline(schema) => self.shape(&rust, schema, &pointer),
             };
-            self.types.push(TypeDef { name: rust, pointer: pointer.to_string(), docs, deprecated, kind });
+            self.push_type(TypeDef { name: rust, pointer: pointer.to_string(), docs, deprecated, kind });
         }
     }
 
@@ -176,7 +176,7 @@ impl Resolver<'_> {
     fn define_inline_unguarded(&mut self, hint: &str, schema: &Schema, at: &Pointer) -> TypeRef {
         let name = self.type_scope.claim(&names::type_name(hint));
         let kind = self.shape(&name, schema, at);
-        self.types.push(TypeDef {
+        self.push_type(TypeDef {
             name: name.clone(),
             pointer: at.to_string(),
             docs: docs_of(schema),
@@ -270,7 +270,7 @@ impl Resolver<'_> {
             };
             fields.push(Field {
                 wire_name: property.clone(),
-                rust_name: field_scope.claim(&names::value_name(property)),
+                rust_name: field_scope.claim_value(property),
                 ty,
                 required: is_required,
                 nullable,
@@ -286,7 +286,7 @@ impl Resolver<'_> {
                 format!("`{missing}` is listed as required but is not among the properties, so it is ignored; add it to `properties` or remove it from `required`"),
             );
         }
-        let additional = match additional {
+        let extra_type = match additional {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
             Some(AdditionalProperties::Schema(schema)) => Some(nullable_inside(self.lower(
                 schema.as_ref().into(),
@@ -295,7 +295,8 @@ impl Resolver<'_> {
             ))),
             _ => None,
         };
-        Struct { fields, tag, additional, has_default: false }
+        let extra = extra_type.map(|ty| ExtraField { rust_name: field_scope.claim_value("extra"), ty });
+        Struct { fields, tag, extra, has_default: false }
     }
 }
 

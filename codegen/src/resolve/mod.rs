@@ -101,19 +101,26 @@ pub fn resolve(
     api.error_message_pointer = root_extensions.error_message_pointer;
     resolver.define_components();
     api.operations = resolver.operations();
-    api.shared_params = operations::shared_params(&api.operations, &resolver.types);
     api.auth = resolver.auth();
     resolver.adopt_implied_tags();
     resolver.check_unions();
+    api.types = std::mem::take(&mut resolver.types);
+    api.index_types();
+    graph::param_encodings(&mut api);
+    api.shared_params = operations::shared_params(&api.operations);
     api.unused_schemas = graph::unused_schemas(
-        &mut resolver.types,
+        &mut api.types,
         &api.operations,
         &api.shared_params,
         options.skip_unused_schemas,
     );
+    api.index_types();
+    resolver.types = std::mem::take(&mut api.types);
+    resolver.type_index = std::mem::take(&mut api.type_index);
     resolver.break_cycles();
     resolver.compute_defaults();
     api.types = resolver.types;
+    api.index_types();
     resolver.diagnostics.0.sort();
     resolver.diagnostics.0.dedup();
     if resolver.diagnostics.has_errors() {
@@ -204,6 +211,8 @@ struct Resolver<'a> {
     /// Names of `Client` methods.
     method_scope: Scope,
     types: Vec<TypeDef>,
+    /// Type name → position in `types`.
+    type_index: HashMap<String, usize>,
     /// Components whose properties an `allOf` merge is copying right now (a cycle guard).
     merging: Vec<String>,
     /// How many inline type definitions are being built inside each other right now.
@@ -227,6 +236,7 @@ impl<'a> Resolver<'a> {
             type_scope: Scope::with_reserved(RESERVED_TYPE_NAMES),
             method_scope: Scope::with_reserved(&["new", "builder", "from_env", "base_url"]),
             types: Vec::new(),
+            type_index: HashMap::new(),
             merging: Vec::new(),
             nesting: 0,
             diagnostics: Diagnostics::default(),
@@ -283,6 +293,12 @@ impl<'a> Resolver<'a> {
     }
 
     pub(super) fn find_type(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        self.types.get(*self.type_index.get(name)?)
+    }
+
+    /// Adds a type, keeping the name index up to date.
+    pub(super) fn push_type(&mut self, def: TypeDef) {
+        self.type_index.insert(def.name.clone(), self.types.len());
+        self.types.push(def);
     }
 }

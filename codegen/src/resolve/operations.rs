@@ -52,7 +52,7 @@ impl Resolver<'_> {
                     );
                     continue;
                 }
-                let method_name = self.method_scope.claim(&names::value_name(&operation_id));
+                let method_name = self.method_scope.claim_value(&operation_id);
                 extensions_of.push(extensions::operation(&operation.extensions, &at, &mut self.diagnostics));
                 let builder_name = self.type_scope.claim(&names::type_name(&operation_id));
                 let params = self.params(&item.parameters, &operation.parameters, &at, &builder_name);
@@ -136,9 +136,9 @@ impl Resolver<'_> {
                 }
             };
             let setter = if scope.contains(setter) {
-                scope.claim(&names::value_name(scheme_name))
+                scope.claim_value(scheme_name)
             } else {
-                scope.claim(setter)
+                scope.claim_code(setter)
             };
             let env = match scheme {
                 SecurityScheme::APIKey { extensions, .. } | SecurityScheme::HTTP { extensions, .. } => {
@@ -153,7 +153,7 @@ impl Resolver<'_> {
 }
 
 /// Non-path parameters that every operation takes, with the same name and location.
-pub(super) fn shared_params(operations: &[Operation], types: &[TypeDef]) -> Vec<Param> {
+pub(super) fn shared_params(operations: &[Operation]) -> Vec<Param> {
     let Some((first, rest)) = operations.split_first() else {
         return Vec::new();
     };
@@ -164,7 +164,7 @@ pub(super) fn shared_params(operations: &[Operation], types: &[TypeDef]) -> Vec<
         .params
         .iter()
         .filter(|param| matches!(param.location, ParamLocation::Query | ParamLocation::Header))
-        .filter(|param| param.is_scalar_or_list(types) && param.style == ParamStyle::Comma)
+        .filter(|param| param.encoding != ParamEncoding::Json && param.style == ParamStyle::Comma)
         .filter(|param| {
             rest.iter().all(|op| {
                 op.params.iter().any(|p| {

@@ -141,13 +141,15 @@ impl<'a> Resolver<'a> {
             }
             params.push(Param {
                 wire_name: data.name.clone(),
-                rust_name: scope.claim(&names::value_name(&data.name)),
+                rust_name: scope.claim_value(&data.name),
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 default,
                 explode: data.explode.unwrap_or(default_explode),
                 style,
+                // Decided once every type is known (`graph::param_encodings`).
+                encoding: ParamEncoding::Scalar,
                 docs,
                 deprecated: data.deprecated.unwrap_or(false),
             });

@@ -38,7 +38,17 @@ impl Resolver<'_> {
                     .iter()
                     .all(|member| ValueShape::of(member.into(), self.schemas) == ValueShape::Object)
             {
-                return TypeKind::AnyOf(variants);
+                let mut field_scope = Scope::default();
+                let members = variants
+                    .into_iter()
+                    .map(|variant| AnyOfMember {
+                        field: field_scope.claim_value(&variant.variant),
+                        name: variant.variant,
+                        ty: variant.ty,
+                        boxed: variant.boxed,
+                    })
+                    .collect();
+                return TypeKind::AnyOf(members);
             }
             return self.collapse_strings(variants).unwrap_or_else(TypeKind::UntaggedUnion);
         };
@@ -205,7 +215,9 @@ impl Resolver<'_> {
                 pointer,
                 format!("{message}; until then the union is decoded without its discriminator (the first variant that matches wins)"),
             );
-            let Some(def) = self.types.iter_mut().find(|def| def.name == name) else { continue };
+            let Some(def) = self.type_index.get(&name).and_then(|&at| self.types.get_mut(at)) else {
+                continue;
+            };
             if let TypeKind::TaggedUnion(union) = &def.kind {
                 let variants = union
                     .variants
