@@ -1,13 +1,8 @@
-//! Shared helpers for the integration tests: the scripted HTTP server and fixture paths.
+//! Shared helpers of the integration tests (`tests/it/`, one test binary) and the bench harness
+//! (`tests/bench/`): fixtures, child processes, dates, snapshot names and the scripted HTTP
+//! server, in `support/`.
 
 pub mod support;
-
-use std::path::PathBuf;
-
-/// `tests/fixtures/<relative>`.
-pub fn fixture(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(relative)
-}
 
 /// The README's Rust examples compile (run as doctests of this crate).
 #[doc = include_str!("../README.md")]

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use integration_tests::support::fixtures::{fixture, try_example};
 use serde_json::Value;
 
 /// The id of the batch whose results are served.
@@ -55,12 +56,6 @@ pub struct Body {
     pub bytes: Vec<u8>,
     pub lines: usize,
     pub counts: Counts,
-}
-
-pub fn fixture(name: &str) -> Result<Value, String> {
-    let path = integration_tests::fixture(&format!("examples/{name}"));
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 const SUCCEEDED: &[&str] = &[
@@ -133,8 +128,8 @@ fn minify(json: &str) -> String {
 
 fn template(name: &str, id_width: usize) -> Result<Template, String> {
     let file = format!("MessageBatchIndividualResponse.{name}.json");
-    let value = fixture(&file)?;
-    let path = integration_tests::fixture(&format!("examples/{file}"));
+    let value = try_example(&file)?;
+    let path = fixture(&format!("examples/{file}"));
     let text = minify(&std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?);
     let old_id = value["custom_id"].as_str().ok_or_else(|| format!("{file}: no custom_id"))?;
     let id_key = format!("\"custom_id\":{}", serde_json::to_string(old_id).map_err(|e| e.to_string())?);
@@ -328,7 +323,7 @@ impl Prose {
 
 /// The ended batch as `GET /v1/messages/batches/{id}` returns it, pointing at `results_url`.
 pub fn ended_batch(id: &str, results_url: &str, counts: Counts) -> Result<Value, String> {
-    let mut batch = fixture("MessageBatch.ended.json")?;
+    let mut batch = try_example("MessageBatch.ended.json")?;
     batch["id"] = Value::from(id);
     batch["results_url"] = Value::from(results_url);
     batch["request_counts"] = serde_json::json!({
@@ -344,7 +339,7 @@ pub fn ended_batch(id: &str, results_url: &str, counts: Counts) -> Result<Value,
 /// The pages of a listing of `total` batches, `limit` per page, keyed by the `after_id` that
 /// asks for them ("" for the first page). Each value is a JSON body.
 pub fn list_pages(total: usize, limit: usize) -> Result<HashMap<String, Vec<u8>>, String> {
-    let template = fixture("MessageBatch.ended.json")?;
+    let template = try_example("MessageBatch.ended.json")?;
     let ids: Vec<String> = (0..total).map(|i| format!("msgbatch_{i:08}")).collect();
     let mut pages = HashMap::new();
     let mut start = 0;

@@ -12,8 +12,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
+use integration_tests::support::time::utc_minute;
 use xtask::github::{self, CargoStep, CrateSize, Generation};
 
 use crate::report::{self, Stats};
@@ -422,7 +423,7 @@ impl Series {
         let _ = writeln!(
             out,
             "- measured: {} by `{command}`; {} CPUs, {}; {}; load average at the start {}",
-            report::now_utc(),
+            utc_minute(SystemTime::now()),
             machine.cpus,
             machine.cpu_model,
             machine.rustc,

@@ -23,15 +23,18 @@ mod generation;
 mod inmemory;
 mod report;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anthropic_batches::Client;
+use integration_tests::support::fixtures::try_example;
+use integration_tests::support::process;
 use integration_tests::support::server::{RecordedRequest, Reply, TestServer};
+use integration_tests::support::time::utc_minute;
 use serde_json::Value;
+use xtask::github::tail;
 
 use crate::data::{Counts, BATCH_ID};
 use crate::report::{mib, verdict, Row, Stats};
@@ -158,16 +161,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn repo_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map_or_else(|| manifest.to_path_buf(), Path::to_path_buf)
-}
-
 fn bench_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
-        .unwrap_or_else(|| repo_root().join("target"))
+        .unwrap_or_else(|| xtask::root().join("target"))
         .join("bench")
 }
 
@@ -378,7 +376,7 @@ fn run(options: &Options) -> Result<(), String> {
             summary.markdown(&machine, &load, &rows, &breakdown, profile.as_ref(), started.elapsed());
         text.push('\n');
         text.push_str(&series.markdown(&machine, "cargo xtask bench"));
-        let path = repo_root().join("BENCHMARKS.md");
+        let path = xtask::root().join("BENCHMARKS.md");
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote {}", path.display());
     }
@@ -400,7 +398,7 @@ fn generation_only(
         println!("- {note}");
     }
     if !smoke {
-        let path = repo_root().join("BENCHMARKS.md");
+        let path = xtask::root().join("BENCHMARKS.md");
         let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
         let section = series.markdown(machine, "cargo xtask bench --only generation");
         std::fs::write(&path, generation::replace_section(&text, &section))
@@ -438,7 +436,7 @@ impl ResultsServer {
         let batch: Arc<OnceLock<Vec<u8>>> = Arc::new(OnceLock::new());
         let batch_path = format!("/v1/messages/batches/{BATCH_ID}");
         let results_path = format!("{batch_path}/results");
-        let not_found = data::fixture("ErrorResponse.not_found.json")?;
+        let not_found = try_example("ErrorResponse.not_found.json")?;
 
         let handler = {
             let (body, ready, batch) = (Arc::clone(&body), Arc::clone(&ready), Arc::clone(&batch));
@@ -480,56 +478,20 @@ impl ResultsServer {
 /// Runs a child to its end (killing it after `timeout`) and returns its `BENCH_RESULT` JSON and
 /// its wall time.
 fn run_child(command: &mut Command, timeout: Duration) -> Result<(Value, Duration), String> {
-    // Loopback only: no proxy from the environment may get in the way.
-    command
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .env("no_proxy", "127.0.0.1,localhost")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let what = format!("{command:?}");
-    let start = Instant::now();
-    let mut child = command.spawn().map_err(|e| format!("cannot start {what}: {e}"))?;
-    let pipe = |r: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut r) = r {
-                let _ = r.read_to_string(&mut text);
-            }
-            text
-        })
-    };
-    let stdout = pipe(child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>));
-    let stderr = pipe(child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>));
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{what} did not finish within {timeout:?}"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(e) => return Err(format!("{what}: {e}")),
-        }
-    };
-    let wall = start.elapsed();
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    let tail = |s: &str| {
-        let lines: Vec<&str> = s.lines().collect();
-        lines[lines.len().saturating_sub(8)..].join("\n")
-    };
-    if !status.success() {
-        return Err(format!("{what} failed ({status}):\n{}\n{}", tail(&stdout), tail(&stderr)));
+    let finished = process::run(process::loopback_only(command), Some(timeout)).map_err(|e| e.to_string())?;
+    let what = &finished.command;
+    let output = || format!("{}\n{}", tail(&finished.stdout, 8), tail(&finished.stderr, 8));
+    if !finished.success() {
+        return Err(format!("{what} failed ({}):\n{}", finished.status, output()));
     }
-    let line = stdout
+    let line = finished
+        .stdout
         .lines()
         .rev()
         .find_map(|l| l.strip_prefix(child::RESULT_PREFIX))
-        .ok_or_else(|| format!("{what} printed no result:\n{}\n{}", tail(&stdout), tail(&stderr)))?;
+        .ok_or_else(|| format!("{what} printed no result:\n{}", output()))?;
     let value = serde_json::from_str(line).map_err(|e| format!("{what}: bad result line ({e}): {line}"))?;
-    Ok((value, wall))
+    Ok((value, finished.elapsed))
 }
 
 /// One pass of the in-memory limit, checked and recorded; returns its time in seconds.
@@ -578,13 +540,13 @@ fn python_env(install: bool) -> Result<PathBuf, String> {
     let python = venv.join("bin").join("python");
     let pinned = PYTHON_SDK.split_once("==").map_or(PYTHON_SDK, |(_, v)| v);
     let installed = |python: &Path| {
-        Command::new(python)
-            .args(["-c", "import anthropic; print(anthropic.__version__)"])
-            .stderr(Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        process::run(
+            Command::new(python).args(["-c", "import anthropic; print(anthropic.__version__)"]),
+            None,
+        )
+        .ok()
+        .filter(|finished| finished.success())
+        .map(|finished| finished.stdout.trim().to_owned())
     };
     match installed(&python) {
         Some(version) if version == pinned => return Ok(python),
@@ -595,16 +557,12 @@ fn python_env(install: bool) -> Result<PathBuf, String> {
     }
     println!("setting up {} with {PYTHON_SDK} ...", venv.display());
     let step = |program: &Path, args: &[&str], what: &str| -> Result<(), String> {
-        let out = Command::new(program)
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("{what} failed: cannot run {}: {e}", program.display()))?;
-        if out.status.success() {
+        let out = process::run(Command::new(program).args(args), None)
+            .map_err(|e| format!("{what} failed: {e}"))?;
+        if out.success() {
             return Ok(());
         }
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+        let last = out.stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
         Err(format!("{what} failed ({}): {last}", out.status))
     };
     let system_python = std::env::var_os("PYTHON").map_or_else(|| PathBuf::from("python3"), PathBuf::from);
@@ -742,17 +700,16 @@ fn perf_profile(exe: &Path, url: &str, config: &Config) -> Result<Profile, Strin
     run_child(&mut record, config.child_timeout).map_err(|e| format!("perf unavailable: {e}"))?;
     // (self %, dso, symbol) rows of `perf report`.
     let report = |fields: &str| -> Result<Vec<(f64, String, Option<String>)>, String> {
-        let out = Command::new("perf")
+        let mut command = Command::new("perf");
+        command
             .args(["report", "-i", &data_arg, "--stdio", "--no-children", "-q", "--percent-limit", "0.8"])
-            .args(["-F", fields, "-t", "\t"])
-            .stderr(Stdio::null())
-            .output()
-            .map_err(|e| format!("perf report: {e}"))?;
-        if !out.status.success() {
+            .args(["-F", fields, "-t", "\t"]);
+        let out = process::run(&mut command, None).map_err(|e| format!("perf report: {e}"))?;
+        if !out.success() {
             return Err(format!("perf report failed ({})", out.status));
         }
-        let text = String::from_utf8_lossy(&out.stdout);
-        Ok(text
+        Ok(out
+            .stdout
             .lines()
             .filter_map(|line| {
                 let mut fields = line.split('\t').map(str::trim);
@@ -779,14 +736,13 @@ fn perf_profile(exe: &Path, url: &str, config: &Config) -> Result<Profile, Strin
         .filter(|(pct, symbol)| *pct >= 1.0 && symbol.contains("anthropic_batches::runtime"))
         .take(4)
         .map(|(pct, symbol)| {
-            let annotate = Command::new("perf")
-                .args(["annotate", "-i", &data_arg, "--stdio", "-s", symbol])
-                .stderr(Stdio::null())
-                .output()
-                .ok();
-            let share = annotate
-                .and_then(|out| newline_loop_share(&String::from_utf8_lossy(&out.stdout)))
-                .map(|share| pct * share / 100.0);
+            let annotate = process::run(
+                Command::new("perf").args(["annotate", "-i", &data_arg, "--stdio", "-s", symbol]),
+                None,
+            )
+            .ok();
+            let share =
+                annotate.and_then(|out| newline_loop_share(&out.stdout)).map(|share| pct * share / 100.0);
             (pct, symbol.clone(), share)
         })
         .collect();
@@ -801,7 +757,7 @@ fn perf_profile(exe: &Path, url: &str, config: &Config) -> Result<Profile, Strin
     Ok(Profile {
         samples_note: format!(
             "999 Hz, all threads, kernel included; kept in `{}`",
-            data.strip_prefix(repo_root()).unwrap_or(&data).display()
+            data.strip_prefix(xtask::root()).unwrap_or(&data).display()
         ),
         by_dso,
         by_symbol,
@@ -1210,7 +1166,7 @@ impl Summary<'_> {
         );
         out.push_str(&format!(
             "- date: {}\n- command: `cargo xtask bench` (= `cargo run --release -p integration-tests --bin bench`), {:.0} s in all\n- machine: {} CPUs (`nproc`), {} memory, {}; {}; {}\n- other work on the machine: {load} (the client needs both CPUs, for itself and the server, while the in-memory limit needs one, so load from elsewhere lowers the client / limit ratio most)\n- data: {} result lines ({}), {:.0} MiB, built in memory from `tests/fixtures/examples/MessageBatchIndividualResponse.*.json` with unique `custom_id`s and succeeded messages padded with generated prose; served from memory by `tests/support/server.rs` on 127.0.0.1 after `GET /v1/messages/batches/{{id}}` (`MessageBatch.ended.json` with a local `results_url`)\n- compared with: {python_line}\n- MB = 10^6 bytes; medians of several runs, spread is min–max; the client, the network floor and Python each run in a child process so that peak RSS (`VmHWM`) is theirs alone\n\n",
-            report::now_utc(),
+            utc_minute(SystemTime::now()),
             elapsed.as_secs_f64(),
             machine.cpus,
             machine.memory,

@@ -1,6 +1,8 @@
 //! Summaries of repeated measurements, the machine's description, and the table.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::process::Command;
+
+use integration_tests::support::process;
 
 /// Median, min and max of a series of measurements.
 #[derive(Clone, Debug)]
@@ -140,30 +142,12 @@ pub fn machine() -> Machine {
         .map_or_else(|| "?".to_owned(), |(_, v)| v.trim().to_owned());
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .map_or_else(|_| "?".to_owned(), |s| format!("Linux {}", s.trim()));
-    let rustc = std::process::Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()))
-        .arg("-V")
-        .output()
+    let mut rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()));
+    let rustc = process::run(rustc.arg("-V"), None)
         .ok()
-        .filter(|o| o.status.success())
-        .map_or_else(|| "?".to_owned(), |o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+        .filter(|finished| finished.success())
+        .map_or_else(|| "?".to_owned(), |finished| finished.stdout.trim().to_owned());
     Machine { cpus, memory, cpu_model, kernel, rustc }
-}
-
-/// Today's date (UTC) as `YYYY-MM-DD HH:MM UTC`.
-pub fn now_utc() -> String {
-    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
 }
 
 pub fn mib(kib: f64) -> f64 {

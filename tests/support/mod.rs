@@ -1,1 +1,7 @@
+//! The helpers, one module per concern.
+
+pub mod fixtures;
+pub mod process;
 pub mod server;
+pub mod snapshot;
+pub mod time;

@@ -5,17 +5,20 @@
 //!
 //! A small capturing subscriber (no `tracing-subscriber`) is installed per test as the thread's
 //! default; `#[tokio::test]` runs on the current thread, so the client's spans and events reach it.
+//! The other tests of the binary run the same client on their own threads, where no subscriber is
+//! installed; see [`Nowhere`] for why that needs a global default that records nothing.
 //! It cannot implement `Subscriber::current_span` (its return type, `tracing_core::span::Current`,
 //! is not re-exported by `tracing`), so it reports the current span as unknown, which the
 //! `Subscriber` contract allows: `Span::current()` is then a disabled span.
 
 use anthropic_batches::Client;
+use integration_tests::support::fixtures::example;
 use integration_tests::support::server::{RecordedRequest, Reply, TestServer};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Once};
 use std::time::Duration;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -159,6 +162,10 @@ impl Capture {
 
     /// Installs a fresh capture as this thread's default subscriber until the guard drops.
     fn install() -> (Capture, tracing::subscriber::DefaultGuard) {
+        static GLOBAL: Once = Once::new();
+        GLOBAL.call_once(|| {
+            tracing::subscriber::set_global_default(Nowhere).expect("no other test sets a global subscriber");
+        });
         let capture = Capture::default();
         let guard = tracing::subscriber::set_default(capture.clone());
         (capture, guard)
@@ -274,18 +281,51 @@ impl Subscriber for Capture {
     }
 }
 
+/// The global default subscriber, for every thread without a capture: it records nothing.
+///
+/// tracing-core asks subscribers about a callsite once, when it is first hit, and caches the
+/// answer for the whole process. While at most one subscriber is registered it asks only the
+/// current thread's default, so a callsite first hit by another test of this binary (on a thread
+/// without a subscriber, whose answer is "never") while a single capture is installed would stay
+/// disabled for that capture too. With this subscriber registered for good, tracing-core asks
+/// every registered subscriber, and its `sometimes` makes the cached interest `sometimes`: "ask
+/// the current thread's subscriber each time".
+struct Nowhere;
+
+impl Subscriber for Nowhere {
+    fn register_callsite(&self, _metadata: &'static Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::OFF)
+    }
+
+    fn enabled(&self, _metadata: &Metadata<'_>) -> bool {
+        false
+    }
+
+    fn new_span(&self, _span: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _span: &Id, _values: &Record<'_>) {}
+
+    fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
+
+    fn event(&self, _event: &Event<'_>) {}
+
+    fn enter(&self, _span: &Id) {}
+
+    fn exit(&self, _span: &Id) {}
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn batch_json() -> Value {
-    let path = integration_tests::fixture("examples/MessageBatch.ended.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn ok() -> Reply {
-    Reply::json(200, &batch_json()).header("request-id", "req_1")
+    Reply::json(200, &example("MessageBatch.ended.json")).header("request-id", "req_1")
 }
 
 fn client(server: &TestServer) -> Client {

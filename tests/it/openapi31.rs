@@ -2,6 +2,7 @@
 //! the pointer in the user's file, and the generated files say which version the file declared.
 
 use codegen::model::{Api, Field, TypeDef, TypeKind, TypeRef};
+use integration_tests::support::fixtures::{fixture, fixture_settings};
 use serde_yaml::Value;
 
 /// A 3.1 document with `schemas` (YAML, indented for `components/schemas`) and no paths.
@@ -329,15 +330,10 @@ fn versions_after_3_1_are_refused_naming_the_ones_read() {
 
 #[test]
 fn the_declared_version_is_kept_and_printed_in_file_headers() {
-    let spec = std::fs::read(integration_tests::fixture("specs/openapi31.yaml")).expect("readable fixture");
+    let spec = std::fs::read(fixture("specs/openapi31.yaml")).expect("readable fixture");
     let loaded = codegen::load::load(&spec).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
     assert_eq!(loaded.version, "3.1.0");
-    let settings = codegen::Settings {
-        crate_name: "openapi31".to_owned(),
-        crate_version: "0.1.0".to_owned(),
-        spec_label: "tests/fixtures/specs/openapi31.yaml".to_owned(),
-        command: "cargo xtask generate".to_owned(),
-    };
+    let settings = fixture_settings("openapi31", "openapi31".to_owned());
     let files = codegen::generate(&spec, &settings).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
     let types = files.iter().find(|file| file.path == "src/types.rs").expect("a types file");
     let header = types.contents.lines().next().unwrap_or_default();

@@ -1,16 +1,17 @@
 //! The example program (`batch-summary`) runs end to end against a local server that plays the
 //! API: create, poll until ended, stream results.
 
-use integration_tests::fixture;
+use integration_tests::support::fixtures::example;
+use integration_tests::support::process;
 use integration_tests::support::server::{RecordedRequest, Reply, TestServer};
 use serde_json::{json, Value};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 fn batch(id: &str, status: &str, results_url: Option<String>) -> Value {
-    let mut batch: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture("examples/MessageBatch.ended.json")).unwrap())
-            .unwrap();
+    let mut batch = example("MessageBatch.ended.json");
     batch["id"] = json!(id);
     batch["processing_status"] = json!(status);
     batch["results_url"] = json!(results_url);
@@ -19,9 +20,8 @@ fn batch(id: &str, status: &str, results_url: Option<String>) -> Value {
     batch
 }
 
-fn result_line(example: &str, custom_id: &str) -> String {
-    let path = fixture(&format!("examples/MessageBatchIndividualResponse.{example}.json"));
-    let mut line: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+fn result_line(case: &str, custom_id: &str) -> String {
+    let mut line = example(&format!("MessageBatchIndividualResponse.{case}.json"));
     line["custom_id"] = json!(custom_id);
     serde_json::to_string(&line).unwrap()
 }
@@ -64,19 +64,19 @@ async fn batch_summary_creates_waits_and_prints_every_result() {
 
     let binary = env!("CARGO_BIN_EXE_batch-summary");
     let base_url = server.url();
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(binary)
+    let finished = tokio::task::spawn_blocking(move || {
+        let mut command = Command::new(binary);
+        command
             .env("ANTHROPIC_API_KEY", "sk-example")
             .env("ANTHROPIC_BASE_URL", base_url)
-            .env("BATCH_POLL_MILLIS", "5")
-            .output()
-            .expect("the example runs")
+            .env("BATCH_POLL_MILLIS", "5");
+        process::run(process::loopback_only(&mut command), Some(Duration::from_secs(60)))
     })
     .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    .unwrap()
+    .unwrap_or_else(|error| panic!("{error}"));
+    assert!(finished.success(), "{}", finished.report());
+    let stdout = &finished.stdout;
 
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "created msgbatch_example (3 requests)");

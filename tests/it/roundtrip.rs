@@ -2,11 +2,12 @@
 //! and encodes back to the same JSON.
 
 use anthropic_batches::types;
-use integration_tests::fixture;
+use integration_tests::support::fixtures::{example, fixture, fixture_names};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use std::fs;
+use xtask::github::plural;
 
 /// Decodes `json` as `T`, encodes it again, and returns the re-encoded value.
 fn round_trip<T: DeserializeOwned + Serialize>(name: &str, json: &Value) -> Value {
@@ -29,18 +30,11 @@ fn round_trip_as(schema: &str, name: &str, json: &Value) -> Value {
 
 #[test]
 fn every_example_round_trips_to_equal_json() {
-    let mut names: Vec<String> = fs::read_dir(fixture("examples"))
-        .expect("tests/fixtures/examples exists")
-        .map(|entry| entry.expect("readable entry").file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".json"))
-        .collect();
-    names.sort();
+    let names = fixture_names("examples", ".json");
     assert!(names.len() >= 30, "expected the full example corpus, found {} files", names.len());
     let mut failures = Vec::new();
     for name in &names {
-        let text = fs::read_to_string(fixture(&format!("examples/{name}"))).expect("readable example");
-        let json: Value =
-            serde_json::from_str(&text).unwrap_or_else(|error| panic!("{name}: not JSON: {error}"));
+        let json = example(name);
         let schema = name.split('.').next().unwrap_or_default();
         let encoded = round_trip_as(schema, name, &json);
         if encoded != json {
@@ -53,8 +47,8 @@ fn every_example_round_trips_to_equal_json() {
     }
     assert!(
         failures.is_empty(),
-        "{} example(s) changed on a round trip:\n{}",
-        failures.len(),
+        "{} changed on a round trip:\n{}",
+        plural(failures.len(), "example"),
         failures.join("\n")
     );
 }

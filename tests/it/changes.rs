@@ -1,7 +1,8 @@
 //! The API-change report: pairs of specs (before, after) and what regenerating from one to the
 //! other tells the crate's users, breaking or not; and the version and changelog that follow.
 
-use integration_tests::fixture;
+use integration_tests::assert_snapshot;
+use integration_tests::support::fixtures::fixture;
 use std::fs;
 
 fn surface(case: &str, side: &str) -> codegen::surface::Surface {
@@ -22,13 +23,13 @@ fn report_text(case: &str) -> String {
 #[test]
 fn operation_changes_are_reported() {
     let text = report_text("operations");
-    insta::assert_snapshot!("changes_operations", text);
+    assert_snapshot!("changes_operations", text);
 }
 
 #[test]
 fn type_field_variant_and_requiredness_changes_are_reported() {
     let text = report_text("types");
-    insta::assert_snapshot!("changes_types", text);
+    assert_snapshot!("changes_types", text);
 }
 
 #[test]

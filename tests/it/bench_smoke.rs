@@ -1,21 +1,16 @@
 //! The bench harness (`tests/bench/main.rs`) runs end to end with tiny sizes, so it cannot rot:
 //! `bench --smoke` exits 0 and prints a row for every measurement. Its numbers are not checked.
 
+use integration_tests::support::process::{loopback_only, run};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[test]
 fn bench_smoke_runs_every_measurement() {
-    let start = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_bench"))
-        .arg("--smoke")
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .output()
-        .expect("the bench binary starts");
-    let elapsed = start.elapsed();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "bench --smoke failed ({}):\n{stdout}\n{stderr}", output.status);
+    let finished = run(loopback_only(Command::new(env!("CARGO_BIN_EXE_bench")).arg("--smoke")), None)
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert!(finished.success(), "bench --smoke failed: {}", finished.report());
+    let stdout = &finished.stdout;
 
     let row = |name: &str| stdout.lines().any(|line| line.starts_with(&format!("| {name}")));
     for name in [
@@ -36,5 +31,5 @@ fn bench_smoke_runs_every_measurement() {
     // The generation size series: at least the bundled spec, generated in a child process.
     assert!(row("spec/openapi.yaml"), "no generation series row for spec/openapi.yaml in:\n{stdout}");
     assert!(!stdout.contains("wrote "), "--smoke must not write BENCHMARKS.md:\n{stdout}");
-    assert!(elapsed < Duration::from_secs(60), "bench --smoke took {elapsed:?}");
+    assert!(finished.elapsed < Duration::from_secs(60), "bench --smoke took {:?}", finished.elapsed);
 }

@@ -13,7 +13,7 @@ use anthropic_batches::types::{
 };
 use anthropic_batches::{Client, ClientBuilder, ConfigError, Error, JsonlStream};
 use futures_util::StreamExt;
-use integration_tests::fixture;
+use integration_tests::support::fixtures::example;
 use integration_tests::support::server::{RecordedRequest, Reply, TestServer};
 use serde_json::{json, Value};
 
@@ -27,13 +27,6 @@ type ResultItem = ApiResult<MessageBatchIndividualResponse>;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// `tests/fixtures/examples/<name>.json`, parsed.
-fn example(name: &str) -> Value {
-    let path = fixture(&format!("examples/{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()))
-}
 
 /// A client builder for `base_url` with the test key and no retries: these tests count requests
 /// and time failures, so every call is exactly one attempt unless a test asks for more.
@@ -121,7 +114,7 @@ fn every_operation_route() -> [(&'static str, String); 7] {
 /// The seed batch as the server at the request's `host` would report it: ended, with its
 /// `results_url` pointing back at that server (the fixture's points at api.anthropic.com).
 fn ended_batch_for(req: &RecordedRequest) -> Value {
-    let mut batch = example("MessageBatch.seed_retrieve");
+    let mut batch = example("MessageBatch.seed_retrieve.json");
     let host = req.header("host").expect("a host header");
     batch["processing_status"] = json!("ended");
     batch["results_url"] = json!(format!("http://{host}{}/results", req.path));
@@ -132,15 +125,15 @@ fn ended_batch_for(req: &RecordedRequest) -> Value {
 fn api_router(req: &RecordedRequest) -> Reply {
     let path = req.path.as_str();
     let reply = match req.method.as_str() {
-        "GET" if path == BATCHES => Reply::json(200, &example("MessageBatchList.seed_list")),
-        "POST" if path == BATCHES => Reply::json(200, &example("MessageBatch.in_progress")),
-        "POST" if path.ends_with("/cancel") => Reply::json(200, &example("MessageBatch.canceling")),
+        "GET" if path == BATCHES => Reply::json(200, &example("MessageBatchList.seed_list.json")),
+        "POST" if path == BATCHES => Reply::json(200, &example("MessageBatch.in_progress.json")),
+        "POST" if path.ends_with("/cancel") => Reply::json(200, &example("MessageBatch.canceling.json")),
         "GET" if path.ends_with("/results") => {
             Reply::bytes(200, "application/x-jsonl", jsonl(&result_lines(3), "\n", true))
         }
         "GET" => Reply::json(200, &ended_batch_for(req)),
-        "DELETE" => Reply::json(200, &example("DeletedMessageBatch.basic")),
-        _ => Reply::json(404, &example("ErrorResponse.not_found")),
+        "DELETE" => Reply::json(200, &example("DeletedMessageBatch.basic.json")),
+        _ => Reply::json(404, &example("ErrorResponse.not_found.json")),
     };
     reply.header("request-id", "req_router")
 }
@@ -200,7 +193,7 @@ const RESULT_EXAMPLES: [&str; 14] = [
 
 /// `count` result lines cycling through the result fixtures, with `custom_id`s `req-00000`, ….
 fn result_lines(count: usize) -> Vec<Value> {
-    let templates: Vec<Value> = RESULT_EXAMPLES.iter().map(|name| example(name)).collect();
+    let templates: Vec<Value> = RESULT_EXAMPLES.iter().map(|name| example(&format!("{name}.json"))).collect();
     (0..count)
         .map(|i| {
             let mut line = templates[i % templates.len()].clone();
@@ -317,7 +310,7 @@ fn assert_api_error(
 
 #[tokio::test]
 async fn create_posts_params_as_json_with_default_headers_and_decodes_the_batch() {
-    let reply = example("MessageBatch.in_progress");
+    let reply = example("MessageBatch.in_progress.json");
     let reply_for_server = reply.clone();
     let server =
         TestServer::start(move |_| Reply::json(200, &reply_for_server).header("request-id", "req_create"))
@@ -331,7 +324,7 @@ async fn create_posts_params_as_json_with_default_headers_and_decodes_the_batch(
     assert_default_headers(&req);
     assert_eq!(req.header("content-type"), Some("application/json"));
     assert_eq!(req.header("accept"), Some("application/json"));
-    assert_eq!(req.json(), example("CreateMessageBatchParams.seed_style_two_requests"));
+    assert_eq!(req.json(), example("CreateMessageBatchParams.seed_style_two_requests.json"));
 
     assert_eq!(batch.id, reply["id"].as_str().unwrap());
     assert_eq!(batch.processing_status, MessageBatchProcessingStatus::InProgress);
@@ -343,7 +336,7 @@ async fn create_posts_params_as_json_with_default_headers_and_decodes_the_batch(
 
 #[tokio::test]
 async fn create_sends_every_example_body_unchanged() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress"))).await;
+    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress.json"))).await;
     let client = client(&server);
     let names = [
         "CreateMessageBatchParams.minimal",
@@ -353,7 +346,7 @@ async fn create_sends_every_example_body_unchanged() {
         "CreateMessageBatchParams.options_tool_choice_thinking",
     ];
     for name in names {
-        let body = example(name);
+        let body = example(&format!("{name}.json"));
         let params: CreateMessageBatchParams = serde_json::from_value(body.clone()).expect(name);
         client.create_message_batch(params).await.unwrap_or_else(|e| panic!("{name}: {e}"));
         let sent = server.requests().pop().unwrap();
@@ -365,7 +358,7 @@ async fn create_sends_every_example_body_unchanged() {
 
 #[tokio::test]
 async fn create_sends_per_call_headers_user_profile_and_beta_query() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress"))).await;
+    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress.json"))).await;
 
     client(&server)
         .create_message_batch(two_request_params())
@@ -386,12 +379,12 @@ async fn create_sends_per_call_headers_user_profile_and_beta_query() {
     assert_eq!(req.header_all("anthropic-user-profile-id"), ["prof_01user"]);
     assert_eq!(req.header_all("anthropic-version"), ["2024-01-01"]);
     assert_eq!(req.target, format!("{BATCHES}?beta=true"));
-    assert_eq!(req.json(), example("CreateMessageBatchParams.seed_style_two_requests"));
+    assert_eq!(req.json(), example("CreateMessageBatchParams.seed_style_two_requests.json"));
 }
 
 #[tokio::test]
 async fn retrieve_gets_the_batch_by_id_and_decodes_every_field() {
-    let reply = example("MessageBatch.seed_retrieve");
+    let reply = example("MessageBatch.seed_retrieve.json");
     let reply_for_server = reply.clone();
     let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
 
@@ -424,7 +417,7 @@ async fn retrieve_gets_the_batch_by_id_and_decodes_every_field() {
 
 #[tokio::test]
 async fn list_without_parameters_sends_an_empty_query_and_decodes_the_page() {
-    let reply = example("MessageBatchList.seed_list");
+    let reply = example("MessageBatchList.seed_list.json");
     let reply_for_server = reply.clone();
     let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
 
@@ -446,7 +439,7 @@ async fn list_without_parameters_sends_an_empty_query_and_decodes_the_page() {
 
 #[tokio::test]
 async fn list_sends_cursors_and_limit_as_query() {
-    let reply = example("MessageBatchList.two_pages_first");
+    let reply = example("MessageBatchList.two_pages_first.json");
     let reply_for_server = reply.clone();
     let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
 
@@ -478,7 +471,7 @@ async fn list_sends_cursors_and_limit_as_query() {
 
 #[tokio::test]
 async fn list_query_values_are_percent_encoded() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatchList.empty"))).await;
+    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatchList.empty.json"))).await;
     let cursor = "a b&limit=9#frag/é+%";
 
     let page = client(&server).list_message_batches().after_id(cursor).await.expect("list succeeds");
@@ -494,7 +487,7 @@ async fn list_query_values_are_percent_encoded() {
 
 #[tokio::test]
 async fn cancel_posts_without_body_to_the_cancel_path_and_decodes_the_canceling_batch() {
-    let reply = example("MessageBatch.canceling");
+    let reply = example("MessageBatch.canceling.json");
     let reply_for_server = reply.clone();
     let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
     let id = reply["id"].as_str().unwrap();
@@ -520,7 +513,7 @@ async fn cancel_posts_without_body_to_the_cancel_path_and_decodes_the_canceling_
 
 #[tokio::test]
 async fn delete_sends_delete_to_the_batch_path_and_decodes_the_confirmation() {
-    let reply = example("DeletedMessageBatch.basic");
+    let reply = example("DeletedMessageBatch.basic.json");
     let reply_for_server = reply.clone();
     let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
     let id = reply["id"].as_str().unwrap();
@@ -658,7 +651,7 @@ async fn per_call_values_override_client_wide_ones_on_every_operation() {
 
 #[tokio::test]
 async fn base_url_path_prefix_is_kept_and_a_trailing_slash_dropped() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.seed_retrieve"))).await;
+    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.seed_retrieve.json"))).await;
     let client = builder_for(format!("{}/proxy/anthropic/", server.url())).build().unwrap();
     assert_eq!(client.base_url(), format!("{}/proxy/anthropic", server.url()));
 
@@ -673,7 +666,7 @@ async fn base_url_path_prefix_is_kept_and_a_trailing_slash_dropped() {
 
 #[tokio::test]
 async fn status_400_is_bad_request_with_parsed_body_and_request_id() {
-    let body = example("ErrorResponse.invalid_request");
+    let body = example("ErrorResponse.invalid_request.json");
     let server = error_server(400, &body, "req_400").await;
     let error = client(&server).create_message_batch(two_request_params()).await.unwrap_err();
     assert!(matches!(error, Error::BadRequest(_)), "{error:?}");
@@ -683,7 +676,7 @@ async fn status_400_is_bad_request_with_parsed_body_and_request_id() {
 
 #[tokio::test]
 async fn status_401_is_authentication_error_and_never_shows_the_key() {
-    let body = example("ErrorResponse.authentication");
+    let body = example("ErrorResponse.authentication.json");
     let server = error_server(401, &body, "req_401").await;
     let error = client(&server).list_message_batches().await.unwrap_err();
     assert!(matches!(error, Error::Authentication(_)), "{error:?}");
@@ -692,7 +685,7 @@ async fn status_401_is_authentication_error_and_never_shows_the_key() {
 
 #[tokio::test]
 async fn status_403_is_permission_denied() {
-    let body = example("ErrorResponse.permission");
+    let body = example("ErrorResponse.permission.json");
     let server = error_server(403, &body, "req_403").await;
     let error = client(&server).delete_message_batch(BATCH_ID).await.unwrap_err();
     assert!(matches!(error, Error::PermissionDenied(_)), "{error:?}");
@@ -701,7 +694,7 @@ async fn status_403_is_permission_denied() {
 
 #[tokio::test]
 async fn status_404_is_not_found() {
-    let body = example("ErrorResponse.not_found");
+    let body = example("ErrorResponse.not_found.json");
     let server = error_server(404, &body, "req_404").await;
     let error =
         client(&server).retrieve_message_batch("msgbatch_01NoSuchBatch000000000000").await.unwrap_err();
@@ -726,7 +719,7 @@ async fn status_409_is_conflict() {
 #[tokio::test]
 async fn status_413_is_request_too_large_with_request_id_from_the_header() {
     // The body's own request_id is null: the id must come from the `request-id` header.
-    let body = example("ErrorResponse.request_too_large");
+    let body = example("ErrorResponse.request_too_large.json");
     assert!(body["request_id"].is_null());
     let server = error_server(413, &body, "req_413").await;
     let error = client(&server).create_message_batch(two_request_params()).await.unwrap_err();
@@ -749,7 +742,7 @@ async fn status_422_is_unprocessable() {
 
 #[tokio::test]
 async fn status_429_is_rate_limited() {
-    let body = example("ErrorResponse.rate_limit");
+    let body = example("ErrorResponse.rate_limit.json");
     let server = error_server(429, &body, "req_429").await;
     let error = client(&server).list_message_batches().limit(5).await.unwrap_err();
     assert!(matches!(error, Error::RateLimited(_)), "{error:?}");
@@ -759,7 +752,7 @@ async fn status_429_is_rate_limited() {
 
 #[tokio::test]
 async fn status_500_is_server_error() {
-    let body = example("ErrorResponse.api");
+    let body = example("ErrorResponse.api.json");
     let server = error_server(500, &body, "req_500").await;
     let error = client(&server).retrieve_message_batch(BATCH_ID).await.unwrap_err();
     assert!(matches!(error, Error::Server(_)), "{error:?}");
@@ -770,7 +763,7 @@ async fn status_500_is_server_error() {
 #[tokio::test]
 async fn status_529_is_overloaded_before_any_result_is_streamed() {
     // The batch lookup succeeds; the results request itself is refused.
-    let body = example("ErrorResponse.overloaded");
+    let body = example("ErrorResponse.overloaded.json");
     let server = results_server(Reply::json(529, &body).header("request-id", "req_529")).await;
     let error = client(&server).retrieve_message_batch_results(BATCH_ID).await.unwrap_err();
     assert!(matches!(error, Error::Overloaded(_)), "{error:?}");
@@ -780,7 +773,7 @@ async fn status_529_is_overloaded_before_any_result_is_streamed() {
 
 #[tokio::test]
 async fn status_402_is_the_catch_all_status_error() {
-    let body = example("ErrorResponse.billing");
+    let body = example("ErrorResponse.billing.json");
     let server = error_server(402, &body, "req_402").await;
     let error = client(&server).cancel_message_batch(BATCH_ID).await.unwrap_err();
     assert!(matches!(error, Error::Status(_)), "{error:?}");
@@ -789,7 +782,7 @@ async fn status_402_is_the_catch_all_status_error() {
 
 #[tokio::test]
 async fn api_error_message_field_is_the_bodys_error_message() {
-    let body = example("ErrorResponse.not_found");
+    let body = example("ErrorResponse.not_found.json");
     let server = error_server(404, &body, "req_404").await;
     let error = client(&server).retrieve_message_batch(BATCH_ID).await.unwrap_err();
     let api = error.api_error().expect("an API error");
@@ -875,7 +868,7 @@ async fn success_with_json_of_the_wrong_shape_is_a_decode_error() {
 
 #[tokio::test]
 async fn success_body_cut_off_is_an_error_not_a_value() {
-    let body = serde_json::to_vec(&example("MessageBatch.seed_retrieve")).unwrap();
+    let body = serde_json::to_vec(&example("MessageBatch.seed_retrieve.json")).unwrap();
     let cut = body.len() / 2;
     let server =
         TestServer::start(move |_| Reply::bytes(200, "application/json", body.clone()).cut_after(cut)).await;
@@ -1136,7 +1129,7 @@ async fn results_chunked_body_cut_off_ends_with_truncated() {
 #[tokio::test]
 async fn results_of_a_batch_without_results_url_are_not_ready_and_nothing_is_fetched() {
     // An in-progress batch has `results_url: null`.
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress"))).await;
+    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress.json"))).await;
 
     let error = client(&server).retrieve_message_batch_results(BATCH_ID).await.unwrap_err();
 
@@ -1153,7 +1146,7 @@ async fn results_of_a_batch_without_results_url_are_not_ready_and_nothing_is_fet
 
 #[tokio::test]
 async fn not_ready_error_displays_its_operation_and_reason() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress"))).await;
+    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress.json"))).await;
 
     let error = client(&server).retrieve_message_batch_results(BATCH_ID).await.unwrap_err();
 
@@ -1168,7 +1161,7 @@ async fn results_url_on_another_origin_is_fetched_without_the_api_key() {
     let lines = result_lines(3);
     let body = jsonl(&lines, "\n", true);
     let elsewhere = TestServer::start(move |_| Reply::bytes(200, "application/x-jsonl", body.clone())).await;
-    let mut batch = example("MessageBatch.ended");
+    let mut batch = example("MessageBatch.ended.json");
     batch["results_url"] = json!(format!("{}/files/results.jsonl?sig=abc", elsewhere.url()));
     let server = TestServer::start(move |_| Reply::json(200, &batch)).await;
 
@@ -1351,7 +1344,8 @@ async fn api_key_never_appears_in_debug_output() {
 
 #[tokio::test]
 async fn api_key_is_not_forwarded_to_another_origin_on_redirect() {
-    let elsewhere = TestServer::start(|_| Reply::json(200, &example("MessageBatch.seed_retrieve"))).await;
+    let elsewhere =
+        TestServer::start(|_| Reply::json(200, &example("MessageBatch.seed_retrieve.json"))).await;
     let location = format!("{}{BATCHES}/{BATCH_ID}", elsewhere.url());
     let server = TestServer::start(move |_| Reply::empty(307).header("location", &location)).await;
 
@@ -1371,7 +1365,7 @@ async fn api_key_is_not_forwarded_to_another_origin_on_redirect() {
 #[tokio::test]
 async fn reply_slower_than_the_timeout_is_a_timeout_error() {
     let server = TestServer::start(|_| {
-        Reply::json(200, &example("MessageBatch.seed_retrieve")).delay(Duration::from_secs(2))
+        Reply::json(200, &example("MessageBatch.seed_retrieve.json")).delay(Duration::from_secs(2))
     })
     .await;
     let client = builder(&server).timeout(Duration::from_millis(200)).build().unwrap();

@@ -9,8 +9,8 @@
 //! case number, so a failure reproduces:
 //!
 //! ```text
-//! NO_PANIC_SEED=0x1234abcd cargo test -p integration-tests --test no_panic mutated_specs_never_panic
-//! NO_PANIC_ITERATIONS=20000 cargo test -p integration-tests --release --test no_panic -- --nocapture
+//! NO_PANIC_SEED=0x1234abcd cargo test -p integration-tests --test it -- no_panic::mutated_specs_never_panic
+//! NO_PANIC_ITERATIONS=20000 cargo test -p integration-tests --release --test it -- no_panic:: --nocapture
 //! ```
 //!
 //! `NO_PANIC_ITERATIONS` sets the number of cases (2,500 by default), `NO_PANIC_FIRST` the
@@ -18,11 +18,13 @@
 //!
 //! A failing input is written to `target/no_panic_failures/<seed>.json` (or `.yaml`) with a
 //! `<seed>.txt` beside it that says what failed and which mutations made the input. A stack
-//! overflow aborts the process instead; its message names the thread, `generate-<seed>`, and
+//! overflow aborts the process instead (the whole test binary, with the tests of every other
+//! module that had not finished); its message names the thread, `generate-<seed>`, and
 //! with `NO_PANIC_SEED` the input is saved before it runs. Inputs with the shape of a known
 //! stack overflow (the `#[ignore]`d tests at the end) are counted and not run, so that one known
 //! bug does not end every run.
 
+use integration_tests::support::fixtures::{fixture, fixture_specs};
 use serde_json::{json, Map, Value};
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
@@ -89,20 +91,10 @@ fn case_seed(iteration: u64) -> u64 {
 // ---------------------------------------------------------------------------------------------
 // The documents mutations start from.
 
-fn repository() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 /// The bundled spec and every fixture spec, as JSON trees.
 fn corpus() -> Vec<(String, Value)> {
-    let mut files = vec![repository().join("spec/openapi.yaml")];
-    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(integration_tests::fixture("specs"))
-        .expect("tests/fixtures/specs exists")
-        .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .collect();
-    fixtures.sort();
-    files.extend(fixtures);
+    let mut files = vec![xtask::bundled_spec()];
+    files.extend(fixture_specs().iter().map(|name| fixture(&format!("specs/{name}.yaml"))));
     files
         .into_iter()
         .map(|path| {
@@ -986,7 +978,7 @@ fn settings() -> codegen::Settings {
         crate_name: "fuzzed-client".to_owned(),
         crate_version: "0.1.0".to_owned(),
         spec_label: "fuzzed.json".to_owned(),
-        command: "cargo test --test no_panic".to_owned(),
+        command: "cargo test --test it -- no_panic::".to_owned(),
     }
 }
 
@@ -1027,7 +1019,7 @@ fn generate(label: &str, bytes: Vec<u8>, stack: usize, timeout: Duration) -> (Ou
 fn failures_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repository().join("target"));
+        .unwrap_or_else(|| xtask::root().join("target"));
     target.join("no_panic_failures")
 }
 
@@ -1132,7 +1124,7 @@ fn mutated_specs_never_panic() {
         if let Some(problem) = problem {
             let input = save(&case, &problem);
             failures.push(format!(
-                "seed {seed:#018x} (from {}, {}): {problem}\n    input: {}\n    reproduce: NO_PANIC_SEED={seed:#x} cargo test -p integration-tests --test no_panic mutated_specs_never_panic",
+                "seed {seed:#018x} (from {}, {}): {problem}\n    input: {}\n    reproduce: NO_PANIC_SEED={seed:#x} cargo test -p integration-tests --test it -- no_panic::mutated_specs_never_panic",
                 case.base,
                 case.mutations.join("; "),
                 input.display()
@@ -1172,7 +1164,7 @@ fn the_mutator_is_deterministic() {
 // Large and deep documents.
 
 fn bundled() -> Value {
-    serde_yaml::from_slice(&std::fs::read(repository().join("spec/openapi.yaml")).expect("readable spec"))
+    serde_yaml::from_slice(&std::fs::read(xtask::bundled_spec()).expect("readable spec"))
         .expect("the bundled spec is YAML")
 }
 

@@ -10,14 +10,15 @@
 //! A fixture with `fixtures/e2e/<fixture>.rs` also gets that file as `tests/e2e.rs`: end-to-end tests
 //! of its client against the local server of `support/server.rs`, run with the round trips.
 
-use integration_tests::fixture;
+use integration_tests::support::fixtures::{fixture, fixture_settings, fixture_specs};
+use integration_tests::support::process::{run, Finished};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::Instant;
+use std::process::Command;
+use xtask::github::plural;
 
 /// Also lint the fixture crates with clippy (as `cargo clippy -- -D warnings` would).
 const CLIPPY: bool = true;
@@ -35,28 +36,7 @@ struct Cases {
     reject: Vec<Value>,
 }
 
-fn fixture_names() -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(fixture("specs"))
-        .expect("tests/fixtures/specs exists")
-        .map(|entry| entry.expect("readable entry").path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .map(|path| path.file_stem().unwrap_or_default().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-/// The Settings shape of `tests/snapshots.rs`, under a package name that cannot be a keyword
-/// (`enum`).
-fn settings(name: &str) -> codegen::Settings {
-    codegen::Settings {
-        crate_name: crate_name(name),
-        crate_version: "0.1.0".to_owned(),
-        spec_label: format!("tests/fixtures/specs/{name}.yaml"),
-        command: xtask::COMMAND.to_owned(),
-    }
-}
-
+/// The package name of a fixture's crate: one that cannot be a keyword (`enum`).
 fn crate_name(fixture: &str) -> String {
     format!("fixture-{}", fixture.replace('_', "-"))
 }
@@ -109,8 +89,8 @@ fn with_test_dependencies(manifest: &str) -> String {
 /// End-to-end tests of a fixture's client, when `tests/fixtures/e2e/<fixture>.rs` exists: that
 /// file as the crate's `tests/e2e.rs`, with the scripted server of `tests/support/server.rs` as
 /// its `server` module (both run on tokio, a dev-dependency then).
-fn e2e_files(fixture: &str) -> Vec<(String, String)> {
-    let Ok(tests) = fs::read_to_string(integration_tests::fixture(&format!("e2e/{fixture}.rs"))) else {
+fn e2e_files(name: &str) -> Vec<(String, String)> {
+    let Ok(tests) = fs::read_to_string(fixture(&format!("e2e/{name}.rs"))) else {
         return Vec::new();
     };
     let server = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("support").join("server.rs");
@@ -156,12 +136,12 @@ fn json_literal(value: &Value) -> String {
 fn roundtrip_test(fixture: &str, cases: &[(String, String, Cases)]) -> String {
     if cases.is_empty() {
         return format!(
-            "//! Written by tests/constructs.rs: tests/fixtures/roundtrip/{fixture}.json names no schema.\n"
+            "//! Written by tests/it/constructs.rs: tests/fixtures/roundtrip/{fixture}.json names no schema.\n"
         );
     }
     let lib = crate_name(fixture).replace('-', "_");
     let mut text = format!(
-        "//! Written by tests/constructs.rs from tests/fixtures/roundtrip/{fixture}.json: every `accept` value\n\
+        "//! Written by tests/it/constructs.rs from tests/fixtures/roundtrip/{fixture}.json: every `accept` value\n\
          //! decodes and re-encodes to equal JSON, no `reject` value decodes.\n\
          #![allow(deprecated)]\n\nconst FIXTURE: &str = {fixture:?};\n\n{HELPERS}"
     );
@@ -316,16 +296,17 @@ fn check_crates(workspace: &Path, members: &[String], problems: &mut Vec<String>
     let mut build_args = vec!["build", "--offline", "--quiet", "--workspace", "--lib", "--test", "roundtrip"];
     build_args.extend(e2e);
     build_args.push("--keep-going");
-    let (build, seconds) = cargo(workspace, &build_args);
+    let build = cargo(workspace, &build_args);
     let linted = if clippy_driver().is_some() { ", linted by clippy" } else { ", clippy not found" };
+    let seconds = build.elapsed.as_secs_f64();
     eprintln!("cargo build of {} fixture crates{linted}: {seconds:.1} s", members.len());
-    let stderr = String::from_utf8_lossy(&build.stderr);
-    let broken = not_compiled(&stderr);
-    if !build.status.success() || stderr.lines().any(|line| line.starts_with("warning")) {
+    let stderr = &build.stderr;
+    let broken = not_compiled(stderr);
+    if !build.success() || stderr.lines().any(|line| line.starts_with("warning")) {
         problems.push(format!(
             "the fixture crates do not compile without warnings ({} do not compile at all: {broken:?}):\n{}",
             broken.len(),
-            compiler_messages(&stderr, false)
+            compiler_messages(stderr, false)
         ));
     }
     if broken.len() == members.len() {
@@ -341,11 +322,12 @@ fn check_crates(workspace: &Path, members: &[String], problems: &mut Vec<String>
             args.extend(e2e);
         }
         args.extend(&excluded);
-        let (test, seconds) = cargo(workspace, &args);
+        let test = cargo(workspace, &args);
+        let seconds = test.elapsed.as_secs_f64();
         eprintln!("cargo test {target} of {} fixture crates: {seconds:.1} s", members.len() - broken.len());
-        if !test.status.success() {
-            let stdout = String::from_utf8_lossy(&test.stdout);
-            let failures: Vec<&str> = stdout
+        if !test.success() {
+            let failures: Vec<&str> = test
+                .stdout
                 .split("\n---- ")
                 .skip(1)
                 .map(|failure| failure.split("\n\nfailures:").next().unwrap_or(failure))
@@ -354,7 +336,7 @@ fn check_crates(workspace: &Path, members: &[String], problems: &mut Vec<String>
                 "cargo test {target} of the fixture crates failed:\n---- {}\n{}",
                 first_lines(&failures.join("\n---- ").replace("\n\n", "\n")),
                 // The build's warnings were reported above; cargo repeats them here.
-                compiler_messages(&String::from_utf8_lossy(&test.stderr), true)
+                compiler_messages(&test.stderr, true)
             ));
         }
     }
@@ -362,7 +344,7 @@ fn check_crates(workspace: &Path, members: &[String], problems: &mut Vec<String>
 
 /// Runs cargo in the fixture workspace with its own target dir, without the variables the outer
 /// `cargo test` set for this test binary (they would make cargo see a changed environment).
-fn cargo(workspace: &Path, args: &[&str]) -> (Output, f64) {
+fn cargo(workspace: &Path, args: &[&str]) -> Finished {
     let mut command = Command::new(cargo_path());
     command.args(args).current_dir(workspace);
     // Clippy lints the fixture crates while they are compiled for the tests (`cargo clippy` does
@@ -389,21 +371,18 @@ fn cargo(workspace: &Path, args: &[&str]) -> (Output, f64) {
             command.env_remove(key.as_ref());
         }
     }
-    let started = Instant::now();
-    let output = command
+    command
         .env("CARGO_TARGET_DIR", workspace.join("target"))
         .env("CARGO_TERM_COLOR", "never")
-        .env("RUST_BACKTRACE", "0")
-        .output()
-        .unwrap_or_else(|error| panic!("cannot run cargo: {error}"));
-    (output, started.elapsed().as_secs_f64())
+        .env("RUST_BACKTRACE", "0");
+    run(&mut command, None).unwrap_or_else(|error| panic!("{error}"))
 }
 
 #[test]
 fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = xtask::root();
     let workspace = root.join("target").join("constructs");
-    let names = fixture_names();
+    let names = fixture_specs();
     assert!(names.len() >= 7, "expected the fixture specs, found {names:?}");
 
     let mut problems = Vec::new();
@@ -452,7 +431,7 @@ fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
                 )),
             }
         }
-        let files = match codegen::generate(&spec, &settings(name)) {
+        let files = match codegen::generate(&spec, &fixture_settings(name, crate_name(name))) {
             Ok(files) => files,
             Err(diagnostics) => {
                 problems.push(format!("{name}: the generator reports\n{diagnostics}"));
@@ -491,7 +470,7 @@ fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
     }
 
     let manifest = format!(
-        "# Written by tests/constructs.rs: one crate per fixture spec.\n\
+        "# Written by tests/it/constructs.rs: one crate per fixture spec.\n\
          [workspace]\nresolver = \"2\"\nmembers = [\n{}]\n\n\
          [profile.dev]\ndebug = false\n",
         members.iter().map(|name| format!("    \"{name}\",\n")).collect::<String>()
@@ -503,5 +482,5 @@ fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
     if !members.is_empty() {
         check_crates(&workspace, &members, &mut problems);
     }
-    assert!(problems.is_empty(), "{} problem(s):\n\n{}", problems.len(), problems.join("\n\n"));
+    assert!(problems.is_empty(), "{}:\n\n{}", plural(problems.len(), "problem"), problems.join("\n\n"));
 }

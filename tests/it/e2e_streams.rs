@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use anthropic_batches::types::{MessageBatch, MessageBatchIndividualResponse};
 use anthropic_batches::{Client, Error};
 use futures_util::{Stream, StreamExt};
+use integration_tests::support::fixtures::{example, examples_of};
 use integration_tests::support::server::{RecordedRequest, Reply, TestServer};
 use serde_json::Value;
 
@@ -27,18 +28,11 @@ fn client(server: &TestServer) -> Client {
         .expect("client builds")
 }
 
-fn fixture_json(name: &str) -> Value {
-    let path = integration_tests::fixture(&format!("examples/{name}"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 /// A `MessageBatch` JSON value (from the fixtures) with the given id, status and results URL.
 fn batch_json(id: &str, status: &str, results_url: Option<&str>) -> Value {
     static FIXTURES: OnceLock<(Value, Value)> = OnceLock::new();
-    let (ended, in_progress) = FIXTURES.get_or_init(|| {
-        (fixture_json("MessageBatch.ended.json"), fixture_json("MessageBatch.in_progress.json"))
-    });
+    let (ended, in_progress) = FIXTURES
+        .get_or_init(|| (example("MessageBatch.ended.json"), example("MessageBatch.in_progress.json")));
     let mut batch = if status == "ended" { ended.clone() } else { in_progress.clone() };
     batch["id"] = Value::from(id);
     batch["processing_status"] = Value::from(status);
@@ -47,7 +41,7 @@ fn batch_json(id: &str, status: &str, results_url: Option<&str>) -> Value {
 }
 
 fn not_found() -> Reply {
-    Reply::json(404, &fixture_json("ErrorResponse.not_found.json")).header("request-id", "req_404")
+    Reply::json(404, &example("ErrorResponse.not_found.json")).header("request-id", "req_404")
 }
 
 async fn with_guard<T>(what: &str, future: impl std::future::IntoFuture<Output = T>) -> T {
@@ -268,18 +262,15 @@ async fn paging_stops_on_an_empty_page_even_if_has_more_is_true() {
 fn line_templates() -> &'static Vec<(String, String)> {
     static TEMPLATES: OnceLock<Vec<(String, String)>> = OnceLock::new();
     TEMPLATES.get_or_init(|| {
-        let dir = integration_tests::fixture("examples");
-        let mut names: Vec<String> = std::fs::read_dir(&dir)
-            .expect("fixtures dir")
-            .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with("MessageBatchIndividualResponse.") && n.ends_with(".json"))
-            .collect();
-        names.sort();
-        assert!(names.len() >= 10, "expected the MessageBatchIndividualResponse fixtures, found {names:?}");
-        names
+        let examples = examples_of("MessageBatchIndividualResponse");
+        let cases: Vec<&str> = examples.iter().map(|(case, _)| case.as_str()).collect();
+        assert!(
+            examples.len() >= 10,
+            "expected the MessageBatchIndividualResponse fixtures, found {cases:?}"
+        );
+        examples
             .into_iter()
-            .map(|name| {
-                let mut value = fixture_json(&name);
+            .map(|(_, mut value)| {
                 value["custom_id"] = Value::from("@@CUSTOM_ID@@");
                 let text = serde_json::to_string(&value).expect("serializes");
                 let (before, after) = text.split_once("@@CUSTOM_ID@@").expect("placeholder present once");
@@ -893,7 +884,7 @@ async fn waiter_rides_out_a_retryable_503_between_polls() {
     let polls = AtomicUsize::new(0);
     let server = TestServer::start(move |_| match polls.fetch_add(1, Ordering::SeqCst) {
         0 => Reply::json(200, &batch_json(WAIT_ID, "in_progress", None)),
-        1 => Reply::json(503, &fixture_json("ErrorResponse.overloaded.json")),
+        1 => Reply::json(503, &example("ErrorResponse.overloaded.json")),
         _ => Reply::json(200, &batch_json(WAIT_ID, "ended", None)),
     })
     .await;

@@ -2,21 +2,13 @@
 //! errors, with which the command line exits non-zero (`error at <pointer>: <message>`), or
 //! warnings for constructs skipped.
 
-use integration_tests::fixture;
+use integration_tests::assert_snapshot;
+use integration_tests::support::fixtures::{fixture, fixture_names};
 use std::fs;
-
-fn invalid_specs() -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(fixture("invalid"))
-        .expect("tests/fixtures/invalid exists")
-        .map(|entry| entry.expect("readable entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn every_invalid_spec_gives_pointed_diagnostics() {
-    let names = invalid_specs();
+    let names = fixture_names("invalid", "");
     assert!(names.len() >= 10, "expected the invalid corpus, found {names:?}");
     for name in &names {
         let bytes = fs::read(fixture(&format!("invalid/{name}"))).expect("readable fixture");
@@ -37,7 +29,7 @@ fn every_invalid_spec_gives_pointed_diagnostics() {
                 diagnostic.pointer
             );
         }
-        insta::assert_snapshot!(format!("invalid_{}", name.replace('.', "_")), diagnostics.to_string());
+        assert_snapshot!(format!("invalid_{}", name.replace('.', "_")), diagnostics.to_string());
     }
 }
 

@@ -4,7 +4,10 @@
 
 use anthropic_batches::types::{CreateMessageBatchParams, MessageBatch};
 use anthropic_batches::{Client, ClientBuilder, ConfigError, Error};
+use integration_tests::support::fixtures::example;
+use integration_tests::support::process::alone_in_child_process;
 use integration_tests::support::server::{RecordedRequest, Reply, TestServer};
+use integration_tests::support::time::http_date;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,14 +21,8 @@ const BATCH_PATH: &str = "/v1/messages/batches/msgbatch_01Bd7QpLmN3sVwXyZ4aHcE9u
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-fn read_fixture(name: &str) -> Value {
-    let path = integration_tests::fixture(&format!("examples/{name}"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 fn batch_json() -> Value {
-    read_fixture("MessageBatch.ended.json")
+    example("MessageBatch.ended.json")
 }
 
 fn expected_batch() -> MessageBatch {
@@ -33,7 +30,7 @@ fn expected_batch() -> MessageBatch {
 }
 
 fn create_params() -> CreateMessageBatchParams {
-    serde_json::from_value(read_fixture("CreateMessageBatchParams.minimal.json"))
+    serde_json::from_value(example("CreateMessageBatchParams.minimal.json"))
         .expect("the fixture decodes as CreateMessageBatchParams")
 }
 
@@ -115,32 +112,6 @@ fn gaps(arrivals: &Arrivals) -> Vec<Duration> {
 
 fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
-}
-
-/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) for `time`, truncated to the second.
-fn http_date(time: SystemTime) -> String {
-    let secs = time.duration_since(UNIX_EPOCH).expect("after the epoch").as_secs();
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    let (hour, minute, second) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!(
-        "{}, {day:02} {} {year:04} {hour:02}:{minute:02}:{second:02} GMT",
-        WEEKDAYS[days.rem_euclid(7) as usize],
-        MONTHS[(month - 1) as usize],
-    )
 }
 
 #[test]
@@ -449,7 +420,7 @@ async fn create_is_retried_with_the_identical_body() {
     assert_eq!(requests.len(), 3);
     let first = &requests[0];
     assert!(!first.body.is_empty());
-    assert_eq!(first.json(), read_fixture("CreateMessageBatchParams.minimal.json"));
+    assert_eq!(first.json(), example("CreateMessageBatchParams.minimal.json"));
     for (i, req) in requests.iter().enumerate() {
         assert_eq!(req.method, "POST", "attempt {i}");
         assert_eq!(req.path, "/v1/messages/batches", "attempt {i}");
@@ -622,7 +593,7 @@ async fn extra_body_field_is_merged_into_the_create_body() {
         .await
         .unwrap();
     let body = server.requests()[0].json();
-    let fixture = read_fixture("CreateMessageBatchParams.minimal.json");
+    let fixture = example("CreateMessageBatchParams.minimal.json");
     assert_eq!(body["speculative"], json!(true));
     assert_eq!(body["requests"], fixture["requests"]);
     assert_eq!(body.as_object().unwrap().len(), 2, "{body}");
@@ -690,33 +661,13 @@ fn base_url_trailing_slash_is_trimmed_and_default_is_the_spec_server() {
     assert_eq!(client.base_url(), "https://api.anthropic.com");
 }
 
-/// Restores an environment variable's value when dropped.
-struct EnvGuard {
-    name: &'static str,
-    saved: Option<std::ffi::OsString>,
-}
-
-impl EnvGuard {
-    fn new(name: &'static str) -> Self {
-        Self { name, saved: std::env::var_os(name) }
-    }
-}
-
-impl Drop for EnvGuard {
-    fn drop(&mut self) {
-        match &self.saved {
-            Some(value) => std::env::set_var(self.name, value),
-            None => std::env::remove_var(self.name),
-        }
-    }
-}
-
-/// The only test that touches the environment (it is process-global).
+/// The only test that changes the environment. The environment belongs to the whole process,
+/// which every test of the binary shares, so this test runs in a child process of its own.
 #[tokio::test]
 async fn from_env_reads_the_key_and_the_base_url() {
-    let _key = EnvGuard::new("ANTHROPIC_API_KEY");
-    let _url = EnvGuard::new("ANTHROPIC_BASE_URL");
-
+    if !alone_in_child_process("e2e_client::from_env_reads_the_key_and_the_base_url") {
+        return;
+    }
     std::env::remove_var("ANTHROPIC_API_KEY");
     std::env::remove_var("ANTHROPIC_BASE_URL");
     let error = Client::from_env().expect_err("no key in the environment");

@@ -24,6 +24,8 @@
 
 use anthropic_batches::types::{CreateMessageBatchParams, ErrorResponse};
 use anthropic_batches::{Client, Error};
+use integration_tests::support::fixtures::{example, examples_of, read_json};
+use integration_tests::support::process::run;
 use integration_tests::support::server::{RecordedRequest, Reply, TestServer};
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
@@ -51,12 +53,8 @@ const PATCH_ID: &str = "prism-http simple.js optional array header v1";
 // Paths and fixtures
 // ---------------------------------------------------------------------------------------------
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
-}
-
 fn spec_path() -> PathBuf {
-    workspace_root().join("spec").join("openapi.yaml")
+    xtask::bundled_spec()
 }
 
 fn tools_dir() -> PathBuf {
@@ -88,34 +86,8 @@ impl Drop for Scratch {
     }
 }
 
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn fixture(name: &str) -> Value {
-    read_json(&integration_tests::fixture(&format!("examples/{name}")))
-}
-
-/// Every `examples/<schema>.<case>.json`, as (case, JSON), sorted by case.
-fn fixtures_of(schema: &str) -> Vec<(String, Value)> {
-    let dir = integration_tests::fixture("examples");
-    let mut found: Vec<(String, Value)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.expect("directory entry").path())
-        .filter_map(|path| {
-            let name = path.file_name()?.to_str()?.to_owned();
-            let case = name.strip_prefix(schema)?.strip_prefix('.')?.strip_suffix(".json")?.to_owned();
-            Some((case, read_json(&path)))
-        })
-        .collect();
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    assert!(!found.is_empty(), "no fixtures examples/{schema}.*.json");
-    found
-}
-
 fn create_bodies() -> Vec<(String, CreateMessageBatchParams)> {
-    fixtures_of("CreateMessageBatchParams")
+    examples_of("CreateMessageBatchParams")
         .into_iter()
         .map(|(case, value)| {
             let body = serde_json::from_value(value)
@@ -172,20 +144,18 @@ fn tool_command(program: impl AsRef<std::ffi::OsStr>) -> Command {
 
 /// `program --version`, or a message that says what is missing.
 fn version_of(program: &str) -> Result<String, String> {
-    let needed = "the conformance tests (tests/conformance.rs) install @redocly/cli and \
+    let needed = "the conformance tests (tests/it/conformance.rs) install @redocly/cli and \
                   @stoplight/prism-cli with npm and run them with Node.js 20.19+ or 22.12+; \
                   install Node.js and npm (for example `apt-get install nodejs npm`) and run the tests again";
-    match tool_command(program).arg("--version").output() {
-        Ok(out) if out.status.success() => Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned()),
-        Ok(out) => Err(format!(
-            "`{program} --version` failed ({}): {}\n{needed}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        )),
+    match run(tool_command(program).arg("--version"), None) {
+        Ok(out) if out.success() => Ok(out.stdout.trim().to_owned()),
+        Ok(out) => {
+            Err(format!("`{program} --version` failed ({}): {}\n{needed}", out.status, out.stderr.trim()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(format!("`{program}` is not on PATH: {needed}"))
         }
-        Err(e) => Err(format!("cannot run `{program}`: {e}\n{needed}")),
+        Err(e) => Err(format!("{e}\n{needed}")),
     }
 }
 
@@ -228,20 +198,16 @@ fn install_tools() -> Result<Tools, String> {
             .map_err(|e| format!("copying {file} to {}: {e}", staging.display()))?;
     }
     let started = Instant::now();
-    let out = tool_command("npm")
-        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
-        .arg(&staging)
-        .output()
-        .map_err(|e| format!("cannot run npm: {e}"))?;
-    if !out.status.success() {
+    let mut npm = tool_command("npm");
+    npm.args(["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+        .arg(&staging);
+    let out = run(&mut npm, None).map_err(|e| e.to_string())?;
+    if !out.success() {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(format!(
-            "`npm ci --prefix {}` failed ({}); the conformance tests need the npm registry once to \
-             install tests/tools/package-lock.json.\nstdout:\n{}\nstderr:\n{}",
-            staging.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            "the conformance tests need the npm registry once to install \
+             tests/tools/package-lock.json: {}",
+            out.report()
         ));
     }
     eprintln!("conformance: installed the tools in {:.1?}", started.elapsed());
@@ -272,12 +238,10 @@ fn install_tools() -> Result<Tools, String> {
 fn checked(node_modules: PathBuf) -> Result<Tools, String> {
     for (package, pinned) in [("@redocly/cli", REDOCLY_VERSION), ("@stoplight/prism-cli", PRISM_VERSION)] {
         let manifest = node_modules.join(package).join("package.json");
-        let text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
-        let version: Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        let version = read_json(&manifest)?;
         if version["version"] != pinned {
             return Err(format!(
-                "{package} {} is installed, but tests/conformance.rs expects {pinned}: update the \
+                "{package} {} is installed, but tests/it/conformance.rs expects {pinned}: update the \
                  constant with tests/tools/package-lock.json",
                 version["version"]
             ));
@@ -311,22 +275,18 @@ fn patch_prism(node_modules: &Path) -> Result<(), String> {
 /// `redocly lint --format=json` of `spec`: the parsed report, and the process's stderr.
 fn redocly_lint(spec: &Path) -> (Value, String) {
     let tools = tools();
-    let out = tool_command("node")
-        .arg(tools.redocly())
+    let mut lint = tool_command("node");
+    lint.arg(tools.redocly())
         .arg("lint")
         .arg(spec)
         .arg("--config")
         .arg(tools_dir().join("redocly.yaml"))
         .arg("--format=json")
-        .current_dir(workspace_root())
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("redocly lint printed no JSON report ({e}; {}):\n{stdout}\n{stderr}", out.status)
-    });
-    (report, stderr)
+        .current_dir(xtask::root());
+    let out = run(&mut lint, None).unwrap_or_else(|e| panic!("{e}"));
+    let report: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("redocly lint printed no JSON report ({e}): {}", out.report()));
+    (report, out.stderr)
 }
 
 /// One line per problem: `line:col severity rule message (pointer)`.
@@ -885,7 +845,7 @@ const BAD_RESPONSE_ID: &str = "msgbatch_01BadResponseConformance";
 
 /// The JSON Lines body of the results: every result fixture, one per line.
 fn results_body() -> (Vec<String>, String) {
-    let lines = fixtures_of("MessageBatchIndividualResponse");
+    let lines = examples_of("MessageBatchIndividualResponse");
     let ids = lines.iter().map(|(_, v)| v["custom_id"].as_str().expect("custom_id").to_owned()).collect();
     let body: String = lines.iter().map(|(_, v)| format!("{v}\n")).collect();
     (ids, body)
@@ -895,18 +855,18 @@ fn results_body() -> (Vec<String>, String) {
 fn upstream(request: &RecordedRequest, strict_url: &str, lenient_url: &str) -> Reply {
     let ok = |value: Value| Reply::json(200, &value).header("request-id", "req_conformance");
     let Some(rest) = request.path.strip_prefix("/v1/messages/batches") else {
-        return Reply::json(404, &fixture("ErrorResponse.not_found.json"));
+        return Reply::json(404, &example("ErrorResponse.not_found.json"));
     };
     let id = rest.trim_start_matches('/').split('/').next().unwrap_or("");
     match (request.method.as_str(), rest) {
-        ("POST", "") => ok(fixture("MessageBatch.in_progress.json")),
-        ("GET", "") => ok(fixture("MessageBatchList.seed_list.json")),
-        ("POST", r) if r.ends_with("/cancel") => ok(fixture("MessageBatch.canceling.json")),
-        ("DELETE", _) => ok(fixture("DeletedMessageBatch.basic.json")),
+        ("POST", "") => ok(example("MessageBatch.in_progress.json")),
+        ("GET", "") => ok(example("MessageBatchList.seed_list.json")),
+        ("POST", r) if r.ends_with("/cancel") => ok(example("MessageBatch.canceling.json")),
+        ("DELETE", _) => ok(example("DeletedMessageBatch.basic.json")),
         ("GET", r) if r.ends_with("/results") => Reply::bytes(200, "application/x-jsonl", results_body().1)
             .header("request-id", "req_conformance_results"),
         ("GET", _) => {
-            let mut batch = fixture("MessageBatch.ended.json");
+            let mut batch = example("MessageBatch.ended.json");
             let base = if id == LENIENT_ID { lenient_url } else { strict_url };
             batch["id"] = json!(id);
             batch["results_url"] = json!(format!("{base}/v1/messages/batches/{id}/results"));
@@ -915,7 +875,7 @@ fn upstream(request: &RecordedRequest, strict_url: &str, lenient_url: &str) -> R
             }
             ok(batch)
         }
-        _ => Reply::json(404, &fixture("ErrorResponse.not_found.json")),
+        _ => Reply::json(404, &example("ErrorResponse.not_found.json")),
     }
 }
 
@@ -1081,14 +1041,14 @@ async fn result_lines_match_the_line_schema() {
     let scratch = Scratch::new("lines");
     let per_line = scratch.file("openapi.per-line.yaml", &spec.replace(jsonl, "application/json:"));
 
-    let lines = Arc::new(fixtures_of("MessageBatchIndividualResponse"));
+    let lines = Arc::new(examples_of("MessageBatchIndividualResponse"));
     let server = {
         let lines = Arc::clone(&lines);
         TestServer::start(move |request| {
             let case = request.path.split('/').nth(4).unwrap_or("");
             match lines.iter().find(|(name, _)| name == case) {
                 Some((_, value)) => Reply::json(200, value).header("request-id", "req_line"),
-                None => Reply::json(404, &fixture("ErrorResponse.not_found.json")),
+                None => Reply::json(404, &example("ErrorResponse.not_found.json")),
             }
         })
         .await
