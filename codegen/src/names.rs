@@ -150,6 +150,8 @@ impl Scope {
 mod tests {
     use super::*;
 
+    // Tables of `assert_eq!(rule(input), output)` share their shape with every other such table;
+    // each row is a case, not a copy.
     #[test]
     fn names_follow_rust_conventions() {
         assert_eq!(type_name("message_batch"), "MessageBatch");

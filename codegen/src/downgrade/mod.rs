@@ -267,7 +267,9 @@ fn each_entry(
     }
 }
 
-/// Applies `rewrite` to every item of the list at `parent[key]`.
+/// Applies `rewrite` to every item of the list at `parent[key]`. The same walk as [`each_entry`]
+/// over a list instead of a map: the two containers differ in how a child's pointer is made
+/// (an index, not a key), which a shared function would have to take as a closure for no gain.
 fn each_in_list(
     parent: &mut Mapping,
     key: &str,
