@@ -56,6 +56,66 @@ where
         };
         tracing::debug!(operation, polls, wait_ms = interval.min(left).as_millis() as u64, "not there yet");
         tokio::time::sleep(interval.min(left)).await;
-        interval = interval.mul_f64(options.backoff.max(1.0)).min(options.max_interval);
+        interval = options.next_interval(interval);
+    }
+}
+
+impl WaitOptions {
+    /// The wait after `interval`: longer by the backoff factor (a factor under 1 counts as 1, so
+    /// waits never shrink), up to the cap.
+    fn next_interval(&self, interval: Duration) -> Duration {
+        interval.mul_f64(self.backoff.max(1.0)).min(self.max_interval)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{wait_until, WaitOptions};
+    use crate::error::Error;
+    use crate::test_support::ready;
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    #[test]
+    fn waits_grow_by_the_backoff_factor_up_to_the_cap() {
+        let options = WaitOptions::default();
+        let mut interval = options.interval;
+        let mut waits = Vec::new();
+        for _ in 0..8 {
+            waits.push(interval.as_secs_f64());
+            interval = options.next_interval(interval);
+        }
+        assert_eq!(waits, [5.0, 7.5, 11.25, 16.875, 25.3125, 37.96875, 56.953125, 60.0]);
+        let shrinking = WaitOptions { backoff: 0.5, ..WaitOptions::default() };
+        assert_eq!(shrinking.next_interval(Duration::from_secs(3)), Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_value_already_there_returns_after_one_poll() {
+        let polls = Cell::new(0);
+        let poll = || {
+            polls.set(polls.get() + 1);
+            async { Ok::<_, Error>("ended") }
+        };
+        let value = ready(wait_until("get", &WaitOptions::default(), poll, |state| *state == "ended"));
+        assert_eq!(value.unwrap(), "ended");
+        assert_eq!(polls.get(), 1);
+    }
+
+    #[test]
+    fn a_passed_deadline_ends_the_wait_with_wait_timeout() {
+        let options = WaitOptions { deadline: Duration::ZERO, ..WaitOptions::default() };
+        let poll = || async { Ok::<_, Error>("in_progress") };
+        match ready(wait_until("get_batch", &options, poll, |state| *state == "ended")) {
+            Err(Error::WaitTimeout { operation, .. }) => assert_eq!(operation, "get_batch"),
+            other => panic!("expected a wait timeout, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_error_of_a_poll_ends_the_wait() {
+        let poll = || async { Err::<&str, _>(Error::<serde_json::Value>::Timeout { operation: "get" }) };
+        let result = ready(wait_until("get", &WaitOptions::default(), poll, |_| true));
+        assert!(matches!(result, Err(Error::Timeout { operation: "get" })), "{result:?}");
     }
 }
