@@ -138,6 +138,17 @@ impl RecordedRequest {
         self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
+    /// Where a `range: bytes=N-` header asks the body to start; `None` without a `range` header.
+    /// Panics on any other form: the generated client only asks for open-ended byte ranges.
+    pub fn range_start(&self) -> Option<usize> {
+        let range = self.header("range")?;
+        let start = range
+            .strip_prefix("bytes=")
+            .and_then(|rest| rest.strip_suffix('-'))
+            .and_then(|start| start.parse().ok());
+        Some(start.unwrap_or_else(|| panic!("test server: unexpected range header {range:?}")))
+    }
+
     /// The body as text (lossy UTF-8).
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -209,6 +220,13 @@ impl Reply {
             cut_after: None,
             close_without_response: false,
         }
+    }
+
+    /// `206 Partial Content`: `body` from byte `start` on, with the `content-range` that says so.
+    pub fn partial(content_type: &str, body: &[u8], start: usize) -> Reply {
+        assert!(start <= body.len(), "test server: range start {start} past the end {}", body.len());
+        let range = format!("bytes {start}-{}/{}", body.len().max(1) - 1, body.len());
+        Reply::bytes(206, content_type, body[start..].to_vec()).header("content-range", &range)
     }
 
     /// `status` with an empty body and no content type.

@@ -1,9 +1,16 @@
 //! The files around the generated modules: `Cargo.toml` and the crate root.
 
+use super::runtime::{self, Dependency, BYTES, REQWEST, SERDE, SERDE_JSON};
+use super::tokens::ident;
 use crate::model::{Api, BodyKind, TypeKind, TypeRef};
 use crate::Settings;
 use proc_macro2::TokenStream;
 use quote::quote;
+
+const CHRONO: Dependency = Dependency {
+    name: "chrono",
+    requirement: "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
+};
 
 fn uses_date_time(api: &Api) -> bool {
     fn in_type(ty: &TypeRef) -> bool {
@@ -26,12 +33,28 @@ fn uses_date_time(api: &Api) -> bool {
     }) || api.operations.iter().any(|op| op.params.iter().any(|p| in_type(&p.ty)))
 }
 
+/// What the generated modules use themselves (serde derives and values in the types, reqwest's
+/// `Method` and `StatusCode`, `bytes::Bytes` for binary responses, chrono for date-times), and
+/// what the runtime modules the crate gets use.
+fn dependencies(api: &Api) -> Vec<Dependency> {
+    let mut dependencies = vec![REQWEST, SERDE, SERDE_JSON];
+    if api.operations.iter().any(|op| op.success == BodyKind::Binary) {
+        dependencies.push(BYTES);
+    }
+    if uses_date_time(api) {
+        dependencies.push(CHRONO);
+    }
+    dependencies.extend(runtime::dependencies(api));
+    dependencies.sort();
+    dependencies.dedup();
+    dependencies
+}
+
 pub fn cargo_toml(api: &Api, settings: &Settings, source: &str) -> String {
-    let chrono = if uses_date_time(api) {
-        "chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n"
-    } else {
-        ""
-    };
+    let dependencies: String = dependencies(api)
+        .iter()
+        .map(|dependency| format!("{} = {}\n", dependency.name, dependency.requirement))
+        .collect();
     let description =
         format!("A Rust client for {}, generated from its OpenAPI description.", api.title).replace('"', "'");
     format!(
@@ -45,16 +68,7 @@ description = \"{description}\"\n\
 license = \"MIT OR Apache-2.0\"\n\
 \n\
 [dependencies]\n\
-bytes = \"1\"\n\
-{chrono}\
-futures-core = \"0.3\"\n\
-httpdate = \"1\"\n\
-percent-encoding = \"2\"\n\
-reqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }}\n\
-serde = {{ version = \"1\", features = [\"derive\"] }}\n\
-serde_json = \"1\"\n\
-tokio = {{ version = \"1\", features = [\"time\"] }}\n\
-tracing = {{ version = \"0.1\", default-features = false, features = [\"std\", \"attributes\"] }}\n",
+{dependencies}",
         command = settings.command,
         name = settings.crate_name,
         version = settings.crate_version,
@@ -89,6 +103,8 @@ pub fn lib_module(api: &Api) -> TokenStream {
             op.path
         ));
     }
+    // The runtime's public types that this crate has (`JsonlStream` only with a streamed operation).
+    let runtime_exports = runtime::public_names(api).into_iter().map(ident);
     let docs = text.lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #![doc = #line] }
@@ -114,6 +130,6 @@ pub fn lib_module(api: &Api) -> TokenStream {
         pub mod types;
 
         #[rustfmt::skip]
-        pub use runtime::{ApiError, Client, ClientBuilder, ConfigError, DecodeError, Error, JsonlStream};
+        pub use runtime::{#(#runtime_exports),*};
     }
 }

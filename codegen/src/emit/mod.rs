@@ -2,8 +2,9 @@
 //!
 //! Dependencies run one way: this module drives the file emitters (`types`, `operations`,
 //! `client`, `crate_files`, `runtime`); `operations` uses `extensions` (paging, waiters, URLs from
-//! other operations); all of them use `tokens` (shared token helpers) and `docs` (spec prose →
-//! rustdoc); `format` turns tokens into text.
+//! other operations); `crate_files` asks `runtime` which runtime parts a crate gets; all of them
+//! use `tokens` (shared token helpers) and `docs` (spec prose → rustdoc); `format` turns tokens
+//! into text.
 
 mod client;
 mod crate_files;
@@ -77,7 +78,10 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagno
         files.push(file);
         diagnostics.0.extend(problems.0);
     }
-    files.extend(runtime::runtime_files(&settings.command));
+    // Last: the runtime's `mod.rs` re-exports what the files above use.
+    let (runtime_files, problems) = runtime::runtime_files(api, &settings.command, &files);
+    files.extend(runtime_files);
+    diagnostics.0.extend(problems.0);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     if diagnostics.is_empty() {
         Ok(files)

@@ -1,11 +1,14 @@
 //! JSON Lines bodies as a stream of typed items, decoded as bytes arrive: memory stays at one
 //! line plus one network chunk, whatever the body's size. A connection that breaks mid-body is
 //! resumed, so the caller sees every line exactly once or an error that says what is missing.
+//!
+//! Only crates with a streamed operation get this module; it builds on `request`, never the
+//! reverse.
 
 use super::client::Client;
 use super::error::{DecodeError, Error, FromResponse};
 use super::lines::{Line, Lines};
-use super::request::RequestParts;
+use super::request::{ApiResponse, RequestParts};
 use bytes::Bytes;
 use futures_core::Stream;
 use reqwest::header::CONTENT_RANGE;
@@ -16,6 +19,27 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
+
+impl Client {
+    /// Calls an operation whose success body is JSON Lines; the stream re-requests the rest of
+    /// the body if the connection breaks (see [`JsonlStream`]).
+    pub(crate) async fn call_jsonl<T: DeserializeOwned, E: FromResponse + Send + 'static>(
+        &self,
+        mut parts: RequestParts,
+    ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
+        parts.streaming = true;
+        let response = self.call(&parts, |response| async { Ok(response) }).await?;
+        let ApiResponse { value, status, headers, request_id } = response;
+        let stream = JsonlStream::new(self.clone(), parts, value);
+        Ok(ApiResponse { value: stream, status, headers, request_id })
+    }
+
+    /// Re-sends a streaming request (with extra headers such as `Range`), retrying as usual.
+    async fn reopen<E: FromResponse>(&self, parts: RequestParts) -> Result<reqwest::Response, Error<E>> {
+        let response = self.call(&parts, |response| async { Ok(response) }).await?;
+        Ok(response.value)
+    }
+}
 
 type ByteStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 type Reopening<E> = Pin<Box<dyn Future<Output = Result<reqwest::Response, Error<E>>> + Send>>;
@@ -69,7 +93,7 @@ impl<T, E> std::fmt::Debug for JsonlStream<T, E> {
 }
 
 impl<T: DeserializeOwned, E: FromResponse + Send + 'static> JsonlStream<T, E> {
-    pub(crate) fn new(client: Client, parts: RequestParts, response: reqwest::Response) -> Self {
+    fn new(client: Client, parts: RequestParts, response: reqwest::Response) -> Self {
         let expected_end = response.content_length();
         let retries = parts.options.max_retries.unwrap_or(client.inner.retry.max_retries);
         // Only a repeatable request can be asked again.

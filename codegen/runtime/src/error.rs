@@ -305,3 +305,106 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{excerpt, ApiError, DecodeError, Error, EXCERPT_LIMIT};
+    use reqwest::header::HeaderMap;
+    use reqwest::StatusCode;
+    use std::time::Duration;
+
+    fn api_error(status: u16, raw_body: &str, message: Option<&str>) -> ApiError {
+        ApiError {
+            operation: "create_batch",
+            status: StatusCode::from_u16(status).unwrap(),
+            request_id: Some("req_1".to_owned()),
+            headers: HeaderMap::new(),
+            body: None,
+            raw_body: raw_body.to_owned(),
+            message: message.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn error_responses_are_sorted_by_status() {
+        let kind = |status| match Error::from_api(api_error(status, "", None)) {
+            Error::BadRequest(_) => "bad request",
+            Error::Authentication(_) => "authentication",
+            Error::NotFound(_) => "not found",
+            Error::RateLimited(_) => "rate limited",
+            Error::Overloaded(_) => "overloaded",
+            Error::Server(_) => "server",
+            Error::Status(_) => "status",
+            _ => "other",
+        };
+        let kinds: Vec<&str> = [400, 401, 404, 429, 529, 503, 418, 302].into_iter().map(kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                "bad request",
+                "authentication",
+                "not found",
+                "rate limited",
+                "overloaded",
+                "server",
+                "status",
+                "status"
+            ]
+        );
+        let error = Error::from_api(api_error(404, "", None));
+        assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(error.request_id(), Some("req_1"));
+        assert_eq!(Error::<serde_json::Value>::Timeout { operation: "x" }.status(), None);
+    }
+
+    #[test]
+    fn an_error_response_shows_the_message_else_the_body_and_the_request_id() {
+        let with_message = api_error(400, r#"{"error":{"message":"bad"}}"#, Some("bad"));
+        assert_eq!(with_message.to_string(), "create_batch: HTTP 400 Bad Request: bad (request-id req_1)");
+        let body_only = api_error(500, "upstream\nfailed", None);
+        assert_eq!(
+            body_only.to_string(),
+            "create_batch: HTTP 500 Internal Server Error: upstream failed (request-id req_1)"
+        );
+        let mut empty = api_error(503, "  ", None);
+        empty.request_id = None;
+        assert_eq!(empty.to_string(), "create_batch: HTTP 503 Service Unavailable");
+    }
+
+    #[test]
+    fn other_errors_say_which_operation_and_what_went_wrong() {
+        let shown = |error: Error| error.to_string();
+        assert_eq!(
+            shown(Error::Truncated { operation: "results", detail: "cut at line 3".to_owned() }),
+            "results: the response body was cut off: cut at line 3"
+        );
+        assert_eq!(
+            shown(Error::WaitTimeout { operation: "wait", waited: Duration::from_millis(2500) }),
+            "wait: still not in the awaited state after 2.5 s"
+        );
+        assert_eq!(
+            shown(Error::NotReady { operation: "results", reason: "no URL yet".to_owned() }),
+            "results: not ready: no URL yet"
+        );
+        let json_error = serde_json::from_str::<u32>("x").unwrap_err();
+        let decode = DecodeError::new("list", Some(7), &json_error, b"x");
+        assert_eq!(
+            shown(Error::Decode(decode)),
+            "list: line 7 of the response does not decode: expected value at line 1 column 1; it starts with `x`"
+        );
+        let text = DecodeError::text("get", "not UTF-8".to_owned(), &[0xff]);
+        assert_eq!(
+            text.to_string(),
+            "get: the response does not decode: not UTF-8; it starts with `\u{fffd}`"
+        );
+    }
+
+    #[test]
+    fn excerpts_are_cut_and_printable() {
+        assert_eq!(excerpt(b"a\tb\r\nc"), "a b  c");
+        let long = "x".repeat(EXCERPT_LIMIT + 10);
+        let cut = excerpt(long.as_bytes());
+        assert_eq!(cut.chars().count(), EXCERPT_LIMIT + 1);
+        assert!(cut.ends_with('…'));
+    }
+}

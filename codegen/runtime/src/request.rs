@@ -1,10 +1,9 @@
 //! One call: assembled by a generated operation, sent with retries by the [`Client`], and its
-//! response turned into a value, a stream, or an [`Error`].
+//! response turned into a value or an [`Error`] (or, in `jsonl`, a stream).
 
 use super::client::{Client, CredentialPlacement};
-use super::encode::{cookie_value, form_encode, multipart_encode};
+use super::encode::cookie_value;
 use super::error::{ApiError, DecodeError, Error, FromResponse};
-use super::jsonl::JsonlStream;
 use super::options::RequestOptions;
 use super::retry::should_retry_status;
 use bytes::Bytes;
@@ -19,6 +18,9 @@ use tracing::Instrument;
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// A decoded response together with what came with it.
+// Generated operations hand it to their callers (`send_with_response`); in a crate of types only,
+// which has no operations, nothing reads it.
+#[allow(dead_code)]
 #[derive(Clone, Debug)]
 pub struct ApiResponse<T> {
     /// The decoded body.
@@ -55,6 +57,8 @@ pub(crate) struct RequestParts {
 }
 
 impl RequestParts {
+    // Every generated operation starts here; a crate of types only (no operations) never does.
+    #[allow(dead_code)]
     pub fn new(operation: &'static str, method: Method, template: &'static str, path: String) -> Self {
         Self {
             operation,
@@ -74,6 +78,8 @@ impl RequestParts {
     }
 
     /// Encodes the JSON body once (extra body fields merged in); retries re-send these bytes.
+    // Operations with a JSON request body call it; a crate without one leaves it unused.
+    #[allow(dead_code)]
     pub fn json_body<T: serde::Serialize, E>(&mut self, body: &T, media_type: &str) -> Result<(), Error<E>> {
         let bytes = if self.options.body_fields.is_empty() {
             serde_json::to_vec(body).map_err(|source| self.encode_error(source))?
@@ -85,33 +91,16 @@ impl RequestParts {
         Ok(())
     }
 
-    /// Encodes an `application/x-www-form-urlencoded` body from the properties of `body`.
-    pub fn form_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<(), Error<E>> {
-        let value = self.object_body(body)?;
-        self.set_body(form_encode(&value).into_bytes(), "application/x-www-form-urlencoded".to_owned());
-        Ok(())
-    }
-
-    /// Encodes a `multipart/form-data` body with one part per property of `body`; the properties
-    /// named in `files` are sent as files.
-    pub fn multipart_body<T: serde::Serialize, E>(
-        &mut self,
-        body: &T,
-        files: &[&str],
-    ) -> Result<(), Error<E>> {
-        let value = self.object_body(body)?;
-        let (bytes, content_type) = multipart_encode(&value, files);
-        self.set_body(bytes, content_type);
-        Ok(())
-    }
-
     /// Sends these bytes (text or binary) as the body.
+    // Operations with a text or binary request body call it; a crate without one leaves it unused.
+    #[allow(dead_code)]
     pub fn raw_body(&mut self, bytes: impl Into<Bytes>, media_type: &str) {
         self.body = Some(bytes.into());
         self.content_type = Some(media_type.to_owned());
     }
 
-    fn set_body(&mut self, bytes: Vec<u8>, content_type: String) {
+    /// Sets the encoded body and its `Content-Type`.
+    pub fn set_body(&mut self, bytes: Vec<u8>, content_type: String) {
         self.body = Some(Bytes::from(bytes));
         self.content_type = Some(content_type);
     }
@@ -121,7 +110,7 @@ impl RequestParts {
     }
 
     /// The body as a JSON object, with the caller's extra body fields merged in.
-    fn object_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<serde_json::Value, Error<E>> {
+    pub fn object_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<serde_json::Value, Error<E>> {
         let mut value = serde_json::to_value(body).map_err(|source| self.encode_error(source))?;
         let Some(object) = value.as_object_mut() else {
             return Err(Error::InvalidParameter {
@@ -162,7 +151,11 @@ impl Client {
     /// Sends `parts` and returns the first success response (headers read, body not yet),
     /// retrying what the retry rules allow. `read` then turns the body into a value; a body that
     /// breaks off while being read counts as a failed attempt too.
-    async fn call<T, E, R, F>(&self, parts: &RequestParts, read: R) -> Result<ApiResponse<T>, Error<E>>
+    pub(crate) async fn call<T, E, R, F>(
+        &self,
+        parts: &RequestParts,
+        read: R,
+    ) -> Result<ApiResponse<T>, Error<E>>
     where
         E: FromResponse,
         R: Fn(reqwest::Response) -> F,
@@ -352,7 +345,12 @@ impl Client {
         let name = self.inner.spec.request_id_header?;
         headers.get(name)?.to_str().ok().map(str::to_owned)
     }
+}
 
+// One reader per kind of success body (`BodyKind` in codegen's model): a generated crate calls those
+// its operations need and leaves the others unused.
+#[allow(dead_code)]
+impl Client {
     /// Calls an operation whose success body is JSON.
     pub(crate) async fn call_json<T: DeserializeOwned, E: FromResponse>(
         &self,
@@ -440,28 +438,6 @@ impl Client {
     ) -> Result<ApiResponse<()>, Error<E>> {
         self.call(&parts, |_response| async { Ok(()) }).await
     }
-
-    /// Calls an operation whose success body is JSON Lines; the stream re-requests the rest of
-    /// the body if the connection breaks (see [`JsonlStream`]).
-    pub(crate) async fn call_jsonl<T: DeserializeOwned, E: FromResponse + Send + 'static>(
-        &self,
-        mut parts: RequestParts,
-    ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
-        parts.streaming = true;
-        let response = self.call(&parts, |response| async { Ok(response) }).await?;
-        let ApiResponse { value, status, headers, request_id } = response;
-        let stream = JsonlStream::new(self.clone(), parts, value);
-        Ok(ApiResponse { value: stream, status, headers, request_id })
-    }
-
-    /// Re-sends a streaming request (with extra headers such as `Range`), retrying as usual.
-    pub(crate) async fn reopen<E: FromResponse>(
-        &self,
-        parts: RequestParts,
-    ) -> Result<reqwest::Response, Error<E>> {
-        let response = self.call(&parts, |response| async { Ok(response) }).await?;
-        Ok(response.value)
-    }
 }
 
 /// The whole body of a success response; a connection that breaks while it is read is worth
@@ -471,4 +447,117 @@ async fn read_body<E>(
     response: reqwest::Response,
 ) -> Result<Bytes, (Error<E>, bool)> {
     response.bytes().await.map_err(|error| (Error::transport(operation, error), true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RequestParts;
+    use crate::client::{Client, ClientBuilder, CredentialPlacement, SpecInfo};
+    use crate::error::Error;
+    use reqwest::Method;
+
+    static SPEC: SpecInfo = SpecInfo {
+        default_base_url: Some("https://api.example.com/v1"),
+        request_id_header: Some("request-id"),
+        error_message_pointer: None,
+        user_agent: "test/0",
+        credential_setter: Some("api_key"),
+    };
+
+    fn client(placement: CredentialPlacement) -> Client {
+        ClientBuilder::new(&SPEC)
+            .credential(placement, "secret".to_owned())
+            .default_query("beta", "on")
+            .default_query("version", "1")
+            .build()
+            .expect("a valid configuration")
+    }
+
+    fn parts(path: &str) -> RequestParts {
+        RequestParts::new("get_item", Method::GET, "/items/{id}", path.to_owned())
+    }
+
+    fn request(client: &Client, parts: &RequestParts) -> reqwest::Request {
+        client.build::<serde_json::Value>(parts).expect("builds").build().expect("a request")
+    }
+
+    #[test]
+    fn credentials_go_to_the_api_origin_only() {
+        let client = client(CredentialPlacement::Header("x-api-key"));
+        let own = request(&client, &parts("/items/1"));
+        assert_eq!(own.url().as_str(), "https://api.example.com/v1/items/1?beta=on&version=1");
+        assert_eq!(own.headers()["x-api-key"], "secret");
+        assert!(own.headers()["x-api-key"].is_sensitive());
+
+        let mut elsewhere = parts("/items/1");
+        elsewhere.absolute_url = Some("https://files.example.com/results/1".to_owned());
+        let request = request(&client, &elsewhere);
+        assert_eq!(request.url().host_str(), Some("files.example.com"));
+        assert!(request.headers().get("x-api-key").is_none());
+
+        let client = self::client(CredentialPlacement::Query("key"));
+        let own = self::request(&client, &parts("/items/1"));
+        assert_eq!(own.url().query(), Some("beta=on&version=1&key=secret"));
+        let elsewhere = self::request(&client, &elsewhere);
+        assert_eq!(elsewhere.url().query(), Some("beta=on&version=1"));
+
+        let client = self::client(CredentialPlacement::Bearer);
+        assert_eq!(self::request(&client, &parts("/x")).headers()["authorization"], "Bearer secret");
+    }
+
+    #[test]
+    fn an_operation_s_own_query_replaces_a_default_and_extra_query_comes_last() {
+        let client = client(CredentialPlacement::Bearer);
+        let mut parts = parts("/items");
+        parts.query.push(("version".into(), "2".to_owned()));
+        parts.query.push(("tag".into(), "a b".to_owned()));
+        parts.options.query("tag".to_owned(), "c".to_owned());
+        let request = request(&client, &parts);
+        assert_eq!(request.url().query(), Some("beta=on&version=2&tag=a+b&tag=c"));
+    }
+
+    #[test]
+    fn headers_cookies_and_the_body_are_sent_as_given() {
+        let client = client(CredentialPlacement::Bearer);
+        let mut parts = parts("/items");
+        parts.headers.push(("x-mode", "own".to_owned()));
+        parts.options.header("X-Mode".to_owned(), "extra".to_owned());
+        parts.cookies.push(("session".into(), "a; b".to_owned()));
+        parts.cookies.push(("theme".into(), "dark".to_owned()));
+        parts.accept = Some("application/json");
+        parts.json_body::<_, serde_json::Value>(&serde_json::json!({"n": 1}), "application/json").unwrap();
+        let request = request(&client, &parts);
+        let headers = request.headers();
+        assert_eq!(headers["x-mode"], "extra");
+        assert_eq!(headers["cookie"], "session=a%3B%20b; theme=dark");
+        assert_eq!(headers["accept"], "application/json");
+        assert_eq!(headers["content-type"], "application/json");
+        assert_eq!(request.body().and_then(reqwest::Body::as_bytes), Some(&b"{\"n\":1}"[..]));
+    }
+
+    #[test]
+    fn extra_body_fields_are_merged_into_an_object_body_and_refused_for_others() {
+        let mut parts = parts("/items");
+        parts.options.body_field("extra".to_owned(), serde_json::json!(true));
+        parts.json_body::<_, serde_json::Value>(&serde_json::json!({"n": 1}), "application/json").unwrap();
+        let body: serde_json::Value = serde_json::from_slice(parts.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body, serde_json::json!({"n": 1, "extra": true}));
+
+        let mut parts = self::parts("/items");
+        parts.options.body_field("extra".to_owned(), serde_json::json!(true));
+        let result = parts.json_body::<_, serde_json::Value>(&[1, 2], "application/json");
+        assert!(matches!(result, Err(Error::InvalidParameter { operation: "get_item", .. })), "{result:?}");
+    }
+
+    #[test]
+    fn a_header_that_cannot_be_sent_is_an_invalid_parameter() {
+        let client = client(CredentialPlacement::Bearer);
+        let mut parts = parts("/items");
+        parts.headers.push(("x-note", "line\nbreak".to_owned()));
+        let error = client.build::<serde_json::Value>(&parts).map(|_| ()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "get_item: the value of header `x-note` has characters a header cannot carry"
+        );
+    }
 }

@@ -1,5 +1,11 @@
-//! Parameter encoding: path segments that cannot change the path, and comma-joined lists.
+//! Parameter encoding: path segments that cannot change the path, lists and objects in the
+//! parameter styles of OpenAPI, and cookie values.
+//!
+//! Generated operations call the functions below for the parameters that need them; a crate
+//! whose parameters need none (or that has no operations) leaves them unused, hence their
+//! `#[allow(dead_code)]`.
 
+use super::wire::ParamValue;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::borrow::Cow;
 
@@ -9,6 +15,8 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'
 
 /// Encodes one path parameter. Empty, `.` and `..` are refused: URL parsers would collapse them
 /// (even percent-encoded) into a different path.
+// Called for path parameters.
+#[allow(dead_code)]
 pub(crate) fn path_segment<'v>(name: &'static str, value: &'v str) -> Result<Cow<'v, str>, String> {
     match value {
         "" => Err(format!("path parameter `{name}` is empty")),
@@ -18,6 +26,8 @@ pub(crate) fn path_segment<'v>(name: &'static str, value: &'v str) -> Result<Cow
 }
 
 /// How a list or object parameter is written (OpenAPI's `style`).
+// Generated code names the styles its parameters have, and no more.
+#[allow(dead_code)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ParamStyle {
     /// Items joined by commas (`simple`, and `form` without explode).
@@ -43,7 +53,9 @@ impl ParamStyle {
 }
 
 /// Joins list items (OpenAPI's array styles without explode).
-pub(crate) fn join_values<T: super::ParamValue>(values: &[T], style: ParamStyle) -> String {
+// Called for list parameters that are not exploded.
+#[allow(dead_code)]
+pub(crate) fn join_values<T: ParamValue>(values: &[T], style: ParamStyle) -> String {
     let mut joined = String::new();
     for (index, value) in values.iter().enumerate() {
         if index > 0 {
@@ -57,6 +69,8 @@ pub(crate) fn join_values<T: super::ParamValue>(values: &[T], style: ParamStyle)
 /// The `name=value` pairs of a parameter whose value is not a plain scalar, from its JSON form:
 /// exploded arrays repeat the name, exploded objects give a pair per property (`deepObject`:
 /// `name[property]`), anything else is one pair with the items or properties joined.
+// Called for query and cookie parameters whose values are objects, unions or JSON text.
+#[allow(dead_code)]
 pub(crate) fn json_pairs(
     name: &'static str,
     value: &serde_json::Value,
@@ -81,6 +95,8 @@ pub(crate) fn json_pairs(
 
 /// One text for a parameter value from its JSON form: scalars as they are, arrays with their
 /// items joined, objects as `property,value,…`.
+// Called for path and header parameters whose values are objects, unions or JSON text.
+#[allow(dead_code)]
 pub(crate) fn json_text(value: &serde_json::Value, style: ParamStyle) -> String {
     use serde_json::Value;
     match value {
@@ -95,7 +111,8 @@ pub(crate) fn json_text(value: &serde_json::Value, style: ParamStyle) -> String 
     }
 }
 
-fn scalar_text(value: &serde_json::Value) -> String {
+/// A scalar's text as a parameter or form field carries it (strings without quotes, `null` empty).
+pub(crate) fn scalar_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(text) => text.clone(),
         serde_json::Value::Null => String::new(),
@@ -113,85 +130,9 @@ pub(crate) fn cookie_value(value: &str) -> Cow<'_, str> {
     utf8_percent_encode(value, COOKIE).into()
 }
 
-/// Characters left as they are in `application/x-www-form-urlencoded` (space becomes `+`).
-const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_').remove(b' ');
-
-/// An object's properties as `application/x-www-form-urlencoded` text; arrays repeat the name,
-/// nested objects are written as JSON text, nulls are left out.
-pub(crate) fn form_encode(object: &serde_json::Value) -> String {
-    let mut pairs = Vec::new();
-    if let serde_json::Value::Object(object) = object {
-        for (name, value) in object {
-            match value {
-                serde_json::Value::Null => {}
-                serde_json::Value::Array(items) => {
-                    pairs.extend(items.iter().map(|item| (name, scalar_text(item))))
-                }
-                other => pairs.push((name, scalar_text(other))),
-            }
-        }
-    }
-    let encode = |text: &str| utf8_percent_encode(text, FORM).to_string().replace(' ', "+");
-    pairs
-        .iter()
-        .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// An object's properties as `multipart/form-data` parts (strings as text, the properties named
-/// in `files` as `application/octet-stream` file parts, anything else as JSON), and the content
-/// type with the boundary.
-pub(crate) fn multipart_encode(object: &serde_json::Value, files: &[&str]) -> (Vec<u8>, String) {
-    let mut parts: Vec<(&str, String, &str)> = Vec::new();
-    if let serde_json::Value::Object(object) = object {
-        for (name, value) in object {
-            match value {
-                serde_json::Value::Null => {}
-                serde_json::Value::String(text) if files.contains(&name.as_str()) => {
-                    parts.push((name, text.clone(), "application/octet-stream"))
-                }
-                serde_json::Value::String(text) => {
-                    parts.push((name, text.clone(), "text/plain; charset=utf-8"))
-                }
-                other => parts.push((name, other.to_string(), "application/json")),
-            }
-        }
-    }
-    // A boundary that occurs in no part; counting up from a fixed start keeps bodies reproducible.
-    let mut counter = 0u32;
-    let boundary = loop {
-        let candidate = format!("----client-boundary-{counter:08x}");
-        if !parts.iter().any(|(name, value, _)| value.contains(&candidate) || name.contains(&candidate)) {
-            break candidate;
-        }
-        counter += 1;
-    };
-    let mut body = Vec::new();
-    for (name, value, content_type) in &parts {
-        let name = name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
-        // Servers tell file parts by their file name; the property's name serves as one.
-        let filename = if *content_type == "application/octet-stream" {
-            format!("; filename=\"{name}\"")
-        } else {
-            String::new()
-        };
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{filename}\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(value.as_bytes());
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (body, format!("multipart/form-data; boundary={boundary}"))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{form_encode, json_pairs, json_text, multipart_encode, path_segment, ParamStyle};
+    use super::{join_values, json_pairs, json_text, path_segment, ParamStyle};
     use serde_json::json;
 
     #[test]
@@ -214,33 +155,19 @@ mod tests {
     }
 
     #[test]
+    fn lists_are_joined_with_the_separator_of_their_style() {
+        let items = ["a b", "c"];
+        assert_eq!(join_values(&items, ParamStyle::Comma), "a b,c");
+        assert_eq!(join_values(&items, ParamStyle::SpaceDelimited), "a b c");
+        assert_eq!(join_values(&items, ParamStyle::PipeDelimited), "a b|c");
+        assert_eq!(join_values(&[1i64, 2, 3], ParamStyle::Comma), "1,2,3");
+        assert_eq!(join_values::<bool>(&[], ParamStyle::Comma), "");
+    }
+
+    #[test]
     fn cookie_values_cannot_end_the_cookie() {
         assert_eq!(super::cookie_value("abc-1.2"), "abc-1.2");
         assert_eq!(super::cookie_value("a; b=c, \"d\""), "a%3B%20b=c%2C%20%22d%22");
-    }
-
-    #[test]
-    fn form_bodies_escape_names_and_values_and_repeat_arrays() {
-        let body = form_encode(&json!({"a b": "x&y=z", "tags": ["1", "2"], "gone": null}));
-        assert_eq!(body, "a+b=x%26y%3Dz&tags=1&tags=2");
-    }
-
-    #[test]
-    fn multipart_bodies_have_one_part_per_property_and_a_boundary_found_in_none() {
-        let (body, content_type) = multipart_encode(
-            &json!({"name": "----client-boundary-00000000", "n": 1, "file": "x"}),
-            &["file"],
-        );
-        let text = String::from_utf8(body).unwrap();
-        let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
-        assert_eq!(boundary, "----client-boundary-00000001");
-        assert_eq!(text.matches(&format!("--{boundary}\r\n")).count(), 3);
-        assert!(
-            text.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n"),
-            "{text}"
-        );
-        assert!(text.contains("name=\"n\"\r\nContent-Type: application/json\r\n\r\n1\r\n"), "{text}");
-        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
     }
 
     #[test]

@@ -114,3 +114,74 @@ impl<T: Unpin, E> Stream for Paginator<'_, T, E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Page, PageFuture, Paginator};
+    use crate::error::Error;
+    use crate::test_support::ready;
+    use std::sync::{Arc, Mutex};
+
+    /// The cursors a paginator asked with, in order.
+    type Asked = Arc<Mutex<Vec<Option<String>>>>;
+
+    /// A paginator over scripted pages, and the cursors it asked with.
+    fn paginator(
+        first: Option<&str>,
+        pages: Vec<Result<Page<u32>, Error>>,
+    ) -> (Paginator<'static, u32>, Asked) {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&asked);
+        let mut pages = pages.into_iter();
+        let paginator =
+            Paginator::new(first.map(str::to_owned), move |cursor| -> PageFuture<'static, u32, _> {
+                log.lock().unwrap().push(cursor);
+                let page = pages.next().expect("no request after the last page");
+                Box::pin(async move { page })
+            });
+        (paginator, asked)
+    }
+
+    fn page(items: &[u32], next_cursor: Option<&str>, has_more: bool) -> Result<Page<u32>, Error> {
+        Ok(Page { items: items.to_vec(), next_cursor: next_cursor.map(str::to_owned), has_more })
+    }
+
+    fn collect(paginator: &mut Paginator<'static, u32>) -> Vec<Result<u32, String>> {
+        let mut items = Vec::new();
+        while let Some(item) = ready(paginator.next()) {
+            items.push(item.map_err(|error| error.to_string()));
+        }
+        items
+    }
+
+    #[test]
+    fn items_come_page_after_page_each_asked_with_the_last_cursor() {
+        let (mut items, asked) =
+            paginator(Some("start"), vec![page(&[1, 2], Some("a"), true), page(&[3], Some("b"), false)]);
+        assert_eq!(collect(&mut items), [Ok(1), Ok(2), Ok(3)]);
+        assert_eq!(*asked.lock().unwrap(), [Some("start".to_owned()), Some("a".to_owned())]);
+        assert_eq!(items.pages_fetched(), 2);
+        assert_eq!(items.next_cursor(), Some("b"));
+    }
+
+    #[test]
+    fn a_missing_cursor_or_an_empty_page_ends_the_listing_whatever_has_more_says() {
+        let (mut items, _) = paginator(None, vec![page(&[1], None, true)]);
+        assert_eq!(collect(&mut items), [Ok(1)]);
+        let (mut items, _) = paginator(None, vec![page(&[1], Some("a"), true), page(&[], Some("a"), true)]);
+        assert_eq!(collect(&mut items), [Ok(1)]);
+        assert_eq!(items.pages_fetched(), 2);
+    }
+
+    #[test]
+    fn an_error_is_yielded_once_and_ends_the_stream() {
+        let failure = Err(Error::Timeout { operation: "list" });
+        let (mut items, asked) = paginator(None, vec![page(&[1], Some("a"), true), failure]);
+        assert_eq!(
+            collect(&mut items),
+            [Ok(1), Err("list: timed out; raise the timeout or retry".to_owned())]
+        );
+        assert_eq!(asked.lock().unwrap().len(), 2);
+        assert_eq!(items.pages_fetched(), 1, "a failed request is not counted");
+    }
+}

@@ -1,5 +1,8 @@
 //! Serde plumbing the generated types share: open enums, discriminated unions, three-state fields
 //! and parameter values.
+//!
+//! Generated types call each helper for one kind of schema; a crate without that kind leaves the
+//! helper unused, hence their `#[allow(dead_code)]`.
 
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
@@ -50,12 +53,16 @@ impl ParamValue for f64 {
 }
 
 /// One member of an `anyOf`, read from the whole value; `None` when the value does not match it.
+// Called for `anyOf` types.
+#[allow(dead_code)]
 pub(crate) fn any_of_member<T: DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
     T::deserialize(value).ok()
 }
 
 /// Adds the properties of one `anyOf` member to the object being written (the first member to
 /// set a property wins; matching members agree on shared ones anyway).
+// Called for `anyOf` types.
+#[allow(dead_code)]
 pub(crate) fn merge_any_of_member<T: serde::Serialize>(
     object: &mut serde_json::Map<String, serde_json::Value>,
     member: &Option<T>,
@@ -71,6 +78,8 @@ pub(crate) fn merge_any_of_member<T: serde::Serialize>(
 }
 
 /// Decodes a string enum without allocating for known values; anything else becomes `unknown`.
+// Called for string enums.
+#[allow(dead_code)]
 pub(crate) fn open_enum<'de, D, T>(
     deserializer: D,
     known: fn(&str) -> Option<T>,
@@ -107,17 +116,23 @@ where
 }
 
 /// The discriminator of a union member, if the value is an object that has one.
+// Called for discriminated unions.
+#[allow(dead_code)]
 pub(crate) fn tag_of(value: &serde_json::Value, property: &str) -> Option<String> {
     value.get(property).and_then(serde_json::Value::as_str).map(str::to_owned)
 }
 
 /// Decodes a union member from the JSON value its discriminator chose.
+// Called for discriminated unions.
+#[allow(dead_code)]
 pub(crate) fn variant<T: DeserializeOwned, E: de::Error>(value: serde_json::Value) -> Result<T, E> {
     T::deserialize(value).map_err(E::custom)
 }
 
 /// For optional nullable fields: absent is `None` (via `#[serde(default)]`), `null` is
 /// `Some(None)`, a value is `Some(Some(value))`.
+// Called for optional nullable fields.
+#[allow(dead_code)]
 pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,
@@ -141,6 +156,8 @@ pub(crate) trait Tagged: Sized {
 }
 
 /// Decodes a [`Tagged`] union.
+// Called for discriminated unions whose variants ignore the tag (it also keeps `Tagged` in use).
+#[allow(dead_code)]
 pub(crate) fn tagged<'de, D: Deserializer<'de>, T: Tagged>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_map(TaggedVisitor(PhantomData))
 }

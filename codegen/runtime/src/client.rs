@@ -22,6 +22,8 @@ pub(crate) struct SpecInfo {
 }
 
 /// Where a credential goes on each request.
+// A generated crate names the placements of its API's security schemes, and no more.
+#[allow(dead_code)]
 #[derive(Clone, Debug)]
 pub(crate) enum CredentialPlacement {
     /// A header of this name.
@@ -221,6 +223,9 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the credential; the generated setter of each security scheme calls it.
+    // A crate whose API has no security scheme leaves it unused.
+    #[allow(dead_code)]
     pub(crate) fn credential(mut self, placement: CredentialPlacement, value: String) -> Self {
         self.credential = Some(Credential { placement, value });
         self
@@ -312,6 +317,81 @@ fn same_origin_redirects() -> reqwest::redirect::Policy {
 }
 
 /// An environment variable's value, treating an empty one as unset.
+// `Client::from_env` calls it; a crate whose spec names no variable (`x-env`) has none.
+#[allow(dead_code)]
 pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ClientBuilder, ConfigError, CredentialPlacement, SpecInfo};
+
+    static SPEC: SpecInfo = SpecInfo {
+        default_base_url: Some("https://api.example.com/v1/"),
+        request_id_header: None,
+        error_message_pointer: None,
+        user_agent: "test/0",
+        credential_setter: Some("api_key"),
+    };
+
+    static NO_SERVER: SpecInfo = SpecInfo {
+        default_base_url: None,
+        request_id_header: None,
+        error_message_pointer: None,
+        user_agent: "test/0",
+        credential_setter: None,
+    };
+
+    fn with_key() -> ClientBuilder {
+        ClientBuilder::new(&SPEC).credential(CredentialPlacement::Header("x-api-key"), "secret".to_owned())
+    }
+
+    #[test]
+    fn the_spec_s_server_is_the_default_base_url_without_its_trailing_slash() {
+        let client = with_key().build().unwrap();
+        assert_eq!(client.base_url(), "https://api.example.com/v1");
+        let client = with_key().base_url("http://127.0.0.1:8080/").build().unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn configuration_problems_are_found_when_the_client_is_built() {
+        let error = ClientBuilder::new(&SPEC).build().unwrap_err();
+        assert!(matches!(error, ConfigError::MissingCredential { setter: "api_key" }), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            "no credential configured: call `ClientBuilder::api_key` (or use `Client::from_env`) before `build`"
+        );
+        let error = ClientBuilder::new(&NO_SERVER).build().unwrap_err();
+        assert!(error.to_string().contains("the spec names no server"), "{error}");
+        for url in ["ftp://example.com", "https://example.com/?a=b", "not a url"] {
+            let error = with_key().base_url(url).build().unwrap_err();
+            assert!(matches!(error, ConfigError::InvalidBaseUrl { .. }), "{url}: {error:?}");
+        }
+        let error = with_key().default_header("x-note", "line\nbreak").build().unwrap_err();
+        assert_eq!(error.to_string(), "the header `x-note` has a name or value that cannot be sent");
+        let error = ClientBuilder::new(&SPEC)
+            .credential(CredentialPlacement::Header("x-api-key"), "bad\nkey".to_owned())
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, ConfigError::InvalidHeader { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn a_default_header_replaces_one_of_the_same_name_in_any_case() {
+        let builder = with_key().default_header("X-Beta", "a").default_header("x-beta", "b");
+        assert_eq!(builder.headers, [("x-beta".to_owned(), "b".to_owned())]);
+        let client = builder.build().unwrap();
+        assert_eq!(client.inner.default_headers["x-beta"], "b");
+    }
+
+    #[test]
+    fn the_credential_never_shows_in_debug_output() {
+        let shown = format!("{:?}", with_key());
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
+        let client = with_key().build().unwrap();
+        assert!(!format!("{client:?}").contains("secret"));
+    }
 }
