@@ -1,0 +1,190 @@
+//! The registry of runtime modules: when a crate needs each, what it uses, and what it brings.
+
+use crate::model::{Api, BodyKind, Encoding};
+
+/// A Cargo dependency of a generated crate, as its manifest lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Dependency {
+    /// The package name.
+    pub name: &'static str,
+    /// What follows `name = ` in `[dependencies]`.
+    pub requirement: &'static str,
+}
+
+// The dependencies runtime modules and generated code use, as generated manifests list them.
+pub const BYTES: Dependency = Dependency { name: "bytes", requirement: "\"1\"" };
+pub const FUTURES_CORE: Dependency = Dependency { name: "futures-core", requirement: "\"0.3\"" };
+pub const HTTPDATE: Dependency = Dependency { name: "httpdate", requirement: "\"1\"" };
+pub const PERCENT_ENCODING: Dependency = Dependency { name: "percent-encoding", requirement: "\"2\"" };
+pub const REQWEST: Dependency = Dependency {
+    name: "reqwest",
+    requirement: "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"stream\"] }",
+};
+pub const SERDE: Dependency =
+    Dependency { name: "serde", requirement: "{ version = \"1\", features = [\"derive\"] }" };
+pub const SERDE_JSON: Dependency = Dependency { name: "serde_json", requirement: "\"1\"" };
+pub const TOKIO: Dependency =
+    Dependency { name: "tokio", requirement: "{ version = \"1\", features = [\"time\"] }" };
+pub const TRACING: Dependency = Dependency {
+    name: "tracing",
+    requirement: "{ version = \"0.1\", default-features = false, features = [\"std\", \"attributes\"] }",
+};
+
+/// One module of the runtime.
+pub(super) struct Module {
+    /// `codegen/runtime/src/{name}.rs`, copied to `src/runtime/{name}.rs`.
+    pub(super) name: &'static str,
+    pub(super) source: &'static str,
+    /// Whether a crate needs it for its own sake; the modules it uses come along (`uses`).
+    pub(super) needed: fn(&Api) -> bool,
+    /// The runtime modules its code uses (`super::module::…`). Each comes earlier in
+    /// [`MODULES`], so dependencies run one way.
+    pub(super) uses: &'static [&'static str],
+    /// The Cargo dependencies its code uses.
+    pub(super) dependencies: &'static [Dependency],
+    /// The names generated code may use as `crate::runtime::Name`.
+    pub(super) names: &'static [&'static str],
+    /// Those of `names` the crate root re-exports.
+    pub(super) public: &'static [&'static str],
+}
+
+fn always(_: &Api) -> bool {
+    true
+}
+
+fn streams(api: &Api) -> bool {
+    api.operations.iter().any(|op| matches!(op.success, BodyKind::JsonLines(_)))
+}
+
+fn pages(api: &Api) -> bool {
+    api.operations.iter().any(|op| op.pagination.is_some())
+}
+
+fn waits(api: &Api) -> bool {
+    api.operations.iter().any(|op| !op.waiters.is_empty())
+}
+
+fn sends(api: &Api, encoding: Encoding) -> bool {
+    api.operations.iter().any(|op| op.body.as_ref().is_some_and(|body| body.encoding == encoding))
+}
+
+/// Every runtime module, each after the modules it uses.
+pub(super) const MODULES: &[Module] = &[
+    Module {
+        name: "retry",
+        source: include_str!("../../../runtime/src/retry.rs"),
+        needed: always,
+        uses: &[],
+        dependencies: &[HTTPDATE, REQWEST],
+        names: &[],
+        public: &[],
+    },
+    Module {
+        name: "error",
+        source: include_str!("../../../runtime/src/error.rs"),
+        needed: always,
+        uses: &[],
+        dependencies: &[REQWEST, SERDE_JSON],
+        names: &["ApiError", "DecodeError", "Error", "FromResponse"],
+        public: &["ApiError", "DecodeError", "Error"],
+    },
+    Module {
+        name: "options",
+        source: include_str!("../../../runtime/src/options.rs"),
+        needed: always,
+        uses: &[],
+        dependencies: &[SERDE_JSON],
+        names: &["RequestOptions"],
+        public: &[],
+    },
+    Module {
+        name: "wire",
+        source: include_str!("../../../runtime/src/wire.rs"),
+        needed: always,
+        uses: &[],
+        dependencies: &[SERDE, SERDE_JSON],
+        names: &["ParamValue"],
+        public: &[],
+    },
+    Module {
+        name: "encode",
+        source: include_str!("../../../runtime/src/encode.rs"),
+        needed: always,
+        uses: &["wire"],
+        dependencies: &[PERCENT_ENCODING, SERDE_JSON],
+        names: &["ParamStyle", "join_values", "json_pairs", "json_text", "path_segment"],
+        public: &[],
+    },
+    Module {
+        name: "client",
+        source: include_str!("../../../runtime/src/client.rs"),
+        needed: always,
+        uses: &["retry"],
+        dependencies: &[REQWEST],
+        names: &["Client", "ClientBuilder", "ConfigError", "CredentialPlacement", "SpecInfo", "env_var"],
+        public: &["Client", "ClientBuilder", "ConfigError"],
+    },
+    Module {
+        name: "request",
+        source: include_str!("../../../runtime/src/request.rs"),
+        needed: always,
+        uses: &["client", "encode", "error", "options", "retry"],
+        dependencies: &[BYTES, REQWEST, SERDE, SERDE_JSON, TOKIO, TRACING],
+        names: &["ApiResponse", "RequestParts"],
+        public: &[],
+    },
+    Module {
+        name: "form",
+        source: include_str!("../../../runtime/src/form.rs"),
+        needed: |api| sends(api, Encoding::Form),
+        uses: &["encode", "error", "request"],
+        dependencies: &[PERCENT_ENCODING, SERDE, SERDE_JSON],
+        names: &[],
+        public: &[],
+    },
+    Module {
+        name: "multipart",
+        source: include_str!("../../../runtime/src/multipart.rs"),
+        needed: |api| sends(api, Encoding::Multipart),
+        uses: &["error", "request"],
+        dependencies: &[SERDE, SERDE_JSON],
+        names: &[],
+        public: &[],
+    },
+    Module {
+        name: "lines",
+        source: include_str!("../../../runtime/src/lines.rs"),
+        needed: streams,
+        uses: &[],
+        dependencies: &[BYTES],
+        names: &[],
+        public: &[],
+    },
+    Module {
+        name: "jsonl",
+        source: include_str!("../../../runtime/src/jsonl.rs"),
+        needed: streams,
+        uses: &["client", "error", "lines", "request"],
+        dependencies: &[BYTES, FUTURES_CORE, REQWEST, SERDE, SERDE_JSON, TOKIO, TRACING],
+        names: &["JsonlStream"],
+        public: &["JsonlStream"],
+    },
+    Module {
+        name: "paging",
+        source: include_str!("../../../runtime/src/paging.rs"),
+        needed: pages,
+        uses: &["error"],
+        dependencies: &[FUTURES_CORE, SERDE_JSON],
+        names: &["Page", "Paginator"],
+        public: &[],
+    },
+    Module {
+        name: "wait",
+        source: include_str!("../../../runtime/src/wait.rs"),
+        needed: waits,
+        uses: &["error"],
+        dependencies: &[TOKIO, TRACING],
+        names: &["WaitOptions", "wait_until"],
+        public: &[],
+    },
+];
