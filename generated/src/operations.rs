@@ -334,37 +334,7 @@ impl<'a> ListMessageBatches<'a> {
         self
     }
 
-    /// Sends an extra header with this request (replacing one of the same name).
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.header(name.into(), value.into());
-        self
-    }
-
-    /// Adds an extra query parameter to this request.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query(name.into(), value.into());
-        self
-    }
-
-    /// The time allowed for each attempt of this request, instead of the client's.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is retried, instead of the client's setting.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
+    runtime::per_call_options!();
 
     /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
@@ -549,26 +519,6 @@ impl<'a> CreateMessageBatch<'a> {
         self
     }
 
-    /// Sends an extra header with this request (replacing one of the same name).
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.header(name.into(), value.into());
-        self
-    }
-
-    /// Adds an extra query parameter to this request.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query(name.into(), value.into());
-        self
-    }
-
     /// Adds a field to the JSON body that this version of the client does not know of
     /// (replacing one of the same name).
     pub fn extra_body_field(
@@ -580,17 +530,7 @@ impl<'a> CreateMessageBatch<'a> {
         self
     }
 
-    /// The time allowed for each attempt of this request, instead of the client's.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is retried, instead of the client's setting.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
+    runtime::per_call_options!();
 
     /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
@@ -722,37 +662,7 @@ impl<'a> RetrieveMessageBatch<'a> {
         self
     }
 
-    /// Sends an extra header with this request (replacing one of the same name).
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.header(name.into(), value.into());
-        self
-    }
-
-    /// Adds an extra query parameter to this request.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query(name.into(), value.into());
-        self
-    }
-
-    /// The time allowed for each attempt of this request, instead of the client's.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is retried, instead of the client's setting.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
+    runtime::per_call_options!();
 
     /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
@@ -951,37 +861,7 @@ impl<'a> DeleteMessageBatch<'a> {
         self
     }
 
-    /// Sends an extra header with this request (replacing one of the same name).
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.header(name.into(), value.into());
-        self
-    }
-
-    /// Adds an extra query parameter to this request.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query(name.into(), value.into());
-        self
-    }
-
-    /// The time allowed for each attempt of this request, instead of the client's.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is retried, instead of the client's setting.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
+    runtime::per_call_options!();
 
     /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
@@ -1113,37 +993,7 @@ impl<'a> CancelMessageBatch<'a> {
         self
     }
 
-    /// Sends an extra header with this request (replacing one of the same name).
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.header(name.into(), value.into());
-        self
-    }
-
-    /// Adds an extra query parameter to this request.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query(name.into(), value.into());
-        self
-    }
-
-    /// The time allowed for each attempt of this request, instead of the client's.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is retried, instead of the client's setting.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
+    runtime::per_call_options!();
 
     /// Sends the request and decodes the response, retrying what is worth retrying.
     ///
@@ -1270,37 +1120,7 @@ impl<'a> RetrieveMessageBatchResults<'a> {
         self
     }
 
-    /// Sends an extra header with this request (replacing one of the same name).
-    pub fn extra_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.header(name.into(), value.into());
-        self
-    }
-
-    /// Adds an extra query parameter to this request.
-    pub fn extra_query(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.options.query(name.into(), value.into());
-        self
-    }
-
-    /// The time allowed for each attempt of this request, instead of the client's.
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout = Some(timeout);
-        self
-    }
-
-    /// How often this request is retried, instead of the client's setting.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.options.max_retries = Some(retries);
-        self
-    }
+    runtime::per_call_options!();
 
     /// Sends the request and returns a stream of the lines of the response body, retrying what is worth retrying.
     ///

@@ -38,7 +38,7 @@ pub use request::ApiResponse;
 pub(crate) use client::{env_var, CredentialPlacement, SpecInfo};
 pub(crate) use encode::{join_values, json_pairs, json_text, path_segment, ParamStyle};
 pub(crate) use error::FromResponse;
-pub(crate) use options::RequestOptions;
+pub(crate) use options::{per_call_options, RequestOptions};
 pub(crate) use paging::Page;
 pub(crate) use request::RequestParts;
 pub(crate) use wait::{wait_until, WaitOptions};
@@ -72,14 +72,22 @@ const _: () = {
             .build()
     };
 
-    // `operations.rs`: a request builder's options, parameters and body, then the reader of its
-    // success body.
-    let _ = |client: Client, mut options: RequestOptions| async move {
-        options.header("x-extra".to_owned(), String::new());
-        options.query("extra".to_owned(), String::new());
+    // `operations.rs`: a request builder's per-call options (written by the macro), its
+    // parameters and body, then the reader of its success body.
+    struct Builder {
+        options: RequestOptions,
+    }
+    impl Builder {
+        per_call_options!();
+    }
+    let _ = |client: Client, options: RequestOptions| async move {
+        let mut options = Builder { options }
+            .extra_header("x-extra", "")
+            .extra_query("extra", "")
+            .timeout(Duration::from_secs(1))
+            .max_retries(0)
+            .options;
         options.body_field("extra".to_owned(), Value::Null);
-        options.timeout = Some(Duration::from_secs(1));
-        options.max_retries = Some(0);
         let operation = "get_item";
         let id = path_segment("id", "1").map_err(|reason| Error::InvalidParameter { operation, reason })?;
         let mut parts =

@@ -303,32 +303,10 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
         impl<'a> #builder<'a> {
             #(#setters)*
 
-            /// Sends an extra header with this request (replacing one of the same name).
-            pub fn extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.header(name.into(), value.into());
-                self
-            }
-
-            /// Adds an extra query parameter to this request.
-            pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-                self.options.query(name.into(), value.into());
-                self
-            }
-
             #optional_body_setter
             #body_setter
 
-            /// The time allowed for each attempt of this request, instead of the client's.
-            pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.options.timeout = Some(timeout);
-                self
-            }
-
-            /// How often this request is retried, instead of the client's setting.
-            pub fn max_retries(mut self, retries: u32) -> Self {
-                self.options.max_retries = Some(retries);
-                self
-            }
+            runtime::per_call_options!();
 
             #send_docs
             pub async fn send(self) -> Result<#output, Error<#error>> {

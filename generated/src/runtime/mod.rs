@@ -24,7 +24,7 @@ pub use jsonl::JsonlStream;
 pub(crate) use client::{env_var, CredentialPlacement, SpecInfo};
 pub(crate) use encode::{join_values, path_segment, ParamStyle};
 pub(crate) use error::FromResponse;
-pub(crate) use options::RequestOptions;
+pub(crate) use options::{per_call_options, RequestOptions};
 pub(crate) use paging::{Page, Paginator};
 pub(crate) use request::{ApiResponse, RequestParts};
 pub(crate) use wait::{wait_until, WaitOptions};

@@ -94,7 +94,7 @@ pub(super) const MODULES: &[Module] = &[
         needed: always,
         uses: &[],
         dependencies: &[SERDE_JSON],
-        names: &["RequestOptions"],
+        names: &["RequestOptions", "per_call_options"],
         public: &[],
     },
     Module {
