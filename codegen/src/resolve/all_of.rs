@@ -4,7 +4,7 @@
 //! them: it guards against components merged into themselves, reports the conflicts, and lowers
 //! the merged object into a struct.
 
-use super::{component_ref, object_parts, ref_problem, Node, Resolver};
+use super::resolver::{component_ref, object_parts, ref_problem, Node, Resolver};
 use crate::diagnostics::Pointer;
 use crate::model::{TypeKind, TypeRef};
 use indexmap::IndexMap;

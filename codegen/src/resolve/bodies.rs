@@ -1,8 +1,8 @@
 //! Request and response bodies: the media type a request is sent as, what success responses
 //! hold and which media types to accept, and the type of error bodies.
 
+use super::resolver::Resolver;
 use super::unions::variant_name_of;
-use super::Resolver;
 use crate::diagnostics::Pointer;
 use crate::model::*;
 use crate::names::{self, Scope};
@@ -61,7 +61,9 @@ impl<'a> Resolver<'a> {
         let schema = match schema {
             ReferenceOr::Item(schema) => schema,
             ReferenceOr::Reference { reference } => {
-                match super::component_ref(reference, "schemas").and_then(|name| self.schemas.get(&name)) {
+                match super::resolver::component_ref(reference, "schemas")
+                    .and_then(|name| self.schemas.get(&name))
+                {
                     Some(ReferenceOr::Item(schema)) => schema,
                     _ => return Vec::new(),
                 }

@@ -1,7 +1,7 @@
 //! Whole-model passes over the types: leaving out what no operation uses, boxing what cycles
 //! through itself, and which structs can implement `Default`.
 
-use super::Resolver;
+use super::resolver::Resolver;
 use crate::model::*;
 use std::collections::HashMap;
 

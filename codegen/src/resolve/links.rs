@@ -1,6 +1,6 @@
 //! The `x-` extensions of operations, checked against their parameters and response types.
 
-use super::Resolver;
+use super::resolver::Resolver;
 use crate::diagnostics::Pointer;
 use crate::extensions;
 use crate::model::*;

@@ -4,7 +4,7 @@
 
 use super::all_of::{annotation_only, single_member};
 use super::docs::{docs_of, field_docs};
-use super::{component_ref, object_parts, ref_problem, Node, Resolver};
+use super::resolver::{component_ref, object_parts, ref_problem, Node, Resolver};
 use crate::diagnostics::Pointer;
 use crate::model::*;
 use crate::names::{self, Scope};

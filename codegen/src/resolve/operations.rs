@@ -2,7 +2,7 @@
 //! results (see [`super::parameters`] and [`super::bodies`]); the credentials; the parameters
 //! every operation shares.
 
-use super::Resolver;
+use super::resolver::Resolver;
 use crate::diagnostics::Pointer;
 use crate::extensions;
 use crate::model::*;

@@ -2,7 +2,7 @@
 //! fill.
 
 use super::docs::{constraint_docs, join_docs};
-use super::Resolver;
+use super::resolver::Resolver;
 use crate::diagnostics::Pointer;
 use crate::model::*;
 use crate::names::{self, Scope};

@@ -2,7 +2,7 @@
 //! settle them once every type is defined (implied tags, discriminator checks).
 
 use super::all_of::ValueShape;
-use super::{component_ref, ref_problem, Resolver};
+use super::resolver::{component_ref, ref_problem, Resolver};
 use crate::diagnostics::Pointer;
 use crate::model::*;
 use crate::names::{self, Scope};

@@ -20,6 +20,7 @@ fn defined_names(source: &str) -> BTreeSet<String> {
             syn::Item::Enum(item) => Some(item.ident.to_string()),
             syn::Item::Trait(item) => Some(item.ident.to_string()),
             syn::Item::Type(item) => Some(item.ident.to_string()),
+            syn::Item::Macro(item) => item.ident.as_ref().map(ToString::to_string),
             _ => None,
         })
         .collect()
