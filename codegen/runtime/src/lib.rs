@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod builder;
 mod client;
 mod encode;
 mod error;
@@ -35,10 +36,11 @@ pub use paging::Paginator;
 pub use request::ApiResponse;
 
 // The names generated code uses as `crate::runtime::Name` (and `crate::runtime::wire::…`).
+pub(crate) use builder::per_call_options;
 pub(crate) use client::{env_var, CredentialPlacement, SpecInfo};
 pub(crate) use encode::{join_values, json_pairs, json_text, path_segment, ParamStyle};
 pub(crate) use error::FromResponse;
-pub(crate) use options::{per_call_options, RequestOptions};
+pub(crate) use options::RequestOptions;
 pub(crate) use paging::Page;
 pub(crate) use request::RequestParts;
 pub(crate) use wait::{wait_until, WaitOptions};

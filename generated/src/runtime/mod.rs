@@ -5,6 +5,7 @@
 //! streaming, paging and waiters when the API has them. Written once as plain Rust (and tested) in
 //! codegen/runtime/, copied here in the parts this crate uses; generated code only wires into it.
 
+mod builder;
 mod client;
 mod encode;
 mod error;
@@ -21,10 +22,11 @@ pub use client::{Client, ClientBuilder, ConfigError};
 pub use error::{ApiError, DecodeError, Error};
 pub use jsonl::JsonlStream;
 
+pub(crate) use builder::per_call_options;
 pub(crate) use client::{env_var, CredentialPlacement, SpecInfo};
 pub(crate) use encode::{join_values, path_segment, ParamStyle};
 pub(crate) use error::FromResponse;
-pub(crate) use options::{per_call_options, RequestOptions};
+pub(crate) use options::RequestOptions;
 pub(crate) use paging::{Page, Paginator};
 pub(crate) use request::{ApiResponse, RequestParts};
 pub(crate) use wait::{wait_until, WaitOptions};

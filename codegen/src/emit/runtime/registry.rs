@@ -52,6 +52,10 @@ fn always(_: &Api) -> bool {
     true
 }
 
+fn has_operations(api: &Api) -> bool {
+    !api.operations.is_empty()
+}
+
 fn streams(api: &Api) -> bool {
     api.operations.iter().any(|op| matches!(op.success, BodyKind::JsonLines(_)))
 }
@@ -94,7 +98,16 @@ pub(super) const MODULES: &[Module] = &[
         needed: always,
         uses: &[],
         dependencies: &[SERDE_JSON],
-        names: &["RequestOptions", "per_call_options"],
+        names: &["RequestOptions"],
+        public: &[],
+    },
+    Module {
+        name: "builder",
+        source: include_str!("../../../runtime/src/builder.rs"),
+        needed: has_operations,
+        uses: &["options"],
+        dependencies: &[],
+        names: &["per_call_options"],
         public: &[],
     },
     Module {

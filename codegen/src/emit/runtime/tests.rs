@@ -228,6 +228,7 @@ fn a_crate_gets_the_modules_its_operations_need() {
     let names = module_names(&streams);
     assert!(names.contains(&"jsonl") && names.contains(&"lines"), "{names:?}");
     assert!(!names.contains(&"paging") && !names.contains(&"form"), "{names:?}");
+    assert!(names.contains(&"builder") && !module_names(&types_only).contains(&"builder"), "{names:?}");
     assert!(dependencies(&streams).contains(&FUTURES_CORE));
     assert!(public_names(&streams).contains(&"JsonlStream"));
 
