@@ -296,6 +296,7 @@ pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::strongly_connected;
+    use crate::model::{ParamEncoding, TypeKind};
 
     #[test]
     pub(super) fn cycles_share_a_component_and_chains_do_not() {
@@ -306,5 +307,52 @@ mod tests {
         assert_eq!(component[1], component[2]);
         assert_ne!(component[3], component[0]);
         assert_ne!(component[4], component[0]);
+    }
+
+    /// The encodings of `/x`'s query parameters, in order, for a spec with these component
+    /// schemas and parameter schemas.
+    fn encodings(schemas: &str, params: &[&str]) -> Vec<ParamEncoding> {
+        let params: String = params
+            .iter()
+            .enumerate()
+            .map(|(at, schema)| format!("        - {{name: p{at}, in: query, schema: {schema}}}\n"))
+            .collect();
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /x:\n    get:\n      operationId: x\n      \
+             parameters:\n{params}      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n{schemas}"
+        );
+        let api = crate::model(spec.as_bytes()).unwrap_or_else(|problems| panic!("{problems}"));
+        api.operations[0].params.iter().map(|param| param.encoding).collect()
+    }
+
+    #[test]
+    fn aliases_are_as_scalar_as_what_they_name_and_everything_else_is_json() {
+        let schemas =
+            "    Color: {type: string, enum: [red]}\n    Shade: {$ref: '#/components/schemas/Color'}\n    \
+                       Point: {type: object, properties: {x: {type: integer}}}\n";
+        let found = encodings(
+            schemas,
+            &[
+                "{type: integer}",
+                "{$ref: '#/components/schemas/Shade'}",
+                "{type: array, items: {$ref: '#/components/schemas/Color'}}",
+                "{type: array, items: {$ref: '#/components/schemas/Point'}}",
+                "{$ref: '#/components/schemas/Point'}",
+            ],
+        );
+        use ParamEncoding::*;
+        assert_eq!(found, [Scalar, Scalar, List, Json, Json]);
+    }
+
+    #[test]
+    fn the_extra_fields_map_takes_a_name_no_property_has() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Bag: {type: object, properties: {extra: {type: string}}, additionalProperties: {type: integer}}\n";
+        let api = crate::model(spec.as_bytes()).unwrap_or_else(|problems| panic!("{problems}"));
+        let Some(TypeKind::Struct(bag)) = api.type_def("Bag").map(|def| &def.kind) else {
+            panic!("Bag is a struct")
+        };
+        assert_eq!(bag.fields[0].rust_name.as_str(), "extra");
+        assert_eq!(bag.extra.as_ref().map(|extra| extra.rust_name.as_str()), Some("extra2"));
     }
 }
