@@ -1,6 +1,6 @@
 //! Shared helpers of the integration tests (`tests/it/`, one test binary) and the bench harness
-//! (`tests/bench/`): fixtures, child processes, dates, snapshot names and the scripted HTTP
-//! server, in `support/`.
+//! (`tests/bench/`): fixtures, the bundled spec's files, child processes, dates, snapshot names and
+//! the scripted HTTP server, in `support/`.
 
 pub mod support;
 

@@ -107,6 +107,8 @@ pub enum CrateCheck {
 }
 
 /// Everything the section reports.
+// A record of plain documented fields, shaped like xtask's `CrateSize` only as such records are;
+// there is no helper of xtask's to call instead.
 pub struct Series {
     pub specs: Vec<SpecRuns>,
     /// Why GitHub's specs are not in the series, when they are not (all or some).

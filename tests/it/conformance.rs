@@ -22,6 +22,7 @@
 //! - A schema it cannot compile is not validated at all, silently. Each group of checks therefore
 //!   includes one that must fail (a bad request, a bad batch, a result line outside the spec).
 
+use anthropic_batches::operations::RetrieveMessageBatchResults;
 use anthropic_batches::types::{CreateMessageBatchParams, ErrorResponse};
 use anthropic_batches::{Client, Error};
 use integration_tests::support::fixtures::{example, examples_of, read_json};
@@ -851,6 +852,23 @@ fn results_body() -> (Vec<String>, String) {
     (ids, body)
 }
 
+/// The results call of batch `id` twice: bare, and with every optional header; each with its name
+/// for the messages.
+fn results_calls<'c>(client: &'c Client, id: &str) -> [(&'static str, RetrieveMessageBatchResults<'c>); 2] {
+    [
+        ("results", client.retrieve_message_batch_results(id)),
+        (
+            "results with every optional header",
+            client
+                .retrieve_message_batch_results(id)
+                .anthropic_version(VERSION)
+                .anthropic_beta(BETAS)
+                .anthropic_workspace_id(WORKSPACE)
+                .beta(true),
+        ),
+    ]
+}
+
 /// The local server behind the proxies: fixtures for every operation.
 fn upstream(request: &RecordedRequest, strict_url: &str, lenient_url: &str) -> Reply {
     let ok = |value: Value| Reply::json(200, &value).header("request-id", "req_conformance");
@@ -928,19 +946,7 @@ async fn prism_proxy_receives_every_operation() {
     // Results through the strict proxy: the batch is fetched and validated, then the results
     // request is validated and forwarded; only the JSON Lines body, which Prism cannot validate,
     // is reported, so the client sees Prism's 500 listing that one violation and nothing else.
-    let calls = [
-        ("results", client.retrieve_message_batch_results(STRICT_ID)),
-        (
-            "results with every optional header",
-            client
-                .retrieve_message_batch_results(STRICT_ID)
-                .anthropic_version(VERSION)
-                .anthropic_beta(BETAS)
-                .anthropic_workspace_id(WORKSPACE)
-                .beta(true),
-        ),
-    ];
-    for (what, call) in calls {
+    for (what, call) in results_calls(&client, STRICT_ID) {
         let before = server.request_count();
         match call.send_with_response().await {
             Ok(response) => {
@@ -975,19 +981,7 @@ async fn prism_proxy_receives_every_operation() {
     // and the one violation reported is again the JSON Lines body as a whole.
     let lenient_client = lenient.client();
     let (expected_ids, _) = results_body();
-    let calls = [
-        ("results", lenient_client.retrieve_message_batch_results(LENIENT_ID)),
-        (
-            "results with every optional header",
-            lenient_client
-                .retrieve_message_batch_results(LENIENT_ID)
-                .anthropic_version(VERSION)
-                .anthropic_beta(BETAS)
-                .anthropic_workspace_id(WORKSPACE)
-                .beta(true),
-        ),
-    ];
-    for (what, call) in calls {
+    for (what, call) in results_calls(&lenient_client, LENIENT_ID) {
         let response = call
             .send_with_response()
             .await

@@ -49,7 +49,24 @@ fn only_request(server: &TestServer) -> RecordedRequest {
     requests.into_iter().next().unwrap()
 }
 
+/// The one request the server received, checked to be `method` on `target` with the default
+/// headers.
+fn only_default_request(server: &TestServer, method: &str, target: &str) -> RecordedRequest {
+    let req = only_request(server);
+    assert_default_request(&req, method, target);
+    req
+}
+
+/// A server that answers every request with the example `name` (status 200), and that example.
+async fn example_server(name: &str) -> (TestServer, Value) {
+    let reply = example(name);
+    let served = reply.clone();
+    (TestServer::start(move |_| Reply::json(200, &served)).await, reply)
+}
+
 /// The two-request body of the seed example, built from the typed API.
+// `examples/batch_summary.rs` builds its requests the same way: this spells out what a user
+// writes, rather than borrowing the example program's code, so that the test pins the typed API.
 fn two_request_params() -> CreateMessageBatchParams {
     let request = |custom_id: &str, text: &str| MessageBatchRequest {
         custom_id: custom_id.to_owned(),
@@ -92,6 +109,22 @@ fn assert_default_headers(req: &RecordedRequest) {
     assert!(req.query.is_empty(), "no query expected on {} {}", req.method, req.target);
 }
 
+/// `req` is `method` on `target` (query included), sent with the default headers.
+fn assert_default_request(req: &RecordedRequest, method: &str, target: &str) {
+    assert_eq!((req.method.as_str(), req.target.as_str()), (method, target));
+    assert_default_headers(req);
+}
+
+/// `req` carries the options a client or a call set: `betas` as one `anthropic-beta` header,
+/// the workspace and version headers once each, and the `beta` query flag as its only query.
+fn assert_options(req: &RecordedRequest, betas: &str, workspace: &str, version: &str, beta: bool) {
+    let route = format!("{} {}", req.method, req.target);
+    assert_eq!(req.header_all("anthropic-beta"), [betas], "{route}");
+    assert_eq!(req.header_all("anthropic-workspace-id"), [workspace], "{route}");
+    assert_eq!(req.header_all("anthropic-version"), [version], "{route}");
+    assert_eq!(req.query, [("beta".to_owned(), beta.to_string())], "{route}");
+}
+
 /// Values of the query parameter `name`, in order.
 fn query_all<'r>(req: &'r RecordedRequest, name: &str) -> Vec<&'r str> {
     req.query.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect()
@@ -128,9 +161,7 @@ fn api_router(req: &RecordedRequest) -> Reply {
         "GET" if path == BATCHES => Reply::json(200, &example("MessageBatchList.seed_list.json")),
         "POST" if path == BATCHES => Reply::json(200, &example("MessageBatch.in_progress.json")),
         "POST" if path.ends_with("/cancel") => Reply::json(200, &example("MessageBatch.canceling.json")),
-        "GET" if path.ends_with("/results") => {
-            Reply::bytes(200, "application/x-jsonl", jsonl(&result_lines(3), "\n", true))
-        }
+        "GET" if path.ends_with("/results") => jsonl_reply(jsonl(&result_lines(3), "\n", true)),
         "GET" => Reply::json(200, &ended_batch_for(req)),
         "DELETE" => Reply::json(200, &example("DeletedMessageBatch.basic.json")),
         _ => Reply::json(404, &example("ErrorResponse.not_found.json")),
@@ -203,6 +234,11 @@ fn result_lines(count: usize) -> Vec<Value> {
         .collect()
 }
 
+/// A `200` reply with `body` as JSON Lines.
+fn jsonl_reply(body: impl Into<Vec<u8>>) -> Reply {
+    Reply::bytes(200, "application/x-jsonl", body)
+}
+
 /// The lines as a JSON Lines body.
 fn jsonl(lines: &[Value], newline: &str, final_newline: bool) -> Vec<u8> {
     let mut body =
@@ -228,19 +264,26 @@ fn assert_results_match(items: &[ResultItem], expected: &[Value]) {
     }
 }
 
-/// A server answering results requests with `reply`, and everything else (the batch lookup
-/// before them) with `api_router`.
-async fn results_server(reply: Reply) -> TestServer {
+/// A server answering results requests with `results(request)`, and everything else (the batch
+/// lookup before them) with `api_router`.
+async fn results_server_with(
+    results: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
+) -> TestServer {
     TestServer::start(
         move |req: &RecordedRequest| {
             if req.path.ends_with("/results") {
-                reply.clone()
+                results(req)
             } else {
                 api_router(req)
             }
         },
     )
     .await
+}
+
+/// A server answering every results request with `reply` (see `results_server_with`).
+async fn results_server(reply: Reply) -> TestServer {
+    results_server_with(move |_| reply.clone()).await
 }
 
 /// Serves `reply` as the results of `BATCH_ID` and returns the streamed items.
@@ -310,18 +353,11 @@ fn assert_api_error(
 
 #[tokio::test]
 async fn create_posts_params_as_json_with_default_headers_and_decodes_the_batch() {
-    let reply = example("MessageBatch.in_progress.json");
-    let reply_for_server = reply.clone();
-    let server =
-        TestServer::start(move |_| Reply::json(200, &reply_for_server).header("request-id", "req_create"))
-            .await;
+    let (server, reply) = example_server("MessageBatch.in_progress.json").await;
 
     let batch = client(&server).create_message_batch(two_request_params()).await.expect("create succeeds");
 
-    let req = only_request(&server);
-    assert_eq!(req.method, "POST");
-    assert_eq!(req.target, BATCHES);
-    assert_default_headers(&req);
+    let req = only_default_request(&server, "POST", BATCHES);
     assert_eq!(req.header("content-type"), Some("application/json"));
     assert_eq!(req.header("accept"), Some("application/json"));
     assert_eq!(req.json(), example("CreateMessageBatchParams.seed_style_two_requests.json"));
@@ -336,7 +372,7 @@ async fn create_posts_params_as_json_with_default_headers_and_decodes_the_batch(
 
 #[tokio::test]
 async fn create_sends_every_example_body_unchanged() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress.json"))).await;
+    let (server, _) = example_server("MessageBatch.in_progress.json").await;
     let client = client(&server);
     let names = [
         "CreateMessageBatchParams.minimal",
@@ -358,7 +394,7 @@ async fn create_sends_every_example_body_unchanged() {
 
 #[tokio::test]
 async fn create_sends_per_call_headers_user_profile_and_beta_query() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress.json"))).await;
+    let (server, _) = example_server("MessageBatch.in_progress.json").await;
 
     client(&server)
         .create_message_batch(two_request_params())
@@ -374,26 +410,20 @@ async fn create_sends_per_call_headers_user_profile_and_beta_query() {
     let req = only_request(&server);
     assert_eq!((req.method.as_str(), req.path.as_str()), ("POST", BATCHES));
     assert_base_headers(&req);
-    assert_eq!(req.header_all("anthropic-beta"), ["message-batches-2024-09-24,prompt-caching-2024-07-31"]);
-    assert_eq!(req.header_all("anthropic-workspace-id"), ["wrkspc_01call"]);
+    let betas = "message-batches-2024-09-24,prompt-caching-2024-07-31";
+    assert_options(&req, betas, "wrkspc_01call", "2024-01-01", true);
     assert_eq!(req.header_all("anthropic-user-profile-id"), ["prof_01user"]);
-    assert_eq!(req.header_all("anthropic-version"), ["2024-01-01"]);
     assert_eq!(req.target, format!("{BATCHES}?beta=true"));
     assert_eq!(req.json(), example("CreateMessageBatchParams.seed_style_two_requests.json"));
 }
 
 #[tokio::test]
 async fn retrieve_gets_the_batch_by_id_and_decodes_every_field() {
-    let reply = example("MessageBatch.seed_retrieve.json");
-    let reply_for_server = reply.clone();
-    let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
+    let (server, reply) = example_server("MessageBatch.seed_retrieve.json").await;
 
     let batch = client(&server).retrieve_message_batch(BATCH_ID).await.expect("retrieve succeeds");
 
-    let req = only_request(&server);
-    assert_eq!(req.method, "GET");
-    assert_eq!(req.target, format!("{BATCHES}/{BATCH_ID}"));
-    assert_default_headers(&req);
+    let req = only_default_request(&server, "GET", &format!("{BATCHES}/{BATCH_ID}"));
     assert_eq!(req.header("accept"), Some("application/json"));
     assert_eq!(req.header("content-type"), None);
     assert!(req.body.is_empty());
@@ -417,16 +447,11 @@ async fn retrieve_gets_the_batch_by_id_and_decodes_every_field() {
 
 #[tokio::test]
 async fn list_without_parameters_sends_an_empty_query_and_decodes_the_page() {
-    let reply = example("MessageBatchList.seed_list.json");
-    let reply_for_server = reply.clone();
-    let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
+    let (server, reply) = example_server("MessageBatchList.seed_list.json").await;
 
     let page = client(&server).list_message_batches().await.expect("list succeeds");
 
-    let req = only_request(&server);
-    assert_eq!(req.method, "GET");
-    assert_eq!(req.target, BATCHES);
-    assert_default_headers(&req);
+    let req = only_default_request(&server, "GET", BATCHES);
     assert_eq!(req.header("accept"), Some("application/json"));
 
     assert_eq!(page.data.len(), 1);
@@ -439,9 +464,7 @@ async fn list_without_parameters_sends_an_empty_query_and_decodes_the_page() {
 
 #[tokio::test]
 async fn list_sends_cursors_and_limit_as_query() {
-    let reply = example("MessageBatchList.two_pages_first.json");
-    let reply_for_server = reply.clone();
-    let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
+    let (server, reply) = example_server("MessageBatchList.two_pages_first.json").await;
 
     let page = client(&server)
         .list_message_batches()
@@ -471,7 +494,7 @@ async fn list_sends_cursors_and_limit_as_query() {
 
 #[tokio::test]
 async fn list_query_values_are_percent_encoded() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatchList.empty.json"))).await;
+    let (server, _) = example_server("MessageBatchList.empty.json").await;
     let cursor = "a b&limit=9#frag/é+%";
 
     let page = client(&server).list_message_batches().after_id(cursor).await.expect("list succeeds");
@@ -487,17 +510,12 @@ async fn list_query_values_are_percent_encoded() {
 
 #[tokio::test]
 async fn cancel_posts_without_body_to_the_cancel_path_and_decodes_the_canceling_batch() {
-    let reply = example("MessageBatch.canceling.json");
-    let reply_for_server = reply.clone();
-    let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
+    let (server, reply) = example_server("MessageBatch.canceling.json").await;
     let id = reply["id"].as_str().unwrap();
 
     let batch = client(&server).cancel_message_batch(id).await.expect("cancel succeeds");
 
-    let req = only_request(&server);
-    assert_eq!(req.method, "POST");
-    assert_eq!(req.target, format!("{BATCHES}/{id}/cancel"));
-    assert_default_headers(&req);
+    let req = only_default_request(&server, "POST", &format!("{BATCHES}/{id}/cancel"));
     assert!(req.body.is_empty(), "cancel sends no body: {:?}", req.text());
     assert_eq!(req.header("content-type"), None);
 
@@ -511,19 +529,16 @@ async fn cancel_posts_without_body_to_the_cancel_path_and_decodes_the_canceling_
     assert_eq!(serde_json::to_value(&batch).unwrap(), reply);
 }
 
+// The same steps as the cancel test, for delete: kept apart so that each names what its operation
+// sends and decodes.
 #[tokio::test]
 async fn delete_sends_delete_to_the_batch_path_and_decodes_the_confirmation() {
-    let reply = example("DeletedMessageBatch.basic.json");
-    let reply_for_server = reply.clone();
-    let server = TestServer::start(move |_| Reply::json(200, &reply_for_server)).await;
+    let (server, reply) = example_server("DeletedMessageBatch.basic.json").await;
     let id = reply["id"].as_str().unwrap();
 
     let deleted = client(&server).delete_message_batch(id).await.expect("delete succeeds");
 
-    let req = only_request(&server);
-    assert_eq!(req.method, "DELETE");
-    assert_eq!(req.target, format!("{BATCHES}/{id}"));
-    assert_default_headers(&req);
+    let req = only_default_request(&server, "DELETE", &format!("{BATCHES}/{id}"));
     assert_eq!(req.header("accept"), Some("application/json"));
     assert!(req.body.is_empty());
     assert_eq!(deleted.id, id);
@@ -533,22 +548,15 @@ async fn delete_sends_delete_to_the_batch_path_and_decodes_the_confirmation() {
 #[tokio::test]
 async fn results_request_accepts_jsonl_and_streams_1000_lines_in_order() {
     let lines = result_lines(1000);
-    let (server, items) =
-        stream_results(Reply::bytes(200, "application/x-jsonl", jsonl(&lines, "\n", true))).await;
+    let (server, items) = stream_results(jsonl_reply(jsonl(&lines, "\n", true))).await;
 
     // First the batch, for its results_url; then that URL.
     let requests = server.requests();
     assert_eq!(requests.len(), 2, "{requests:#?}");
     let (lookup, req) = (&requests[0], &requests[1]);
-    assert_eq!(
-        (lookup.method.as_str(), lookup.target.as_str()),
-        ("GET", format!("{BATCHES}/{BATCH_ID}").as_str())
-    );
-    assert_default_headers(lookup);
+    assert_default_request(lookup, "GET", &format!("{BATCHES}/{BATCH_ID}"));
     assert_eq!(lookup.header("accept"), Some("application/json"));
-    assert_eq!(req.method, "GET");
-    assert_eq!(req.target, format!("{BATCHES}/{BATCH_ID}/results"));
-    assert_default_headers(req);
+    assert_default_request(req, "GET", &format!("{BATCHES}/{BATCH_ID}/results"));
     let accept = req.header("accept").expect("an accept header");
     assert!(accept.contains("application/x-jsonl"), "accept: {accept}");
 
@@ -594,14 +602,9 @@ async fn client_wide_beta_workspace_version_and_query_reach_every_operation() {
     call_every_operation!(&client, |op| op);
 
     assert_every_operation(&server, |req| {
-        assert_eq!(
-            req.header_all("anthropic-beta"),
-            ["message-batches-2024-09-24,prompt-caching-2024-07-31"]
-        );
-        assert_eq!(req.header_all("anthropic-workspace-id"), ["wrkspc_01client"]);
-        assert_eq!(req.header_all("anthropic-version"), ["2099-12-31"]);
+        let betas = "message-batches-2024-09-24,prompt-caching-2024-07-31";
+        assert_options(req, betas, "wrkspc_01client", "2099-12-31", true);
         assert_eq!(req.header("anthropic-user-profile-id"), None);
-        assert_eq!(req.query, [("beta".to_owned(), "true".to_owned())], "{}", req.target);
     });
 }
 
@@ -617,10 +620,7 @@ async fn per_call_values_apply_on_every_operation() {
         .beta(true));
 
     assert_every_operation(&server, |req| {
-        assert_eq!(req.header_all("anthropic-beta"), ["pdfs-2024-09-25"]);
-        assert_eq!(req.header_all("anthropic-workspace-id"), ["wrkspc_01call"]);
-        assert_eq!(req.header_all("anthropic-version"), ["2024-02-02"]);
-        assert_eq!(req.query, [("beta".to_owned(), "true".to_owned())], "{}", req.target);
+        assert_options(req, "pdfs-2024-09-25", "wrkspc_01call", "2024-02-02", true)
     });
 }
 
@@ -642,16 +642,14 @@ async fn per_call_values_override_client_wide_ones_on_every_operation() {
         .beta(false));
 
     assert_every_operation(&server, |req| {
-        assert_eq!(req.header_all("anthropic-beta"), ["pdfs-2024-09-25,context-1m-2025-08-07"]);
-        assert_eq!(req.header_all("anthropic-workspace-id"), ["wrkspc_01call"]);
-        assert_eq!(req.header_all("anthropic-version"), ["2023-06-01"]);
-        assert_eq!(req.query, [("beta".to_owned(), "false".to_owned())], "{}", req.target);
+        let betas = "pdfs-2024-09-25,context-1m-2025-08-07";
+        assert_options(req, betas, "wrkspc_01call", "2023-06-01", false);
     });
 }
 
 #[tokio::test]
 async fn base_url_path_prefix_is_kept_and_a_trailing_slash_dropped() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.seed_retrieve.json"))).await;
+    let (server, _) = example_server("MessageBatch.seed_retrieve.json").await;
     let client = builder_for(format!("{}/proxy/anthropic/", server.url())).build().unwrap();
     assert_eq!(client.base_url(), format!("{}/proxy/anthropic", server.url()));
 
@@ -663,6 +661,10 @@ async fn base_url_path_prefix_is_kept_and_a_trailing_slash_dropped() {
 // ---------------------------------------------------------------------------------------------
 // Error statuses, one per kind
 // ---------------------------------------------------------------------------------------------
+
+// These tests take the same steps (a server answering with the status, one call, the error kind,
+// then `assert_api_error`) with another status, body and operation: kept apart so that a failure
+// names the status and the kind it expected.
 
 #[tokio::test]
 async fn status_400_is_bad_request_with_parsed_body_and_request_id() {
@@ -972,39 +974,38 @@ async fn client_wide_header_with_a_newline_fails_to_build() {
 // Results: the JSON Lines stream
 // ---------------------------------------------------------------------------------------------
 
+/// Serves 1000 result lines, each ended by `newline` but the last when `final_newline` is false,
+/// in chunks of `chunk` bytes when given; every line must arrive decoded, in order.
+async fn assert_1000_lines_arrive(newline: &str, final_newline: bool, chunk: Option<usize>) {
+    let lines = result_lines(1000);
+    let reply = jsonl_reply(jsonl(&lines, newline, final_newline));
+    let reply = match chunk {
+        Some(size) => reply.chunked(size),
+        None => reply,
+    };
+    let (_server, items) = stream_results(reply).await;
+    assert_results_match(&items, &lines);
+}
+
 #[tokio::test]
 async fn results_lines_split_across_7_byte_chunks_arrive_whole_and_in_order() {
-    let lines = result_lines(1000);
-    let (_server, items) =
-        stream_results(Reply::bytes(200, "application/x-jsonl", jsonl(&lines, "\n", true)).chunked(7)).await;
-    assert_results_match(&items, &lines);
+    assert_1000_lines_arrive("\n", true, Some(7)).await;
 }
 
 #[tokio::test]
 async fn results_with_crlf_line_endings_decode_every_line() {
-    let lines = result_lines(1000);
-    let (_server, items) =
-        stream_results(Reply::bytes(200, "application/x-jsonl", jsonl(&lines, "\r\n", true)).chunked(13))
-            .await;
-    assert_results_match(&items, &lines);
+    assert_1000_lines_arrive("\r\n", true, Some(13)).await;
 }
 
 #[tokio::test]
 async fn results_without_a_final_newline_still_decode_the_last_line() {
-    let lines = result_lines(1000);
-    let (_server, items) =
-        stream_results(Reply::bytes(200, "application/x-jsonl", jsonl(&lines, "\n", false))).await;
-    assert_results_match(&items, &lines);
-
-    let (_server, items) =
-        stream_results(Reply::bytes(200, "application/x-jsonl", jsonl(&lines, "\r\n", false)).chunked(7))
-            .await;
-    assert_results_match(&items, &lines);
+    assert_1000_lines_arrive("\n", false, None).await;
+    assert_1000_lines_arrive("\r\n", false, Some(7)).await;
 }
 
 #[tokio::test]
 async fn results_empty_body_is_an_empty_stream() {
-    let (_server, items) = stream_results(Reply::bytes(200, "application/x-jsonl", "")).await;
+    let (_server, items) = stream_results(jsonl_reply("")).await;
     assert!(items.is_empty(), "{items:?}");
 }
 
@@ -1026,7 +1027,7 @@ async fn results_bad_line_is_a_decode_error_with_its_line_number_and_the_stream_
     ]
     .join("\n")
         + "\n";
-    let (_server, items) = stream_results(Reply::bytes(200, "application/x-jsonl", body).chunked(5)).await;
+    let (_server, items) = stream_results(jsonl_reply(body).chunked(5)).await;
 
     assert_eq!(items.len(), 8, "{items:?}");
     let ids: Vec<Option<&str>> =
@@ -1064,7 +1065,7 @@ async fn results_invalid_utf8_line_is_a_decode_error_and_the_stream_goes_on() {
     body.extend_from_slice(serde_json::to_string(&good[2]).unwrap().as_bytes());
     body.push(b'\n');
 
-    let (_server, items) = stream_results(Reply::bytes(200, "application/x-jsonl", body).chunked(7)).await;
+    let (_server, items) = stream_results(jsonl_reply(body).chunked(7)).await;
 
     assert_eq!(items.len(), 4, "{items:?}");
     assert_eq!(items[0].as_ref().unwrap().custom_id, "req-00000");
@@ -1092,44 +1093,37 @@ fn assert_truncated_after(items: &[ResultItem], lines: &[Value], complete: usize
     }
 }
 
-#[tokio::test]
-async fn results_body_cut_mid_line_ends_with_truncated_after_the_complete_lines() {
+/// Serves 40 result lines as `reply(body, boundary)` shapes them, `boundary` being where line 25
+/// ends; the stream must yield those 25 lines, then `Truncated`.
+async fn assert_truncated_after_line_25(reply: impl FnOnce(Vec<u8>, usize) -> Reply) {
     let lines = result_lines(40);
     let (body, boundary) = body_and_boundary(&lines, 25);
-    let (_server, items) =
-        stream_results(Reply::bytes(200, "application/x-jsonl", body).cut_after(boundary + 40)).await;
+    let (_server, items) = stream_results(reply(body, boundary)).await;
     assert_truncated_after(&items, &lines, 25);
+}
+
+#[tokio::test]
+async fn results_body_cut_mid_line_ends_with_truncated_after_the_complete_lines() {
+    assert_truncated_after_line_25(|body, boundary| jsonl_reply(body).cut_after(boundary + 40)).await;
 }
 
 #[tokio::test]
 async fn results_body_cut_at_a_line_boundary_short_of_its_length_ends_with_truncated() {
-    let lines = result_lines(40);
-    let (body, boundary) = body_and_boundary(&lines, 25);
-    let (_server, items) =
-        stream_results(Reply::bytes(200, "application/x-jsonl", body).cut_after(boundary)).await;
-    assert_truncated_after(&items, &lines, 25);
+    assert_truncated_after_line_25(|body, boundary| jsonl_reply(body).cut_after(boundary)).await;
 }
 
 #[tokio::test]
 async fn results_chunked_body_cut_off_ends_with_truncated() {
-    let lines = result_lines(40);
-    let (body, boundary) = body_and_boundary(&lines, 25);
-    let (_server, items) = stream_results(
-        Reply::bytes(200, "application/x-jsonl", body.clone()).chunked(7).cut_after(boundary + 3),
-    )
-    .await;
-    assert_truncated_after(&items, &lines, 25);
-
+    assert_truncated_after_line_25(|body, boundary| jsonl_reply(body).chunked(7).cut_after(boundary + 3))
+        .await;
     // Cut exactly after a line: the missing last chunk still makes it a truncation.
-    let (_server, items) =
-        stream_results(Reply::bytes(200, "application/x-jsonl", body).chunked(7).cut_after(boundary)).await;
-    assert_truncated_after(&items, &lines, 25);
+    assert_truncated_after_line_25(|body, boundary| jsonl_reply(body).chunked(7).cut_after(boundary)).await;
 }
 
 #[tokio::test]
 async fn results_of_a_batch_without_results_url_are_not_ready_and_nothing_is_fetched() {
     // An in-progress batch has `results_url: null`.
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress.json"))).await;
+    let (server, _) = example_server("MessageBatch.in_progress.json").await;
 
     let error = client(&server).retrieve_message_batch_results(BATCH_ID).await.unwrap_err();
 
@@ -1146,7 +1140,7 @@ async fn results_of_a_batch_without_results_url_are_not_ready_and_nothing_is_fet
 
 #[tokio::test]
 async fn not_ready_error_displays_its_operation_and_reason() {
-    let server = TestServer::start(|_| Reply::json(200, &example("MessageBatch.in_progress.json"))).await;
+    let (server, _) = example_server("MessageBatch.in_progress.json").await;
 
     let error = client(&server).retrieve_message_batch_results(BATCH_ID).await.unwrap_err();
 
@@ -1160,7 +1154,7 @@ async fn not_ready_error_displays_its_operation_and_reason() {
 async fn results_url_on_another_origin_is_fetched_without_the_api_key() {
     let lines = result_lines(3);
     let body = jsonl(&lines, "\n", true);
-    let elsewhere = TestServer::start(move |_| Reply::bytes(200, "application/x-jsonl", body.clone())).await;
+    let elsewhere = TestServer::start(move |_| jsonl_reply(body.clone())).await;
     let mut batch = example("MessageBatch.ended.json");
     batch["results_url"] = json!(format!("{}/files/results.jsonl?sig=abc", elsewhere.url()));
     let server = TestServer::start(move |_| Reply::json(200, &batch)).await;
@@ -1185,32 +1179,27 @@ fn resuming_client(server: &TestServer) -> Client {
     builder(server).max_retries(2).retry_delays(tiny, tiny, tiny).build().unwrap()
 }
 
+/// The results of `BATCH_ID` through `resuming_client`: the stream, read to its end, and its items.
+async fn resumed_results(
+    server: &TestServer,
+) -> (JsonlStream<MessageBatchIndividualResponse, ErrorResponse>, Vec<ResultItem>) {
+    let mut stream =
+        resuming_client(server).retrieve_message_batch_results(BATCH_ID).await.expect("the stream opens");
+    let items = (&mut stream).collect().await;
+    (stream, items)
+}
+
 #[tokio::test]
 async fn results_cut_mid_line_resume_with_a_range_request_and_every_line_arrives_once() {
     let lines = result_lines(40);
     let (body, boundary) = body_and_boundary(&lines, 25);
-    let total = body.len();
-    let server = TestServer::start(move |req: &RecordedRequest| {
-        if !req.path.ends_with("/results") {
-            return api_router(req);
-        }
-        match req
-            .header("range")
-            .and_then(|r| r.strip_prefix("bytes=")?.strip_suffix('-')?.parse::<usize>().ok())
-        {
-            None => Reply::bytes(200, "application/x-jsonl", body.clone()).cut_after(boundary + 40),
-            Some(from) => Reply::bytes(206, "application/x-jsonl", body[from..].to_vec())
-                .header("content-range", &format!("bytes {from}-{}/{total}", total - 1)),
-        }
+    let server = results_server_with(move |req| match req.range_start() {
+        None => jsonl_reply(body.clone()).cut_after(boundary + 40),
+        Some(from) => Reply::partial("application/x-jsonl", &body, from),
     })
     .await;
 
-    let mut stream =
-        resuming_client(&server).retrieve_message_batch_results(BATCH_ID).await.expect("the stream opens");
-    let mut items = Vec::new();
-    while let Some(item) = stream.next().await {
-        items.push(item);
-    }
+    let (stream, items) = resumed_results(&server).await;
 
     assert_results_match(&items, &lines);
     assert_eq!(stream.resumptions(), 1);
@@ -1226,11 +1215,8 @@ async fn results_cut_mid_line_resume_with_a_range_request_and_every_line_arrives
 async fn results_resumed_from_a_server_that_ignores_range_skip_the_lines_already_yielded() {
     let lines = result_lines(40);
     let (body, boundary) = body_and_boundary(&lines, 25);
-    let server = TestServer::start(move |req: &RecordedRequest| {
-        if !req.path.ends_with("/results") {
-            return api_router(req);
-        }
-        let full = Reply::bytes(200, "application/x-jsonl", body.clone());
+    let server = results_server_with(move |req| {
+        let full = jsonl_reply(body.clone());
         // The first answer breaks off; the second ignores `Range` and sends the whole body again.
         if req.header("range").is_none() {
             full.cut_after(boundary + 40)
@@ -1240,9 +1226,7 @@ async fn results_resumed_from_a_server_that_ignores_range_skip_the_lines_already
     })
     .await;
 
-    let stream =
-        resuming_client(&server).retrieve_message_batch_results(BATCH_ID).await.expect("the stream opens");
-    let items = collect(stream).await;
+    let (_, items) = resumed_results(&server).await;
 
     assert_results_match(&items, &lines);
     assert_eq!(results_requests(&server).len(), 2);
@@ -1252,23 +1236,14 @@ async fn results_resumed_from_a_server_that_ignores_range_skip_the_lines_already
 async fn results_resumed_at_the_wrong_offset_end_with_truncated() {
     let lines = result_lines(40);
     let (body, boundary) = body_and_boundary(&lines, 25);
-    let total = body.len();
-    let server = TestServer::start(move |req: &RecordedRequest| {
-        if !req.path.ends_with("/results") {
-            return api_router(req);
-        }
-        match req.header("range") {
-            None => Reply::bytes(200, "application/x-jsonl", body.clone()).cut_after(boundary + 40),
-            // Claims to resume, but from byte 0.
-            Some(_) => Reply::bytes(206, "application/x-jsonl", body.clone())
-                .header("content-range", &format!("bytes 0-{}/{total}", total - 1)),
-        }
+    let server = results_server_with(move |req| match req.header("range") {
+        None => jsonl_reply(body.clone()).cut_after(boundary + 40),
+        // Claims to resume, but from byte 0.
+        Some(_) => Reply::partial("application/x-jsonl", &body, 0),
     })
     .await;
 
-    let stream =
-        resuming_client(&server).retrieve_message_batch_results(BATCH_ID).await.expect("the stream opens");
-    let items = collect(stream).await;
+    let (_, items) = resumed_results(&server).await;
 
     assert_truncated_after(&items, &lines, 25);
 }
@@ -1277,25 +1252,14 @@ async fn results_resumed_at_the_wrong_offset_end_with_truncated() {
 async fn results_that_keep_breaking_end_with_truncated_once_resumption_is_exhausted() {
     let lines = result_lines(40);
     let (body, boundary) = body_and_boundary(&lines, 25);
-    let server = TestServer::start(move |req: &RecordedRequest| {
-        if !req.path.ends_with("/results") {
-            return api_router(req);
-        }
+    let server = results_server_with(move |req| {
         // Every answer, range or not, breaks off before sending anything new.
-        let from = req
-            .header("range")
-            .and_then(|r| r.strip_prefix("bytes=")?.strip_suffix('-')?.parse::<usize>().ok())
-            .unwrap_or(0);
-        let total = body.len();
-        Reply::bytes(206, "application/x-jsonl", body[from..].to_vec())
-            .header("content-range", &format!("bytes {from}-{}/{total}", total - 1))
-            .cut_after(boundary + 40 - from.min(boundary))
+        let from = req.range_start().unwrap_or(0);
+        Reply::partial("application/x-jsonl", &body, from).cut_after(boundary + 40 - from.min(boundary))
     })
     .await;
 
-    let stream =
-        resuming_client(&server).retrieve_message_batch_results(BATCH_ID).await.expect("the stream opens");
-    let items = collect(stream).await;
+    let (_, items) = resumed_results(&server).await;
 
     assert_truncated_after(&items, &lines, 25);
     assert_eq!(results_requests(&server).len(), 3, "the first request and two resumptions");
@@ -1344,8 +1308,7 @@ async fn api_key_never_appears_in_debug_output() {
 
 #[tokio::test]
 async fn api_key_is_not_forwarded_to_another_origin_on_redirect() {
-    let elsewhere =
-        TestServer::start(|_| Reply::json(200, &example("MessageBatch.seed_retrieve.json"))).await;
+    let (elsewhere, _) = example_server("MessageBatch.seed_retrieve.json").await;
     let location = format!("{}{BATCHES}/{BATCH_ID}", elsewhere.url());
     let server = TestServer::start(move |_| Reply::empty(307).header("location", &location)).await;
 

@@ -29,6 +29,12 @@ fn expected_batch() -> MessageBatch {
     serde_json::from_value(batch_json()).expect("the fixture decodes as a MessageBatch")
 }
 
+/// The call returned the fixture batch, and the server saw exactly `requests` requests.
+fn assert_batch_after(server: &TestServer, batch: &MessageBatch, requests: usize) {
+    assert_eq!(*batch, expected_batch());
+    assert_eq!(server.request_count(), requests);
+}
+
 fn create_params() -> CreateMessageBatchParams {
     serde_json::from_value(example("CreateMessageBatchParams.minimal.json"))
         .expect("the fixture decodes as CreateMessageBatchParams")
@@ -69,6 +75,13 @@ fn fast(server: &TestServer) -> ClientBuilder {
 
 fn fast_client(server: &TestServer) -> Client {
     fast(server).build().expect("client builds")
+}
+
+/// A server answering with `handler`, and a `fast_client` on it.
+async fn serve(handler: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static) -> (TestServer, Client) {
+    let server = TestServer::start(handler).await;
+    let client = fast_client(&server);
+    (server, client)
 }
 
 /// A handler that answers the `n`th request with `script[n]`, and with `then()` once the script
@@ -114,6 +127,16 @@ fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
 
+/// Serves `reply` once, then the batch, to one retrieve call of `fast_client`; returns how long
+/// the client waited before its retry.
+async fn wait_before_retry(reply: Reply) -> Duration {
+    let (arrivals, handler) = timed(fail_then_ok(1, reply));
+    let server = TestServer::start(handler).await;
+    fast_client(&server).retrieve_message_batch(BATCH_ID).send().await.expect("success after one retry");
+    assert_eq!(server.request_count(), 2);
+    gaps(&arrivals)[0]
+}
+
 #[test]
 fn http_date_helper_formats_imf_fixdate() {
     assert_eq!(http_date(UNIX_EPOCH + Duration::from_secs(784_111_777)), "Sun, 06 Nov 1994 08:49:37 GMT");
@@ -127,8 +150,7 @@ fn http_date_helper_formats_imf_fixdate() {
 
 /// `status` twice, then success: three requests, the success decoded.
 async fn retried_then_succeeds(status: u16) {
-    let server = TestServer::start(fail_then_ok(2, api_error(status, "try again", "req_fail"))).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(fail_then_ok(2, api_error(status, "try again", "req_fail"))).await;
     let batch = client
         .retrieve_message_batch(BATCH_ID)
         .send()
@@ -142,6 +164,8 @@ async fn retried_then_succeeds(status: u16) {
     }
 }
 
+// One test per retried status, each a call of `retried_then_succeeds`: kept apart so that a
+// failure names the status.
 #[tokio::test]
 async fn status_408_is_retried() {
     retried_then_succeeds(408).await;
@@ -174,7 +198,7 @@ async fn status_529_is_retried() {
 
 #[tokio::test]
 async fn default_retry_budget_returns_the_last_error_after_three_requests() {
-    let server = TestServer::start(scripted(
+    let (server, client) = serve(scripted(
         vec![
             api_error(500, "first failure", "req_1"),
             api_error(503, "second failure", "req_2"),
@@ -183,7 +207,6 @@ async fn default_retry_budget_returns_the_last_error_after_three_requests() {
         ok,
     ))
     .await;
-    let client = fast_client(&server);
     let error =
         client.retrieve_message_batch(BATCH_ID).send().await.expect_err("three failures exhaust 2 retries");
     assert_eq!(server.request_count(), 3);
@@ -209,8 +232,7 @@ async fn client_max_retries_raises_the_budget() {
     let server = TestServer::start(fail_then_ok(4, api_error(503, "unavailable", "req_1"))).await;
     let client = fast(&server).max_retries(4).build().unwrap();
     let batch = client.retrieve_message_batch(BATCH_ID).send().await.expect("4 retries cover 4 failures");
-    assert_eq!(batch, expected_batch());
-    assert_eq!(server.request_count(), 5);
+    assert_batch_after(&server, &batch, 5);
 }
 
 #[tokio::test]
@@ -223,14 +245,12 @@ async fn per_call_max_retries_overrides_the_client() {
         .send()
         .await
         .expect("5 retries cover 5 failures");
-    assert_eq!(batch, expected_batch());
-    assert_eq!(server.request_count(), 6);
+    assert_batch_after(&server, &batch, 6);
 }
 
 #[tokio::test]
 async fn per_call_max_retries_zero_overrides_the_default() {
-    let server = TestServer::start(fail_then_ok(1, api_error(529, "overloaded", "req_1"))).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(fail_then_ok(1, api_error(529, "overloaded", "req_1"))).await;
     let error = client.retrieve_message_batch(BATCH_ID).max_retries(0).send().await.expect_err("no retry");
     assert!(matches!(error, Error::Overloaded(_)), "{error:?}");
     assert_eq!(server.request_count(), 1);
@@ -253,6 +273,8 @@ async fn not_retried(status: u16) -> Error<anthropic_batches::types::ErrorRespon
     error
 }
 
+// One test per status that is not retried, each a call of `not_retried` and the error kind it
+// must give: kept apart so that a failure names the status.
 #[tokio::test]
 async fn status_400_is_not_retried() {
     assert!(matches!(not_retried(400).await, Error::BadRequest(_)));
@@ -290,18 +312,15 @@ async fn status_422_is_not_retried() {
 #[tokio::test]
 async fn x_should_retry_true_retries_a_400() {
     let reply = api_error(400, "flaky validation", "req_1").header("x-should-retry", "true");
-    let server = TestServer::start(fail_then_ok(2, reply)).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(fail_then_ok(2, reply)).await;
     let batch = client.retrieve_message_batch(BATCH_ID).send().await.expect("the 400s are retried");
-    assert_eq!(batch, expected_batch());
-    assert_eq!(server.request_count(), 3);
+    assert_batch_after(&server, &batch, 3);
 }
 
 #[tokio::test]
 async fn x_should_retry_false_stops_a_503() {
     let reply = api_error(503, "do not come back", "req_1").header("x-should-retry", "false");
-    let server = TestServer::start(fail_then_ok(2, reply)).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(fail_then_ok(2, reply)).await;
     let error = client.retrieve_message_batch(BATCH_ID).send().await.expect_err("not retried");
     assert!(matches!(error, Error::Server(_)), "{error:?}");
     assert_eq!(server.request_count(), 1);
@@ -313,28 +332,16 @@ async fn x_should_retry_false_stops_a_503() {
 
 #[tokio::test]
 async fn retry_after_ms_is_honoured() {
-    let reply = api_error(429, "slow down", "req_1").header("retry-after-ms", "300");
-    let (arrivals, handler) = timed(fail_then_ok(1, reply));
-    let server = TestServer::start(handler).await;
-    let client = fast_client(&server);
-    client.retrieve_message_batch(BATCH_ID).send().await.expect("success after one retry");
-    assert_eq!(server.request_count(), 2);
-    let gaps = gaps(&arrivals);
-    assert!(gaps[0] >= ms(300), "retry came {:?} after the first request, before 300 ms", gaps[0]);
-    assert!(gaps[0] < ms(1500), "retry came late: {:?}", gaps[0]);
+    let gap = wait_before_retry(api_error(429, "slow down", "req_1").header("retry-after-ms", "300")).await;
+    assert!(gap >= ms(300), "retry came {gap:?} after the first request, before 300 ms");
+    assert!(gap < ms(1500), "retry came late: {gap:?}");
 }
 
 #[tokio::test]
 async fn retry_after_seconds_is_honoured() {
-    let reply = api_error(503, "back in a second", "req_1").header("retry-after", "1");
-    let (arrivals, handler) = timed(fail_then_ok(1, reply));
-    let server = TestServer::start(handler).await;
-    let client = fast_client(&server);
-    client.retrieve_message_batch(BATCH_ID).send().await.expect("success after one retry");
-    assert_eq!(server.request_count(), 2);
-    let gaps = gaps(&arrivals);
-    assert!(gaps[0] >= ms(1000), "retry came {:?} after the first request, before 1 s", gaps[0]);
-    assert!(gaps[0] < ms(2500), "retry came late: {:?}", gaps[0]);
+    let gap = wait_before_retry(api_error(503, "back in a second", "req_1").header("retry-after", "1")).await;
+    assert!(gap >= ms(1000), "retry came {gap:?} after the first request, before 1 s");
+    assert!(gap < ms(2500), "retry came late: {gap:?}");
 }
 
 #[tokio::test]
@@ -344,7 +351,7 @@ async fn retry_after_http_date_is_honoured() {
     let arrivals: Arc<Mutex<Vec<SystemTime>>> = Arc::new(Mutex::new(Vec::new()));
     let (target_in, arrivals_in) = (Arc::clone(&target), Arc::clone(&arrivals));
     let counter = AtomicUsize::new(0);
-    let server = TestServer::start(move |_req: &RecordedRequest| {
+    let (server, client) = serve(move |_req: &RecordedRequest| {
         let now = SystemTime::now();
         arrivals_in.lock().unwrap().push(now);
         if counter.fetch_add(1, Ordering::SeqCst) > 0 {
@@ -356,7 +363,6 @@ async fn retry_after_http_date_is_honoured() {
         api_error(503, "come back later", "req_1").header("retry-after", &http_date(whole))
     })
     .await;
-    let client = fast_client(&server);
     client.retrieve_message_batch(BATCH_ID).send().await.expect("success after one retry");
     assert_eq!(server.request_count(), 2);
     let target = target.lock().unwrap().expect("the date was sent");
@@ -371,15 +377,10 @@ async fn retry_after_http_date_is_honoured() {
 async fn retry_after_ms_above_max_server_delay_is_ignored() {
     // The client accepts server waits up to 2 s; 60 s falls back to the 10 ms backoff.
     let reply = api_error(529, "overloaded", "req_1").header("retry-after-ms", "60000");
-    let (arrivals, handler) = timed(fail_then_ok(1, reply));
-    let server = TestServer::start(handler).await;
-    let client = fast_client(&server);
     let started = Instant::now();
-    client.retrieve_message_batch(BATCH_ID).send().await.expect("success after one retry");
-    assert_eq!(server.request_count(), 2);
-    let gaps = gaps(&arrivals);
-    assert!(gaps[0] >= ms(7), "backoff of 10 ms (jitter floor 7.5 ms): {:?}", gaps[0]);
-    assert!(gaps[0] < ms(1000), "the too-long server wait was honoured: {:?}", gaps[0]);
+    let gap = wait_before_retry(reply).await;
+    assert!(gap >= ms(7), "backoff of 10 ms (jitter floor 7.5 ms): {gap:?}");
+    assert!(gap < ms(1000), "the too-long server wait was honoured: {gap:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
@@ -412,8 +413,7 @@ async fn backoff_grows_between_attempts_and_is_capped() {
 
 #[tokio::test]
 async fn create_is_retried_with_the_identical_body() {
-    let server = TestServer::start(fail_then_ok(2, api_error(529, "overloaded", "req_1"))).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(fail_then_ok(2, api_error(529, "overloaded", "req_1"))).await;
     let batch = client.create_message_batch(create_params()).send().await.expect("success after retries");
     assert_eq!(batch, expected_batch());
     let requests = server.requests();
@@ -435,15 +435,10 @@ async fn create_is_retried_with_the_identical_body() {
 
 #[tokio::test]
 async fn closed_connections_are_retried() {
-    let server = TestServer::start(scripted(
-        vec![Reply::close_without_response(), Reply::close_without_response()],
-        ok,
-    ))
-    .await;
-    let client = fast_client(&server);
+    let (server, client) =
+        serve(scripted(vec![Reply::close_without_response(), Reply::close_without_response()], ok)).await;
     let batch = client.retrieve_message_batch(BATCH_ID).send().await.expect("success on the third attempt");
-    assert_eq!(batch, expected_batch());
-    assert_eq!(server.request_count(), 3);
+    assert_batch_after(&server, &batch, 3);
 }
 
 #[tokio::test]
@@ -496,8 +491,7 @@ async fn client_timeout_gives_timeout_after_retries() {
 
 #[tokio::test]
 async fn per_call_timeout_applies_on_a_default_client() {
-    let server = TestServer::start(|_req: &RecordedRequest| ok().delay(ms(1000))).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(|_req: &RecordedRequest| ok().delay(ms(1000))).await;
     let started = Instant::now();
     let error = client
         .retrieve_message_batch(BATCH_ID)
@@ -513,6 +507,8 @@ async fn per_call_timeout_applies_on_a_default_client() {
 
 /// The reqwest client is built with `read_timeout(<client timeout>)`, so a silent wait longer
 /// than the client's timeout fails even when the call's own timeout allows it.
+// Its steps look like `per_call_max_retries_overrides_the_client`'s (a client-wide value, the
+// call's own, the batch after N requests): kept apart so that each names the option it checks.
 #[tokio::test]
 async fn per_call_timeout_can_be_longer_than_the_client_timeout() {
     let server = TestServer::start(|_req: &RecordedRequest| ok().delay(ms(500))).await;
@@ -523,8 +519,7 @@ async fn per_call_timeout_can_be_longer_than_the_client_timeout() {
         .send()
         .await
         .expect("3 s is enough for a 500 ms reply");
-    assert_eq!(batch, expected_batch());
-    assert_eq!(server.request_count(), 1);
+    assert_batch_after(&server, &batch, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -533,8 +528,7 @@ async fn per_call_timeout_can_be_longer_than_the_client_timeout() {
 
 #[tokio::test]
 async fn default_headers_are_sent() {
-    let server = TestServer::start(|_req: &RecordedRequest| ok()).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(|_req: &RecordedRequest| ok()).await;
     client.retrieve_message_batch(BATCH_ID).send().await.unwrap();
     let req = &server.requests()[0];
     assert_eq!(req.header_all("x-api-key"), vec![KEY]);
@@ -545,8 +539,7 @@ async fn default_headers_are_sent() {
 
 #[tokio::test]
 async fn extra_header_is_sent() {
-    let server = TestServer::start(|_req: &RecordedRequest| ok()).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(|_req: &RecordedRequest| ok()).await;
     client.retrieve_message_batch(BATCH_ID).extra_header("x-trace", "1").send().await.unwrap();
     let req = &server.requests()[0];
     assert_eq!(req.header_all("x-trace"), vec!["1"]);
@@ -555,8 +548,7 @@ async fn extra_header_is_sent() {
 
 #[tokio::test]
 async fn extra_header_replaces_a_default_header() {
-    let server = TestServer::start(|_req: &RecordedRequest| ok()).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(|_req: &RecordedRequest| ok()).await;
     client
         .retrieve_message_batch(BATCH_ID)
         .extra_header("anthropic-version", "2099-01-01")
@@ -571,8 +563,7 @@ async fn extra_header_replaces_a_default_header() {
 async fn extra_query_is_sent_with_the_operation_query() {
     let list =
         json!({ "data": [batch_json()], "has_more": false, "first_id": BATCH_ID, "last_id": BATCH_ID });
-    let server = TestServer::start(move |_req: &RecordedRequest| Reply::json(200, &list)).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(move |_req: &RecordedRequest| Reply::json(200, &list)).await;
     let page = client.list_message_batches().limit(5).extra_query("foo", "bar").send().await.unwrap();
     assert_eq!(page.data.len(), 1);
     let req = &server.requests()[0];
@@ -584,8 +575,7 @@ async fn extra_query_is_sent_with_the_operation_query() {
 
 #[tokio::test]
 async fn extra_body_field_is_merged_into_the_create_body() {
-    let server = TestServer::start(|_req: &RecordedRequest| ok()).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(|_req: &RecordedRequest| ok()).await;
     client
         .create_message_batch(create_params())
         .extra_body_field("speculative", json!(true))
@@ -605,11 +595,10 @@ async fn extra_body_field_is_merged_into_the_create_body() {
 
 #[tokio::test]
 async fn send_with_response_exposes_status_headers_and_request_id() {
-    let server = TestServer::start(|_req: &RecordedRequest| {
+    let (_server, client) = serve(|_req: &RecordedRequest| {
         Reply::json(200, &batch_json()).header("request-id", "req_raw_1").header("x-custom", "custom-value")
     })
     .await;
-    let client = fast_client(&server);
     let response = client.retrieve_message_batch(BATCH_ID).send_with_response().await.unwrap();
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.headers.get("x-custom").and_then(|v| v.to_str().ok()), Some("custom-value"));
@@ -619,19 +608,16 @@ async fn send_with_response_exposes_status_headers_and_request_id() {
 
 #[tokio::test]
 async fn send_with_response_without_request_id() {
-    let server = TestServer::start(|_req: &RecordedRequest| Reply::json(200, &batch_json())).await;
-    let client = fast_client(&server);
+    let (_server, client) = serve(|_req: &RecordedRequest| Reply::json(200, &batch_json())).await;
     let response = client.retrieve_message_batch(BATCH_ID).send_with_response().await.unwrap();
     assert_eq!(response.request_id, None);
 }
 
 #[tokio::test]
 async fn awaiting_the_builder_sends_it() {
-    let server = TestServer::start(|_req: &RecordedRequest| ok()).await;
-    let client = fast_client(&server);
+    let (server, client) = serve(|_req: &RecordedRequest| ok()).await;
     let batch = client.retrieve_message_batch(BATCH_ID).await.unwrap();
-    assert_eq!(batch, expected_batch());
-    assert_eq!(server.request_count(), 1);
+    assert_batch_after(&server, &batch, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -786,10 +772,8 @@ async fn an_error_body_without_a_message_is_quoted() {
 
 #[tokio::test]
 async fn an_undecodable_success_body_is_a_decode_error_and_not_retried() {
-    let server =
-        TestServer::start(|_req: &RecordedRequest| Reply::bytes(200, "application/json", "{\"id\": 12"))
-            .await;
-    let client = fast_client(&server);
+    let (server, client) =
+        serve(|_req: &RecordedRequest| Reply::bytes(200, "application/json", "{\"id\": 12")).await;
     let error = client.retrieve_message_batch(BATCH_ID).send().await.expect_err("bad JSON");
     let Error::Decode(decode) = &error else { panic!("expected Error::Decode, got {error:?}") };
     assert_eq!(decode.operation, "retrieveMessageBatch");

@@ -15,6 +15,8 @@ use serde_json::Value;
 
 type ApiErr = Error<anthropic_batches::types::ErrorResponse>;
 type Item = Result<MessageBatchIndividualResponse, ApiErr>;
+type ResultsStream =
+    anthropic_batches::JsonlStream<MessageBatchIndividualResponse, anthropic_batches::types::ErrorResponse>;
 
 /// Upper bound for any single test's stream, so a client that loops forever fails instead of hanging.
 const GUARD: Duration = Duration::from_secs(30);
@@ -56,6 +58,15 @@ async fn with_guard<T>(what: &str, future: impl std::future::IntoFuture<Output =
 
 fn batch_ids(n: usize) -> Arc<Vec<String>> {
     Arc::new((0..n).map(|i| format!("msgbatch_{i:06}")).collect())
+}
+
+/// `n` batch ids, a server that pages through them with `list_page`, and a client on it.
+async fn paging_server(n: usize) -> (Arc<Vec<String>>, TestServer, Client) {
+    let ids = batch_ids(n);
+    let served = Arc::clone(&ids);
+    let server = TestServer::start(move |req| list_page(&served, req)).await;
+    let client = client(&server);
+    (ids, server, client)
 }
 
 /// One page of `ids` as the API would serve it for this request: `after_id` pages forward,
@@ -112,19 +123,10 @@ fn ok_ids(items: &[Result<MessageBatch, ApiErr>]) -> Vec<String> {
 
 #[tokio::test]
 async fn paging_forward_over_10000_batches_takes_10_requests_with_exact_cursors() {
-    let ids = batch_ids(10_000);
-    let served = Arc::clone(&ids);
-    let server = TestServer::start(move |req| list_page(&served, req)).await;
-    let client = client(&server);
+    let (ids, server, client) = paging_server(10_000).await;
 
     let mut stream = client.list_message_batches().limit(1000).items();
-    let mut got = Vec::with_capacity(10_000);
-    with_guard("listing", async {
-        while let Some(item) = stream.next().await {
-            got.push(item.expect("no error item").id);
-        }
-    })
-    .await;
+    let got = ok_ids(&collect_batches(&mut stream).await);
 
     assert_eq!(got.len(), 10_000);
     assert!(got == *ids, "every id once, in order");
@@ -142,10 +144,7 @@ async fn paging_forward_over_10000_batches_takes_10_requests_with_exact_cursors(
 
 #[tokio::test]
 async fn paging_2500_batches_with_limit_1000_takes_3_requests() {
-    let ids = batch_ids(2_500);
-    let served = Arc::clone(&ids);
-    let server = TestServer::start(move |req| list_page(&served, req)).await;
-    let client = client(&server);
+    let (ids, server, client) = paging_server(2_500).await;
 
     let items = collect_batches(client.list_message_batches().limit(1000).items()).await;
     assert!(ok_ids(&items) == *ids, "every id once, in order");
@@ -156,10 +155,7 @@ async fn paging_2500_batches_with_limit_1000_takes_3_requests() {
 
 #[tokio::test]
 async fn paging_forward_starts_after_the_given_after_id() {
-    let ids = batch_ids(50);
-    let served = Arc::clone(&ids);
-    let server = TestServer::start(move |req| list_page(&served, req)).await;
-    let client = client(&server);
+    let (ids, server, client) = paging_server(50).await;
 
     let mut stream = client.list_message_batches().limit(15).after_id(ids[9].clone()).items();
     let items = collect_batches(&mut stream).await;
@@ -175,10 +171,7 @@ async fn paging_forward_starts_after_the_given_after_id() {
 
 #[tokio::test]
 async fn paging_backward_from_before_id_uses_each_pages_first_id() {
-    let ids = batch_ids(100);
-    let served = Arc::clone(&ids);
-    let server = TestServer::start(move |req| list_page(&served, req)).await;
-    let client = client(&server);
+    let (ids, server, client) = paging_server(100).await;
 
     let items =
         collect_batches(client.list_message_batches().limit(20).before_id(ids[95].clone()).items()).await;
@@ -209,13 +202,7 @@ async fn paging_error_on_page_3_comes_after_pages_1_and_2_and_ends_the_stream() 
     let client = client(&server);
 
     let mut stream = client.list_message_batches().limit(10).items();
-    let mut items = Vec::new();
-    with_guard("listing", async {
-        while let Some(item) = stream.next().await {
-            items.push(item);
-        }
-    })
-    .await;
+    let items = collect_batches(&mut stream).await;
     assert_eq!(items.len(), 21, "20 batches, then the error: {:?}", items.last());
     assert_eq!(ok_ids(&items[..20]), ids[..20].to_vec());
     match &items[20] {
@@ -303,6 +290,11 @@ fn standard_lines(n: usize) -> Vec<Vec<u8>> {
     (0..n).map(|i| result_line(i).into_bytes()).collect()
 }
 
+/// The body of `standard_lines(n)`, each ended by `\n`.
+fn standard_body(n: usize) -> Arc<Vec<u8>> {
+    Arc::new(jsonl_body(&standard_lines(n), "\n", true))
+}
+
 /// Body offset where each line starts, plus the body length at the end.
 fn line_starts(body: &[u8]) -> Vec<usize> {
     let mut starts = vec![0];
@@ -340,36 +332,33 @@ where
 
 /// Serves `body` in full (or honours `range: bytes=N-` with a 206 when `ranges` is set).
 fn serve_body(body: &[u8], req: &RecordedRequest, ranges: bool) -> Reply {
-    match (ranges, range_start(req)) {
+    match (ranges, req.range_start()) {
         (true, Some(start)) => partial(body, start),
         _ => Reply::bytes(200, "application/x-jsonl", body.to_vec()),
     }
 }
 
+/// A 206 with `body` from byte `start` on, as JSON Lines.
 fn partial(body: &[u8], start: usize) -> Reply {
-    assert!(start <= body.len(), "range start {start} past the end {}", body.len());
-    Reply::bytes(206, "application/x-jsonl", body[start..].to_vec())
-        .header("content-range", &format!("bytes {start}-{}/{}", body.len().max(1) - 1, body.len()))
-}
-
-fn range_start(req: &RecordedRequest) -> Option<usize> {
-    let range = req.header("range")?;
-    let start = range.strip_prefix("bytes=").and_then(|r| r.strip_suffix('-')).unwrap_or_else(|| {
-        panic!("unexpected range header {range:?}");
-    });
-    Some(start.parse().expect("numeric range start"))
+    Reply::partial("application/x-jsonl", body, start)
 }
 
 fn results_requests(server: &TestServer) -> Vec<RecordedRequest> {
     server.requests().into_iter().filter(|r| r.path.ends_with("/results")).collect()
 }
 
-async fn open_results(
-    client: &Client,
-) -> anthropic_batches::JsonlStream<MessageBatchIndividualResponse, anthropic_batches::types::ErrorResponse> {
+async fn open_results(client: &Client) -> ResultsStream {
     with_guard("open results", client.retrieve_message_batch_results(BATCH_ID).send())
         .await
         .expect("results open")
+}
+
+/// The results of `BATCH_ID` on `server`, read to the end: the stream (for its counters) and its
+/// items.
+async fn read_results(server: &TestServer) -> (ResultsStream, Vec<Item>) {
+    let mut stream = open_results(&client(server)).await;
+    let items = collect_items(&mut stream).await;
+    (stream, items)
 }
 
 async fn collect_items<S: Stream<Item = Item> + Unpin>(stream: &mut S) -> Vec<Item> {
@@ -402,8 +391,7 @@ async fn results_100000_lines_arrive_once_each_in_order() {
     let started = Instant::now();
     let body = Arc::new(jsonl_body(&standard_lines(N), "\n", true));
     let body_len = body.len();
-    let served = Arc::clone(&body);
-    let server = results_server(move |req, _| serve_body(&served, req, false)).await;
+    let server = results_server(move |req, _| serve_body(&body, req, false)).await;
     let client = client(&server);
     let built = started.elapsed();
 
@@ -450,18 +438,15 @@ async fn results_100000_lines_arrive_once_each_in_order() {
 async fn check_body_shape(n: usize, eol: &str, final_newline: bool, chunk: Option<usize>) {
     let lines = standard_lines(n);
     let body = Arc::new(jsonl_body(&lines, eol, final_newline));
-    let served = Arc::clone(&body);
     let server = results_server(move |_, _| {
-        let reply = Reply::bytes(200, "application/x-jsonl", served.to_vec());
+        let reply = Reply::bytes(200, "application/x-jsonl", body.to_vec());
         match chunk {
             Some(n) => reply.chunked(n),
             None => reply,
         }
     })
     .await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
+    let (stream, items) = read_results(&server).await;
     let case = format!("{n} lines, eol {eol:?}, final newline {final_newline}, chunk {chunk:?}");
     assert_eq!(items.len(), n, "{case}");
     for (i, (item, line)) in items.iter().zip(&lines).enumerate() {
@@ -548,9 +533,7 @@ async fn results_html_error_page_with_status_200_gives_decode_errors() {
     let html = "<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n\n<body>\n\
                 <h1>Bad Gateway</h1>\n</body>\n</html>\n";
     let server = results_server(move |_, _| Reply::bytes(200, "text/html; charset=utf-8", html)).await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
+    let (_, items) = read_results(&server).await;
     let non_blank_lines: Vec<u64> =
         html.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, _)| i as u64 + 1).collect();
     assert!(!items.is_empty(), "an HTML body must not look like an empty, successful result set");
@@ -597,21 +580,23 @@ fn body_with_mid_line_cut() -> (Arc<Vec<u8>>, usize, usize) {
     (Arc::new(body), cut, line_700)
 }
 
-#[tokio::test]
-async fn results_connection_dropped_mid_body_resumes_with_range() {
+/// Serves the body of `body_with_mid_line_cut` as `reply(body, request)` makes it, the first
+/// reply cut in the middle of line 700. The client must resume once, asking for the body from
+/// line 700 on (just past the last complete line, not where it was cut), and get every line
+/// once. Returns the results requests.
+async fn assert_resumes_once_after_a_mid_line_cut(
+    reply: impl Fn(&[u8], &RecordedRequest) -> Reply + Send + Sync + 'static,
+) -> Vec<RecordedRequest> {
     let (body, cut, line_700) = body_with_mid_line_cut();
-    let served = Arc::clone(&body);
     let server = results_server(move |req, n| match n {
         0 => {
             assert_eq!(req.header("range"), None, "the first request asks for the whole body");
-            serve_body(&served, req, true).cut_after(cut)
+            reply(&body, req).cut_after(cut)
         }
-        _ => serve_body(&served, req, true),
+        _ => reply(&body, req),
     })
     .await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
+    let (stream, items) = read_results(&server).await;
     assert_all_lines_once(&items, 2_000);
     assert_eq!(stream.resumptions(), 1);
     assert_eq!(stream.lines_read(), 2_000);
@@ -622,62 +607,36 @@ async fn results_connection_dropped_mid_body_resumes_with_range() {
         Some(format!("bytes={line_700}-").as_str()),
         "resumes just past the last complete line (699 lines, {line_700} bytes), not at the cut ({cut})"
     );
+    requests
+}
+
+#[tokio::test]
+async fn results_connection_dropped_mid_body_resumes_with_range() {
+    let requests = assert_resumes_once_after_a_mid_line_cut(|body, req| serve_body(body, req, true)).await;
     assert_eq!(requests[1].header("accept"), Some("application/x-jsonl"));
     assert_eq!(requests[1].header("x-api-key"), Some("sk-test"));
 }
 
 #[tokio::test]
 async fn results_chunked_body_dropped_mid_line_resumes_with_range() {
-    let (body, cut, line_700) = body_with_mid_line_cut();
-    let served = Arc::clone(&body);
-    let server = results_server(move |req, n| match n {
-        0 => serve_body(&served, req, true).chunked(61).cut_after(cut),
-        _ => serve_body(&served, req, true).chunked(61),
-    })
-    .await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
-    assert_all_lines_once(&items, 2_000);
-    assert_eq!(stream.resumptions(), 1);
-    let requests = results_requests(&server);
-    assert_eq!(requests.len(), 2);
-    assert_eq!(requests[1].header("range"), Some(format!("bytes={line_700}-").as_str()));
+    assert_resumes_once_after_a_mid_line_cut(|body, req| serve_body(body, req, true).chunked(61)).await;
 }
 
 #[tokio::test]
 async fn results_connection_dropped_mid_body_without_range_support_skips_lines_already_yielded() {
-    let (body, cut, line_700) = body_with_mid_line_cut();
-    let served = Arc::clone(&body);
-    let server = results_server(move |req, n| match n {
-        0 => serve_body(&served, req, false).cut_after(cut),
-        _ => serve_body(&served, req, false),
-    })
-    .await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
-    assert_all_lines_once(&items, 2_000);
-    assert_eq!(stream.resumptions(), 1);
-    assert_eq!(stream.lines_read(), 2_000);
-    let requests = results_requests(&server);
-    assert_eq!(requests.len(), 2);
-    assert_eq!(requests[1].header("range"), Some(format!("bytes={line_700}-").as_str()));
+    assert_resumes_once_after_a_mid_line_cut(|body, req| serve_body(body, req, false)).await;
 }
 
 #[tokio::test]
 async fn results_resumed_at_the_wrong_offset_ends_with_truncated() {
     let (body, cut, _) = body_with_mid_line_cut();
-    let served = Arc::clone(&body);
     // The server claims to honour Range but sends the body from byte 0 as a 206.
     let server = results_server(move |req, n| match n {
-        0 => serve_body(&served, req, true).cut_after(cut),
-        _ => partial(&served, 0),
+        0 => serve_body(&body, req, true).cut_after(cut),
+        _ => partial(&body, 0),
     })
     .await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
+    let (_, items) = read_results(&server).await;
     assert_truncated_after_prefix(&items, 699, 2_000);
     assert_eq!(results_requests(&server).len(), 2, "a wrong resume is not retried blindly");
 }
@@ -687,19 +646,16 @@ async fn results_resumed_at_the_wrong_offset_ends_with_truncated() {
 /// client already has. The third reply is complete.
 #[tokio::test]
 async fn results_second_break_during_the_replay_of_a_full_body_still_yields_each_line_once() {
-    let body = Arc::new(jsonl_body(&standard_lines(2_000), "\n", true));
+    let body = standard_body(2_000);
     let starts = line_starts(&body);
     let (first_cut, second_cut) = (starts[1400] + 10, starts[300] + 10);
-    let served = Arc::clone(&body);
     let server = results_server(move |req, n| match n {
-        0 => serve_body(&served, req, false).cut_after(first_cut),
-        1 => serve_body(&served, req, false).cut_after(second_cut),
-        _ => serve_body(&served, req, false),
+        0 => serve_body(&body, req, false).cut_after(first_cut),
+        1 => serve_body(&body, req, false).cut_after(second_cut),
+        _ => serve_body(&body, req, false),
     })
     .await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
+    let (stream, items) = read_results(&server).await;
     assert_eq!(results_requests(&server).len(), 3);
     assert_eq!(stream.resumptions(), 2);
     assert_all_lines_once(&items, 2_000);
@@ -734,20 +690,33 @@ fn assert_truncated_after_prefix(items: &[Item], complete: usize, total: usize) 
     }
 }
 
+/// Serves `standard_body(lines)` as `reply(body, request)` makes it, every reply cut after `cut`
+/// bytes, to a client with the default budget (three attempts). The stream must end with
+/// `Truncated` after the complete lines of the first `useful` attempts (3 when Range is honoured,
+/// 1 when every reply starts again at byte 0). Returns the stream, the server and the offsets
+/// each attempt asks from.
+async fn assert_truncated_after_repeated_cuts(
+    lines: usize,
+    cut: usize,
+    useful: usize,
+    reply: impl Fn(&[u8], &RecordedRequest) -> Reply + Send + Sync + 'static,
+) -> (ResultsStream, TestServer, Vec<usize>) {
+    let body = standard_body(lines);
+    let (offsets, complete) = expected_under_repeated_cuts(&body, cut, useful);
+    let server = results_server(move |req, _| reply(&body, req).cut_after(cut)).await;
+    let (stream, items) = read_results(&server).await;
+    assert_truncated_after_prefix(&items, complete, lines);
+    (stream, server, offsets)
+}
+
 #[tokio::test]
 async fn results_dropped_every_time_with_range_ends_with_truncated() {
-    const CUT: usize = 50_000;
-    let body = Arc::new(jsonl_body(&standard_lines(2_000), "\n", true));
-    let (offsets, complete) = expected_under_repeated_cuts(&body, CUT, 3);
-    let served = Arc::clone(&body);
-    let server = results_server(move |req, _| serve_body(&served, req, true).cut_after(CUT)).await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
-    assert_truncated_after_prefix(&items, complete, 2_000);
+    let (mut stream, server, offsets) =
+        assert_truncated_after_repeated_cuts(2_000, 50_000, 3, |body, req| serve_body(body, req, true)).await;
     assert!(stream.next().await.is_none(), "nothing after Truncated");
     assert_eq!(stream.resumptions(), 2, "the default budget: two retries");
-    let asked: Vec<Option<usize>> = results_requests(&server).iter().map(range_start).collect();
+    let asked: Vec<Option<usize>> =
+        results_requests(&server).iter().map(RecordedRequest::range_start).collect();
     let expected: Vec<Option<usize>> =
         offsets.iter().enumerate().map(|(i, &o)| (i > 0).then_some(o)).collect();
     assert_eq!(asked, expected, "each resume asks from the end of the last complete line");
@@ -755,39 +724,26 @@ async fn results_dropped_every_time_with_range_ends_with_truncated() {
 
 #[tokio::test]
 async fn results_dropped_every_time_without_range_ends_with_truncated() {
-    const CUT: usize = 50_000;
-    let body = Arc::new(jsonl_body(&standard_lines(2_000), "\n", true));
-    let (_, complete) = expected_under_repeated_cuts(&body, CUT, 1);
-    let served = Arc::clone(&body);
-    let server = results_server(move |req, _| serve_body(&served, req, false).cut_after(CUT)).await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
-    assert_truncated_after_prefix(&items, complete, 2_000);
+    let (_, server, _) =
+        assert_truncated_after_repeated_cuts(2_000, 50_000, 1, |body, req| serve_body(body, req, false))
+            .await;
     assert_eq!(results_requests(&server).len(), 3);
 }
 
 #[tokio::test]
 async fn results_chunked_body_cut_off_every_time_ends_with_truncated() {
-    const CUT: usize = 20_011;
-    let body = Arc::new(jsonl_body(&standard_lines(500), "\n", true));
-    let (_, complete) = expected_under_repeated_cuts(&body, CUT, 1);
-    let served = Arc::clone(&body);
-    // No Range support, so every reply carries the same first CUT bytes and no new line.
-    let server =
-        results_server(move |req, _| serve_body(&served, req, false).chunked(64).cut_after(CUT)).await;
-    let client = client(&server);
-    let mut stream = open_results(&client).await;
-    let items = collect_items(&mut stream).await;
-    assert_truncated_after_prefix(&items, complete, 500);
+    // No Range support, so every reply carries the same first 20,011 bytes and no new line.
+    let (_, server, _) = assert_truncated_after_repeated_cuts(500, 20_011, 1, |body, req| {
+        serve_body(body, req, false).chunked(64)
+    })
+    .await;
     assert_eq!(results_requests(&server).len(), 3);
 }
 
 #[tokio::test]
 async fn results_single_attempt_budget_cut_ends_with_truncated_without_retrying() {
     let (body, cut, _) = body_with_mid_line_cut();
-    let served = Arc::clone(&body);
-    let server = results_server(move |req, _| serve_body(&served, req, true).cut_after(cut)).await;
+    let server = results_server(move |req, _| serve_body(&body, req, true).cut_after(cut)).await;
     let client = client(&server);
     let mut stream =
         with_guard("open", client.retrieve_message_batch_results(BATCH_ID).max_retries(0).send())

@@ -292,6 +292,8 @@ impl Subscriber for Capture {
 /// the current thread's subscriber each time".
 struct Nowhere;
 
+// The same trait methods as `Capture`'s implementation above (the `Subscriber` signatures), each
+// answering "nothing": there is no body to share.
 impl Subscriber for Nowhere {
     fn register_callsite(&self, _metadata: &'static Metadata<'static>) -> tracing::subscriber::Interest {
         tracing::subscriber::Interest::sometimes()
@@ -345,6 +347,15 @@ async fn scripted(replies: Vec<Reply>) -> TestServer {
         replies[index.min(replies.len() - 1)].clone()
     })
     .await
+}
+
+/// Installs a capture, then makes one retrieve call (it must succeed, `why`) against a server
+/// answering with `replies` in turn; returns what was captured and the server.
+async fn traced_retrieve(replies: Vec<Reply>, why: &str) -> (Capture, TestServer) {
+    let (capture, _guard) = Capture::install();
+    let server = scripted(replies).await;
+    client(&server).retrieve_message_batch(BATCH_ID).await.expect(why);
+    (capture, server)
 }
 
 fn assert_str(span: &CapturedSpan, name: &str, expected: &str) {
@@ -406,11 +417,7 @@ fn the_capture_records_fields_filled_in_later_and_event_parents() {
 
 #[tokio::test]
 async fn a_successful_retrieve_records_one_api_call_span_with_operation_method_and_path_template() {
-    let (capture, _guard) = Capture::install();
-    let server = scripted(vec![ok()]).await;
-    let client = client(&server);
-
-    client.retrieve_message_batch(BATCH_ID).await.expect("the retrieve succeeds");
+    let (capture, server) = traced_retrieve(vec![ok()], "the retrieve succeeds").await;
 
     assert_eq!(server.request_count(), 1);
     let span = capture.only_api_call();
@@ -422,11 +429,7 @@ async fn a_successful_retrieve_records_one_api_call_span_with_operation_method_a
 
 #[tokio::test]
 async fn a_successful_retrieve_records_attempt_1_status_200_and_the_request_id() {
-    let (capture, _guard) = Capture::install();
-    let server = scripted(vec![ok()]).await;
-    let client = client(&server);
-
-    client.retrieve_message_batch(BATCH_ID).await.expect("the retrieve succeeds");
+    let (capture, _server) = traced_retrieve(vec![ok()], "the retrieve succeeds").await;
 
     let span = capture.only_api_call();
     assert_u64(&span, "attempt", 1);
@@ -441,11 +444,7 @@ fn unavailable() -> Reply {
 
 #[tokio::test]
 async fn a_503_then_200_records_attempt_2_and_status_200_on_the_span() {
-    let (capture, _guard) = Capture::install();
-    let server = scripted(vec![unavailable(), ok()]).await;
-    let client = client(&server);
-
-    client.retrieve_message_batch(BATCH_ID).await.expect("the retry succeeds");
+    let (capture, server) = traced_retrieve(vec![unavailable(), ok()], "the retry succeeds").await;
 
     assert_eq!(server.request_count(), 2, "one retry after the 503");
     let span = capture.only_api_call();
@@ -456,11 +455,7 @@ async fn a_503_then_200_records_attempt_2_and_status_200_on_the_span() {
 
 #[tokio::test]
 async fn a_503_then_200_emits_one_retrying_debug_event_with_wait_ms_inside_the_span() {
-    let (capture, _guard) = Capture::install();
-    let server = scripted(vec![unavailable(), ok()]).await;
-    let client = client(&server);
-
-    client.retrieve_message_batch(BATCH_ID).await.expect("the retry succeeds");
+    let (capture, server) = traced_retrieve(vec![unavailable(), ok()], "the retry succeeds").await;
 
     assert_eq!(server.request_count(), 2, "one retry after the 503");
     let span = capture.only_api_call();
@@ -512,11 +507,7 @@ async fn the_api_key_is_in_no_span_or_event_field_on_success_retry_or_401() {
 
 #[tokio::test]
 async fn the_span_path_is_the_template_and_never_the_batch_id() {
-    let (capture, _guard) = Capture::install();
-    let server = scripted(vec![ok()]).await;
-    let client = client(&server);
-
-    client.retrieve_message_batch(BATCH_ID).await.expect("the retrieve succeeds");
+    let (capture, server) = traced_retrieve(vec![ok()], "the retrieve succeeds").await;
 
     // The request itself did carry the id.
     assert_eq!(server.requests()[0].path, format!("/v1/messages/batches/{BATCH_ID}"));

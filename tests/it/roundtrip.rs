@@ -28,6 +28,17 @@ fn round_trip_as(schema: &str, name: &str, json: &Value) -> Value {
     }
 }
 
+/// The first content block that `pick` takes, in the message of the succeeded result
+/// `examples/<name>` (decoded from the file's text); panics naming `what` when there is none.
+fn first_block<T>(name: &str, what: &str, pick: impl Fn(types::ContentBlock) -> Option<T>) -> T {
+    let text = fs::read_to_string(fixture(&format!("examples/{name}"))).expect("example");
+    let response: types::MessageBatchIndividualResponse = serde_json::from_str(&text).expect("decodes");
+    let types::MessageBatchResult::Succeeded(succeeded) = response.result else {
+        panic!("{name}: expected a succeeded result, got {:?}", response.result);
+    };
+    succeeded.message.content.into_iter().find_map(pick).unwrap_or_else(|| panic!("{name}: no {what}"))
+}
+
 #[test]
 fn every_example_round_trips_to_equal_json() {
     let names = fixture_names("examples", ".json");
@@ -70,22 +81,11 @@ fn seed_batch_decodes_into_typed_fields() {
 
 #[test]
 fn unknown_variants_and_enum_values_are_kept() {
-    let text =
-        fs::read_to_string(fixture("examples/MessageBatchIndividualResponse.succeeded_unknown_block.json"))
-            .expect("example");
-    let response: types::MessageBatchIndividualResponse = serde_json::from_str(&text).expect("decodes");
-    let types::MessageBatchResult::Succeeded(succeeded) = &response.result else {
-        panic!("expected a succeeded result, got {:?}", response.result);
-    };
-    let unknown = succeeded
-        .message
-        .content
-        .iter()
-        .find_map(|block| match block {
-            types::ContentBlock::Unknown(raw) => Some(raw),
-            _ => None,
-        })
-        .expect("the future block is kept as Unknown");
+    let name = "MessageBatchIndividualResponse.succeeded_unknown_block.json";
+    let unknown = first_block(name, "future block kept as Unknown", |block| match block {
+        types::ContentBlock::Unknown(raw) => Some(raw),
+        _ => None,
+    });
     assert_eq!(unknown["type"], "future_block");
 
     let status: types::MessageBatchProcessingStatus =
@@ -113,23 +113,13 @@ fn constant_tags_are_written_on_encode() {
 #[test]
 fn a_block_type_added_to_the_spec_decodes_into_its_own_variant() {
     // The realistic regeneration of 0.1.1 added `web_fetch_tool_result`; before it, this line
-    // decoded as `ContentBlock::Unknown` (and still round-tripped).
-    let text =
-        fs::read_to_string(fixture("examples/MessageBatchIndividualResponse.succeeded_web_fetch.json"))
-            .expect("example");
-    let response: types::MessageBatchIndividualResponse = serde_json::from_str(&text).expect("decodes");
-    let types::MessageBatchResult::Succeeded(succeeded) = &response.result else {
-        panic!("expected a succeeded result, got {:?}", response.result);
-    };
-    let fetched = succeeded
-        .message
-        .content
-        .iter()
-        .find_map(|block| match block {
-            types::ContentBlock::WebFetchToolResult(block) => Some(block),
-            _ => None,
-        })
-        .expect("a web fetch result block");
+    // decoded as `ContentBlock::Unknown` (and still round-tripped). Its first steps are those of
+    // `unknown_variants_and_enum_values_are_kept` with the other variant picked.
+    let name = "MessageBatchIndividualResponse.succeeded_web_fetch.json";
+    let fetched = first_block(name, "web fetch result block", |block| match block {
+        types::ContentBlock::WebFetchToolResult(block) => Some(block),
+        _ => None,
+    });
     assert_eq!(fetched.tool_use_id, "srvtoolu_01WebFetch");
     assert_eq!(fetched.content["url"], "https://example.com/rust-2024");
 }

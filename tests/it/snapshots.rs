@@ -3,15 +3,13 @@
 //! operations of each small fixture spec (one construct each).
 
 use integration_tests::assert_snapshot;
+use integration_tests::support::bundled::bundled_files;
 use integration_tests::support::fixtures::{self, fixture, fixture_settings};
 use std::fs;
 
 #[test]
 fn bundled_client_files() {
-    let spec = fs::read(xtask::bundled_spec()).expect("the bundled spec is readable");
-    let files = xtask::bundled_plan(&spec)
-        .map(|plan| plan.files)
-        .unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
+    let files = bundled_files();
     let paths: Vec<&str> = files.iter().map(|file| file.path.as_str()).collect();
     assert_snapshot!("bundled_file_list", paths.join("\n"));
     for file in files.iter().filter(|file| !file.path.starts_with("src/runtime/")) {

@@ -1,5 +1,6 @@
 //! The helpers, one module per concern.
 
+pub mod bundled;
 pub mod fixtures;
 pub mod process;
 pub mod server;
