@@ -156,18 +156,20 @@ impl<T: DeserializeOwned, E: FromResponse + Send + 'static> JsonlStream<T, E> {
         )
     }
 
+    /// Ends the stream with an [`Error::Truncated`] that says what is missing.
+    fn end_truncated(&mut self, detail: String) -> Option<Result<T, Error<E>>> {
+        self.state = State::Done;
+        Some(Err(Error::Truncated { operation: self.parts.operation, detail }))
+    }
+
     /// The body broke off: ask for the rest, or end with an error that says what is missing.
     fn broken(&mut self, why: String) -> Option<Result<T, Error<E>>> {
         let partial = self.lines.discard_partial();
         if self.reopens_left == 0 {
-            self.state = State::Done;
-            return Some(Err(Error::Truncated {
-                operation: self.parts.operation,
-                detail: format!(
-                    "{why} after line {} ({partial} bytes of a partial line dropped), and it could not be resumed",
-                    self.line
-                ),
-            }));
+            let line = self.line;
+            return self.end_truncated(format!(
+                "{why} after line {line} ({partial} bytes of a partial line dropped), and it could not be resumed"
+            ));
         }
         self.reopens_left -= 1;
         let mut parts = self.parts.clone();
@@ -200,14 +202,10 @@ impl<T: DeserializeOwned, E: FromResponse + Send + 'static> JsonlStream<T, E> {
                 let start = range
                     .and_then(|range| range.strip_prefix("bytes ")?.split('-').next()?.parse::<u64>().ok());
                 if start != Some(offset) {
-                    self.state = State::Done;
-                    return Some(Err(Error::Truncated {
-                        operation: self.parts.operation,
-                        detail: format!(
-                            "the connection broke after line {}, and the server resumed at the wrong place ({range:?} for byte {offset})",
-                            self.line
-                        ),
-                    }));
+                    let line = self.line;
+                    return self.end_truncated(format!(
+                        "the connection broke after line {line}, and the server resumed at the wrong place ({range:?} for byte {offset})"
+                    ));
                 }
                 self.expected_end = length.map(|length| offset + length);
             }
@@ -256,14 +254,10 @@ impl<T: DeserializeOwned, E: FromResponse + Send + 'static> Stream for JsonlStre
                     Poll::Pending => return Poll::Pending,
                     Poll::Ready(Ok(response)) => this.resumed(response),
                     Poll::Ready(Err(error)) => {
-                        this.state = State::Done;
-                        Some(Err(Error::Truncated {
-                            operation: this.parts.operation,
-                            detail: format!(
-                                "the connection broke after line {} and asking for the rest failed: {error}",
-                                this.line
-                            ),
-                        }))
+                        let line = this.line;
+                        this.end_truncated(format!(
+                            "the connection broke after line {line} and asking for the rest failed: {error}"
+                        ))
                     }
                 },
                 State::Body(body, idle) => match body.as_mut().poll_next(cx) {

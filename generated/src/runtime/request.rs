@@ -405,6 +405,9 @@ impl Client {
         self.call(&parts, read).await
     }
 
+    // The `call_*` readers share their shape (take the body, turn it into the value) but not
+    // their steps; each is the one place its kind of body is read, on top of `read_body`.
+
     /// Calls an operation whose success body is text.
     pub(crate) async fn call_text<E: FromResponse>(
         &self,

@@ -31,29 +31,17 @@ impl ParamValue for &str {
     }
 }
 
-impl ParamValue for bool {
-    fn param_value(&self) -> String {
-        self.to_string()
-    }
+// Numbers and booleans are written as `Display` writes them.
+macro_rules! param_value_by_display {
+    ($($ty:ty),*) => {$(
+        impl ParamValue for $ty {
+            fn param_value(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
 }
-
-impl ParamValue for i32 {
-    fn param_value(&self) -> String {
-        self.to_string()
-    }
-}
-
-impl ParamValue for i64 {
-    fn param_value(&self) -> String {
-        self.to_string()
-    }
-}
-
-impl ParamValue for f64 {
-    fn param_value(&self) -> String {
-        self.to_string()
-    }
-}
+param_value_by_display!(bool, i32, i64, f64);
 
 /// One member of an `anyOf`, read from the whole value; `None` when the value does not match it.
 // Called for `anyOf` types.

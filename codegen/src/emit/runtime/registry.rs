@@ -72,7 +72,8 @@ fn sends(api: &Api, encoding: Encoding) -> bool {
     api.operations.iter().any(|op| op.body.as_ref().is_some_and(|body| body.encoding == encoding))
 }
 
-/// Every runtime module, each after the modules it uses.
+/// Every runtime module, each after the modules it uses. (A table: its rows look alike to a
+/// duplicate finder, one per module.)
 pub(super) const MODULES: &[Module] = &[
     Module {
         name: "retry",
