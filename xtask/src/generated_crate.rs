@@ -162,6 +162,20 @@ impl CargoStep {
 
 /// Runs `cargo ARGS --offline` in `dir` with `CARGO_TARGET_DIR=target_dir`, timed.
 pub fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<CargoStep, String> {
+    let (mut command, shown_command) = cargo_command(dir, target_dir, args);
+    let start = Instant::now();
+    let output = command.output().map_err(|e| format!("cannot run {shown_command}: {e}"))?;
+    Ok(CargoStep {
+        command: shown_command,
+        secs: start.elapsed().as_secs_f64(),
+        ok: output.status.success(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    })
+}
+
+/// The command `cargo ARGS --offline`, in `dir`, with `CARGO_TARGET_DIR=target_dir`, not started;
+/// and how it is shown to a reader (`cargo clippy --offline -- -D warnings`).
+pub fn cargo_command(dir: &Path, target_dir: &Path, args: &[&str]) -> (Command, String) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // `--offline` goes before a `--` that passes arguments on to the compiler.
     let (ours, passed) = args.split_at(args.iter().position(|a| *a == "--").unwrap_or(args.len()));
@@ -179,14 +193,7 @@ pub fn cargo(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<CargoStep, 
         ours.join(" "),
         passed.iter().map(|a| format!(" {a}")).collect::<String>()
     );
-    let start = Instant::now();
-    let output = command.output().map_err(|e| format!("cannot run {cargo}: {e}"))?;
-    Ok(CargoStep {
-        command: shown_command,
-        secs: start.elapsed().as_secs_f64(),
-        ok: output.status.success(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    })
+    (command, shown_command)
 }
 
 /// The cargo commands run on a generated crate.

