@@ -1,5 +1,6 @@
 //! The files around the generated modules: `Cargo.toml` and the crate root.
 
+use super::docs::prose;
 use super::runtime::{self, Dependency, BYTES, REQWEST, SERDE, SERDE_JSON};
 use super::tokens::ident;
 use crate::model::{Api, BodyKind, TypeKind, TypeRef};
@@ -78,9 +79,9 @@ license = \"MIT OR Apache-2.0\"\n\
 /// The crate root. Modules formatted by prettyplease are marked `rustfmt::skip`: rustfmt would
 /// only reflow them, and `cargo fmt --check` must pass on the workspace.
 pub fn lib_module(api: &Api) -> TokenStream {
-    let mut text = format!("# {}\n\n", api.title);
-    if let Some(description) = &api.description {
-        text.push_str(description.trim());
+    let mut text = format!("# {}\n\n", prose(Some(&api.title.replace(['\r', '\n'], " ")), "API"));
+    if let Some(description) = api.description.as_deref().filter(|text| !text.trim().is_empty()) {
+        text.push_str(&prose(Some(description), ""));
         text.push_str("\n\n");
     }
     text.push_str(&format!(

@@ -24,6 +24,9 @@ pub fn attrs(markdown: &str) -> TokenStream {
         lines.push(line);
     }
     let attrs = lines.iter().map(|line| {
+        // Generated text quotes spec values (enum strings, tags) as they are; a control
+        // character among them would make a doc comment rustc refuses.
+        let line: String = line.replace('\t', "    ").chars().filter(|c| !c.is_control()).collect();
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote! { #[doc = #line] }
     });
@@ -31,6 +34,15 @@ pub fn attrs(markdown: &str) -> TokenStream {
 }
 
 fn sanitize(text: &str) -> Vec<String> {
+    // Line breaks as Windows (`\r\n`) and old Macs (`\r`) write them become `\n`: rustc refuses a
+    // bare carriage return in a doc comment. Other control characters render as nothing, so
+    // they go.
+    let text: String = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect();
     let mut lines = Vec::new();
     let mut in_fence = false;
     // Where the text of the list item being read starts, while one is.
@@ -163,6 +175,11 @@ mod tests {
                 "After."
             ]
         );
+    }
+
+    #[test]
+    fn carriage_returns_become_line_breaks_and_other_controls_go() {
+        assert_eq!(sanitize("a\r\nb\n\rc\rd\u{7}e\u{0}"), ["a", "b", "", "c", "de"]);
     }
 
     #[test]

@@ -93,7 +93,7 @@ fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
         if param.is_argument() {
             let (arg_ty, convert) = setter_arg(&param.ty, &name);
             args.push(quote! { #name: #arg_ty });
-            if convert.to_string() == param.rust_name.as_str() {
+            if convert.to_string() == param.rust_name.to_string() {
                 inits.push(quote! { #name, });
             } else {
                 inits.push(quote! { #name: #convert, });

@@ -202,7 +202,8 @@ fn struct_def(
             TypeRef::Named(name) => summaries.get(name.as_str()).map(String::as_str),
             _ => None,
         };
-        let mut text = match field.docs.as_deref().or(of_type) {
+        let described = [field.docs.as_deref(), of_type].into_iter().flatten().find(|docs| !docs.trim().is_empty());
+        let mut text = match described {
             Some(docs) => prose(Some(docs), ""),
             None => format!("Generated from `{}/properties/{}`.", def.pointer, wire.replace('~', "~0").replace('/', "~1")),
         };
