@@ -17,6 +17,7 @@ fn the_list_leaves_out_comments_and_blank_lines() {
     );
 }
 
+// A table of cases, one `assert_eq!` a row: the same shape as any other such table.
 #[test]
 fn crate_names_come_from_the_path_without_extension() {
     assert_eq!(crate_name("openai.com.json"), "corpus-openai-com");
