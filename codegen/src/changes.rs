@@ -9,11 +9,13 @@
 //! - adding a required field or a required parameter (a new method argument) is breaking.
 
 use crate::surface::{FieldSurface, OperationSurface, Surface, TypeSurface};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// One change of the public API.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// One change of the public API. As JSON (`cargo xtask diff --json`):
+/// `{"breaking": true, "subject": "type Thing", "what": "removed"}`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Change {
     /// Code written against the old crate may stop compiling or behave differently.
     pub breaking: bool,
@@ -23,8 +25,8 @@ pub struct Change {
     pub what: String,
 }
 
-/// Every change between two surfaces, breaking ones first.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Every change between two surfaces, breaking ones first. As JSON: `{"changes": [...]}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ChangeReport {
     /// The changes, sorted.
     pub changes: Vec<Change>,
@@ -54,6 +56,17 @@ impl ChangeReport {
             (false, false, 0) => format!("0.{minor}.{}", patch + 1),
             (false, false, _) => format!("{major}.{}.0", minor + 1),
         }
+    }
+
+    /// The report under a heading that names what was compared and what the changes amount to:
+    /// `API changes (0.3.1 → 0.4.0, breaking):` then a line a change, as the commands print it.
+    pub fn titled(&self, from: &str, to: &str) -> String {
+        let kind = match (self.is_empty(), self.is_breaking()) {
+            (true, _) => "unchanged",
+            (false, true) => "breaking",
+            (false, false) => "compatible",
+        };
+        format!("API changes ({from} → {to}, {kind}):\n{self}")
     }
 
     /// A `CHANGELOG.md` section for `version`.
@@ -253,5 +266,21 @@ mod tests {
         assert_eq!(report(&[false, true]).next_version("0.3.1"), "0.4.0");
         assert_eq!(report(&[false]).next_version("1.2.3"), "1.3.0");
         assert_eq!(report(&[true]).next_version("1.2.3"), "2.0.0");
+    }
+
+    #[test]
+    fn the_heading_says_whether_anything_breaks() {
+        assert_eq!(
+            report(&[false, true]).titled("0.3.1", "0.4.0").lines().next(),
+            Some("API changes (0.3.1 → 0.4.0, breaking):")
+        );
+        assert_eq!(
+            report(&[false]).titled("a", "b"),
+            "API changes (a → b, compatible):\nnon-breaking  s: w\n"
+        );
+        assert_eq!(
+            report(&[]).titled("a", "b"),
+            "API changes (a → b, unchanged):\nno change to the public API\n"
+        );
     }
 }

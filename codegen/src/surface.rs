@@ -1,11 +1,13 @@
 //! The public API a generated crate exposes, as data: what regeneration can change for its users.
 //!
 //! It is computed from the model, written next to the generated crate (`api-surface.json`), and
-//! read back at the next regeneration so [`crate::changes`] can say what changed.
+//! read back at the next regeneration so [`crate::changes`] can say what changed. The surface of a
+//! part of the API ([`surface_of_operations`]: some operations and the types they reach) lets two
+//! descriptions of different sizes be compared on what they share.
 
 use crate::model::*;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything a user of the generated crate can name, by wire name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,4 +202,138 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
         })
         .collect();
     Surface { generated_by: generated_by.to_owned(), version: version.to_owned(), operations, types }
+}
+
+/// The surface of the operations `keep` accepts and of the types they reach, and nothing else: a
+/// small description and the part of a large one that it covers compare on what they share.
+pub fn surface_of_operations(
+    api: &Api,
+    version: &str,
+    generated_by: &str,
+    keep: impl Fn(&Operation) -> bool,
+) -> Surface {
+    let kept: Vec<&Operation> = api.operations.iter().filter(|op| keep(op)).collect();
+    let ids: BTreeSet<&str> = kept.iter().map(|op| op.operation_id.as_str()).collect();
+    let types = reachable_types(api, kept);
+    let mut whole = surface(api, version, generated_by);
+    whole.operations.retain(|id, _| ids.contains(id.as_str()));
+    whole.types.retain(|name, _| types.contains(name));
+    whole
+}
+
+/// The names of the types `operations` reach: those their parameters, request bodies, results and
+/// error bodies name, then every type those name in turn (fields, the extra-fields map, variants,
+/// members, what an alias stands for), through containers such as `Vec` and `Option`.
+pub fn reachable_types<'a>(
+    api: &Api,
+    operations: impl IntoIterator<Item = &'a Operation>,
+) -> BTreeSet<String> {
+    let mut pending: Vec<&str> = Vec::new();
+    for op in operations {
+        let success = match &op.success {
+            BodyKind::Json(ty)
+            | BodyKind::JsonOrEmpty(ty)
+            | BodyKind::ByStatus(ty)
+            | BodyKind::JsonLines(ty) => Some(ty),
+            BodyKind::Text | BodyKind::Binary | BodyKind::Empty => None,
+        };
+        let refs = op.params.iter().map(|param| &param.ty).chain(op.body.as_ref().map(|body| &body.ty));
+        pending.extend(refs.chain(success).chain(op.error.as_ref()).filter_map(TypeRef::named));
+    }
+    let mut reached = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !reached.insert(name.to_owned()) {
+            continue;
+        }
+        let Some(def) = api.type_def(name) else { continue };
+        match &def.kind {
+            TypeKind::Struct(structure) => {
+                let extra = structure.extra.as_ref().map(|extra| &extra.ty);
+                let refs = structure.fields.iter().map(|field| &field.ty).chain(extra);
+                pending.extend(refs.filter_map(TypeRef::named));
+            }
+            TypeKind::Enum(_) => {}
+            TypeKind::TaggedUnion(union) => {
+                pending.extend(union.variants.iter().map(|variant| variant.type_name.as_str()))
+            }
+            TypeKind::UntaggedUnion(variants) => {
+                pending.extend(variants.iter().filter_map(|variant| variant.ty.named()))
+            }
+            TypeKind::AnyOf(members) => pending.extend(members.iter().filter_map(|member| member.ty.named())),
+            TypeKind::Alias(ty) => pending.extend(ty.named()),
+            TypeKind::StatusUnion(variants) => {
+                pending.extend(variants.iter().filter_map(|variant| variant.ty.named()))
+            }
+        }
+    }
+    reached
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{reachable_types, surface_of_operations};
+
+    /// `/v1/pets/**` reaches `Pet` (result), `Owner` (a field), `Address` (through an array),
+    /// `Species` (a union variant) and `Problem` (the error body, an alias of `Detail`); `Bill`
+    /// belongs to the other path only and `Unused` to no operation.
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /v1/pets/{id}:
+    get:
+      operationId: getPet
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+        "404": {description: no, content: {application/json: {schema: {$ref: "#/components/schemas/Problem"}}}}
+  /v1/bills:
+    get:
+      operationId: getBill
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Bill"}}}}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: "#/components/schemas/Owner"}
+        species: {$ref: "#/components/schemas/Species"}
+    Owner:
+      type: object
+      properties:
+        addresses: {type: array, items: {$ref: "#/components/schemas/Address"}}
+    Address: {type: object, properties: {city: {type: string}}}
+    Species:
+      oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]
+      discriminator: {propertyName: kind}
+    Cat: {type: object, required: [kind], properties: {kind: {type: string, enum: [Cat]}}}
+    Dog: {type: object, required: [kind], properties: {kind: {type: string, enum: [Dog]}}}
+    Problem: {$ref: "#/components/schemas/Detail"}
+    Detail: {type: object, properties: {message: {type: string}}}
+    Bill: {type: object, properties: {total: {type: number}}}
+    Unused: {type: object, properties: {x: {type: string}}}
+"##;
+
+    #[test]
+    fn operations_reach_the_types_they_name_and_those_these_name() {
+        let api = crate::model(SPEC.as_bytes()).expect("the spec resolves");
+        let pets = api.operations.iter().filter(|op| op.path.starts_with("/v1/pets/"));
+        let reached: Vec<String> = reachable_types(&api, pets).into_iter().collect();
+        for name in ["Pet", "Owner", "Address", "Species", "Cat", "Dog", "Detail"] {
+            assert!(reached.iter().any(|r| r == name), "{name} not in {reached:?}");
+        }
+        for name in ["Bill", "Unused"] {
+            assert!(!reached.iter().any(|r| r == name), "{name} in {reached:?}");
+        }
+    }
+
+    #[test]
+    fn the_surface_of_some_operations_holds_those_and_their_types_only() {
+        let api = crate::model(SPEC.as_bytes()).expect("the spec resolves");
+        let part = surface_of_operations(&api, "", "", |op| op.path == "/v1/bills");
+        assert_eq!(part.operations.keys().collect::<Vec<_>>(), ["getBill"]);
+        assert_eq!(part.types.keys().collect::<Vec<_>>(), ["Bill"]);
+    }
 }

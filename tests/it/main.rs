@@ -20,6 +20,7 @@ mod changes;
 mod conformance;
 mod constructs;
 mod diagnostics;
+mod diff;
 mod e2e;
 mod e2e_client;
 mod e2e_streams;
