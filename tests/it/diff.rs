@@ -173,16 +173,6 @@ fn the_committed_spec_against_the_working_one_changes_nothing() {
     );
 }
 
-/// The bundled spec has not changed since 6e6b255, when regeneration last reported on it: `diff`
-/// finds what regeneration found, nothing.
-#[test]
-fn the_bundled_spec_since_its_last_regeneration_report_changes_nothing() {
-    let working = xtask::bundled_spec().to_string_lossy().into_owned();
-    let run = diff(&["git:6e6b255:spec/openapi.yaml", &working, "--fail-on", "any"]);
-    assert_eq!(run.code, 0, "stdout: {}\nstderr: {}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("\nno change to the public API\n"), "{}", run.stdout);
-}
-
 /// `diff` prints the very report regeneration computes for the same pair (`changes::compare` of
 /// the two models' surfaces, shown by the report's `Display`), under generate's heading.
 #[test]

@@ -368,8 +368,7 @@ pub(crate) fn generate(args: GenerateArgs, stdout: &mut dyn Write, stderr: &mut 
     let spec_label = settings_for(&spec, &name, &plan.version).spec_label;
     if let Some(report) = plan.report.as_ref().filter(|report| !report.is_empty()) {
         let previous = plan.previous_version.as_deref().unwrap_or("?");
-        let kind = if report.is_breaking() { "breaking" } else { "compatible" };
-        let _ = writeln!(stdout, "API changes ({previous} → {}, {kind}):\n{report}", plan.version);
+        let _ = writeln!(stdout, "{}", report.titled(previous, &plan.version));
     }
     let files = plan.files;
     if check {
