@@ -18,8 +18,9 @@ pub struct Diagnostic {
 pub enum Severity {
     /// The spec cannot be turned into a crate until this is fixed.
     Error,
-    /// A construct the generator skipped: the crate is written, with a looser type (such as
-    /// `serde_json::Value`) in its place.
+    /// Something read more loosely than written: the crate is written, with a looser type (such as
+    /// `serde_json::Value`) in place of a construct, or a default for what the document leaves
+    /// out (a missing `info.version`).
     Warning,
 }
 
@@ -137,5 +138,38 @@ impl Pointer {
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// `%7B` → `{`: a pointer in a URI fragment escapes what a URI may not hold. A `%` not followed by
+/// two hex digits stays as written.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|byte| (*byte as char).to_digit(16));
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        assert_eq!(percent_decode("~1items~1%7Bid%7D"), "~1items~1{id}");
+        assert_eq!(percent_decode("100%"), "100%");
     }
 }

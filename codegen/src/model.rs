@@ -44,7 +44,8 @@ pub struct Api {
     /// How many component schemas no operation uses (left out of the crate when
     /// [`crate::Options::skip_unused_schemas`] is set).
     pub unused_schemas: usize,
-    /// Constructs the generator skipped (each replaced by a looser type), in document order.
+    /// What the generator read more loosely than written, in document order: constructs given a
+    /// looser type, defaults for what the document leaves out.
     pub warnings: Vec<crate::Diagnostic>,
     /// Type name → position in `types`; see [`Api::index_types`].
     pub type_index: HashMap<String, usize>,

@@ -274,6 +274,16 @@ fn a_path_item_from_components_is_used_in_place() {
 }
 
 #[test]
+fn a_path_item_may_be_another_path_in_3_0_too() {
+    let api = model(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /v1/pets:\n    get: {responses: {'204': {description: ok}}}\n  /v2/pets:\n    $ref: '#/paths/~1v1~1pets'\n",
+    );
+    let paths: Vec<&str> = api.operations.iter().map(|operation| operation.path.as_str()).collect();
+    assert_eq!(paths, ["/v1/pets", "/v2/pets"]);
+    assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+}
+
+#[test]
 fn later_diagnostics_name_the_pointer_in_the_users_file() {
     let text = problems(&document(
         "    Pet:\n      type: [object, \"null\"]\n      required: [name, missing]\n      properties:\n        name: {type: [string, \"null\"]}\n        owner: {$ref: '#/components/schemas/Nobody', description: A typo.}\n        friend:\n          anyOf: [{type: \"null\"}, {type: [object, \"null\"], required: [gone], properties: {a: {type: string}}}]\n",
@@ -322,9 +332,11 @@ fn mutual_tls_is_a_diagnostic() {
 
 #[test]
 fn a_broken_3_1_object_is_reported_as_such() {
-    let text = problems("openapi: 3.1.0\ninfo: {title: T}\n");
+    let text = problems(
+        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    parameters: [{name: a}]\n",
+    );
     assert!(text.contains("not a valid OpenAPI 3.1 object here"), "{text}");
-    assert!(text.contains("version"), "{text}");
+    assert!(text.contains("missing field `in`"), "{text}");
 }
 
 #[test]

@@ -39,9 +39,8 @@
 //!
 //! Around schemas: `webhooks` is dropped (a client does not receive requests; without `paths` it
 //! is an error), a missing `paths` or operation `responses` becomes an empty object,
-//! `jsonSchemaDialect` is dropped, a path item `$ref` to `components/pathItems` is replaced by a
-//! copy of the (already rewritten) target (moves: its operations are then reported at the path),
-//! `components/pathItems` is dropped, and a `mutualTLS` security scheme is an error.
+//! `jsonSchemaDialect` is dropped, `components/pathItems` is rewritten (the loader replaces the
+//! path items that refer to it with copies), and a `mutualTLS` security scheme is an error.
 //! `info.summary` and `license.identifier` stay: openapiv3 ignores fields it does not know.
 
 mod schema;
@@ -76,12 +75,12 @@ fn document(root: &mut Mapping, diagnostics: &mut Diagnostics) {
     if !root.contains_key("paths") {
         root.insert("paths".into(), Value::Mapping(Mapping::new()));
     }
-    let shared = components(root, diagnostics);
+    components(root, diagnostics);
     let Some(Value::Mapping(paths)) = root.get_mut("paths") else { return };
     let at = Pointer::root().key("paths");
     for (path, item) in paths.iter_mut() {
         let path = key_text(path);
-        if !path.starts_with("x-") && !inline_shared_item(item, &shared) {
+        if !path.starts_with("x-") {
             path_item(item, &at.key(&path), diagnostics);
         }
     }
@@ -98,10 +97,9 @@ fn webhooks(root: &mut Mapping, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// Rewrites everything under `components` and returns the rewritten `pathItems`, which it removes
-/// (openapiv3 has no place for them; the paths that use them get copies).
-fn components(root: &mut Mapping, diagnostics: &mut Diagnostics) -> Mapping {
-    let Some(Value::Mapping(components)) = root.get_mut("components") else { return Mapping::new() };
+/// Rewrites everything under `components`.
+fn components(root: &mut Mapping, diagnostics: &mut Diagnostics) {
+    let Some(Value::Mapping(components)) = root.get_mut("components") else { return };
     let at = Pointer::root().key("components");
     let rewrites: [(&str, Rewrite); 8] = [
         ("schemas", schema::schema),
@@ -116,34 +114,6 @@ fn components(root: &mut Mapping, diagnostics: &mut Diagnostics) -> Mapping {
     for (key, rewrite) in rewrites {
         each_entry(components, key, &at, diagnostics, rewrite);
     }
-    match components.shift_remove("pathItems") {
-        Some(Value::Mapping(items)) => items,
-        _ => Mapping::new(),
-    }
-}
-
-/// Replaces a `$ref: '#/components/pathItems/Name'` path item with a copy of its target (plus the
-/// `summary`/`description` beside the `$ref`). False when `item` is not such a reference, or
-/// its target is missing (the resolver then reports the `$ref`).
-fn inline_shared_item(item: &mut Value, shared: &Mapping) -> bool {
-    let Value::Mapping(reference) = item else { return false };
-    let Some(name) = reference
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|target| target.strip_prefix("#/components/pathItems/"))
-    else {
-        return false;
-    };
-    let name = name.replace("~1", "/").replace("~0", "~");
-    let Some(Value::Mapping(target)) = shared.get(name.as_str()) else { return false };
-    let mut copy = target.clone();
-    for (key, value) in reference.iter().filter(|(key, _)| key.as_str() != Some("$ref")) {
-        if !copy.contains_key(key) {
-            copy.insert(key.clone(), value.clone());
-        }
-    }
-    *item = Value::Mapping(copy);
-    true
 }
 
 fn path_item(value: &mut Value, at: &Pointer, diagnostics: &mut Diagnostics) {
@@ -286,7 +256,7 @@ fn each_in_list(
 
 /// A map key as it appears in a JSON pointer (YAML also allows number and boolean keys, such as
 /// an unquoted `200:` status).
-fn key_text(key: &Value) -> String {
+pub(crate) fn key_text(key: &Value) -> String {
     match key {
         Value::String(text) => text.clone(),
         Value::Number(number) => number.to_string(),

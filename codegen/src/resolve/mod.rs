@@ -9,8 +9,9 @@
 //! - `all_of`: `allOf` merging, as pure functions over schemas, and the thin resolver layer around
 //!   them;
 //! - `docs`: doc text from schemas (title, description, constraints, default);
-//! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters
-//!   and path templates) and `bodies` (request bodies, responses, media types) serve it;
+//! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters,
+//!   path templates and the fixed query of a path key) and `bodies` (request bodies, responses,
+//!   media types) serve it;
 //! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
 //! - `graph`: whole-model passes (unused schemas, cycles, defaults).
 //!
@@ -32,23 +33,21 @@ mod unions;
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::extensions;
+use crate::load::Loaded;
 use crate::model::*;
-use openapiv3::OpenAPI;
 use resolver::Resolver;
 pub use resolver::RESERVED_TYPE_NAMES;
 
-/// Builds the model of a parsed document.
-pub fn resolve(
-    document: &OpenAPI,
-    openapi_version: &str,
-    options: crate::Options,
-) -> Result<Api, Diagnostics> {
+/// Builds the model of a loaded document; the loader's warnings come first among the model's.
+pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnostics> {
+    let document = &loaded.document;
     let mut resolver = Resolver::new(document);
+    resolver.diagnostics.0.extend(loaded.warnings.iter().cloned());
     let mut api = Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: document.info.description.clone(),
-        openapi_version: openapi_version.to_owned(),
+        openapi_version: loaded.version.clone(),
         base_url: document.servers.first().map(|server| server.url.trim_end_matches('/').to_owned()),
         ..Api::default()
     };

@@ -22,10 +22,11 @@ impl Resolver<'_> {
             let path_at = Pointer::root().key("paths").key(path);
             let item = match item {
                 ReferenceOr::Item(item) => item,
-                ReferenceOr::Reference { .. } => {
+                // The loader replaces every path item reference (or reports it).
+                ReferenceOr::Reference { reference } => {
                     self.diagnostics.push(
                         path_at.key("$ref").as_str(),
-                        "path items given by `$ref` are not supported; inline the path item",
+                        format!("`$ref: {reference}` does not lead to a path item; point it to one under `components/pathItems` or `paths`"),
                     );
                     continue;
                 }
