@@ -20,7 +20,7 @@ pub enum Severity {
     Error,
     /// Something read more loosely than written: the crate is written, with a looser type (such as
     /// `serde_json::Value`) in place of a construct, or a default for what the document leaves
-    /// out (a missing `info.version`).
+    /// out (a missing `info.version`), or a new name for a duplicate operationId.
     Warning,
 }
 

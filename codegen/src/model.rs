@@ -45,7 +45,7 @@ pub struct Api {
     /// [`crate::Options::skip_unused_schemas`] is set).
     pub unused_schemas: usize,
     /// What the generator read more loosely than written, in document order: constructs given a
-    /// looser type, defaults for what the document leaves out.
+    /// looser type, defaults for what the document leaves out, renamed duplicate operationIds.
     pub warnings: Vec<crate::Diagnostic>,
     /// Type name → position in `types`; see [`Api::index_types`].
     pub type_index: HashMap<String, usize>,
@@ -452,8 +452,11 @@ pub struct Operation {
     pub builder_name: String,
     /// HTTP method, upper case.
     pub http_method: String,
-    /// The path template as written.
+    /// The path template as written (up to a `?` in the path key).
     pub path: String,
+    /// Query pairs the path key itself holds (`/items?beta=true`), decoded: sent with every request
+    /// of the operation, before its parameters.
+    pub fixed_query: Vec<(String, String)>,
     /// The template split into literals and parameters.
     pub segments: Vec<PathSegment>,
     /// `summary`.

@@ -56,7 +56,7 @@ pub struct Plan {
     /// The API changes against the output directory's recorded surface (none on a first run).
     pub report: Option<ChangeReport>,
     /// What the generator read more loosely than written (a construct given a looser type, a
-    /// default for a missing `info.version`), each saying how.
+    /// default for a missing `info.version`, a renamed duplicate operationId), each saying how.
     pub warnings: Vec<codegen::Diagnostic>,
     /// Component schemas no operation uses, left out of the crate.
     pub unused_schemas: usize,

@@ -2,7 +2,7 @@
 
 use super::docs::prose;
 use super::runtime::{self, Dependency, BYTES, REQWEST, SERDE, SERDE_JSON};
-use super::tokens::ident;
+use super::tokens::{ident, request_line};
 use crate::model::{Api, BodyKind, TypeKind, TypeRef};
 use crate::Settings;
 use proc_macro2::TokenStream;
@@ -97,11 +97,10 @@ pub fn lib_module(api: &Api) -> TokenStream {
             _ => "",
         };
         text.push_str(&format!(
-            "| [`{}`](Client::{}) | `{} {}`{kind} |\n",
+            "| [`{}`](Client::{}) | `{}`{kind} |\n",
             op.method_name.as_str(),
             op.method_name.as_str(),
-            op.http_method,
-            op.path
+            request_line(op),
         ));
     }
     // The runtime's public types that this crate has (`JsonlStream` only with a streamed operation).
