@@ -6,7 +6,10 @@
 //! identifiers), unique in their scope, and every list is in a deterministic order. A type's name
 //! is its identity: [`Api::type_def`] finds its definition through an index, not a search.
 
+mod openapi31;
+
 pub use crate::names::RustName;
+pub use openapi31::{Tuple, TupleItem, Webhook};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -39,6 +42,10 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in path order then method order.
     pub operations: Vec<Operation>,
+    /// The requests the API sends (OpenAPI 3.1 `webhooks`), in document order: no client method,
+    /// only the types of their payloads. A crate with webhooks and no operations is a crate of
+    /// types.
+    pub webhooks: Vec<Webhook>,
     /// Parameters that every operation takes (same name and location): settable once on the client.
     pub shared_params: Vec<Param>,
     /// How many component schemas no operation uses (left out of the crate when
@@ -123,6 +130,8 @@ pub enum TypeKind {
     /// The body of an operation whose responses (errors, or successes) differ by status: one
     /// variant per body type, picked by the response status.
     StatusUnion(Vec<StatusVariant>),
+    /// An array with a schema per position (`prefixItems`): a tuple struct.
+    Tuple(Tuple),
 }
 
 /// One body type of a [`TypeKind::StatusUnion`] and the statuses that carry it.

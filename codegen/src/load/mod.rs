@@ -8,15 +8,17 @@
 //! file declares.
 //!
 //! Before the typed read, `tree` settles what needs the loose tree: defaults (and warnings) for a
-//! missing `info`, its `title` or `version`; path items given by `$ref`. A 3.0 document none of
-//! this changed is still read from its text. Then `repair` rewrites, once over the whole document, what openapiv3 reads differently
+//! missing `info`, its `title` or `version`; path items given by `$ref`; the `webhooks`, read
+//! apart into [`Loaded::webhooks`]. A 3.0 document none of this changed is still read from its
+//! text. Then `repair` rewrites, once over the whole document, what openapiv3 reads differently
 //! from what the document says, so that the later stages see every schema as written.
 
 mod repair;
 mod tree;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
-use openapiv3::ReferenceOr;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pointer, Relocations};
+use indexmap::IndexMap;
+use openapiv3::{PathItem, ReferenceOr};
 use serde_path_to_error::Segment;
 use serde_yaml::Value;
 use std::panic::UnwindSafe;
@@ -27,9 +29,15 @@ pub struct Loaded {
     pub document: openapiv3::OpenAPI,
     /// The `openapi` version string the file declares.
     pub version: String,
+    /// The `webhooks` (OpenAPI 3.1): requests the API sends, by name, each a path item in 3.0
+    /// form. A client never makes them; their payloads still get types.
+    pub webhooks: IndexMap<String, PathItem>,
     /// What was read loosely (a default for a missing `info.version`, say), in document order;
     /// resolving adds its own.
     pub warnings: Vec<Diagnostic>,
+    /// Schemas that moved on the way to [`Loaded::document`] (`$defs` hoisted into
+    /// `components/schemas`): later diagnostics are reported where the user wrote them.
+    pub relocations: Relocations,
 }
 
 /// The OpenAPI versions this loader reads.
@@ -69,8 +77,21 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
 /// `info.title` is titled after it (`petstore`).
 pub fn load_named(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics> {
     let mut loaded = parse(bytes, source_name)?;
-    repair::repair(&mut loaded.document);
+    let mut warnings = Diagnostics(std::mem::take(&mut loaded.warnings));
+    repair::repair(&mut loaded.document, &mut warnings);
+    let at = Pointer::root().key("webhooks");
+    for (name, item) in &mut loaded.webhooks {
+        repair::path_item(item, &at.key(name), &mut warnings);
+    }
+    loaded.relocations.restore(&mut warnings.0);
+    loaded.warnings = warnings.0;
     Ok(loaded)
+}
+
+/// Repairs a schema the loader did not see as one (a tuple position, kept by the downgrade in an
+/// extension) as it repairs the document's: see `repair`.
+pub(crate) fn repair_schema(schema: &mut openapiv3::Schema, at: &Pointer, warnings: &mut Diagnostics) {
+    repair::schema(schema, at, warnings);
 }
 
 /// The typed read of a document, as openapiv3 gives it.
@@ -95,19 +116,29 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
     })?;
     let version = declared_version(&tree)?;
     let Some(family) = Family::of(&version) else { return Err(one("/openapi", unsupported(&version))) };
-    let mut tree = match family {
-        Family::V3_0 => tree,
-        Family::V3_1 => crate::downgrade::downgrade(tree)?,
-    };
     let mut diagnostics = Diagnostics::default();
-    let changed = tree::prepare(&mut tree, matches!(family, Family::V3_0), source_name, &mut diagnostics);
-    // Problems found past this point are reported with the warnings so far.
+    let (mut tree, relocations) = match family {
+        Family::V3_0 => (tree, Relocations::default()),
+        Family::V3_1 => {
+            let downgraded = crate::downgrade::downgrade(tree)?;
+            diagnostics.0.extend(downgraded.warnings);
+            (downgraded.tree, downgraded.relocations)
+        }
+    };
+    let prepared = tree::prepare(&mut tree, matches!(family, Family::V3_0), source_name, &mut diagnostics);
+    // Problems found past this point are reported with the warnings so far, where the user
+    // wrote them.
+    let failed = |mut problems: Diagnostics, mut so_far: Diagnostics| {
+        so_far.0.append(&mut problems.0);
+        relocations.restore(&mut so_far.0);
+        so_far
+    };
     if diagnostics.has_errors() {
-        return Err(diagnostics);
+        return Err(failed(Diagnostics::default(), diagnostics));
     }
     let document = match family {
         // Straight from the text, as before 3.1 was read: errors then carry a line and column.
-        Family::V3_0 if !changed => typed(
+        Family::V3_0 if !prepared.changed => typed(
             || serde_path_to_error::deserialize(serde_yaml::Deserializer::from_slice(bytes)),
             family,
             &Pointer::root(),
@@ -118,12 +149,32 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
     };
     let document = match document {
         Ok(document) => document,
-        Err(mut problems) => {
-            diagnostics.0.append(&mut problems.0);
-            return Err(diagnostics);
-        }
+        Err(problems) => return Err(failed(problems, diagnostics)),
     };
-    Ok(Loaded { document, version, warnings: diagnostics.0 })
+    let webhooks = match prepared.webhooks.map(|webhooks| self::webhooks(webhooks, family)).transpose() {
+        Ok(webhooks) => webhooks.unwrap_or_default(),
+        Err(problems) => return Err(failed(problems, diagnostics)),
+    };
+    Ok(Loaded { document, version, webhooks, warnings: diagnostics.0, relocations })
+}
+
+/// The typed read of `webhooks`, by name (`x-` entries are extensions, not webhooks).
+fn webhooks(value: Value, family: Family) -> Result<IndexMap<String, PathItem>, Diagnostics> {
+    let at = Pointer::root().key("webhooks");
+    let Value::Mapping(mut entries) = value else {
+        return Err(one(at.as_str(), "`webhooks` must be an object with one path item per webhook name"));
+    };
+    entries.retain(|key, _| !crate::downgrade::key_text(key).starts_with("x-"));
+    let read: IndexMap<String, ReferenceOr<PathItem>> =
+        typed(move || serde_path_to_error::deserialize(Value::Mapping(entries)), family, &at)?;
+    // References were replaced by their targets before the read (or reported).
+    Ok(read
+        .into_iter()
+        .filter_map(|(name, item)| match item {
+            ReferenceOr::Item(item) => Some((name, item)),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .collect())
 }
 
 /// The fast path for the common large case, a JSON 3.0 document: serde_json reads the version
@@ -135,11 +186,13 @@ fn json_3_0(bytes: &[u8]) -> Option<Loaded> {
     #[derive(serde::Deserialize)]
     struct Head {
         openapi: Option<String>,
+        webhooks: Option<serde::de::IgnoredAny>,
     }
     if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
         return None;
     }
-    let version = serde_json::from_slice::<Head>(bytes).ok()?.openapi?;
+    let head = serde_json::from_slice::<Head>(bytes).ok()?;
+    let version = head.openapi.filter(|_| head.webhooks.is_none())?;
     let family @ Family::V3_0 = Family::of(&version)? else { return None };
     let read = || serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
     // A document that does not read cleanly goes down the general path, whose diagnostics are
@@ -148,7 +201,8 @@ fn json_3_0(bytes: &[u8]) -> Option<Loaded> {
     if document.paths.paths.values().any(|item| matches!(item, ReferenceOr::Reference { .. })) {
         return None;
     }
-    Some(Loaded { document, version, warnings: Vec::new() })
+    let (webhooks, warnings, relocations) = Default::default();
+    Some(Loaded { document, version, webhooks, warnings, relocations })
 }
 
 /// The `openapi` version string, or why there is none.

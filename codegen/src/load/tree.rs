@@ -1,6 +1,7 @@
 //! What is settled on the loosely read tree, before the typed read: the leniencies where nothing
 //! is lost (a missing `info`, `info.title`, `info.version` or 3.0 `paths` gets a default and a
-//! warning), and path items given by `$ref` (replaced by a copy of the path item they point to).
+//! warning), path items given by `$ref` (replaced by a copy of the path item they point to), and
+//! the `webhooks` (taken out: openapiv3 has no place for them; [`super::load`] reads them apart).
 //!
 //! Each step says whether it changed the tree: a 3.0 document nothing changed is read straight
 //! from its text, whose errors carry a line and column.
@@ -15,16 +16,21 @@ const DEFAULT_VERSION: &str = "0.0.0";
 /// The title a document without `info.title` is given when its file name says nothing.
 const DEFAULT_TITLE: &str = "API";
 
+/// The tree after [`prepare`]: whether it changed, and the `webhooks` taken out of it.
+pub(super) struct Prepared {
+    pub(super) changed: bool,
+    pub(super) webhooks: Option<Value>,
+}
+
 /// Settles the tree of a document (3.1 already rewritten into 3.0 form). Problems that stop
-/// generation (a `$ref` that does not lead to a path item) are errors in `diagnostics`. True when
-/// the tree changed.
+/// generation (a `$ref` that does not lead to a path item) are errors in `diagnostics`.
 pub(super) fn prepare(
     tree: &mut Value,
     requires_paths: bool,
     source_name: Option<&str>,
     diagnostics: &mut Diagnostics,
-) -> bool {
-    let Value::Mapping(root) = tree else { return false };
+) -> Prepared {
+    let Value::Mapping(root) = tree else { return Prepared { changed: false, webhooks: None } };
     let mut changed = info(root, source_name, diagnostics);
     if !root.contains_key("paths") {
         if requires_paths {
@@ -37,7 +43,9 @@ pub(super) fn prepare(
         changed = true;
     }
     changed |= path_item_refs(root, diagnostics);
-    changed
+    let webhooks = root.shift_remove("webhooks");
+    changed |= webhooks.is_some();
+    Prepared { changed, webhooks }
 }
 
 /// A missing `info`, or a missing (or unquoted) `title` or `version` in it, gets a default.
@@ -107,13 +115,13 @@ fn text_field(info: &mut Mapping, key: &str, default: &str, diagnostics: &mut Di
     true
 }
 
-/// Replaces every path item given by `$ref` (under `paths`) with a copy of the
+/// Replaces every path item given by `$ref` (under `paths` and `webhooks`) with a copy of the
 /// path item it leads to, which may be another path (`#/paths/~1items`) or an entry of
 /// `components/pathItems`; `summary` and `description` beside the `$ref` win over the target's.
 /// `components/pathItems` is then removed (openapiv3 has no place for it). Moves: the copied
 /// operations are reported at the path that refers to them.
 fn path_item_refs(root: &mut Mapping, diagnostics: &mut Diagnostics) -> bool {
-    let sections = ["paths"];
+    let sections = ["paths", "webhooks"];
     let refers = |root: &Mapping, section: &str| match root.get(section) {
         Some(Value::Mapping(items)) => items.values().any(|item| item.get("$ref").is_some()),
         _ => false,

@@ -12,13 +12,15 @@
 //! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters,
 //!   path templates and the fixed query of a path key) and `bodies` (request bodies, responses,
 //!   media types) serve it;
+//! - `webhooks`: the payload types of the requests the API sends;
+//! - `tuples`: arrays with a schema per position (`prefixItems`);
 //! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
 //! - `graph`: whole-model passes (unused schemas, cycles, defaults).
 //!
-//! Imports run one way: `operations` → `parameters` / `bodies` → `lower` → `unions` / `all_of` →
-//! `docs`, and every file may use `resolver` (the `Resolver`, its type index and the `$ref` helpers),
-//! which uses none of them; this file only runs the passes in order. Lowering,
-//! unions and merging call each other as methods of the resolver, because schemas nest.
+//! Imports run one way: `operations` / `webhooks` → `parameters` / `bodies` → `lower` → `tuples` /
+//! `unions` / `all_of` → `docs`, and every file may use `resolver` (the `Resolver`, its type index
+//! and the `$ref` helpers), which uses none of them; this file only runs the passes in order.
+//! Lowering, unions and merging call each other as methods of the resolver, because schemas nest.
 
 mod all_of;
 mod bodies;
@@ -29,7 +31,9 @@ mod lower;
 mod operations;
 mod parameters;
 mod resolver;
+mod tuples;
 mod unions;
+mod webhooks;
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::extensions;
@@ -60,6 +64,7 @@ pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnos
     api.error_message_pointer = root_extensions.error_message_pointer;
     resolver.define_components();
     api.operations = resolver.operations();
+    api.webhooks = resolver.webhooks(&loaded.webhooks);
     api.auth = resolver.auth();
     resolver.adopt_implied_tags();
     resolver.check_unions();
@@ -74,12 +79,19 @@ pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnos
         options.skip_unused_schemas,
     );
     api.index_types();
+    // A webhook whose payload was left out with the unused schemas goes with it.
+    let known = |ty: &TypeRef| ty.named().is_none_or(|name| api.type_index.contains_key(name));
+    api.webhooks.retain(|webhook| webhook.payload.as_ref().is_none_or(known));
     resolver.types = std::mem::take(&mut api.types);
     resolver.type_index = std::mem::take(&mut api.type_index);
     resolver.break_cycles();
     resolver.compute_defaults();
     api.types = resolver.types;
+    for def in &mut api.types {
+        def.pointer = loaded.relocations.original(&def.pointer);
+    }
     api.index_types();
+    loaded.relocations.restore(&mut resolver.diagnostics.0);
     resolver.diagnostics.0.sort();
     resolver.diagnostics.0.dedup();
     if resolver.diagnostics.has_errors() {
