@@ -18,8 +18,9 @@ pub struct Diagnostic {
 pub enum Severity {
     /// The spec cannot be turned into a crate until this is fixed.
     Error,
-    /// A construct the generator skipped: the crate is written, with a looser type (such as
-    /// `serde_json::Value`) in its place.
+    /// Something read more loosely than written: the crate is written, with a looser type (such as
+    /// `serde_json::Value`) in place of a construct, or a default for what the document leaves
+    /// out (a missing `info.version`), or a new name for a duplicate operationId.
     Warning,
 }
 
@@ -102,6 +103,40 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Where schemas moved to on their way to the typed document (`$defs` hoisted into
+/// `components/schemas`), so that diagnostics and docs name the place in the user's file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Relocations(Vec<(String, String)>);
+
+impl Relocations {
+    /// Records that what the user wrote at `original` is read at `moved`.
+    pub fn record(&mut self, moved: impl Into<String>, original: impl Into<String>) {
+        self.0.push((moved.into(), original.into()));
+    }
+
+    /// The pointer in the user's file of what is read at `pointer` (itself when nothing moved).
+    pub fn original(&self, pointer: &str) -> String {
+        for (moved, original) in &self.0 {
+            if let Some(rest) = pointer.strip_prefix(moved.as_str()) {
+                if rest.is_empty() || rest.starts_with('/') {
+                    return format!("{original}{rest}");
+                }
+            }
+        }
+        pointer.to_owned()
+    }
+
+    /// Every diagnostic's pointer, as [`Relocations::original`] gives it.
+    pub fn restore(&self, diagnostics: &mut [Diagnostic]) {
+        if self.0.is_empty() {
+            return;
+        }
+        for diagnostic in diagnostics {
+            diagnostic.pointer = self.original(&diagnostic.pointer);
+        }
+    }
+}
+
 /// A JSON pointer under construction: `Pointer::root().key("paths").key("/v1/x")`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pointer(String);
@@ -137,5 +172,49 @@ impl Pointer {
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// `%7B` → `{`: a pointer in a URI fragment escapes what a URI may not hold. A `%` not followed by
+/// two hex digits stays as written.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|byte| (*byte as char).to_digit(16));
+        match (bytes[index], hex(index + 1), hex(index + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                index += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_escapes_are_decoded() {
+        assert_eq!(percent_decode("~1items~1%7Bid%7D"), "~1items~1{id}");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn moved_pointers_are_restored_only_on_whole_segments() {
+        let mut relocations = Relocations::default();
+        relocations.record("/components/schemas/A.B", "/components/schemas/A/$defs/B");
+        assert_eq!(
+            relocations.original("/components/schemas/A.B/properties/x"),
+            "/components/schemas/A/$defs/B/properties/x"
+        );
+        assert_eq!(relocations.original("/components/schemas/A.BC"), "/components/schemas/A.BC");
     }
 }

@@ -42,11 +42,14 @@ pub struct GeneratedFile {
 }
 
 /// Choices about what to generate that are not the spec's to make.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Leave out the component schemas no operation uses (a large API's webhook payloads, say),
     /// which a client never sends or receives but would still compile.
     pub skip_unused_schemas: bool,
+    /// The file the spec was read from (`specs/petstore.yaml`): a document without `info.title`
+    /// is titled after it (`petstore`), else "API".
+    pub source_name: Option<String>,
 }
 
 /// Reads a spec and builds its model, without emitting anything.
@@ -56,8 +59,8 @@ pub fn model(spec: &[u8]) -> Result<model::Api, Diagnostics> {
 
 /// [`model()`], with options.
 pub fn model_with(spec: &[u8], options: Options) -> Result<model::Api, Diagnostics> {
-    let loaded = load::load(spec)?;
-    resolve::resolve(&loaded.document, &loaded.version, options)
+    let loaded = load::load_named(spec, options.source_name.as_deref())?;
+    resolve::resolve(&loaded, &options)
 }
 
 /// Generates every file of a client crate from a spec (YAML or JSON).

@@ -6,7 +6,10 @@
 //! identifiers), unique in their scope, and every list is in a deterministic order. A type's name
 //! is its identity: [`Api::type_def`] finds its definition through an index, not a search.
 
+mod openapi31;
+
 pub use crate::names::RustName;
+pub use openapi31::{Tuple, TupleItem, Webhook};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -39,12 +42,17 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in path order then method order.
     pub operations: Vec<Operation>,
+    /// The requests the API sends (OpenAPI 3.1 `webhooks`), in document order: no client method,
+    /// only the types of their payloads. A crate with webhooks and no operations is a crate of
+    /// types.
+    pub webhooks: Vec<Webhook>,
     /// Parameters that every operation takes (same name and location): settable once on the client.
     pub shared_params: Vec<Param>,
     /// How many component schemas no operation uses (left out of the crate when
     /// [`crate::Options::skip_unused_schemas`] is set).
     pub unused_schemas: usize,
-    /// Constructs the generator skipped (each replaced by a looser type), in document order.
+    /// What the generator read more loosely than written, in document order: constructs given a
+    /// looser type, defaults for what the document leaves out, renamed duplicate operationIds.
     pub warnings: Vec<crate::Diagnostic>,
     /// Type name → position in `types`; see [`Api::index_types`].
     pub type_index: HashMap<String, usize>,
@@ -122,6 +130,8 @@ pub enum TypeKind {
     /// The body of an operation whose responses (errors, or successes) differ by status: one
     /// variant per body type, picked by the response status.
     StatusUnion(Vec<StatusVariant>),
+    /// An array with a schema per position (`prefixItems`): a tuple struct.
+    Tuple(Tuple),
 }
 
 /// One body type of a [`TypeKind::StatusUnion`] and the statuses that carry it.
@@ -451,8 +461,11 @@ pub struct Operation {
     pub builder_name: String,
     /// HTTP method, upper case.
     pub http_method: String,
-    /// The path template as written.
+    /// The path template as written (up to a `?` in the path key).
     pub path: String,
+    /// Query pairs the path key itself holds (`/items?beta=true`), decoded: sent with every request
+    /// of the operation, before its parameters.
+    pub fixed_query: Vec<(String, String)>,
     /// The template split into literals and parameters.
     pub segments: Vec<PathSegment>,
     /// `summary`.

@@ -197,6 +197,19 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                     surface.variants =
                         variants.iter().map(|v| format!("{} ({})", v.variant, type_text(&v.ty))).collect();
                 }
+                TypeKind::Tuple(tuple) => {
+                    surface.kind = "tuple".to_owned();
+                    let positions = tuple.items.iter().enumerate().map(|(index, item)| {
+                        let ty = type_text(&item.ty);
+                        let ty = if item.nullable { format!("Option<{ty}>") } else { ty };
+                        (index.to_string(), FieldSurface { ty, required: true })
+                    });
+                    let rest = tuple.rest.iter().map(|rest| {
+                        let ty = format!("Vec<{}>", type_text(rest));
+                        ("rest".to_owned(), FieldSurface { ty, required: false })
+                    });
+                    surface.fields = positions.chain(rest).collect();
+                }
             }
             (def.name.clone(), surface)
         })

@@ -61,7 +61,7 @@ components:
     let all = codegen::model(spec).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
     assert_eq!(all.unused_schemas, 1);
     assert_eq!(names(&all), ["Used", "Inner", "WebhookPayload", "Webhook"]);
-    let options = codegen::Options { skip_unused_schemas: true };
+    let options = codegen::Options { skip_unused_schemas: true, ..Default::default() };
     let used = codegen::model_with(spec, options).unwrap_or_else(|diagnostics| panic!("{diagnostics}"));
     assert_eq!(used.unused_schemas, 1);
     assert_eq!(names(&used), ["Used", "Inner"], "the unused schema and its inline types are left out");

@@ -55,7 +55,8 @@ pub struct Plan {
     pub previous_version: Option<String>,
     /// The API changes against the output directory's recorded surface (none on a first run).
     pub report: Option<ChangeReport>,
-    /// Constructs the generator skipped (each replaced by a looser type in the crate).
+    /// What the generator read more loosely than written (a construct given a looser type, a
+    /// default for a missing `info.version`, a renamed duplicate operationId), each saying how.
     pub warnings: Vec<codegen::Diagnostic>,
     /// Component schemas no operation uses, left out of the crate.
     pub unused_schemas: usize,
@@ -81,8 +82,10 @@ pub fn plan_with(
     out: &Path,
     name: &str,
     version: Option<&str>,
-    options: codegen::Options,
+    mut options: codegen::Options,
 ) -> Result<Plan, Diagnostics> {
+    // A spec without `info.title` is titled after its file.
+    options.source_name.get_or_insert_with(|| spec.to_string_lossy().into_owned());
     let model = codegen::model_with(spec_bytes, options)?;
     let previous: Option<Surface> =
         fs::read_to_string(out.join(SURFACE_FILE)).ok().and_then(|text| serde_json::from_str(&text).ok());
@@ -329,6 +332,7 @@ pub(crate) fn generate(args: GenerateArgs, stdout: &mut dyn Write, stderr: &mut 
             return 1;
         }
     };
+    let skip_unused_schemas = options.skip_unused_schemas;
     let plan = match plan_with(&spec, &bytes, &out, &name, version.as_deref(), options) {
         Ok(plan) => plan,
         Err(diagnostics) => {
@@ -340,7 +344,7 @@ pub(crate) fn generate(args: GenerateArgs, stdout: &mut dyn Write, stderr: &mut 
         }
     };
     if plan.unused_schemas > 0 {
-        let what = if options.skip_unused_schemas {
+        let what = if skip_unused_schemas {
             "were left out"
         } else {
             "are generated anyway (--skip-unused-schemas leaves them out)"
@@ -359,7 +363,7 @@ pub(crate) fn generate(args: GenerateArgs, stdout: &mut dyn Write, stderr: &mut 
         let count = plan.warnings.len();
         let _ = writeln!(
             stderr,
-            "{}: {}: construct(s) skipped, each generated as a looser type",
+            "{}: {}: read more loosely than written (each says how); the crate is written",
             spec.display(),
             plural(count, "warning")
         );

@@ -11,6 +11,8 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A value that can be sent as a path, query or header parameter.
+// Used by operations; a crate of types only has none.
+#[allow(dead_code)]
 pub trait ParamValue {
     /// The value as it goes on the wire.
     fn param_value(&self) -> String;

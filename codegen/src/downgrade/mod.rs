@@ -10,8 +10,10 @@
 //! - Every node stays at the JSON pointer it has in the user's file wherever the 3.0 form allows,
 //!   so diagnostics of later stages still point into that file. The few rewrites that must move
 //!   a node are marked "moves" below.
-//! - A 3.1 construct with no 3.0 equivalent is an error diagnostic at its pointer saying what to
-//!   write instead; nothing here panics, and the typed read only runs on a clean rewrite.
+//! - A 3.1 construct with no 3.0 equivalent gets the nearest 3.0 form that loses no value on
+//!   decoding, with a warning where the generated type checks less than the schema says; what
+//!   cannot become a Rust type at all is an error diagnostic at its pointer saying what to write
+//!   instead. Nothing here panics, and the typed read only runs on a rewrite without errors.
 //!
 //! Inside every schema (components, parameters, headers, media types, and recursively
 //! `properties`, `items`, `additionalProperties`, `allOf`/`oneOf`/`anyOf` members and `not`):
@@ -28,26 +30,34 @@
 //! | a member that is itself nullable | the union gets `nullable: true` too |
 //! | `const: v` | `enum: [v]` (plus `type` from the value's kind when none is given) |
 //! | `const: null` | `nullable: true` |
+//! | `const` object or array | `type: object`/`array`, unchecked (a warning) |
 //! | `$ref` with annotation siblings (`description`, `default`…) | `$ref` alone: 3.0 ignores them too |
 //! | `$ref` with constraining siblings (`required`…) | `allOf: [{$ref}, {siblings}]` (moves) |
 //! | `examples: [a, …]` | `example: a` |
 //! | `exclusiveMinimum: n` | `minimum: n`, `exclusiveMinimum: true` (likewise maximum) |
 //! | `contentEncoding: base64` / `contentMediaType` of bytes | `type: string`, `format: byte` / `binary` |
-//! | `true` / `false` schemas | `{}` / an error |
-//! | `$schema`, `$id`, `$comment`, `$anchor`, `$defs`, validation-only keywords | dropped |
-//! | `$ref` into `$defs`, `prefixItems`, `if`/`then`/`else`, `patternProperties`, … | an error |
+//! | `true` schema | `{}` (any value) |
+//! | `false` property / `oneOf` member | left out (a warning: it can never be present or match) |
+//! | `false` elsewhere, `items: false` | `{}` (a warning) / `maxItems: 0` |
+//! | `prefixItems: [A, B]` (+ `items`) | `type: array`, the rest in `items`, the positions in [`PREFIX_ITEMS`]: a tuple |
+//! | `patternProperties` | `additionalProperties` of its schema (a `oneOf` of several); keys unchecked |
+//! | `$defs` | moved to `components/schemas` as `Parent.Name`, `$ref`s rewritten (`defs`, moves) |
+//! | `$schema`, `$id`, `$comment`, `$anchor`, validation-only keywords | dropped |
+//! | `if`/`then`/`else`, `dependentSchemas`, `unevaluated*` with a schema, `$dynamicRef` | an error |
 //!
-//! Around schemas: `webhooks` is dropped (a client does not receive requests; without `paths` it
-//! is an error), a missing `paths` or operation `responses` becomes an empty object,
-//! `jsonSchemaDialect` is dropped, a path item `$ref` to `components/pathItems` is replaced by a
-//! copy of the (already rewritten) target (moves: its operations are then reported at the path),
-//! `components/pathItems` is dropped, and a `mutualTLS` security scheme is an error.
+//! Around schemas: `webhooks` are rewritten like paths (the loader reads them apart: their
+//! payloads get types), a missing `paths` or operation `responses` becomes an empty object,
+//! `jsonSchemaDialect` is dropped, `components/pathItems` is rewritten (the loader replaces the
+//! path items that refer to it with copies), and a `mutualTLS` security scheme is an error.
 //! `info.summary` and `license.identifier` stay: openapiv3 ignores fields it does not know.
 
+mod defs;
 mod schema;
 
-use crate::diagnostics::{Diagnostics, Pointer};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pointer, Relocations};
 use serde_yaml::{Mapping, Value};
+
+pub use schema::PREFIX_ITEMS;
 
 /// The keys of a path item that hold operations.
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -55,53 +65,56 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 /// One rewrite of an object found at a pointer.
 type Rewrite = fn(&mut Value, &Pointer, &mut Diagnostics);
 
+/// A 3.1 document in 3.0 form.
+pub struct Downgraded {
+    /// The rewritten tree.
+    pub tree: Value,
+    /// Constructs given a looser form than the schema says, in document order.
+    pub warnings: Vec<Diagnostic>,
+    /// Schemas that moved (`$defs`), to report diagnostics where the user wrote them.
+    pub relocations: Relocations,
+}
+
 /// Rewrites a 3.1 document tree into the 3.0 tree openapiv3 reads, or says what cannot be
 /// rewritten (every diagnostic names the pointer in the user's file).
-pub fn downgrade(mut tree: Value) -> Result<Value, Diagnostics> {
+pub fn downgrade(mut tree: Value) -> Result<Downgraded, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
+    let mut relocations = Relocations::default();
     if let Value::Mapping(root) = &mut tree {
+        defs::hoist(root, &mut relocations);
         document(root, &mut diagnostics);
     }
+    relocations.restore(&mut diagnostics.0);
     if diagnostics.has_errors() {
         Err(diagnostics)
     } else {
-        Ok(tree)
+        Ok(Downgraded { tree, warnings: diagnostics.0, relocations })
     }
 }
 
 fn document(root: &mut Mapping, diagnostics: &mut Diagnostics) {
     root.shift_remove("jsonSchemaDialect");
-    webhooks(root, diagnostics);
-    // 3.1 made `paths` optional (a document may hold only components); 3.0 requires the object.
+    // 3.1 made `paths` optional (a document may hold only components or webhooks); 3.0 requires
+    // the object.
     if !root.contains_key("paths") {
         root.insert("paths".into(), Value::Mapping(Mapping::new()));
     }
-    let shared = components(root, diagnostics);
-    let Some(Value::Mapping(paths)) = root.get_mut("paths") else { return };
-    let at = Pointer::root().key("paths");
-    for (path, item) in paths.iter_mut() {
-        let path = key_text(path);
-        if !path.starts_with("x-") && !inline_shared_item(item, &shared) {
-            path_item(item, &at.key(&path), diagnostics);
+    components(root, diagnostics);
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Mapping(items)) = root.get_mut(section) else { continue };
+        let at = Pointer::root().key(section);
+        for (key, item) in items.iter_mut() {
+            let key = key_text(key);
+            if !key.starts_with("x-") {
+                path_item(item, &at.key(&key), diagnostics);
+            }
         }
     }
 }
 
-/// Webhooks are requests the API sends, which a client never makes: dropped, unless they are all
-/// the document describes.
-fn webhooks(root: &mut Mapping, diagnostics: &mut Diagnostics) {
-    if root.shift_remove("webhooks").is_some() && !root.contains_key("paths") {
-        diagnostics.push(
-            "/webhooks",
-            "this document describes only `webhooks` (requests the API sends), and a client only makes requests; add the `paths` to call, or `paths: {}` to generate just the types of `components`",
-        );
-    }
-}
-
-/// Rewrites everything under `components` and returns the rewritten `pathItems`, which it removes
-/// (openapiv3 has no place for them; the paths that use them get copies).
-fn components(root: &mut Mapping, diagnostics: &mut Diagnostics) -> Mapping {
-    let Some(Value::Mapping(components)) = root.get_mut("components") else { return Mapping::new() };
+/// Rewrites everything under `components`.
+fn components(root: &mut Mapping, diagnostics: &mut Diagnostics) {
+    let Some(Value::Mapping(components)) = root.get_mut("components") else { return };
     let at = Pointer::root().key("components");
     let rewrites: [(&str, Rewrite); 8] = [
         ("schemas", schema::schema),
@@ -116,34 +129,6 @@ fn components(root: &mut Mapping, diagnostics: &mut Diagnostics) -> Mapping {
     for (key, rewrite) in rewrites {
         each_entry(components, key, &at, diagnostics, rewrite);
     }
-    match components.shift_remove("pathItems") {
-        Some(Value::Mapping(items)) => items,
-        _ => Mapping::new(),
-    }
-}
-
-/// Replaces a `$ref: '#/components/pathItems/Name'` path item with a copy of its target (plus the
-/// `summary`/`description` beside the `$ref`). False when `item` is not such a reference, or
-/// its target is missing (the resolver then reports the `$ref`).
-fn inline_shared_item(item: &mut Value, shared: &Mapping) -> bool {
-    let Value::Mapping(reference) = item else { return false };
-    let Some(name) = reference
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|target| target.strip_prefix("#/components/pathItems/"))
-    else {
-        return false;
-    };
-    let name = name.replace("~1", "/").replace("~0", "~");
-    let Some(Value::Mapping(target)) = shared.get(name.as_str()) else { return false };
-    let mut copy = target.clone();
-    for (key, value) in reference.iter().filter(|(key, _)| key.as_str() != Some("$ref")) {
-        if !copy.contains_key(key) {
-            copy.insert(key.clone(), value.clone());
-        }
-    }
-    *item = Value::Mapping(copy);
-    true
 }
 
 fn path_item(value: &mut Value, at: &Pointer, diagnostics: &mut Diagnostics) {
@@ -286,7 +271,7 @@ fn each_in_list(
 
 /// A map key as it appears in a JSON pointer (YAML also allows number and boolean keys, such as
 /// an unquoted `200:` status).
-fn key_text(key: &Value) -> String {
+pub(crate) fn key_text(key: &Value) -> String {
     match key {
         Value::String(text) => text.clone(),
         Value::Number(number) => number.to_string(),

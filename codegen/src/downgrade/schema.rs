@@ -26,8 +26,8 @@ const ANNOTATIONS: [&str; 12] = [
 ];
 
 /// JSON Schema keywords that name or constrain a value without changing its Rust type: dropped,
-/// as openapiv3 would silently skip them anyway. (`$defs` is dropped with them; a `$ref` into it
-/// is an error, see [`reference`].)
+/// as openapiv3 would silently skip them anyway. (`$defs` was moved to `components/schemas`
+/// before, see `defs`; one left here is in a place no schema is read from.)
 const DROPPED: [&str; 13] = [
     "$schema",
     "$id",
@@ -45,17 +45,20 @@ const DROPPED: [&str; 13] = [
 ];
 
 /// Keywords that shape a value in a way OpenAPI 3.0 cannot say, and what to write instead.
-const REFUSED: [(&str, &str); 9] = [
-    ("prefixItems", "`prefixItems` (a tuple) has no OpenAPI 3.0 form and no Rust type here; describe every element with one `items` schema (a `oneOf` when they differ)"),
+const REFUSED: [(&str, &str); 7] = [
     ("if", "conditional schemas (`if`/`then`/`else`) cannot become a Rust type; describe the alternatives as a `oneOf`"),
     ("then", "`then` (of a conditional schema) cannot become a Rust type; describe the alternatives as a `oneOf`"),
     ("else", "`else` (of a conditional schema) cannot become a Rust type; describe the alternatives as a `oneOf`"),
     ("dependentSchemas", "`dependentSchemas` has no OpenAPI 3.0 form; declare every property in `properties` (the dependency then goes unchecked)"),
-    ("patternProperties", "`patternProperties` has no OpenAPI 3.0 form; use `additionalProperties` with the value schema (the key pattern then goes unchecked)"),
     ("unevaluatedProperties", "`unevaluatedProperties` with a schema has no OpenAPI 3.0 form; use `additionalProperties`"),
     ("unevaluatedItems", "`unevaluatedItems` with a schema has no OpenAPI 3.0 form; use `items`"),
     ("$dynamicRef", "`$dynamicRef` has no OpenAPI 3.0 form; use a plain `$ref: '#/components/schemas/Name'`"),
 ];
+
+/// The extension a tuple's positions (`prefixItems`, rewritten) are kept in: openapiv3 keeps
+/// `x-` keywords of a schema, and the resolver reads this one as the elements of a tuple whose
+/// further items are the array's `items`.
+pub const PREFIX_ITEMS: &str = "x-codegen-prefix-items";
 
 /// The `type` names whose keywords a `type` list distributes over its `oneOf` branches.
 const TYPED: [&str; 4] = ["string", "number", "array", "object"];
@@ -65,10 +68,15 @@ pub(super) fn schema(value: &mut Value, at: &Pointer, diagnostics: &mut Diagnost
     match value {
         // In 3.1 a schema may be a boolean: `true` allows anything, as the empty schema does.
         Value::Bool(true) => *value = Value::Mapping(Mapping::new()),
-        Value::Bool(false) => diagnostics.push(
-            at.as_str(),
-            "a `false` schema allows no value at all, which no Rust type can hold; remove what it describes",
-        ),
+        // Where no better reading exists (a property or a union member is left out instead, see
+        // `children`), a schema no value matches reads as any value: decoding then loses nothing.
+        Value::Bool(false) => {
+            diagnostics.warn(
+                at.as_str(),
+                "a `false` schema allows no value at all, which no Rust type can hold; it is read as any JSON value (`serde_json::Value`)",
+            );
+            *value = Value::Mapping(Mapping::new());
+        }
         Value::Mapping(map) if map.contains_key("$ref") => reference(map, at, diagnostics),
         Value::Mapping(map) => object(map, at, diagnostics),
         // Not a schema in either version; openapiv3 reports it at this pointer.
@@ -86,8 +94,10 @@ fn object(map: &mut Mapping, at: &Pointer, diagnostics: &mut Diagnostics) {
     examples(map);
     exclusive_bounds(map);
     content_format(map);
-    constant(map);
+    constant(map, at, diagnostics);
+    tuple(map, at, diagnostics);
     children(map, at, diagnostics);
+    pattern_properties(map, at, diagnostics);
     types(map, at, diagnostics);
 }
 
@@ -107,12 +117,6 @@ fn annotation(key: &Value) -> bool {
 /// constrain the value are kept beside the reference in an `allOf` (which the resolver merges),
 /// and the annotations then document that `allOf`.
 fn reference(map: &mut Mapping, at: &Pointer, diagnostics: &mut Diagnostics) {
-    if let Some(target) = map.get("$ref").and_then(Value::as_str).filter(|target| target.contains("$defs")) {
-        diagnostics.push(
-            at.key("$ref").as_str(),
-            format!("`$ref: {target}` points into `$defs`, which OpenAPI 3.0 has no place for; move the schema to `components/schemas` and refer to it as `#/components/schemas/Name`"),
-        );
-    }
     let mut constraints = Mapping::new();
     let mut annotations = Mapping::new();
     for (key, value) in std::mem::take(map) {
@@ -190,14 +194,30 @@ fn textual(media: &str) -> bool {
 
 /// `const: v` → `enum: [v]`, which the resolver reads as a constant (a one-value string enum is
 /// a struct's tag). A `const` without `type` gets the type of its value, since 3.0 reads an
-/// untyped `enum` as any value.
-fn constant(map: &mut Mapping) {
+/// untyped `enum` as any value. An object or array constant is read as any value of its kind
+/// (a one-value enum of objects is not a Rust type), with a warning.
+fn constant(map: &mut Mapping, at: &Pointer, diagnostics: &mut Diagnostics) {
     let Some(value) = map.get("const").cloned() else { return };
     // A value must match both, so a `const` beside an `enum` is all the `enum` can still allow.
     map.shift_remove("enum");
     if value.is_null() {
         map.shift_remove("const");
         set_nullable(map);
+        return;
+    }
+    if let Some(kind) = match value {
+        Value::Mapping(_) => Some("object"),
+        Value::Sequence(_) => Some("array"),
+        _ => None,
+    } {
+        map.shift_remove("const");
+        if !map.contains_key("type") {
+            map.insert("type".into(), kind.into());
+        }
+        diagnostics.warn(
+            at.key("const").as_str(),
+            format!("a constant {kind} is read as any JSON {kind}: the generated type does not check that the value is this one"),
+        );
         return;
     }
     if let (false, Some(kind)) = (map.contains_key("type"), kind_of(&value)) {
@@ -217,21 +237,100 @@ fn kind_of(value: &Value) -> Option<&'static str> {
     }
 }
 
+/// `prefixItems` (a tuple): the positions are rewritten where they are, then kept in
+/// [`PREFIX_ITEMS`]; `items` stays the schema of the items after them, and `items: false` (no
+/// more items) becomes `maxItems` of the tuple's length.
+fn tuple(map: &mut Mapping, at: &Pointer, diagnostics: &mut Diagnostics) {
+    let Some(positions) = map.shift_remove("prefixItems") else { return };
+    let at = at.key("prefixItems");
+    let Value::Sequence(mut positions) = positions else {
+        diagnostics.push(at.as_str(), "`prefixItems` must be a list of schemas, one per position");
+        return;
+    };
+    for (index, position) in positions.iter_mut().enumerate() {
+        schema(position, &at.index(index), diagnostics);
+    }
+    if map.get("items") == Some(&Value::Bool(false)) {
+        map.shift_remove("items");
+        let length = positions.len() as u64;
+        let max = map.get("maxItems").and_then(Value::as_u64).map_or(length, |max| max.min(length));
+        map.insert("maxItems".into(), max.into());
+    }
+    if !map.contains_key("type") {
+        map.insert("type".into(), "array".into());
+    }
+    map.insert(PREFIX_ITEMS.into(), Value::Sequence(positions));
+}
+
+/// `patternProperties` → `additionalProperties`: a map whose values have the pattern's schema
+/// (the key patterns go unchecked, and no value is lost). Several patterns, or patterns beside
+/// an `additionalProperties` schema, allow a value of any of them: a `oneOf` of the distinct
+/// schemas. `additionalProperties: true` already allows every value and stays.
+fn pattern_properties(map: &mut Mapping, at: &Pointer, diagnostics: &mut Diagnostics) {
+    let Some(patterns) = map.shift_remove("patternProperties") else { return };
+    let at = at.key("patternProperties");
+    let Value::Mapping(patterns) = patterns else {
+        diagnostics.push(at.as_str(), "`patternProperties` must be an object of schemas by key pattern");
+        return;
+    };
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(additional @ Value::Mapping(_)) = map.get("additionalProperties") {
+        values.push(additional.clone());
+    } else if map.get("additionalProperties") == Some(&Value::Bool(true)) {
+        return;
+    }
+    for (pattern, mut value) in patterns {
+        schema(&mut value, &at.key(&super::key_text(&pattern)), diagnostics);
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+    let value = match <[Value; 1]>::try_from(values) {
+        Ok([only]) => only,
+        Err(values) if values.is_empty() => return,
+        Err(values) => {
+            let mut union = Mapping::new();
+            union.insert("oneOf".into(), Value::Sequence(values));
+            Value::Mapping(union)
+        }
+    };
+    map.insert("additionalProperties".into(), value);
+    if !map.contains_key("type") {
+        map.insert("type".into(), "object".into());
+    }
+}
+
 /// Rewrites the schemas inside this one, each at the pointer it has in the user's file.
 fn children(map: &mut Mapping, at: &Pointer, diagnostics: &mut Diagnostics) {
     if let Some(Value::Mapping(properties)) = map.get_mut("properties") {
         let at = at.key("properties");
+        let mut never = Vec::new();
         for (name, property) in properties.iter_mut() {
-            schema(property, &at.key(&super::key_text(name)), diagnostics);
+            let name = super::key_text(name);
+            if property == &Value::Bool(false) {
+                diagnostics.warn(
+                    at.key(&name).as_str(),
+                    format!("a `false` schema allows no value, so `{name}` can never be present; the property is left out"),
+                );
+                never.push(name);
+            } else {
+                schema(property, &at.key(&name), diagnostics);
+            }
+        }
+        properties.retain(|name, _| !never.contains(&super::key_text(name)));
+        if let Some(Value::Sequence(required)) = map.get_mut("required") {
+            required.retain(|name| !name.as_str().is_some_and(|name| never.iter().any(|n| n == name)));
         }
     }
-    let tuple = map.contains_key("prefixItems");
+    // No item at all: an array that is always empty.
+    if map.get("items") == Some(&Value::Bool(false)) {
+        map.shift_remove("items");
+        map.insert("maxItems".into(), 0.into());
+    }
     for keyword in ["items", "additionalProperties", "not"] {
         match map.get_mut(keyword) {
             // `additionalProperties: true/false` means the same in 3.0.
             Some(Value::Bool(_)) if keyword == "additionalProperties" => {}
-            // Closes a tuple, whose `prefixItems` is already reported.
-            Some(Value::Bool(false)) if keyword == "items" && tuple => {}
             Some(child) => schema(child, &at.key(keyword), diagnostics),
             None => {}
         }
@@ -252,6 +351,16 @@ fn children(map: &mut Mapping, at: &Pointer, diagnostics: &mut Diagnostics) {
 fn alternatives(map: &mut Mapping, keyword: &str, at: &Pointer, diagnostics: &mut Diagnostics) {
     let Some(Value::Sequence(members)) = map.get_mut(keyword) else { return };
     let at = at.key(keyword);
+    // A member no value matches (`false`) is no alternative; later members move up one.
+    if members.contains(&Value::Bool(false)) {
+        for (index, _) in members.iter().enumerate().filter(|(_, member)| **member == Value::Bool(false)) {
+            diagnostics.warn(
+                at.index(index).as_str(),
+                "a `false` schema matches no value, so this member is left out of the union",
+            );
+        }
+        members.retain(|member| *member != Value::Bool(false));
+    }
     let nulls: Vec<bool> = members.iter().map(null_schema).collect();
     for ((index, member), null) in members.iter_mut().enumerate().zip(&nulls) {
         if !null {
@@ -442,7 +551,7 @@ fn keywords_of(kind: &str) -> &'static [&'static str] {
     match kind {
         "string" => &["minLength", "maxLength", "pattern"],
         "integer" | "number" => &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"],
-        "array" => &["items", "minItems", "maxItems", "uniqueItems"],
+        "array" => &["items", "minItems", "maxItems", "uniqueItems", PREFIX_ITEMS],
         "object" => &["properties", "required", "additionalProperties", "minProperties", "maxProperties"],
         _ => &[],
     }

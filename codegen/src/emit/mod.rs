@@ -14,6 +14,7 @@ mod format;
 mod operations;
 mod runtime;
 mod tokens;
+mod tuples;
 mod types;
 
 use crate::diagnostics::Diagnostics;
@@ -47,21 +48,22 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagno
             .name("format-types".to_owned())
             .stack_size(FORMAT_STACK)
             .spawn_scoped(scope, format_types);
-        let others = [
-            format_module("src/lib.rs", &header, &[], std::iter::once(lib_module(api))),
-            format_module(
+        let mut others = vec![format_module("src/lib.rs", &header, &[], std::iter::once(lib_module(api)))];
+        // A crate without operations is a crate of types: no client to build, nothing to call.
+        if !api.operations.is_empty() {
+            others.push(format_module(
                 "src/operations.rs",
                 &header,
                 &["runtime", "types"],
                 operations_module(api, &crate_path),
-            ),
-            format_module(
+            ));
+            others.push(format_module(
                 "src/client.rs",
                 &header,
                 &["runtime", "types"],
                 std::iter::once(client_module(api, &settings.crate_name, &settings.crate_version)),
-            ),
-        ];
+            ));
+        }
         // Without a thread (the system refused one), the types are formatted here.
         let types = match types {
             Ok(thread) => thread.join().ok(),

@@ -4,8 +4,8 @@
 use super::docs::{attrs, prose};
 use super::extensions;
 use super::tokens::{
-    error_type, ident, location_name, output_type, param_text, rust_ident, setter_arg, style_tokens,
-    type_tokens, types_prefix, value_ident,
+    error_type, ident, location_name, output_type, param_text, request_line, rust_ident, setter_arg,
+    style_tokens, type_tokens, types_prefix, value_ident,
 };
 use crate::model::*;
 use proc_macro2::TokenStream;
@@ -79,7 +79,7 @@ fn operation_docs(op: &Operation) -> String {
         text.push_str(&prose(Some(part), ""));
         text.push_str("\n\n");
     }
-    text.push_str(&format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.operation_id));
+    text.push_str(&format!("`{}` (operation `{}`).", request_line(op), op.operation_id));
     text
 }
 
@@ -234,6 +234,10 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             quote! { if let Some(value) = &self.#name { #push } #fallback }
         }
     });
+    // The query the path key fixes goes first, as it would in the URL the spec wrote.
+    let fixed_query = op.fixed_query.iter().map(|(name, value)| {
+        quote! { parts.query.push((#name.into(), #value.to_owned())); }
+    });
     let accept = (!op.accept.is_empty()).then(|| {
         let accept = op.accept.join(", ");
         quote! { parts.accept = Some(#accept); }
@@ -326,6 +330,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
                 let mut parts = RequestParts::new(operation, reqwest::Method::#method, #template, path);
                 parts.options = self.options.clone();
                 #url_apply
+                #(#fixed_query)*
                 #(#pushes)*
                 #accept
                 #body

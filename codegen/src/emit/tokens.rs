@@ -53,6 +53,23 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     }
 }
 
+/// `GET /items?beta=true`: an operation's method and path, with the query its path key fixes
+/// (escaped as a URL has it: `lang=en%20GB`).
+pub fn request_line(op: &Operation) -> String {
+    let escape = |text: &str| {
+        text.chars()
+            .map(|c| match c {
+                ' ' | '%' | '&' | '=' | '+' | '#' | '`' => format!("%{:02X}", c as u32),
+                _ => c.to_string(),
+            })
+            .collect::<String>()
+    };
+    let query: Vec<String> =
+        op.fixed_query.iter().map(|(name, value)| format!("{}={}", escape(name), escape(value))).collect();
+    let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+    format!("{} {}{query}", op.http_method, op.path)
+}
+
 pub fn value_ident() -> Ident {
     ident("value")
 }

@@ -2,6 +2,7 @@
 
 use super::docs::{attrs, prose};
 use super::tokens::{boxed_type, boxed_value, ident, rust_ident, type_tokens};
+use super::tuples::tuple_def;
 use crate::model::*;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -18,7 +19,7 @@ pub fn types_module(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
         .collect();
     api.types
         .iter()
-        .map(move |def| type_def(def, &summaries))
+        .map(move |def| type_def(def, &summaries, !api.operations.is_empty()))
         .chain(std::iter::once_with(|| error_body_impls(api)))
 }
 
@@ -141,21 +142,30 @@ fn status_union_def(name: &str, variants: &[StatusVariant], header: TokenStream)
     }
 }
 
-fn type_def(def: &TypeDef, summaries: &HashMap<&str, String>) -> TokenStream {
+/// One type; `parameters` when the crate has operations, whose parameters an enum may be.
+fn type_def(def: &TypeDef, summaries: &HashMap<&str, String>, parameters: bool) -> TokenStream {
     let mut text = prose(def.docs.as_deref(), &format!("Generated from `{}`.", def.pointer));
-    if let TypeKind::Struct(Struct { tag: Some((property, value)), .. }) = &def.kind {
-        text.push_str(&format!("\n\nSerialized with `\"{property}\": \"{value}\"`."));
+    match &def.kind {
+        TypeKind::Struct(Struct { tag: Some((property, value)), .. }) => {
+            text.push_str(&format!("\n\nSerialized with `\"{property}\": \"{value}\"`."));
+        }
+        TypeKind::Tuple(tuple) => text.push_str(&format!(
+            "\n\nA JSON array: one field per position{}.",
+            if tuple.rest.is_some() { ", then the items after them" } else { "" }
+        )),
+        _ => {}
     }
     let docs = attrs(&text);
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let header = quote! { #docs #deprecated };
     match &def.kind {
         TypeKind::Struct(structure) => struct_def(def, structure, header, summaries),
-        TypeKind::Enum(values) => enum_def(&def.name, values, header),
+        TypeKind::Enum(values) => enum_def(&def.name, values, header, parameters),
         TypeKind::TaggedUnion(union) => tagged_union_def(&def.name, union, header),
         TypeKind::UntaggedUnion(variants) => untagged_union_def(&def.name, variants, header),
         TypeKind::AnyOf(members) => any_of_def(&def.name, members, header),
         TypeKind::StatusUnion(variants) => status_union_def(&def.name, variants, header),
+        TypeKind::Tuple(tuple) => tuple_def(&def.name, tuple, header),
         TypeKind::Alias(ty) => {
             let name = ident(&def.name);
             let target = type_tokens(ty, &TokenStream::new());
@@ -258,8 +268,18 @@ fn struct_def(
     }
 }
 
-fn enum_def(name: &str, values: &[EnumValue], header: TokenStream) -> TokenStream {
+/// An open string enum; with `parameters`, also the text it is sent as in a parameter.
+fn enum_def(name: &str, values: &[EnumValue], header: TokenStream, parameters: bool) -> TokenStream {
     let name_ident = ident(name);
+    let param_value = parameters.then(|| {
+        quote! {
+            impl runtime::ParamValue for #name_ident {
+                fn param_value(&self) -> String {
+                    self.as_str().to_owned()
+                }
+            }
+        }
+    });
     let variants = values.iter().map(|value| {
         let variant = ident(&value.variant);
         let docs = attrs(&format!("`\"{}\"`", value.wire));
@@ -320,11 +340,7 @@ fn enum_def(name: &str, values: &[EnumValue], header: TokenStream) -> TokenStrea
             }
         }
 
-        impl runtime::ParamValue for #name_ident {
-            fn param_value(&self) -> String {
-                self.as_str().to_owned()
-            }
-        }
+        #param_value
     }
 }
 

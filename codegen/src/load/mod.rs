@@ -7,21 +7,37 @@
 //! file), and openapiv3 then reads that tree. Either way [`Loaded::version`] is the version the
 //! file declares.
 //!
-//! Then `repair` rewrites, once over the whole document, what openapiv3 reads differently from
-//! what the document says, so that the later stages see every schema as written.
+//! Before the typed read, `tree` settles what needs the loose tree: defaults (and warnings) for a
+//! missing `info`, its `title` or `version`; path items given by `$ref`; the `webhooks`, read
+//! apart into [`Loaded::webhooks`]. A 3.0 document none of this changed is still read from its
+//! text. Then `repair` rewrites, once over the whole document, what openapiv3 reads differently
+//! from what the document says, so that the later stages see every schema as written.
 
 mod repair;
+mod tree;
 
-use crate::diagnostics::{Diagnostics, Pointer};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pointer, Relocations};
+use indexmap::IndexMap;
+use openapiv3::{PathItem, ReferenceOr};
 use serde_path_to_error::Segment;
+use serde_yaml::Value;
 use std::panic::UnwindSafe;
 
-/// A parsed spec: the typed document and the raw tree it came from.
+/// A parsed spec: the typed document and what was read beside it.
 pub struct Loaded {
     /// The typed document, in OpenAPI 3.0 form (a 3.1 document is rewritten into it).
     pub document: openapiv3::OpenAPI,
     /// The `openapi` version string the file declares.
     pub version: String,
+    /// The `webhooks` (OpenAPI 3.1): requests the API sends, by name, each a path item in 3.0
+    /// form. A client never makes them; their payloads still get types.
+    pub webhooks: IndexMap<String, PathItem>,
+    /// What was read loosely (a default for a missing `info.version`, say), in document order;
+    /// resolving adds its own.
+    pub warnings: Vec<Diagnostic>,
+    /// Schemas that moved on the way to [`Loaded::document`] (`$defs` hoisted into
+    /// `components/schemas`): later diagnostics are reported where the user wrote them.
+    pub relocations: Relocations,
 }
 
 /// The OpenAPI versions this loader reads.
@@ -54,13 +70,32 @@ impl Family {
 /// Parses a YAML or JSON OpenAPI 3.0 or 3.1 document (JSON is a subset of YAML, so one parser
 /// reads both), and repairs how openapiv3 read its schemas.
 pub fn load(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
-    let mut loaded = parse(bytes)?;
-    repair::repair(&mut loaded.document);
+    load_named(bytes, None)
+}
+
+/// [`load`], naming the file the bytes come from (`specs/petstore.yaml`): a document without
+/// `info.title` is titled after it (`petstore`).
+pub fn load_named(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics> {
+    let mut loaded = parse(bytes, source_name)?;
+    let mut warnings = Diagnostics(std::mem::take(&mut loaded.warnings));
+    repair::repair(&mut loaded.document, &mut warnings);
+    let at = Pointer::root().key("webhooks");
+    for (name, item) in &mut loaded.webhooks {
+        repair::path_item(item, &at.key(name), &mut warnings);
+    }
+    loaded.relocations.restore(&mut warnings.0);
+    loaded.warnings = warnings.0;
     Ok(loaded)
 }
 
+/// Repairs a schema the loader did not see as one (a tuple position, kept by the downgrade in an
+/// extension) as it repairs the document's: see `repair`.
+pub(crate) fn repair_schema(schema: &mut openapiv3::Schema, at: &Pointer, warnings: &mut Diagnostics) {
+    repair::schema(schema, at, warnings);
+}
+
 /// The typed read of a document, as openapiv3 gives it.
-fn parse(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
+fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics> {
     // A UTF-8 byte order mark is allowed by editors, not by the YAML parser.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -72,7 +107,7 @@ fn parse(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     if let Some(loaded) = json_3_0(bytes) {
         return Ok(loaded);
     }
-    let tree: serde_yaml::Value = serde_yaml::from_slice(bytes).map_err(|error| {
+    let tree: Value = serde_yaml::from_slice(bytes).map_err(|error| {
         let place = error
             .location()
             .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
@@ -80,50 +115,103 @@ fn parse(bytes: &[u8]) -> Result<Loaded, Diagnostics> {
         one("", format!("the file is not valid YAML or JSON{place}: {error}"))
     })?;
     let version = declared_version(&tree)?;
-    let document = match Family::of(&version) {
-        // Straight from the text, as before 3.1 was read: errors then carry a line and column.
-        Some(family @ Family::V3_0) => {
-            typed(|| serde_path_to_error::deserialize(serde_yaml::Deserializer::from_slice(bytes)), family)?
+    let Some(family) = Family::of(&version) else { return Err(one("/openapi", unsupported(&version))) };
+    let mut diagnostics = Diagnostics::default();
+    let (mut tree, relocations) = match family {
+        Family::V3_0 => (tree, Relocations::default()),
+        Family::V3_1 => {
+            let downgraded = crate::downgrade::downgrade(tree)?;
+            diagnostics.0.extend(downgraded.warnings);
+            (downgraded.tree, downgraded.relocations)
         }
-        // From the rewritten tree; `serde_yaml::Value` keeps the order of properties and paths
-        // (a `serde_json::Value` would sort them).
-        Some(family @ Family::V3_1) => {
-            let tree = crate::downgrade::downgrade(tree)?;
-            typed(move || serde_path_to_error::deserialize(tree), family)?
-        }
-        None => return Err(one("/openapi", unsupported(&version))),
     };
-    Ok(Loaded { document, version })
+    let prepared = tree::prepare(&mut tree, matches!(family, Family::V3_0), source_name, &mut diagnostics);
+    // Problems found past this point are reported with the warnings so far, where the user
+    // wrote them.
+    let failed = |mut problems: Diagnostics, mut so_far: Diagnostics| {
+        so_far.0.append(&mut problems.0);
+        relocations.restore(&mut so_far.0);
+        so_far
+    };
+    if diagnostics.has_errors() {
+        return Err(failed(Diagnostics::default(), diagnostics));
+    }
+    let document = match family {
+        // Straight from the text, as before 3.1 was read: errors then carry a line and column.
+        Family::V3_0 if !prepared.changed => typed(
+            || serde_path_to_error::deserialize(serde_yaml::Deserializer::from_slice(bytes)),
+            family,
+            &Pointer::root(),
+        ),
+        // From the settled tree; `serde_yaml::Value` keeps the order of properties and paths
+        // (a `serde_json::Value` would sort them).
+        _ => typed(move || serde_path_to_error::deserialize(tree), family, &Pointer::root()),
+    };
+    let document = match document {
+        Ok(document) => document,
+        Err(problems) => return Err(failed(problems, diagnostics)),
+    };
+    let webhooks = match prepared.webhooks.map(|webhooks| self::webhooks(webhooks, family)).transpose() {
+        Ok(webhooks) => webhooks.unwrap_or_default(),
+        Err(problems) => return Err(failed(problems, diagnostics)),
+    };
+    Ok(Loaded { document, version, webhooks, warnings: diagnostics.0, relocations })
+}
+
+/// The typed read of `webhooks`, by name (`x-` entries are extensions, not webhooks).
+fn webhooks(value: Value, family: Family) -> Result<IndexMap<String, PathItem>, Diagnostics> {
+    let at = Pointer::root().key("webhooks");
+    let Value::Mapping(mut entries) = value else {
+        return Err(one(at.as_str(), "`webhooks` must be an object with one path item per webhook name"));
+    };
+    entries.retain(|key, _| !crate::downgrade::key_text(key).starts_with("x-"));
+    let read: IndexMap<String, ReferenceOr<PathItem>> =
+        typed(move || serde_path_to_error::deserialize(Value::Mapping(entries)), family, &at)?;
+    // References were replaced by their targets before the read (or reported).
+    Ok(read
+        .into_iter()
+        .filter_map(|(name, item)| match item {
+            ReferenceOr::Item(item) => Some((name, item)),
+            ReferenceOr::Reference { .. } => None,
+        })
+        .collect())
 }
 
 /// The fast path for the common large case, a JSON 3.0 document: serde_json reads the version
 /// without building a tree and then the typed document straight from the text, several times
 /// faster than the YAML parser. `None` sends anything else (YAML, 3.1, broken JSON, no version,
-/// a document with problems) down the general path, which also gives the diagnostics.
+/// a document with problems or with what the tree settles) down the general path, which also
+/// gives the diagnostics.
 fn json_3_0(bytes: &[u8]) -> Option<Loaded> {
     #[derive(serde::Deserialize)]
     struct Head {
         openapi: Option<String>,
+        webhooks: Option<serde::de::IgnoredAny>,
     }
     if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
         return None;
     }
-    let version = serde_json::from_slice::<Head>(bytes).ok()?.openapi?;
+    let head = serde_json::from_slice::<Head>(bytes).ok()?;
+    let version = head.openapi.filter(|_| head.webhooks.is_none())?;
     let family @ Family::V3_0 = Family::of(&version)? else { return None };
     let read = || serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
     // A document that does not read cleanly goes down the general path, whose diagnostics are
     // more precise (duplicate keys, lines and columns).
-    let document = typed(read, family).ok()?;
-    Some(Loaded { document, version })
+    let document: openapiv3::OpenAPI = typed(read, family, &Pointer::root()).ok()?;
+    if document.paths.paths.values().any(|item| matches!(item, ReferenceOr::Reference { .. })) {
+        return None;
+    }
+    let (webhooks, warnings, relocations) = Default::default();
+    Some(Loaded { document, version, webhooks, warnings, relocations })
 }
 
 /// The `openapi` version string, or why there is none.
-fn declared_version(tree: &serde_yaml::Value) -> Result<String, Diagnostics> {
+fn declared_version(tree: &Value) -> Result<String, Diagnostics> {
     let Some(root) = tree.as_mapping() else {
         return Err(one("", "the document must be an object with `openapi`, `info` and `paths`"));
     };
     match (root.get("openapi"), root.get("swagger")) {
-        (Some(serde_yaml::Value::String(version)), _) => Ok(version.clone()),
+        (Some(Value::String(version)), _) => Ok(version.clone()),
         (None, Some(_)) => Err(one(
             "/swagger",
             "this is a Swagger 2.0 document; convert it to OpenAPI 3.0 (for example with swagger2openapi) and generate from that",
@@ -141,21 +229,22 @@ fn unsupported(version: &str) -> String {
     format!("OpenAPI {version} is not supported; this generator reads OpenAPI 3.0.x and 3.1.x documents")
 }
 
-/// The typed read, with its failures as diagnostics.
-fn typed<E: std::fmt::Display>(
-    read: impl FnOnce() -> Result<openapiv3::OpenAPI, serde_path_to_error::Error<E>> + UnwindSafe,
+/// The typed read of what sits at `at`, with its failures as diagnostics.
+fn typed<T, E: std::fmt::Display>(
+    read: impl FnOnce() -> Result<T, serde_path_to_error::Error<E>> + UnwindSafe,
     family: Family,
-) -> Result<openapiv3::OpenAPI, Diagnostics> {
+    at: &Pointer,
+) -> Result<T, Diagnostics> {
     match std::panic::catch_unwind(read) {
         Ok(Ok(document)) => Ok(document),
         // openapiv3 re-reads a failed `$ref`-or-schema and asserts it fails again; a document
         // serde reads inconsistently (such as one with odd duplicate keys) trips that assertion.
         Err(_) => Err(one(
-            "",
+            at.as_str(),
             "openapiv3 could not read this document consistently (a key given twice in one object is the usual cause); check the file with a YAML linter",
         )),
         Ok(Err(error)) => {
-            let pointer = pointer_of(error.path());
+            let pointer = pointer_of(at, error.path());
             Err(one(
                 pointer.as_str(),
                 format!("not a valid OpenAPI {} object here: {}", family.label(), error.inner()),
@@ -172,17 +261,17 @@ fn one(pointer: &str, message: impl Into<String>) -> Diagnostics {
 }
 
 /// A YAML value as a reader would name it.
-fn describe(value: &serde_yaml::Value) -> String {
+fn describe(value: &Value) -> String {
     match value {
-        serde_yaml::Value::Number(number) => format!("the number {number}"),
-        serde_yaml::Value::Bool(flag) => format!("`{flag}`"),
-        serde_yaml::Value::Null => "null".to_owned(),
+        Value::Number(number) => format!("the number {number}"),
+        Value::Bool(flag) => format!("`{flag}`"),
+        Value::Null => "null".to_owned(),
         _ => "a list or an object".to_owned(),
     }
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> Pointer {
-    path.iter().fold(Pointer::root(), |pointer, segment| match segment {
+fn pointer_of(at: &Pointer, path: &serde_path_to_error::Path) -> Pointer {
+    path.iter().fold(at.clone(), |pointer, segment| match segment {
         Segment::Seq { index } => pointer.index(*index),
         Segment::Map { key } => pointer.key(key),
         Segment::Enum { .. } | Segment::Unknown => pointer,

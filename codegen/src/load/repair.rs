@@ -7,6 +7,7 @@
 //! schema its type back, keeping the keywords that type has and dropping the ones that cannot
 //! apply. Nothing moves, so every schema stays at its pointer.
 
+use crate::diagnostics::{Diagnostics, Pointer};
 use indexmap::IndexMap;
 use openapiv3::{
     AdditionalProperties, AnySchema, Components, Header, IntegerFormat, MediaType, NumberFormat, OpenAPI,
@@ -15,158 +16,245 @@ use openapiv3::{
 };
 
 /// Repairs every schema of the document: under `paths` (parameters, request bodies, responses,
-/// their headers and callbacks) and under `components`, and every schema nested in those.
-pub(super) fn repair(document: &mut OpenAPI) {
-    for item in document.paths.paths.values_mut() {
+/// their headers and callbacks) and under `components`, and every schema nested in those. What
+/// a repair reads more loosely than the document says is a warning in `warnings`.
+pub(super) fn repair(document: &mut OpenAPI, warnings: &mut Diagnostics) {
+    let mut repair = Repair { warnings };
+    let at = Pointer::root().key("paths");
+    for (path, item) in &mut document.paths.paths {
         if let ReferenceOr::Item(item) = item {
-            path_item(item);
+            repair.path_item(item, &at.key(path));
         }
     }
     if let Some(components) = &mut document.components {
-        self::components(components);
+        repair.components(components);
     }
 }
 
-fn components(components: &mut Components) {
-    components.schemas.values_mut().for_each(schema_or_ref);
-    for response in components.responses.values_mut() {
-        if let ReferenceOr::Item(response) = response {
-            self::response(response);
+/// Repairs a path item found outside `paths` (a webhook's).
+pub(super) fn path_item(item: &mut PathItem, at: &Pointer, warnings: &mut Diagnostics) {
+    Repair { warnings }.path_item(item, at);
+}
+
+/// Repairs a schema found outside the document's schema places (a tuple position kept in an
+/// extension), and the schemas inside it.
+pub(super) fn schema(schema: &mut Schema, at: &Pointer, warnings: &mut Diagnostics) {
+    Repair { warnings }.schema(schema, at);
+}
+
+/// The walk over a document, with the warnings it gives.
+struct Repair<'w> {
+    warnings: &'w mut Diagnostics,
+}
+
+impl Repair<'_> {
+    fn components(&mut self, components: &mut Components) {
+        let at = Pointer::root().key("components");
+        let schemas = at.key("schemas");
+        for (name, schema) in &mut components.schemas {
+            self.schema_or_ref(schema, &schemas.key(name));
+        }
+        for (name, response) in &mut components.responses {
+            if let ReferenceOr::Item(response) = response {
+                self.response(response, &at.key("responses").key(name));
+            }
+        }
+        for (name, parameter) in &mut components.parameters {
+            if let ReferenceOr::Item(parameter) = parameter {
+                self.parameter(parameter, &at.key("parameters").key(name));
+            }
+        }
+        for (name, body) in &mut components.request_bodies {
+            if let ReferenceOr::Item(body) = body {
+                self.content(&mut body.content, &at.key("requestBodies").key(name));
+            }
+        }
+        self.headers(&mut components.headers, &at);
+        for (name, callback) in &mut components.callbacks {
+            if let ReferenceOr::Item(callback) = callback {
+                let at = at.key("callbacks").key(name);
+                for (expression, item) in callback.iter_mut() {
+                    self.path_item(item, &at.key(expression));
+                }
+            }
         }
     }
-    for parameter in components.parameters.values_mut() {
-        if let ReferenceOr::Item(parameter) = parameter {
-            self::parameter(parameter);
+
+    fn path_item(&mut self, item: &mut PathItem, at: &Pointer) {
+        self.parameters(&mut item.parameters, at);
+        let operations = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("options", &mut item.options),
+            ("head", &mut item.head),
+            ("patch", &mut item.patch),
+            ("trace", &mut item.trace),
+        ];
+        for (method, operation) in operations {
+            if let Some(operation) = operation {
+                self.operation(operation, &at.key(method));
+            }
         }
     }
-    for body in components.request_bodies.values_mut() {
-        if let ReferenceOr::Item(body) = body {
-            content(&mut body.content);
+
+    fn operation(&mut self, operation: &mut Operation, at: &Pointer) {
+        self.parameters(&mut operation.parameters, at);
+        if let Some(ReferenceOr::Item(body)) = &mut operation.request_body {
+            self.content(&mut body.content, &at.key("requestBody"));
+        }
+        let responses = &mut operation.responses;
+        let at_responses = at.key("responses");
+        if let Some(ReferenceOr::Item(response)) = &mut responses.default {
+            self.response(response, &at_responses.key("default"));
+        }
+        for (status, response) in &mut responses.responses {
+            if let ReferenceOr::Item(response) = response {
+                self.response(response, &at_responses.key(&status.to_string()));
+            }
+        }
+        for (name, callback) in &mut operation.callbacks {
+            let at = at.key("callbacks").key(name);
+            for (expression, item) in callback.iter_mut() {
+                self.path_item(item, &at.key(expression));
+            }
         }
     }
-    headers(&mut components.headers);
-    for callback in components.callbacks.values_mut() {
-        if let ReferenceOr::Item(callback) = callback {
-            callback.values_mut().for_each(path_item);
+
+    fn parameters(&mut self, parameters: &mut [ReferenceOr<Parameter>], at: &Pointer) {
+        for (index, parameter) in parameters.iter_mut().enumerate() {
+            if let ReferenceOr::Item(parameter) = parameter {
+                self.parameter(parameter, &at.key("parameters").index(index));
+            }
         }
     }
-}
 
-fn path_item(item: &mut PathItem) {
-    parameters(&mut item.parameters);
-    let operations = [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.delete,
-        &mut item.options,
-        &mut item.head,
-        &mut item.patch,
-        &mut item.trace,
-    ];
-    operations.into_iter().flatten().for_each(operation);
-}
-
-fn operation(operation: &mut Operation) {
-    parameters(&mut operation.parameters);
-    if let Some(ReferenceOr::Item(body)) = &mut operation.request_body {
-        content(&mut body.content);
+    fn parameter(&mut self, parameter: &mut Parameter, at: &Pointer) {
+        let (Parameter::Query { parameter_data, .. }
+        | Parameter::Header { parameter_data, .. }
+        | Parameter::Path { parameter_data, .. }
+        | Parameter::Cookie { parameter_data, .. }) = parameter;
+        self.schema_or_content(&mut parameter_data.format, at);
     }
-    let responses = &mut operation.responses;
-    for response in responses.default.iter_mut().chain(responses.responses.values_mut()) {
-        if let ReferenceOr::Item(response) = response {
-            self::response(response);
+
+    fn response(&mut self, response: &mut Response, at: &Pointer) {
+        self.headers(&mut response.headers, at);
+        self.content(&mut response.content, at);
+    }
+
+    fn headers(&mut self, headers: &mut IndexMap<String, ReferenceOr<Header>>, at: &Pointer) {
+        for (name, header) in headers.iter_mut() {
+            if let ReferenceOr::Item(header) = header {
+                self.schema_or_content(&mut header.format, &at.key("headers").key(name));
+            }
         }
     }
-    for callback in operation.callbacks.values_mut() {
-        callback.values_mut().for_each(path_item);
-    }
-}
 
-fn parameters(parameters: &mut [ReferenceOr<Parameter>]) {
-    for parameter in parameters {
-        if let ReferenceOr::Item(parameter) = parameter {
-            self::parameter(parameter);
+    fn schema_or_content(&mut self, format: &mut ParameterSchemaOrContent, at: &Pointer) {
+        match format {
+            ParameterSchemaOrContent::Schema(schema) => self.schema_or_ref(schema, &at.key("schema")),
+            ParameterSchemaOrContent::Content(media) => self.content(media, at),
         }
     }
-}
 
-fn parameter(parameter: &mut Parameter) {
-    let (Parameter::Query { parameter_data, .. }
-    | Parameter::Header { parameter_data, .. }
-    | Parameter::Path { parameter_data, .. }
-    | Parameter::Cookie { parameter_data, .. }) = parameter;
-    schema_or_content(&mut parameter_data.format);
-}
-
-fn response(response: &mut Response) {
-    headers(&mut response.headers);
-    content(&mut response.content);
-}
-
-fn headers(headers: &mut IndexMap<String, ReferenceOr<Header>>) {
-    for header in headers.values_mut() {
-        if let ReferenceOr::Item(header) = header {
-            schema_or_content(&mut header.format);
+    fn content(&mut self, content: &mut IndexMap<String, MediaType>, at: &Pointer) {
+        for (name, media) in content.iter_mut() {
+            let at = at.key("content").key(name);
+            if let Some(schema) = &mut media.schema {
+                self.schema_or_ref(schema, &at.key("schema"));
+            }
+            for (property, encoding) in &mut media.encoding {
+                self.headers(&mut encoding.headers, &at.key("encoding").key(property));
+            }
         }
     }
-}
 
-fn schema_or_content(format: &mut ParameterSchemaOrContent) {
-    match format {
-        ParameterSchemaOrContent::Schema(schema) => schema_or_ref(schema),
-        ParameterSchemaOrContent::Content(media) => content(media),
-    }
-}
-
-fn content(content: &mut IndexMap<String, MediaType>) {
-    for media in content.values_mut() {
-        media.schema.iter_mut().for_each(schema_or_ref);
-        for encoding in media.encoding.values_mut() {
-            headers(&mut encoding.headers);
+    fn schema_or_ref(&mut self, schema: &mut ReferenceOr<Schema>, at: &Pointer) {
+        if let ReferenceOr::Item(schema) = schema {
+            self.schema(schema, at);
         }
     }
-}
 
-fn schema_or_ref(schema: &mut ReferenceOr<Schema>) {
-    if let ReferenceOr::Item(schema) = schema {
-        self::schema(schema);
-    }
-}
-
-fn boxed_schema_or_ref(schema: &mut ReferenceOr<Box<Schema>>) {
-    if let ReferenceOr::Item(schema) = schema {
-        self::schema(schema);
-    }
-}
-
-fn additional(additional: Option<&mut AdditionalProperties>) {
-    if let Some(AdditionalProperties::Schema(schema)) = additional {
-        schema_or_ref(schema);
-    }
-}
-
-/// Repairs a schema, then the schemas inside it (those of its repaired form).
-fn schema(schema: &mut Schema) {
-    retype(schema);
-    match &mut schema.schema_kind {
-        SchemaKind::Type(Type::Object(object)) => {
-            object.properties.values_mut().for_each(boxed_schema_or_ref);
-            additional(object.additional_properties.as_mut());
+    fn boxed_schema_or_ref(&mut self, schema: &mut ReferenceOr<Box<Schema>>, at: &Pointer) {
+        if let ReferenceOr::Item(schema) = schema {
+            self.schema(schema, at);
         }
-        SchemaKind::Type(Type::Array(array)) => array.items.iter_mut().for_each(boxed_schema_or_ref),
-        SchemaKind::Type(_) => {}
-        SchemaKind::OneOf { one_of: members }
-        | SchemaKind::AllOf { all_of: members }
-        | SchemaKind::AnyOf { any_of: members } => members.iter_mut().for_each(schema_or_ref),
-        SchemaKind::Not { not } => schema_or_ref(not),
-        SchemaKind::Any(any) => {
-            any.properties.values_mut().for_each(boxed_schema_or_ref);
-            additional(any.additional_properties.as_mut());
-            any.items.iter_mut().for_each(boxed_schema_or_ref);
-            let members = any.one_of.iter_mut().chain(&mut any.all_of).chain(&mut any.any_of);
-            members.chain(any.not.as_deref_mut()).for_each(schema_or_ref);
+    }
+
+    fn object_parts(
+        &mut self,
+        properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
+        additional: Option<&mut AdditionalProperties>,
+        at: &Pointer,
+    ) {
+        for (name, property) in properties.iter_mut() {
+            self.boxed_schema_or_ref(property, &at.key("properties").key(name));
         }
+        if let Some(AdditionalProperties::Schema(schema)) = additional {
+            self.schema_or_ref(schema, &at.key("additionalProperties"));
+        }
+    }
+
+    fn members(&mut self, members: &mut [ReferenceOr<Schema>], at: &Pointer) {
+        for (index, member) in members.iter_mut().enumerate() {
+            self.schema_or_ref(member, &at.index(index));
+        }
+    }
+
+    /// Repairs a schema, then the schemas inside it (those of its repaired form).
+    fn schema(&mut self, schema: &mut Schema, at: &Pointer) {
+        self.unchecked_not(schema, at);
+        retype(schema);
+        match &mut schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                self.object_parts(&mut object.properties, object.additional_properties.as_mut(), at);
+            }
+            SchemaKind::Type(Type::Array(array)) => {
+                if let Some(items) = &mut array.items {
+                    self.boxed_schema_or_ref(items, &at.key("items"));
+                }
+            }
+            SchemaKind::Type(_) | SchemaKind::Not { .. } => {}
+            SchemaKind::OneOf { one_of: members } => self.members(members, &at.key("oneOf")),
+            SchemaKind::AllOf { all_of: members } => self.members(members, &at.key("allOf")),
+            SchemaKind::AnyOf { any_of: members } => self.members(members, &at.key("anyOf")),
+            SchemaKind::Any(any) => {
+                self.object_parts(&mut any.properties, any.additional_properties.as_mut(), at);
+                if let Some(items) = &mut any.items {
+                    self.boxed_schema_or_ref(items, &at.key("items"));
+                }
+                self.members(&mut any.one_of, &at.key("oneOf"));
+                self.members(&mut any.all_of, &at.key("allOf"));
+                self.members(&mut any.any_of, &at.key("anyOf"));
+            }
+        }
+    }
+
+    /// `not` (a value must not match a schema) narrows what the rest of a schema allows, which no
+    /// Rust type checks: it is dropped with a warning, so the schema reads as its other keywords
+    /// (any JSON value when `not` is all it says). Decoding loses no value that way.
+    fn unchecked_not(&mut self, schema: &mut Schema, at: &Pointer) {
+        let alone = match &mut schema.schema_kind {
+            SchemaKind::Not { .. } => true,
+            SchemaKind::Any(any) if any.not.is_some() => {
+                any.not = None;
+                false
+            }
+            _ => return,
+        };
+        if alone {
+            schema.schema_kind = SchemaKind::Any(AnySchema::default());
+        }
+        let what = if alone {
+            "the value is read as any JSON value (`serde_json::Value`)"
+        } else {
+            "the value is read by the schema's other keywords"
+        };
+        self.warnings.warn(
+            at.key("not").as_str(),
+            format!("`not` (a value must not match a schema) is not checked by a Rust type; {what}"),
+        );
     }
 }
 
@@ -252,13 +340,14 @@ fn format_of<F>(any: &AnySchema, known: impl Fn(&str) -> Option<F>) -> VariantOr
 #[cfg(test)]
 mod tests {
     use super::repair;
+    use crate::diagnostics::Diagnostics;
     use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
     /// The document as openapiv3 reads it, before and after the repair.
     fn read(yaml: &str) -> (OpenAPI, OpenAPI) {
         let parsed: OpenAPI = serde_yaml::from_str(yaml).unwrap_or_else(|error| panic!("{error}"));
         let mut repaired = parsed.clone();
-        repair(&mut repaired);
+        repair(&mut repaired, &mut Diagnostics::default());
         (parsed, repaired)
     }
 

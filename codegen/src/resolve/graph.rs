@@ -79,6 +79,9 @@ fn referenced(kind: &TypeKind) -> Vec<TypeRef> {
         TypeKind::AnyOf(members) => members.iter().map(|m| m.ty.clone()).collect(),
         TypeKind::StatusUnion(variants) => variants.iter().map(|v| v.ty.clone()).collect(),
         TypeKind::Alias(ty) => vec![ty.clone()],
+        TypeKind::Tuple(tuple) => {
+            tuple.items.iter().map(|item| &item.ty).chain(&tuple.rest).cloned().collect()
+        }
         TypeKind::Enum(_) => Vec::new(),
     }
 }
@@ -167,6 +170,13 @@ impl Resolver<'_> {
                         }
                     }
                 }
+                TypeKind::Tuple(tuple) => {
+                    for item in &mut tuple.items {
+                        if let TypeRef::Named(name) = &item.ty {
+                            item.boxed = cyclic(position, name);
+                        }
+                    }
+                }
                 TypeKind::Alias(TypeRef::Named(name)) if cyclic(position, name) => {
                     alias_cycles.push(def.pointer.clone());
                 }
@@ -235,6 +245,7 @@ pub(super) fn by_value_targets(kind: &TypeKind) -> Vec<&str> {
         TypeKind::TaggedUnion(union) => union.variants.iter().map(|v| v.type_name.as_str()).collect(),
         TypeKind::UntaggedUnion(variants) => variants.iter().filter_map(|v| v.ty.named_directly()).collect(),
         TypeKind::AnyOf(members) => members.iter().filter_map(|m| m.ty.named_directly()).collect(),
+        TypeKind::Tuple(tuple) => tuple.items.iter().filter_map(|item| item.ty.named_directly()).collect(),
         TypeKind::Alias(TypeRef::Named(name)) => vec![name.as_str()],
         TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::StatusUnion(_) => Vec::new(),
     }

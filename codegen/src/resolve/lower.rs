@@ -5,6 +5,7 @@
 use super::all_of::{annotation_only, single_member};
 use super::docs::{docs_of, field_docs};
 use super::resolver::{component_ref, object_parts, ref_problem, Node, Resolver};
+use super::tuples::is_tuple;
 use crate::diagnostics::Pointer;
 use crate::model::*;
 use crate::names::{self, Scope};
@@ -70,6 +71,7 @@ impl Resolver<'_> {
             },
             SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(_)) if is_tuple(schema) => self.define_inline(hint, schema, at),
             SchemaKind::Type(Type::Array(array)) => match &array.items {
                 Some(items) => {
                     let item = self.lower(items.into(), &at.key("items"), &format!("{hint}Item"));
@@ -188,6 +190,9 @@ impl Resolver<'_> {
 
     /// The shape of a named type.
     pub(super) fn shape(&mut self, name: &str, schema: &Schema, at: &Pointer) -> TypeKind {
+        if let Some(tuple) = self.tuple(name, schema, at) {
+            return tuple;
+        }
         if let Some(object) = object_parts(&schema.schema_kind).filter(|object| !object.properties.is_empty())
         {
             let structure = self.structure(name, object.properties, object.required, object.additional, at);

@@ -9,15 +9,18 @@
 //! - `all_of`: `allOf` merging, as pure functions over schemas, and the thin resolver layer around
 //!   them;
 //! - `docs`: doc text from schemas (title, description, constraints, default);
-//! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters
-//!   and path templates) and `bodies` (request bodies, responses, media types) serve it;
+//! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters,
+//!   path templates and the fixed query of a path key) and `bodies` (request bodies, responses,
+//!   media types) serve it;
+//! - `webhooks`: the payload types of the requests the API sends;
+//! - `tuples`: arrays with a schema per position (`prefixItems`);
 //! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
 //! - `graph`: whole-model passes (unused schemas, cycles, defaults).
 //!
-//! Imports run one way: `operations` → `parameters` / `bodies` → `lower` → `unions` / `all_of` →
-//! `docs`, and every file may use `resolver` (the `Resolver`, its type index and the `$ref` helpers),
-//! which uses none of them; this file only runs the passes in order. Lowering,
-//! unions and merging call each other as methods of the resolver, because schemas nest.
+//! Imports run one way: `operations` / `webhooks` → `parameters` / `bodies` → `lower` → `tuples` /
+//! `unions` / `all_of` → `docs`, and every file may use `resolver` (the `Resolver`, its type index
+//! and the `$ref` helpers), which uses none of them; this file only runs the passes in order.
+//! Lowering, unions and merging call each other as methods of the resolver, because schemas nest.
 
 mod all_of;
 mod bodies;
@@ -28,27 +31,27 @@ mod lower;
 mod operations;
 mod parameters;
 mod resolver;
+mod tuples;
 mod unions;
+mod webhooks;
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use crate::extensions;
+use crate::load::Loaded;
 use crate::model::*;
-use openapiv3::OpenAPI;
 use resolver::Resolver;
 pub use resolver::RESERVED_TYPE_NAMES;
 
-/// Builds the model of a parsed document.
-pub fn resolve(
-    document: &OpenAPI,
-    openapi_version: &str,
-    options: crate::Options,
-) -> Result<Api, Diagnostics> {
+/// Builds the model of a loaded document; the loader's warnings come first among the model's.
+pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnostics> {
+    let document = &loaded.document;
     let mut resolver = Resolver::new(document);
+    resolver.diagnostics.0.extend(loaded.warnings.iter().cloned());
     let mut api = Api {
         title: document.info.title.clone(),
         version: document.info.version.clone(),
         description: document.info.description.clone(),
-        openapi_version: openapi_version.to_owned(),
+        openapi_version: loaded.version.clone(),
         base_url: document.servers.first().map(|server| server.url.trim_end_matches('/').to_owned()),
         ..Api::default()
     };
@@ -61,6 +64,7 @@ pub fn resolve(
     api.error_message_pointer = root_extensions.error_message_pointer;
     resolver.define_components();
     api.operations = resolver.operations();
+    api.webhooks = resolver.webhooks(&loaded.webhooks);
     api.auth = resolver.auth();
     resolver.adopt_implied_tags();
     resolver.check_unions();
@@ -75,12 +79,19 @@ pub fn resolve(
         options.skip_unused_schemas,
     );
     api.index_types();
+    // A webhook whose payload was left out with the unused schemas goes with it.
+    let known = |ty: &TypeRef| ty.named().is_none_or(|name| api.type_index.contains_key(name));
+    api.webhooks.retain(|webhook| webhook.payload.as_ref().is_none_or(known));
     resolver.types = std::mem::take(&mut api.types);
     resolver.type_index = std::mem::take(&mut api.type_index);
     resolver.break_cycles();
     resolver.compute_defaults();
     api.types = resolver.types;
+    for def in &mut api.types {
+        def.pointer = loaded.relocations.original(&def.pointer);
+    }
     api.index_types();
+    loaded.relocations.restore(&mut resolver.diagnostics.0);
     resolver.diagnostics.0.sort();
     resolver.diagnostics.0.dedup();
     if resolver.diagnostics.has_errors() {

@@ -1,9 +1,9 @@
-//! Parameters (path-level and operation-level, following `$ref`s) and the path template they
-//! fill.
+//! Parameters (path-level and operation-level, following `$ref`s), the path template they fill,
+//! and the fixed query a path key may end in.
 
 use super::docs::{constraint_docs, join_docs};
 use super::resolver::Resolver;
-use crate::diagnostics::Pointer;
+use crate::diagnostics::{percent_decode, Pointer};
 use crate::model::*;
 use crate::names::{self, Scope};
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
@@ -155,6 +155,45 @@ impl<'a> Resolver<'a> {
             });
         }
         params
+    }
+
+    /// The query pairs of a path key (what follows `?` in `/items?beta=true`), decoded, which the
+    /// operation sends with every request. A `{template}` is no fixed value: it is left out, with
+    /// a warning unless a query parameter of that name sends it; so is a pair an operation's query
+    /// parameter of the same name replaces.
+    pub(super) fn fixed_query(
+        &mut self,
+        query: &str,
+        params: &[Param],
+        at: &Pointer,
+    ) -> Vec<(String, String)> {
+        let decode = |text: &str| percent_decode(&text.replace('+', " "));
+        let is_query_param = |name: &str| {
+            params.iter().any(|param| param.location == ParamLocation::Query && param.wire_name == name)
+        };
+        let mut pairs = Vec::new();
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (name, value) = (decode(name), decode(value));
+            let template = value.strip_prefix('{').and_then(|rest| rest.strip_suffix('}'));
+            if template.is_some_and(|template| template == name && is_query_param(&name)) {
+                continue;
+            }
+            if name.contains('{') || value.contains('{') {
+                self.diagnostics.warn(
+                    at.as_str(),
+                    format!("`{pair}` in the path's query is a template, not a fixed value, so it is not sent; declare it as a query parameter"),
+                );
+            } else if is_query_param(&name) {
+                self.diagnostics.warn(
+                    at.as_str(),
+                    format!("`{pair}` in the path's query is also a query parameter of this operation; the parameter is sent instead (set it to `{value}` to send this)"),
+                );
+            } else {
+                pairs.push((name, value));
+            }
+        }
+        pairs
     }
 
     /// The path template as literal text and parameters; a `{name}` without a path parameter, and

@@ -52,6 +52,8 @@ fn always(_: &Api) -> bool {
     true
 }
 
+/// A crate with operations is a client; one without (a description of schemas or webhooks only)
+/// is a crate of types, which needs no HTTP.
 fn has_operations(api: &Api) -> bool {
     !api.operations.is_empty()
 }
@@ -78,7 +80,7 @@ pub(super) const MODULES: &[Module] = &[
     Module {
         name: "retry",
         source: include_str!("../../../runtime/src/retry.rs"),
-        needed: always,
+        needed: has_operations,
         uses: &[],
         dependencies: &[HTTPDATE, REQWEST],
         names: &[],
@@ -87,7 +89,7 @@ pub(super) const MODULES: &[Module] = &[
     Module {
         name: "error",
         source: include_str!("../../../runtime/src/error.rs"),
-        needed: always,
+        needed: has_operations,
         uses: &[],
         dependencies: &[REQWEST, SERDE_JSON],
         names: &["ApiError", "DecodeError", "Error", "FromResponse"],
@@ -96,7 +98,7 @@ pub(super) const MODULES: &[Module] = &[
     Module {
         name: "options",
         source: include_str!("../../../runtime/src/options.rs"),
-        needed: always,
+        needed: has_operations,
         uses: &[],
         dependencies: &[SERDE_JSON],
         names: &["RequestOptions"],
@@ -123,7 +125,7 @@ pub(super) const MODULES: &[Module] = &[
     Module {
         name: "encode",
         source: include_str!("../../../runtime/src/encode.rs"),
-        needed: always,
+        needed: has_operations,
         uses: &["wire"],
         dependencies: &[PERCENT_ENCODING, SERDE_JSON],
         names: &["ParamStyle", "join_values", "json_pairs", "json_text", "path_segment"],
@@ -132,7 +134,7 @@ pub(super) const MODULES: &[Module] = &[
     Module {
         name: "client",
         source: include_str!("../../../runtime/src/client.rs"),
-        needed: always,
+        needed: has_operations,
         uses: &["retry"],
         dependencies: &[REQWEST],
         names: &["Client", "ClientBuilder", "ConfigError", "CredentialPlacement", "SpecInfo", "env_var"],
@@ -141,7 +143,7 @@ pub(super) const MODULES: &[Module] = &[
     Module {
         name: "request",
         source: include_str!("../../../runtime/src/request.rs"),
-        needed: always,
+        needed: has_operations,
         uses: &["client", "encode", "error", "options", "retry"],
         dependencies: &[BYTES, REQWEST, SERDE, SERDE_JSON, TOKIO, TRACING],
         names: &["ApiResponse", "RequestParts"],

@@ -203,6 +203,10 @@ fn api(spec: &str) -> Api {
     crate::model(spec.as_bytes()).unwrap_or_else(|diagnostics| panic!("{diagnostics}"))
 }
 
+/// A spec with one operation and nothing else.
+const ONE_CALL: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /ping:\n    get:\n      \
+                        operationId: ping\n      responses: {'204': {description: ok}}\n";
+
 fn module_names(api: &Api) -> Vec<&'static str> {
     modules(api).iter().map(|module| module.name).collect()
 }
@@ -210,13 +214,18 @@ fn module_names(api: &Api) -> Vec<&'static str> {
 #[test]
 fn a_crate_gets_the_modules_its_operations_need() {
     let types_only = api("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n");
+    assert_eq!(module_names(&types_only), ["wire"], "a crate of types needs no HTTP");
+    assert!(!dependencies(&types_only).contains(&REQWEST));
+    assert!(public_names(&types_only).is_empty());
+
+    let one_call = api(ONE_CALL);
     assert_eq!(
-        module_names(&types_only),
-        ["retry", "error", "options", "wire", "encode", "client", "request"]
+        module_names(&one_call),
+        ["retry", "error", "options", "builder", "wire", "encode", "client", "request"]
     );
-    assert!(!dependencies(&types_only).contains(&FUTURES_CORE));
+    assert!(!dependencies(&one_call).contains(&FUTURES_CORE));
     assert_eq!(
-        public_names(&types_only),
+        public_names(&one_call),
         ["ApiError", "Client", "ClientBuilder", "ConfigError", "DecodeError", "Error"]
     );
 
@@ -246,7 +255,7 @@ fn a_crate_gets_the_modules_its_operations_need() {
 
 #[test]
 fn mod_rs_re_exports_only_what_the_generated_code_uses() {
-    let api = api("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n");
+    let api = api(ONE_CALL);
     let used: BTreeSet<String> =
         ["Client", "ClientBuilder", "SpecInfo", "env_var", "wire"].map(str::to_owned).into();
     let text = mod_rs("cmd", &modules(&api), &used);
