@@ -277,6 +277,10 @@ pub fn reachable_types<'a>(
             TypeKind::StatusUnion(variants) => {
                 pending.extend(variants.iter().filter_map(|variant| variant.ty.named()))
             }
+            TypeKind::Tuple(tuple) => {
+                let rest = tuple.rest.as_ref();
+                pending.extend(tuple.items.iter().map(|item| &item.ty).chain(rest).filter_map(TypeRef::named))
+            }
         }
     }
     reached

@@ -48,6 +48,15 @@ impl Spec {
     }
 
     /// Its bytes; an `Err` says why they cannot be had, in a sentence.
+    /// The file's name, without its folders.
+    pub(crate) fn file_name(&self) -> String {
+        let path = match self {
+            Spec::File(path) => path.to_string_lossy().into_owned(),
+            Spec::Git { path, .. } => path.clone(),
+        };
+        path.rsplit(['/', '\\']).next().unwrap_or_default().to_owned()
+    }
+
     pub(crate) fn read(&self) -> Result<Vec<u8>, String> {
         match self {
             Spec::File(path) => {

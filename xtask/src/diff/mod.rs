@@ -23,9 +23,8 @@ use crate::text::plural;
 /// `cargo xtask diff`: both descriptions through the generator's model, their surfaces compared,
 /// the report printed as text or JSON on `stdout`; problems go to `stderr`.
 pub(crate) fn diff(args: DiffArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> u8 {
-    let options = codegen::Options { skip_unused_schemas: args.skip_unused_schemas };
-    let old = model("old", &args.old, options, stderr);
-    let new = model("new", &args.new, options, stderr);
+    let old = model("old", &args.old, args.skip_unused_schemas, stderr);
+    let new = model("new", &args.new, args.skip_unused_schemas, stderr);
     let (Some(old), Some(new)) = (old, new) else { return 2 };
     let unmatched: Vec<&String> = args
         .only_ops
@@ -64,7 +63,10 @@ pub(crate) fn diff(args: DiffArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
 
 /// The model of one side's description; `None` once the reason has been printed (it cannot be
 /// read, or it has errors, each printed with its pointer).
-fn model(side: &str, spec: &args::Spec, options: codegen::Options, stderr: &mut dyn Write) -> Option<Api> {
+fn model(side: &str, spec: &args::Spec, skip_unused_schemas: bool, stderr: &mut dyn Write) -> Option<Api> {
+    // A description without `info.title` is titled after its file, as `generate` does.
+    let source_name = Some(spec.file_name());
+    let options = codegen::Options { skip_unused_schemas, source_name };
     let bytes = match spec.read() {
         Ok(bytes) => bytes,
         Err(why) => {
