@@ -224,6 +224,9 @@ pub struct TaggedVariant {
     pub type_name: String,
     /// Boxed to break a by-value cycle.
     pub boxed: bool,
+    /// `From<type> for Union` is implemented: no other variant holds the same Rust type (after
+    /// aliases are resolved), so the conversion is unambiguous.
+    pub from_impl: bool,
 }
 
 /// One variant of an undiscriminated union.
@@ -235,6 +238,9 @@ pub struct UntaggedVariant {
     pub ty: TypeRef,
     /// Boxed to break a by-value cycle.
     pub boxed: bool,
+    /// `From<type> for Union` is implemented: no other variant holds the same Rust type (after
+    /// aliases are resolved), so the conversion is unambiguous.
+    pub from_impl: bool,
 }
 
 /// One member of an `anyOf` of objects: a field of the struct that holds it.

@@ -12,7 +12,7 @@
 //! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters
 //!   and path templates) and `bodies` (request bodies, responses, media types) serve it;
 //! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
-//! - `graph`: whole-model passes (unused schemas, cycles, defaults).
+//! - `graph`: whole-model passes (unused schemas, cycles, defaults, `From` impls of unions).
 //!
 //! Imports run one way: `operations` → `parameters` / `bodies` → `lower` → `unions` / `all_of` →
 //! `docs`, and every file may use `resolver` (the `Resolver`, its type index and the `$ref` helpers),
@@ -81,6 +81,7 @@ pub fn resolve(
     resolver.compute_defaults();
     api.types = resolver.types;
     api.index_types();
+    graph::from_impls(&mut api);
     resolver.diagnostics.0.sort();
     resolver.diagnostics.0.dedup();
     if resolver.diagnostics.has_errors() {

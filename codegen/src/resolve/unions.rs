@@ -31,6 +31,7 @@ impl Resolver<'_> {
                     variant: variant_scope.claim(&variant_name_of(&ty)),
                     ty,
                     boxed: false,
+                    from_impl: false,
                 });
             }
             if keyword == "anyOf"
@@ -99,6 +100,7 @@ impl Resolver<'_> {
                 type_name: self.schema_names[&component].clone(),
                 tag,
                 boxed: false,
+                from_impl: false,
             })
             .collect();
         TypeKind::TaggedUnion(TaggedUnion {
@@ -226,6 +228,7 @@ impl Resolver<'_> {
                         variant: variant.variant.clone(),
                         ty: TypeRef::Named(variant.type_name.clone()),
                         boxed: variant.boxed,
+                        from_impl: false,
                     })
                     .collect();
                 def.kind = TypeKind::UntaggedUnion(variants);
