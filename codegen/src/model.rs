@@ -190,6 +190,9 @@ pub struct Field {
     pub docs: Option<String>,
     /// Marked `deprecated`.
     pub deprecated: bool,
+    /// JSON pointer of the property's schema (of the `allOf` member that defines it last, in a
+    /// merged struct).
+    pub pointer: String,
 }
 
 /// One value of a string enum.

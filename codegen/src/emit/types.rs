@@ -205,7 +205,7 @@ fn struct_def(
         let described = [field.docs.as_deref(), of_type].into_iter().flatten().find(|docs| !docs.trim().is_empty());
         let mut text = match described {
             Some(docs) => prose(Some(docs), ""),
-            None => format!("Generated from `{}/properties/{}`.", def.pointer, wire.replace('~', "~0").replace('/', "~1")),
+            None => format!("Generated from `{}`.", field.pointer),
         };
         if let Some(constant) = &field.constant {
             text.push_str(&format!("\n\nAlways `\"{constant}\"`; `Default` fills it in."));
