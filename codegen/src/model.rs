@@ -200,6 +200,9 @@ pub struct Field {
     pub docs: Option<String>,
     /// Marked `deprecated`.
     pub deprecated: bool,
+    /// JSON pointer of the property's schema (of the `allOf` member that defines it last, in a
+    /// merged struct).
+    pub pointer: String,
 }
 
 /// One value of a string enum.
@@ -234,6 +237,9 @@ pub struct TaggedVariant {
     pub type_name: String,
     /// Boxed to break a by-value cycle.
     pub boxed: bool,
+    /// `From<type> for Union` is implemented: no other variant holds the same Rust type (after
+    /// aliases are resolved), so the conversion is unambiguous.
+    pub from_impl: bool,
 }
 
 /// One variant of an undiscriminated union.
@@ -245,6 +251,9 @@ pub struct UntaggedVariant {
     pub ty: TypeRef,
     /// Boxed to break a by-value cycle.
     pub boxed: bool,
+    /// `From<type> for Union` is implemented: no other variant holds the same Rust type (after
+    /// aliases are resolved), so the conversion is unambiguous.
+    pub from_impl: bool,
 }
 
 /// One member of an `anyOf` of objects: a field of the struct that holds it.

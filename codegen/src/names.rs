@@ -60,12 +60,13 @@ fn words(raw: &str) -> String {
     raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
-/// `message_batch` → `MessageBatch`; a leading digit gets `prefix` (`5m` → `V5m`).
+/// `message_batch` → `MessageBatch`; a leading digit gets `prefix` (`5m` → `V5m`), and so does
+/// `Self`, the one keyword a camel-case name can be (`self` → `VSelf`).
 fn camel(raw: &str, prefix: &str, empty: &str) -> String {
     let name = words(raw).to_upper_camel_case();
     if name.is_empty() {
         empty.to_owned()
-    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) || name == "Self" {
         format!("{prefix}{name}")
     } else {
         name
@@ -160,6 +161,9 @@ mod tests {
         assert_eq!(variant_name("image/jpeg"), "ImageJpeg");
         assert_eq!(variant_name("5m"), "V5m");
         assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("self"), "VSelf");
+        assert_eq!(type_name("self"), "TSelf");
+        assert_eq!(variant_name("crate"), "Crate");
         assert_eq!(value_name("type"), "r#type");
         assert_eq!(value_name("self"), "self_");
         assert_eq!(value_name("ephemeral_5m_input_tokens"), "ephemeral_5m_input_tokens");

@@ -215,7 +215,7 @@ fn struct_def(
         let described = [field.docs.as_deref(), of_type].into_iter().flatten().find(|docs| !docs.trim().is_empty());
         let mut text = match described {
             Some(docs) => prose(Some(docs), ""),
-            None => format!("Generated from `{}/properties/{}`.", def.pointer, wire.replace('~', "~0").replace('/', "~1")),
+            None => format!("Generated from `{}`.", field.pointer),
         };
         if let Some(constant) = &field.constant {
             text.push_str(&format!("\n\nAlways `\"{constant}\"`; `Default` fills it in."));
@@ -344,28 +344,20 @@ fn enum_def(name: &str, values: &[EnumValue], header: TokenStream, parameters: b
     }
 }
 
-/// `From<Member> for Union` for members that appear once, so `Union::from(member)` works.
+/// `From<Member> for Union` for the members the model marks (those whose Rust type no other
+/// member has), so `Union::from(member)` works.
 fn from_impls<'v>(union: &str, members: impl Iterator<Item = (&'v str, TokenStream, bool)>) -> TokenStream {
     let union_ident = ident(union);
-    let members: Vec<(&str, TokenStream, bool)> = members.collect();
-    let impls = members.iter().enumerate().filter_map(|(index, (variant, ty, boxed))| {
-        let key = ty.to_string();
-        if members
-            .iter()
-            .enumerate()
-            .any(|(other, (_, other_ty, _))| other != index && other_ty.to_string() == key)
-        {
-            return None;
-        }
+    let impls = members.map(|(variant, ty, boxed)| {
         let variant = ident(variant);
-        let value = boxed_value(quote! { value }, *boxed);
-        Some(quote! {
+        let value = boxed_value(quote! { value }, boxed);
+        quote! {
             impl From<#ty> for #union_ident {
                 fn from(value: #ty) -> Self {
                     Self::#variant(#value)
                 }
             }
-        })
+        }
     });
     quote! { #(#impls)* }
 }
@@ -438,7 +430,7 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
     };
     let from = from_impls(
         name,
-        union.variants.iter().map(|v| {
+        union.variants.iter().filter(|v| v.from_impl).map(|v| {
             let target = ident(&v.type_name);
             (v.variant.as_str(), quote! { #target }, v.boxed)
         }),
@@ -464,20 +456,26 @@ fn tagged_union_def(name: &str, union: &TaggedUnion, header: TokenStream) -> Tok
 
 fn untagged_union_def(name: &str, variants: &[UntaggedVariant], header: TokenStream) -> TokenStream {
     let name_ident = ident(name);
-    let rendered: Vec<(String, TokenStream, bool)> = variants
+    let rendered: Vec<(String, TokenStream, bool, bool)> = variants
         .iter()
         .map(|variant| {
-            (variant.variant.clone(), type_tokens(&variant.ty, &TokenStream::new()), variant.boxed)
+            let ty = type_tokens(&variant.ty, &TokenStream::new());
+            (variant.variant.clone(), ty, variant.boxed, variant.from_impl)
         })
         .collect();
-    let items = rendered.iter().map(|(variant, ty, boxed)| {
+    let items = rendered.iter().map(|(variant, ty, boxed, _)| {
         let variant_ident = format_ident!("{}", variant);
         let ty = boxed_type(ty.clone(), *boxed);
         let docs = attrs(&format!("A value of type `{}`.", ty.to_string().replace(' ', "")));
         quote! { #docs #variant_ident(#ty), }
     });
-    let from =
-        from_impls(name, rendered.iter().map(|(variant, ty, boxed)| (variant.as_str(), ty.clone(), *boxed)));
+    let from = from_impls(
+        name,
+        rendered
+            .iter()
+            .filter(|(.., from_impl)| *from_impl)
+            .map(|(variant, ty, boxed, _)| (variant.as_str(), ty.clone(), *boxed)),
+    );
     quote! {
         #header
         #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

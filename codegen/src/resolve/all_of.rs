@@ -1,439 +1,502 @@
-//! `allOf` merging. The merge itself is pure: functions that take the members' schemas (and the
-//! component schemas a `$ref` names) and return the merged object, or what keeps two definitions
-//! from merging, without any resolver state. [`Resolver::merge_all_of`] is the thin layer around
-//! them: it guards against components merged into themselves, reports the conflicts, and lowers
-//! the merged object into a struct.
+//! `allOf`: what several definitions of one value agree on. A value must match every member, so
+//! the members are read as facts about that value ([`Facts`]: what kind of value, which member
+//! names a type, which properties and items they give, whether `null` is allowed), following
+//! `$ref`s and nested `allOf`s; [`decide`] then picks the Rust type all of them describe:
+//! - one member that says more than the others (a `$ref`, an enum, a format, properties) is the
+//!   type, and the others only annotate or constrain it (`allOf: [$ref: Status, {description}]`
+//!   stays `Status`; an integer plus `{minimum: 1}` stays an integer);
+//! - several objects merge into one struct, several arrays into an array of merged items;
+//! - `nullable` on any member makes the value nullable;
+//! - only a real contradiction (a string and an object) is an error, at the member that
+//!   contradicts the others.
+//!
+//! The facts are gathered by [`Resolver::facts`] (which follows references), and the decision is a
+//! pure function of them; lowering then renders the decision (see `lower`).
 
-use super::resolver::{component_ref, object_parts, ref_problem, Node, Resolver};
+use super::resolver::{Definition, Node, ObjectParts, Resolver};
 use crate::diagnostics::Pointer;
-use crate::model::{TypeKind, TypeRef};
-use indexmap::IndexMap;
-use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{IntegerFormat, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
-/// The document's component schemas, which `$ref`s name.
-pub(super) type ComponentSchemas = IndexMap<String, ReferenceOr<Schema>>;
+/// What kind of JSON value a schema allows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) enum ValueKind {
+    /// No constraint on the kind (annotations, constraints without a `type`, a union).
+    #[default]
+    Any,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Object,
+}
 
-impl Resolver<'_> {
-    /// `allOf` of objects: one struct with every member's properties.
-    pub(super) fn merge_all_of(
-        &mut self,
-        name: &str,
-        members: &[ReferenceOr<Schema>],
-        at: &Pointer,
-    ) -> TypeKind {
-        // Merging copies the referenced components' properties, which are lowered again here; a
-        // component whose properties merge it back would recurse forever.
-        let merged: Vec<String> = members
-            .iter()
-            .filter_map(|member| match member {
-                ReferenceOr::Reference { reference } => component_ref(reference, "schemas"),
-                ReferenceOr::Item(_) => None,
-            })
-            .collect();
-        if let Some(cyclic) = merged.iter().find(|component| self.merging.contains(component)) {
-            self.diagnostics.push(
-                at.key("allOf").as_str(),
-                format!("this `allOf` merges `{cyclic}`, which is being merged into itself through its properties; refer to it with a plain `$ref` (plus `nullable`) instead of merging"),
-            );
-            return TypeKind::Alias(TypeRef::Json);
+impl ValueKind {
+    /// The kind of a value both allow, or `None` when no value is both.
+    pub(super) fn and(self, other: Self) -> Option<Self> {
+        match (self, other) {
+            (Self::Any, kind) | (kind, Self::Any) => Some(kind),
+            // Every integer is a number.
+            (Self::Integer, Self::Number) | (Self::Number, Self::Integer) => Some(Self::Integer),
+            (a, b) => (a == b).then_some(a),
         }
-        let depth = self.merging.len();
-        self.merging.extend(merged);
-        let object = merge_objects(members, self.schemas);
-        for conflict in &object.conflicts {
-            self.diagnostics.push(conflict.pointer(at).as_str(), conflict.message());
+    }
+
+    /// The kind named by a `type` keyword.
+    fn named(name: &str) -> Self {
+        match name {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            "array" => Self::Array,
+            "object" => Self::Object,
+            _ => Self::Any,
         }
-        let additional = object.additional.as_ref();
-        let kind =
-            TypeKind::Struct(self.structure(name, &object.properties, &object.required, additional, at));
-        self.merging.truncate(depth);
-        kind
+    }
+
+    /// How a diagnostic names a value of this kind.
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Any => "a value of any type",
+            Self::String => "a string",
+            Self::Integer => "an integer",
+            Self::Number => "a number",
+            Self::Boolean => "a boolean",
+            Self::Array => "an array",
+            Self::Object => "an object",
+        }
     }
 }
 
-/// The object an `allOf` stands for: every member's properties, merged.
-#[derive(Debug, Default)]
-pub(super) struct MergedObject {
-    /// Each property once, in the order the members first define them.
-    pub properties: IndexMap<String, ReferenceOr<Box<Schema>>>,
-    /// Every member's required properties, sorted, each once.
-    pub required: Vec<String>,
-    /// The first `additionalProperties` a member gives.
-    pub additional: Option<AdditionalProperties>,
-    /// What could not be merged, in the order of the members.
-    pub conflicts: Vec<Conflict>,
+/// A definition that can stand for the whole merge: where it is, what kind of value it allows,
+/// and how much it says about the Rust type (0: nothing beyond its kind; 1: a format, items or
+/// properties; 2: enum values; a `$ref` one more than its target, since it names a type).
+#[derive(Clone, Debug)]
+pub(super) struct Candidate<'n> {
+    pub(super) definition: Definition<'n>,
+    pub(super) kind: ValueKind,
+    pub(super) rank: u8,
 }
 
-/// Why (part of) an `allOf` member was left out of the merge.
-#[derive(Debug, PartialEq)]
-pub(super) enum Conflict {
-    /// The member is a `$ref` that does not name a component schema.
-    Unresolved { member: usize, reference: String },
-    /// The member does not describe an object.
-    NotAnObject { member: usize },
-    /// The member defines a property an earlier member defines as another kind of value.
-    Property { member: usize, property: String, before: ValueShape, after: ValueShape },
+/// The object keywords of one definition, and where they are.
+#[derive(Clone)]
+pub(super) struct ObjectSource<'n> {
+    pub(super) parts: ObjectParts<'n>,
+    pub(super) at: Pointer,
+    /// The type name the definition has where it lives, when it was reached through a `$ref`.
+    pub(super) home: Option<String>,
+}
+
+/// What a set of definitions says about one value.
+#[derive(Clone, Default)]
+pub(super) struct Facts<'n> {
+    pub(super) kind: ValueKind,
+    pub(super) nullable: bool,
+    /// A member is a `oneOf`, `anyOf` or `not`, which combines with nothing else.
+    pub(super) union: bool,
+    /// The definitions, in document order, that could stand for the merge.
+    pub(super) candidates: Vec<Candidate<'n>>,
+    /// A part that no candidate stands for decides too: the keywords written beside an `allOf`.
+    pub(super) beside: bool,
+    /// Every object definition, in document order.
+    pub(super) objects: Vec<ObjectSource<'n>>,
+    /// Every definition of the array items.
+    pub(super) items: Vec<Definition<'n>>,
+    /// Definitions that contradict the ones before them.
+    pub(super) conflicts: Vec<Conflict>,
+}
+
+impl Facts<'_> {
+    /// The kind of value the definitions describe. Object keywords without a `type` constrain
+    /// only values that are objects (`{required: [a]}` beside an array allows the array), so
+    /// they make the value an object only when nothing else gives it a kind.
+    pub(super) fn value_kind(&self) -> ValueKind {
+        match self.kind {
+            ValueKind::Any if self.objects.iter().any(|source| source.parts.says_something()) => {
+                ValueKind::Object
+            }
+            ValueKind::Any if !self.items.is_empty() => ValueKind::Array,
+            kind => kind,
+        }
+    }
+
+    /// How much a `$ref` to a schema with these facts says.
+    fn rank(&self) -> u8 {
+        let best = self.candidates.iter().map(|candidate| candidate.rank).max().unwrap_or(0);
+        best.max(u8::from(self.beside || self.union))
+    }
+}
+
+/// A definition that contradicts the definitions before it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Conflict {
+    /// Where the contradicting definition is.
+    pub(super) at: Pointer,
+    /// What it allows, and what the ones before it allow.
+    pub(super) found: ValueKind,
+    pub(super) before: ValueKind,
+    /// The property several members define, when the definitions are of a property.
+    pub(super) property: Option<String>,
 }
 
 impl Conflict {
-    /// Where the conflict is, in the `allOf` at `at`.
-    pub(super) fn pointer(&self, at: &Pointer) -> Pointer {
-        let member_at = |member: usize| at.key("allOf").index(member);
-        match self {
-            Self::Unresolved { member, .. } => member_at(*member).key("$ref"),
-            Self::NotAnObject { member } => member_at(*member),
-            Self::Property { member, property, .. } => member_at(*member).key("properties").key(property),
-        }
-    }
-
     /// The diagnostic's text.
     pub(super) fn message(&self) -> String {
-        match self {
-            Self::Unresolved { reference, .. } => ref_problem(reference, "schemas"),
-            Self::NotAnObject { .. } => {
-                "only objects can be merged by `allOf`; this member is not an object".to_owned()
-            }
-            Self::Property { property, before, after, .. } => format!(
-                "`{property}` is a {} in one `allOf` member and a {} in another, so no value can be both; make the definitions agree",
-                before.name(),
-                after.name()
+        let (found, before) = (self.found.noun(), self.before.noun());
+        match &self.property {
+            Some(property) => format!(
+                "`{property}` is {before} in one `allOf` member and {found} in another, so no value can be both; make the definitions agree"
+            ),
+            None => format!(
+                "this `allOf` member is {found} but the members before it make the value {before}, so no value can be both; make the members agree"
             ),
         }
     }
 }
 
-/// Merges the members of an `allOf` of objects into one object: the properties of all (a property
-/// several define merged by [`merge_property`]), the required of all, the first
-/// `additionalProperties`. A member that cannot be read as an object is left out, as a conflict.
-pub(super) fn merge_objects(members: &[ReferenceOr<Schema>], components: &ComponentSchemas) -> MergedObject {
-    let mut merged = MergedObject::default();
-    for (index, member) in members.iter().enumerate() {
-        let schema = match member {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => {
-                match component_ref(reference, "schemas").and_then(|name| components.get(&name)) {
-                    Some(ReferenceOr::Item(schema)) => schema,
-                    _ => {
-                        merged
-                            .conflicts
-                            .push(Conflict::Unresolved { member: index, reference: reference.clone() });
-                        continue;
-                    }
-                }
-            }
-        };
-        let Some(object) = object_parts(&schema.schema_kind) else {
-            merged.conflicts.push(Conflict::NotAnObject { member: index });
-            continue;
-        };
-        for (property, definition) in object.properties {
-            let Some(existing) = merged.properties.get(property) else {
-                merged.properties.insert(property.clone(), definition.clone());
-                continue;
-            };
-            match merge_property(existing, definition, components) {
-                Ok(both) => {
-                    merged.properties.insert(property.clone(), both);
-                }
-                Err((before, after)) => merged.conflicts.push(Conflict::Property {
-                    member: index,
-                    property: property.clone(),
-                    before,
-                    after,
-                }),
-            }
-        }
-        merged.required.extend(object.required.iter().cloned());
-        merged.additional = merged.additional.or(object.additional.cloned());
-    }
-    merged.required.sort();
-    merged.required.dedup();
-    merged
-}
-
-/// The definition a merged object uses for a property two `allOf` members both define, or the
-/// two kinds of value when no value could satisfy both. A value must match every member, so the
-/// later (usually refining) definition is kept when both are the same kind of value, and two
-/// object definitions are merged in turn. Nullable stays lenient: `null` is accepted when either
-/// member accepts it, since refusing a value the server sends helps nobody.
-pub(super) fn merge_property(
-    existing: &ReferenceOr<Box<Schema>>,
-    refined: &ReferenceOr<Box<Schema>>,
-    components: &ComponentSchemas,
-) -> Result<ReferenceOr<Box<Schema>>, (ValueShape, ValueShape)> {
-    let nullable = |schema: &ReferenceOr<Box<Schema>>| {
-        match schema {
-        ReferenceOr::Item(schema) => schema.schema_data.nullable,
-        ReferenceOr::Reference { reference } => component_ref(reference, "schemas").is_some_and(|name| {
-            matches!(components.get(&name), Some(ReferenceOr::Item(target)) if target.schema_data.nullable)
-        }),
-    }
-    };
-    let either_nullable = nullable(existing) || nullable(refined);
-    let with_nullable = |schema: &ReferenceOr<Box<Schema>>| match schema {
-        ReferenceOr::Item(item) => {
-            let mut item = item.clone();
-            item.schema_data.nullable |= either_nullable;
-            ReferenceOr::Item(item)
-        }
-        reference @ ReferenceOr::Reference { .. } if !either_nullable || nullable(reference) => {
-            reference.clone()
-        }
-        reference => ReferenceOr::Item(Box::new(Schema {
-            schema_data: openapiv3::SchemaData { nullable: true, ..Default::default() },
-            schema_kind: SchemaKind::AllOf { all_of: vec![reference.clone().unbox()] },
-        })),
-    };
-    if same_definition(existing, refined) {
-        return Ok(with_nullable(existing));
-    }
-    let before = ValueShape::of(existing.into(), components);
-    let after = ValueShape::of(refined.into(), components);
-    match (before, after) {
-        (ValueShape::Object, ValueShape::Object) => Ok(ReferenceOr::Item(Box::new(Schema {
-            schema_data: openapiv3::SchemaData { nullable: either_nullable, ..Default::default() },
-            schema_kind: SchemaKind::AllOf {
-                all_of: vec![existing.clone().unbox(), refined.clone().unbox()],
-            },
-        }))),
-        // The one that says more is the one a value of both has to match.
-        (ValueShape::Any | ValueShape::Mixed, _) => Ok(with_nullable(refined)),
-        (_, ValueShape::Any | ValueShape::Mixed) => Ok(with_nullable(existing)),
-        (before, after) if before == after => Ok(with_nullable(refined)),
-        _ => Err((before, after)),
-    }
-}
-
-/// Whether two definitions are the same but for what only documents them (title, description,
-/// examples…): the same reference, or the same keywords and discriminator.
-fn same_definition(a: &ReferenceOr<Box<Schema>>, b: &ReferenceOr<Box<Schema>>) -> bool {
-    match (a, b) {
-        (ReferenceOr::Reference { reference: a }, ReferenceOr::Reference { reference: b }) => a == b,
-        (ReferenceOr::Item(a), ReferenceOr::Item(b)) => {
-            a.schema_kind == b.schema_kind && a.schema_data.discriminator == b.schema_data.discriminator
-        }
-        _ => false,
-    }
-}
-
-/// The one member of an `allOf` that carries a type, when every other member only annotates
-/// (`nullable`, `description`, `title`, `default`…): its index, and whether an annotation makes it
-/// nullable.
-pub(super) fn single_member(members: &[ReferenceOr<Schema>]) -> Option<(usize, bool)> {
-    let mut substantive = members.iter().enumerate().filter(|(_, member)| !annotation_only(member));
-    let (index, _) = substantive.next()?;
-    if substantive.next().is_some() {
-        return None;
-    }
-    let nullable = members
-        .iter()
-        .any(|member| matches!(member, ReferenceOr::Item(schema) if schema.schema_data.nullable));
-    Some((index, nullable))
-}
-
-/// A member that only annotates (no type, no keywords that constrain a value).
-pub(super) fn annotation_only(member: &ReferenceOr<Schema>) -> bool {
-    match member {
-        ReferenceOr::Item(schema) => {
-            matches!(&schema.schema_kind, SchemaKind::Any(any) if *any == Default::default())
-        }
-        ReferenceOr::Reference { .. } => false,
-    }
-}
-
-/// The kind of JSON value a schema allows, for deciding whether two definitions can merge.
+/// The Rust type a merge stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum ValueShape {
-    String,
-    Number,
-    Boolean,
+pub(super) enum Decision {
+    /// This candidate says everything; the other definitions annotate or constrain it.
+    Pick(usize),
+    /// The plain type of a kind (nothing names a type): `String`, `i64`, any JSON value…
+    Bare(ValueKind),
+    /// One struct of every object definition's properties.
+    Struct,
+    /// An array of the merged item definitions.
     Array,
-    Object,
-    /// No constraint at all.
-    Any,
-    /// A union or a combination of keywords.
-    Mixed,
+    /// A union merged with other types: no Rust type holds that, so any JSON value.
+    Loose,
 }
 
-impl ValueShape {
-    /// What kind of JSON value a schema describes, following one `$ref`.
-    pub(super) fn of(node: Node<'_>, components: &ComponentSchemas) -> Self {
-        let schema = match node {
+/// What the facts of a merge make of it.
+pub(super) fn decide(facts: &Facts<'_>) -> Decision {
+    let kind = facts.value_kind();
+    // Candidates of another kind (object keywords beside an array) constrain nothing here.
+    let deciding = facts
+        .candidates
+        .iter()
+        .filter(|candidate| {
+            candidate.rank > 0 && (candidate.kind == kind || candidate.kind == ValueKind::Any)
+        })
+        .count()
+        + usize::from(facts.beside);
+    if facts.union && deciding > 1 {
+        return Decision::Loose;
+    }
+    match kind {
+        ValueKind::Object if deciding > 1 || facts.beside => Decision::Struct,
+        ValueKind::Array if deciding > 1 || facts.beside => Decision::Array,
+        kind => facts
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, candidate)| candidate.kind == kind)
+            // The one that says most; of equals, the later, which usually refines the earlier.
+            .max_by_key(|(index, candidate)| (candidate.rank, *index))
+            .map_or(Decision::Bare(kind), |(index, _)| Decision::Pick(index)),
+    }
+}
+
+/// Adds what one more definition (at `at`) says to the facts so far. A definition that
+/// contradicts them is left out, as a conflict.
+pub(super) fn combine<'n>(facts: &mut Facts<'n>, more: Facts<'n>, at: &Pointer, property: Option<&str>) {
+    facts.conflicts.extend(more.conflicts);
+    let Some(kind) = facts.kind.and(more.kind) else {
+        facts.conflicts.push(Conflict {
+            at: at.clone(),
+            found: more.kind,
+            before: facts.kind,
+            property: property.map(str::to_owned),
+        });
+        return;
+    };
+    facts.kind = kind;
+    facts.nullable |= more.nullable;
+    facts.union |= more.union;
+    facts.beside |= more.beside;
+    facts.candidates.extend(more.candidates);
+    facts.objects.extend(more.objects);
+    facts.items.extend(more.items);
+}
+
+/// The type name of something inside a definition that lives elsewhere.
+fn inside(home: &Option<String>, suffix: &str) -> Option<String> {
+    home.as_ref().map(|home| format!("{home}{suffix}"))
+}
+
+impl<'a> Resolver<'a> {
+    /// What a definition says about a value, following its `$ref` and nested `allOf`s. `visiting`
+    /// holds the targets being read, so a schema that includes itself adds nothing the second time.
+    pub(super) fn facts<'n>(&self, definition: &Definition<'n>, visiting: &mut Vec<String>) -> Facts<'n>
+    where
+        'a: 'n,
+    {
+        let schema = match definition.node {
             Node::Inline(schema) => schema,
             Node::Ref(reference) => {
-                match component_ref(reference, "schemas").and_then(|name| components.get(&name)) {
-                    Some(ReferenceOr::Item(schema)) => schema,
-                    _ => return Self::Any,
+                // Broken references are reported where the definition is lowered.
+                let Ok(target) = self.locate(reference) else { return Facts::default() };
+                let key = target.pointer.to_string();
+                if visiting.contains(&key) {
+                    return Facts::default();
                 }
+                visiting.push(key);
+                let home = Definition { node: target.node, at: target.pointer, home: Some(target.hint) };
+                let mut facts = self.facts(&home, visiting);
+                visiting.pop();
+                // The reference as a whole stands for what it names.
+                let kind = facts.value_kind();
+                let rank = if kind == ValueKind::Any && !facts.union { 0 } else { facts.rank() + 1 };
+                facts.candidates = vec![Candidate { definition: definition.clone(), kind, rank }];
+                facts.beside = false;
+                return facts;
             }
         };
+        let at = &definition.at;
+        let mut facts = Facts { nullable: schema.schema_data.nullable, ..Facts::default() };
+        let own = |facts: &mut Facts<'n>, kind: ValueKind, rank: u8| {
+            facts.kind = kind;
+            facts.candidates.push(Candidate { definition: definition.clone(), kind, rank });
+        };
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => Self::String,
-            SchemaKind::Type(Type::Integer(_)) | SchemaKind::Type(Type::Number(_)) => Self::Number,
-            SchemaKind::Type(Type::Boolean(_)) => Self::Boolean,
-            SchemaKind::Type(Type::Array(_)) => Self::Array,
-            SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => Self::Object,
-            SchemaKind::Any(any) if !any.properties.is_empty() => Self::Object,
-            SchemaKind::Any(any) => match any.typ.as_deref() {
-                Some("object") => Self::Object,
-                Some("array") => Self::Array,
-                Some("string") => Self::String,
-                Some("integer" | "number") => Self::Number,
-                Some("boolean") => Self::Boolean,
-                _ if *any == Default::default() => Self::Any,
-                _ => Self::Mixed,
-            },
-            _ => Self::Mixed,
+            SchemaKind::Type(Type::String(string)) => {
+                let rank = if string.enumeration.iter().flatten().next().is_some() {
+                    2
+                } else {
+                    u8::from(string.format == VariantOrUnknownOrEmpty::Item(StringFormat::DateTime))
+                };
+                own(&mut facts, ValueKind::String, rank);
+            }
+            SchemaKind::Type(Type::Integer(integer)) => {
+                let rank = u8::from(integer.format == VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32));
+                own(&mut facts, ValueKind::Integer, rank);
+            }
+            SchemaKind::Type(Type::Number(_)) => own(&mut facts, ValueKind::Number, 0),
+            SchemaKind::Type(Type::Boolean(_)) => own(&mut facts, ValueKind::Boolean, 0),
+            SchemaKind::Type(Type::Array(array)) => {
+                own(&mut facts, ValueKind::Array, u8::from(array.items.is_some()));
+                facts.items.extend(array.items.as_ref().map(|items| Definition {
+                    node: items.into(),
+                    at: at.key("items"),
+                    home: inside(&definition.home, "Item"),
+                }));
+            }
+            SchemaKind::Type(Type::Object(_)) => {
+                let parts = super::resolver::object_parts(&schema.schema_kind);
+                let says = parts.as_ref().is_some_and(ObjectParts::says_something);
+                own(&mut facts, ValueKind::Object, u8::from(says));
+                facts.objects.extend(parts.map(|parts| ObjectSource {
+                    parts,
+                    at: at.clone(),
+                    home: definition.home.clone(),
+                }));
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Not { .. } => {
+                facts.union = true;
+                own(&mut facts, ValueKind::Any, 1);
+            }
+            SchemaKind::AllOf { all_of } => self.members(&mut facts, all_of, definition, visiting),
+            SchemaKind::Any(any) => {
+                let kind = any.typ.as_deref().map_or(ValueKind::Any, ValueKind::named);
+                let parts = ObjectParts {
+                    properties: &any.properties,
+                    required: &any.required,
+                    additional: any.additional_properties.as_ref(),
+                };
+                let object = parts.says_something();
+                // Properties beside a `oneOf` make an object (its union is left to lowering).
+                let union =
+                    !object && (!any.one_of.is_empty() || !any.any_of.is_empty() || any.not.is_some());
+                let says = object || any.items.is_some() || union;
+                if any.all_of.is_empty() {
+                    facts.union = union;
+                    // Without a `type`, the keywords say what the value is if it is an object (or
+                    // an array), not that it is one.
+                    let shape = match (object, any.items.is_some()) {
+                        (true, _) => ValueKind::Object,
+                        (false, true) => ValueKind::Array,
+                        (false, false) => kind,
+                    };
+                    if shape != ValueKind::Any || union {
+                        own(&mut facts, shape, u8::from(says));
+                    }
+                    facts.kind = kind;
+                } else {
+                    // Keywords beside an `allOf` are one more member, which only the merge
+                    // itself can stand for.
+                    facts.kind = kind;
+                    facts.union = union;
+                    facts.beside = says;
+                }
+                if object || kind == ValueKind::Object {
+                    facts.objects.push(ObjectSource { parts, at: at.clone(), home: definition.home.clone() });
+                }
+                facts.items.extend(any.items.as_ref().map(|items| Definition {
+                    node: items.into(),
+                    at: at.key("items"),
+                    home: inside(&definition.home, "Item"),
+                }));
+                if !any.all_of.is_empty() {
+                    self.members(&mut facts, &any.all_of, definition, visiting);
+                }
+            }
+        }
+        facts
+    }
+
+    /// Adds the facts of an `allOf`'s members, each at its own pointer.
+    fn members<'n>(
+        &self,
+        facts: &mut Facts<'n>,
+        members: &'n [openapiv3::ReferenceOr<Schema>],
+        definition: &Definition<'n>,
+        visiting: &mut Vec<String>,
+    ) where
+        'a: 'n,
+    {
+        for (index, member) in members.iter().enumerate() {
+            let at = definition.at.key("allOf").index(index);
+            let member = Definition { node: member.into(), at, home: definition.home.clone() };
+            let more = self.facts(&member, visiting);
+            combine(facts, more, &member.at, None);
         }
     }
 
-    /// How a diagnostic names this kind of value.
-    fn name(self) -> &'static str {
-        match self {
-            Self::String => "string",
-            Self::Number => "number",
-            Self::Boolean => "boolean",
-            Self::Array => "array",
-            Self::Object => "object",
-            Self::Any => "value of any type",
-            Self::Mixed => "union",
+    /// The facts of several definitions of one value (a property several `allOf` members define).
+    pub(super) fn facts_of_all<'n>(&self, definitions: &[Definition<'n>], property: Option<&str>) -> Facts<'n>
+    where
+        'a: 'n,
+    {
+        let mut facts = Facts::default();
+        for definition in definitions {
+            let more = self.facts(definition, &mut Vec::new());
+            combine(&mut facts, more, &definition.at, property);
         }
+        facts
+    }
+}
+
+/// A string schema with exactly one allowed value: a constant.
+pub(super) fn constant_of(schema: &Schema) -> Option<String> {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) => {
+            let values: Vec<&String> = string.enumeration.iter().flatten().collect();
+            (values.len() == 1).then(|| values[0].clone())
+        }
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{TypeKind, TypeRef};
 
-    fn schema(yaml: &str) -> ReferenceOr<Schema> {
-        serde_yaml::from_str(yaml).unwrap_or_else(|error| panic!("{yaml}: {error}"))
+    /// The model of a spec with these component schemas.
+    fn model(schemas: &str) -> Result<crate::model::Api, String> {
+        let spec = format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}");
+        crate::model(spec.as_bytes()).map_err(|problems| problems.to_string())
     }
 
-    fn property(yaml: &str) -> ReferenceOr<Box<Schema>> {
-        serde_yaml::from_str(yaml).unwrap_or_else(|error| panic!("{yaml}: {error}"))
+    fn kind_of(api: &crate::model::Api, name: &str) -> TypeKind {
+        api.type_def(name).unwrap_or_else(|| panic!("no type {name}")).kind.clone()
     }
 
-    fn components(entries: &[(&str, &str)]) -> ComponentSchemas {
-        entries.iter().map(|(name, yaml)| ((*name).to_owned(), schema(yaml))).collect()
-    }
-
-    fn item(schema: &ReferenceOr<Box<Schema>>) -> &Schema {
-        match schema {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => panic!("a $ref to {reference}"),
-        }
-    }
-
-    #[test]
-    fn objects_merge_their_properties_required_and_first_additional_properties() {
-        let components = components(&[(
-            "Base",
-            "{type: object, required: [id, name], properties: {id: {type: string}}, additionalProperties: {type: integer}}",
-        )]);
-        let members = [
-            schema("$ref: '#/components/schemas/Base'"),
-            schema("{type: object, required: [id, extra], properties: {extra: {type: boolean}}, additionalProperties: true}"),
-        ];
-        let merged = merge_objects(&members, &components);
-        assert_eq!(merged.conflicts, []);
-        assert_eq!(merged.properties.keys().collect::<Vec<_>>(), ["id", "extra"]);
-        assert_eq!(merged.required, ["extra", "id", "name"]);
-        assert!(matches!(merged.additional, Some(AdditionalProperties::Schema(_))));
+    fn field_type(api: &crate::model::Api, name: &str, field: &str) -> (TypeRef, bool) {
+        let TypeKind::Struct(structure) = kind_of(api, name) else { panic!("{name} is not a struct") };
+        let field = structure.fields.iter().find(|f| f.wire_name == field).expect("the field");
+        (field.ty.clone(), field.nullable)
     }
 
     #[test]
-    fn members_that_are_not_objects_or_name_nothing_are_left_out_as_conflicts() {
-        let members = [
-            schema("$ref: '#/components/schemas/Missing'"),
-            schema("{type: string}"),
-            schema("{type: object, properties: {a: {type: string}}}"),
-        ];
-        let merged = merge_objects(&members, &ComponentSchemas::new());
+    fn kinds_combine_when_a_value_can_be_both() {
+        use ValueKind::*;
+        assert_eq!(Any.and(String), Some(String));
+        assert_eq!(Number.and(Integer), Some(Integer));
+        assert_eq!(Object.and(Object), Some(Object));
+        assert_eq!(String.and(Object), None);
+        assert_eq!(Integer.and(String), None);
+    }
+
+    #[test]
+    fn one_member_that_says_more_than_the_others_is_the_type() {
+        let api = model(
+            "    Status: {type: string, enum: [on, off]}\n    Thing:\n      type: object\n      properties:\n        \
+             status: {allOf: [{$ref: '#/components/schemas/Status'}, {description: d}]}\n        \
+             count: {allOf: [{type: integer}, {minimum: 1}]}\n        \
+             maybe: {allOf: [{$ref: '#/components/schemas/Status'}, {nullable: true}]}\n        \
+             when: {allOf: [{type: string}, {type: string, format: date-time}, {maxLength: 40}]}\n",
+        )
+        .expect("merges");
+        assert_eq!(field_type(&api, "Thing", "status"), (TypeRef::Named("Status".into()), false));
+        assert_eq!(field_type(&api, "Thing", "count"), (TypeRef::I64, false));
+        assert_eq!(field_type(&api, "Thing", "maybe"), (TypeRef::Named("Status".into()), true));
+        assert_eq!(field_type(&api, "Thing", "when"), (TypeRef::DateTime, false));
+    }
+
+    #[test]
+    fn objects_merge_through_references_to_other_merges() {
+        let api = model(
+            "    Base: {type: object, required: [id], properties: {id: {type: string}}}\n    \
+             Middle: {allOf: [{$ref: '#/components/schemas/Base'}, {properties: {name: {type: string}}}]}\n    \
+             Top: {allOf: [{$ref: '#/components/schemas/Middle'}, {type: object, properties: {extra: {type: boolean}}}]}\n    \
+             Same: {allOf: [{$ref: '#/components/schemas/Middle'}, {type: object, readOnly: true}]}\n",
+        )
+        .expect("merges");
+        let TypeKind::Struct(top) = kind_of(&api, "Top") else { panic!("Top is a struct") };
+        let fields: Vec<&str> = top.fields.iter().map(|field| field.wire_name.as_str()).collect();
+        assert_eq!(fields, ["id", "name", "extra"]);
+        assert!(top.fields[0].required);
+        // A member that only restates the kind adds nothing: the type stays the one it refines.
+        assert!(matches!(kind_of(&api, "Same"), TypeKind::Alias(TypeRef::Named(name)) if name == "Middle"));
+    }
+
+    #[test]
+    fn a_3_1_nullable_number_with_keywords_beside_its_any_of_stays_a_nullable_number() {
+        // The 3.1 rewrite moves the non-null member into an `allOf` when its keywords overlap
+        // the ones beside it.
+        let spec = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\ncomponents:\n  schemas:\n    Thing:\n      \
+                    type: object\n      properties:\n        limit:\n          \
+                    anyOf: [{type: integer, minimum: 1}, {type: 'null'}]\n          minimum: 0\n          default: 3\n        \
+                    small:\n          type: integer\n          anyOf: [{type: integer, format: int32}, {type: 'null'}]\n";
+        let api = crate::model(spec.as_bytes()).unwrap_or_else(|problems| panic!("{problems}"));
+        assert_eq!(field_type(&api, "Thing", "limit"), (TypeRef::I64, true));
+        assert_eq!(field_type(&api, "Thing", "small"), (TypeRef::I32, true));
+    }
+
+    #[test]
+    fn a_contradiction_is_an_error_at_the_member_that_makes_it() {
+        let problems = model(
+            "    Thing:\n      allOf:\n        - {type: object, properties: {a: {type: string}}}\n        - {type: string}\n",
+        )
+        .expect_err("no value is both");
         assert_eq!(
-            merged.conflicts,
-            [
-                Conflict::Unresolved { member: 0, reference: "#/components/schemas/Missing".to_owned() },
-                Conflict::NotAnObject { member: 1 },
-            ]
+            problems,
+            "error at /components/schemas/Thing/allOf/1: this `allOf` member is a string but the members before it make the value an object, so no value can be both; make the members agree"
         );
-        assert_eq!(merged.properties.keys().collect::<Vec<_>>(), ["a"]);
-        let at = Pointer::root().key("components").key("schemas").key("A");
-        assert_eq!(merged.conflicts[0].pointer(&at).as_str(), "/components/schemas/A/allOf/0/$ref");
-        assert_eq!(merged.conflicts[1].pointer(&at).as_str(), "/components/schemas/A/allOf/1");
-    }
-
-    #[test]
-    fn a_property_two_members_define_as_different_kinds_is_a_conflict_and_keeps_the_first() {
-        let members = [
-            schema("{type: object, properties: {a: {type: string, description: first}}}"),
-            schema("{type: object, properties: {a: {type: integer}}}"),
-        ];
-        let merged = merge_objects(&members, &ComponentSchemas::new());
-        let conflict = Conflict::Property {
-            member: 1,
-            property: "a".to_owned(),
-            before: ValueShape::String,
-            after: ValueShape::Number,
-        };
-        assert_eq!(merged.conflicts, [conflict]);
-        assert_eq!(item(&merged.properties["a"]).schema_data.description.as_deref(), Some("first"));
+        let problems = model(
+            "    Thing:\n      allOf:\n        - {type: object, properties: {a: {type: string}}}\n        - {type: object, properties: {a: {type: integer}}}\n",
+        )
+        .expect_err("no value is both");
         assert_eq!(
-            merged.conflicts[0].message(),
-            "`a` is a string in one `allOf` member and a number in another, so no value can be both; make the definitions agree"
+            problems,
+            "error at /components/schemas/Thing/allOf/1/properties/a: `a` is a string in one `allOf` member and an integer in another, so no value can be both; make the definitions agree"
         );
-        assert_eq!(merged.conflicts[0].pointer(&Pointer::root()).as_str(), "/allOf/1/properties/a");
     }
 
     #[test]
-    fn the_same_definition_twice_keeps_the_first_and_its_docs() {
-        let first = property("{type: string, description: first}");
-        let again = property("{type: string, description: again}");
-        let merged = merge_property(&first, &again, &ComponentSchemas::new()).expect("merges");
-        assert_eq!(item(&merged).schema_data.description.as_deref(), Some("first"));
-    }
-
-    #[test]
-    fn of_two_values_of_one_kind_the_refined_is_kept() {
-        let broad = property("{type: string}");
-        let refined = property("{type: string, enum: [a, b]}");
-        assert_eq!(merge_property(&broad, &refined, &ComponentSchemas::new()), Ok(refined.clone()));
-        // An unconstrained definition says less than any other, whichever comes first.
-        let any = property("{description: anything}");
-        assert_eq!(merge_property(&refined, &any, &ComponentSchemas::new()), Ok(refined.clone()));
-        assert_eq!(merge_property(&any, &refined, &ComponentSchemas::new()), Ok(refined));
-    }
-
-    #[test]
-    fn two_object_definitions_merge_into_an_all_of_of_both() {
-        let components =
-            components(&[("Thing", "{type: object, nullable: true, properties: {a: {type: string}}}")]);
-        let named = property("$ref: '#/components/schemas/Thing'");
-        let inline = property("{type: object, properties: {b: {type: string}}}");
-        let merged = merge_property(&named, &inline, &components).expect("merges");
-        let merged = item(&merged);
-        // The component is nullable, so the merge is.
-        assert!(merged.schema_data.nullable);
-        let SchemaKind::AllOf { all_of } = &merged.schema_kind else { panic!("not an allOf: {merged:?}") };
-        assert_eq!(all_of, &[named.unbox(), inline.unbox()]);
-    }
-
-    #[test]
-    fn a_nullable_definition_makes_a_reference_nullable_by_wrapping_it() {
-        let components = components(&[("Name", "{type: string}")]);
-        let named = property("$ref: '#/components/schemas/Name'");
-        let nullable = property("{type: string, nullable: true}");
-        let merged = merge_property(&nullable, &named, &components).expect("merges");
-        let merged = item(&merged);
-        assert!(merged.schema_data.nullable);
-        assert_eq!(merged.schema_kind, SchemaKind::AllOf { all_of: vec![named.unbox()] });
-    }
-
-    #[test]
-    fn one_typed_member_among_annotations_is_the_single_member() {
-        let members = [schema("$ref: '#/components/schemas/A'"), schema("{nullable: true, description: d}")];
-        assert_eq!(single_member(&members), Some((0, true)));
-        let two = [schema("$ref: '#/components/schemas/A'"), schema("{type: object}")];
-        assert_eq!(single_member(&two), None);
-        assert_eq!(single_member(&[schema("{description: only docs}")]), None);
+    fn arrays_merge_their_items_and_unions_with_other_types_are_loose() {
+        let api = model(
+            "    Tags:\n      allOf:\n        - {type: array, items: {type: string}}\n        - {type: array, items: {maxLength: 3}, maxItems: 4}\n    \
+             Mixed:\n      allOf:\n        - {type: object, properties: {a: {type: string}}}\n        - {oneOf: [{type: object, properties: {b: {type: string}}}, {type: object, properties: {c: {type: string}}}]}\n",
+        )
+        .expect("warns only");
+        assert!(
+            matches!(kind_of(&api, "Tags"), TypeKind::Alias(TypeRef::Array(item)) if *item == TypeRef::String)
+        );
+        assert!(matches!(kind_of(&api, "Mixed"), TypeKind::Alias(TypeRef::Json)));
+        assert_eq!(api.warnings.len(), 1, "{:?}", api.warnings);
     }
 }

@@ -60,14 +60,10 @@ impl<'a> Resolver<'a> {
     fn file_fields(&self, schema: &ReferenceOr<openapiv3::Schema>) -> Vec<String> {
         let schema = match schema {
             ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => {
-                match super::resolver::component_ref(reference, "schemas")
-                    .and_then(|name| self.schemas.get(&name))
-                {
-                    Some(ReferenceOr::Item(schema)) => schema,
-                    _ => return Vec::new(),
-                }
-            }
+            ReferenceOr::Reference { reference } => match self.schema_of(reference) {
+                Ok((schema, _)) => schema,
+                Err(_) => return Vec::new(),
+            },
         };
         let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind else {
             return Vec::new();

@@ -124,6 +124,55 @@ pub(super) fn param_encodings(api: &mut Api) {
     }
 }
 
+/// Which union variants get a `From` impl: those whose Rust type, aliases resolved, no other
+/// variant of the same union has (two `impl From<String>` for one enum would not compile).
+pub(super) fn from_impls(api: &mut Api) {
+    fn resolved(ty: &TypeRef, api: &Api, seen: &mut Vec<String>) -> TypeRef {
+        let inner = |inner: &TypeRef, seen: &mut Vec<String>| Box::new(resolved(inner, api, seen));
+        match ty {
+            TypeRef::Named(name) if !seen.contains(name) => match api.type_def(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(target)) => {
+                    seen.push(name.clone());
+                    resolved(target, api, seen)
+                }
+                _ => ty.clone(),
+            },
+            TypeRef::Array(item) => TypeRef::Array(inner(item, seen)),
+            TypeRef::Map(value) => TypeRef::Map(inner(value, seen)),
+            TypeRef::Nullable(value) => TypeRef::Nullable(inner(value, seen)),
+            _ => ty.clone(),
+        }
+    }
+    let marks: Vec<Vec<bool>> = api
+        .types
+        .iter()
+        .map(|def| {
+            let held: Vec<TypeRef> = match &def.kind {
+                TypeKind::TaggedUnion(union) => {
+                    union.variants.iter().map(|variant| TypeRef::Named(variant.type_name.clone())).collect()
+                }
+                TypeKind::UntaggedUnion(variants) => {
+                    variants.iter().map(|variant| variant.ty.clone()).collect()
+                }
+                _ => Vec::new(),
+            };
+            let rust: Vec<TypeRef> = held.iter().map(|ty| resolved(ty, api, &mut Vec::new())).collect();
+            rust.iter().map(|ty| rust.iter().filter(|other| *other == ty).count() == 1).collect()
+        })
+        .collect();
+    for (def, marks) in api.types.iter_mut().zip(marks) {
+        match &mut def.kind {
+            TypeKind::TaggedUnion(union) => {
+                union.variants.iter_mut().zip(marks).for_each(|(variant, from)| variant.from_impl = from);
+            }
+            TypeKind::UntaggedUnion(variants) => {
+                variants.iter_mut().zip(marks).for_each(|(variant, from)| variant.from_impl = from);
+            }
+            _ => {}
+        }
+    }
+}
+
 impl Resolver<'_> {
     /// Marks as boxed every by-value edge inside a cycle of types, so every type has a finite size.
     pub(super) fn break_cycles(&mut self) {
@@ -353,6 +402,20 @@ mod tests {
         );
         use ParamEncoding::*;
         assert_eq!(found, [Scalar, Scalar, List, Json, Json]);
+    }
+
+    #[test]
+    fn only_variants_whose_rust_type_no_other_variant_has_get_a_from_impl() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Name: {type: string}\n    Title: {$ref: '#/components/schemas/Name'}\n    \
+                    Text: {oneOf: [{$ref: '#/components/schemas/Name'}, {$ref: '#/components/schemas/Title'}, {type: integer}, {type: array, items: {$ref: '#/components/schemas/Title'}}, {type: array, items: {type: string}}]}\n";
+        let api = crate::model(spec.as_bytes()).unwrap_or_else(|problems| panic!("{problems}"));
+        let Some(TypeKind::UntaggedUnion(variants)) = api.type_def("Text").map(|def| &def.kind) else {
+            panic!("Text is an untagged union")
+        };
+        // `Name` and `Title` are both `String`, and both arrays `Vec<String>`.
+        let from: Vec<bool> = variants.iter().map(|variant| variant.from_impl).collect();
+        assert_eq!(from, [false, false, true, false, false]);
     }
 
     #[test]

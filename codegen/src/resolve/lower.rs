@@ -1,10 +1,17 @@
 //! Lowering: schemas and references → type references, and the named types (structs, enums,
-//! aliases) that inline schemas define. Unions and `allOf` merges are handed to [`super::unions`]
-//! and [`super::all_of`]; the schemas arrive already repaired by [`crate::load`].
+//! aliases) that inline schemas define. Unions are handed to [`super::unions`]; `allOf` merges
+//! are decided by [`super::all_of`] and rendered here. The schemas arrive already repaired by
+//! [`crate::load`].
+//!
+//! A schema has one type wherever it is lowered from: a `$ref` to a place that is not a component
+//! (`#/components/schemas/A/properties/b`) and an `allOf` that copies another schema's properties
+//! both find the type defined for that place (by its pointer), or define it under the name it
+//! has where it lives.
 
-use super::all_of::{annotation_only, single_member};
+use super::all_of::{constant_of, ObjectSource};
 use super::docs::{docs_of, field_docs};
-use super::resolver::{component_ref, object_parts, ref_problem, Node, Resolver};
+use super::merge::nullable_inside;
+use super::resolver::{component_ref, object_parts, Defined, Definition, Node, Resolver};
 use super::tuples::is_tuple;
 use crate::diagnostics::Pointer;
 use crate::model::*;
@@ -16,10 +23,24 @@ use openapiv3::{
 };
 use std::collections::BTreeSet;
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
     /// Defines a type for every component schema, under the name claimed for it up front.
     pub(super) fn define_components(&mut self) {
         let schemas = self.schemas;
+        // A component merged by `allOf` allows null when a member does, as the merge does inline.
+        for (name, schema) in schemas {
+            let ReferenceOr::Item(schema) = schema else { continue };
+            let merged = match &schema.schema_kind {
+                SchemaKind::AllOf { .. } => true,
+                SchemaKind::Any(any) => !any.all_of.is_empty() && any.one_of.is_empty(),
+                _ => false,
+            };
+            let definition =
+                Definition { node: Node::Inline(schema), at: Self::components_pointer(name), home: None };
+            if merged && self.facts(&definition, &mut Vec::new()).nullable {
+                self.nullable_components.insert(name.clone());
+            }
+        }
         for (name, schema) in schemas {
             let pointer = Self::components_pointer(name);
             let rust = self.schema_names[name].clone();
@@ -36,23 +57,84 @@ impl Resolver<'_> {
         }
     }
 
-    /// A schema reference → the Rust type it names, and whether the target is nullable.
+    /// A schema reference → the Rust type it names, and whether the target is nullable. A
+    /// reference to a place that is not a component gets the type defined for that place, made
+    /// once (named from where it lives) however many references lead there.
     pub(super) fn lower_ref(&mut self, reference: &str, at: &Pointer) -> (TypeRef, bool) {
-        match component_ref(reference, "schemas") {
-            Some(name) if self.schema_names.contains_key(&name) => {
-                let nullable = self.nullable_components.contains(&name);
-                (TypeRef::Named(self.schema_names[&name].clone()), nullable)
+        if let Some(name) = component_ref(reference, "schemas") {
+            if let Some(rust) = self.schema_names.get(&name) {
+                return (TypeRef::Named(rust.clone()), self.nullable_components.contains(&name));
             }
-            _ => {
-                self.diagnostics.push(at.key("$ref").as_str(), ref_problem(reference, "schemas"));
-                (TypeRef::Json, false)
+        }
+        let target = match self.locate(reference) {
+            Ok(target) => target,
+            Err(miss) => {
+                self.diagnostics.push(at.key("$ref").as_str(), miss.message(reference, "schema"));
+                return (TypeRef::Json, false);
             }
+        };
+        let key = target.pointer.to_string();
+        // The same component, written another way (`%20`, `~1`).
+        if let Some(component) = key.strip_prefix("/components/schemas/").filter(|name| !name.contains('/')) {
+            let component = component.replace("~1", "/").replace("~0", "~");
+            if let Some(rust) = self.schema_names.get(&component) {
+                return (TypeRef::Named(rust.clone()), self.nullable_components.contains(&component));
+            }
+        }
+        let nullable = self
+            .facts(&Definition { node: target.node, at: target.pointer.clone(), home: None }, &mut Vec::new())
+            .nullable;
+        if let Some(defined) = self.defined.get(&key) {
+            return (TypeRef::Named(defined.name.clone()), nullable);
+        }
+        match target.node {
+            Node::Ref(next) => {
+                if self.following.contains(&key) {
+                    self.diagnostics.push(
+                        at.key("$ref").as_str(),
+                        format!("`$ref: {reference}` starts a chain of `$ref`s that leads back to itself; refer to a schema that is written out"),
+                    );
+                    return (TypeRef::Json, false);
+                }
+                self.following.push(key);
+                let found = self.lower_ref(next, &target.pointer);
+                self.following.pop();
+                found
+            }
+            Node::Inline(schema) => {
+                // A type of its own, like a component's, so that its docs come along; the types
+                // it defines are shared with the place it lives.
+                self.away += 1;
+                let ty = self.define_inline(&target.hint, schema, &target.pointer);
+                self.away -= 1;
+                (ty, nullable)
+            }
+        }
+    }
+
+    /// A definition → a type reference: lowered where it is, named `hint`, or, when it lives
+    /// elsewhere, under the name it has there (finding the type already made for it).
+    pub(super) fn lower_definition<'n>(&mut self, definition: &Definition<'n>, hint: &str) -> (TypeRef, bool)
+    where
+        'a: 'n,
+    {
+        match &definition.home {
+            Some(home) => {
+                self.away += 1;
+                let found = self.lower(definition.node, &definition.at, home);
+                self.away -= 1;
+                found
+            }
+            None => self.lower(definition.node, &definition.at, hint),
         }
     }
 
     /// Any schema position → a type reference, defining a named type for inline objects, enums and
     /// unions (named `hint`). Returns whether `null` is allowed.
-    pub(super) fn lower(&mut self, node: Node<'_>, at: &Pointer, hint: &str) -> (TypeRef, bool) {
+    pub(super) fn lower<'n>(&mut self, node: Node<'n>, at: &Pointer, hint: &str) -> (TypeRef, bool)
+    where
+        'a: 'n,
+    {
         let schema = match node {
             Node::Ref(reference) => return self.lower_ref(reference, at),
             Node::Inline(schema) => schema,
@@ -91,21 +173,7 @@ impl Resolver<'_> {
                 );
                 TypeRef::Json
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                let (inner, inner_nullable) =
-                    self.lower((&all_of[0]).into(), &at.key("allOf").index(0), hint);
-                return (inner, nullable || inner_nullable);
-            }
-            SchemaKind::AllOf { all_of } if all_of.iter().all(annotation_only) => TypeRef::Json,
-            SchemaKind::AllOf { all_of } => match single_member(all_of) {
-                // `allOf: [$ref, {nullable/description…}]`: one type plus annotations, not a merge.
-                Some((index, annotations_nullable)) => {
-                    let (inner, inner_nullable) =
-                        self.lower((&all_of[index]).into(), &at.key("allOf").index(index), hint);
-                    return (inner, nullable || annotations_nullable || inner_nullable);
-                }
-                None => self.define_inline(hint, schema, at),
-            },
+            SchemaKind::AllOf { .. } => return self.lower_all_of(schema, at, hint),
             SchemaKind::AnyOf { any_of } if any_of.is_empty() => {
                 self.diagnostics.push(
                     at.key("anyOf").as_str(),
@@ -118,6 +186,9 @@ impl Resolver<'_> {
                 self.diagnostics
                     .push(at.key("not").as_str(), "`not` cannot be expressed as a Rust type; remove it");
                 TypeRef::Json
+            }
+            SchemaKind::Any(any) if !any.all_of.is_empty() && any.one_of.is_empty() => {
+                return self.lower_all_of(schema, at, hint)
             }
             SchemaKind::Any(any) => {
                 if !any.properties.is_empty()
@@ -141,12 +212,15 @@ impl Resolver<'_> {
     }
 
     /// An object without properties: a map when `additionalProperties` has a schema, else any object.
-    pub(super) fn free_form(
+    pub(super) fn free_form<'n>(
         &mut self,
-        additional: Option<&AdditionalProperties>,
+        additional: Option<&'n AdditionalProperties>,
         at: &Pointer,
         hint: &str,
-    ) -> TypeRef {
+    ) -> TypeRef
+    where
+        'a: 'n,
+    {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 let value = self.lower(
@@ -160,43 +234,74 @@ impl Resolver<'_> {
         }
     }
 
-    /// Defines a named type (named after `hint`) for an inline schema, and refers to it.
-    pub(super) fn define_inline(&mut self, hint: &str, schema: &Schema, at: &Pointer) -> TypeRef {
-        // Inline types nest as deep as the document does; past this, something refers to itself
-        // in a way the rules above did not foresee, and a diagnostic beats a stack overflow.
+    /// Defines a named type (named after `hint`) for an inline schema, and refers to it; or refers
+    /// to the type already defined for this place, when it is shared or still being defined.
+    pub(super) fn define_inline<'n>(&mut self, hint: &str, schema: &'n Schema, at: &Pointer) -> TypeRef
+    where
+        'a: 'n,
+    {
+        if let Some(defined) = self.defined.get(at.as_str()) {
+            if defined.shared || !defined.done || self.away > 0 {
+                return TypeRef::Named(defined.name.clone());
+            }
+        }
+        let shared = self.away > 0;
+        let docs = docs_of(schema);
+        let deprecated = schema.schema_data.deprecated;
+        self.define_keyed(at.to_string(), hint, shared, |resolver, name| TypeDef {
+            name: name.to_owned(),
+            pointer: at.to_string(),
+            docs,
+            deprecated,
+            kind: resolver.shape(name, schema, at),
+        })
+    }
+
+    /// Defines a type named after `hint` for what is at `key` (a pointer, or the pointers of the
+    /// definitions a merge combines), recorded there (unless a type is already) so that what is
+    /// being defined can refer to itself; `make` builds it under the name it got.
+    pub(super) fn define_keyed(
+        &mut self,
+        key: String,
+        hint: &str,
+        shared: bool,
+        make: impl FnOnce(&mut Self, &str) -> TypeDef,
+    ) -> TypeRef {
+        // Types nest as deep as the document does; past this, something refers to itself in a
+        // way the rules above did not foresee, and a diagnostic beats a stack overflow.
         const MAX_NESTING: usize = 200;
         if self.nesting >= MAX_NESTING {
-            self.diagnostics.push(at.as_str(), "schemas nest more than 200 levels deep here (or refer back to themselves through `allOf`); flatten them with `$ref`s");
+            let at = key.split(" & ").last().unwrap_or_default().to_owned();
+            self.diagnostics.push(at, "schemas nest more than 200 levels deep here (or refer back to themselves through `allOf`); flatten them with `$ref`s");
             return TypeRef::Json;
         }
         self.nesting += 1;
-        let ty = self.define_inline_unguarded(hint, schema, at);
-        self.nesting -= 1;
-        ty
-    }
-
-    fn define_inline_unguarded(&mut self, hint: &str, schema: &Schema, at: &Pointer) -> TypeRef {
         let name = self.type_scope.claim(&names::type_name(hint));
-        let kind = self.shape(&name, schema, at);
-        self.push_type(TypeDef {
-            name: name.clone(),
-            pointer: at.to_string(),
-            docs: docs_of(schema),
-            deprecated: schema.schema_data.deprecated,
-            kind,
-        });
+        let first = !self.defined.contains_key(&key);
+        if first {
+            self.defined.insert(key.clone(), Defined { name: name.clone(), shared, done: false });
+        }
+        let def = make(self, &name);
+        self.push_type(def);
+        if let Some(defined) = self.defined.get_mut(&key).filter(|_| first) {
+            defined.done = true;
+        }
+        self.nesting -= 1;
         TypeRef::Named(name)
     }
 
     /// The shape of a named type.
-    pub(super) fn shape(&mut self, name: &str, schema: &Schema, at: &Pointer) -> TypeKind {
+    pub(super) fn shape<'n>(&mut self, name: &str, schema: &'n Schema, at: &Pointer) -> TypeKind
+    where
+        'a: 'n,
+    {
         if let Some(tuple) = self.tuple(name, schema, at) {
             return tuple;
         }
-        if let Some(object) = object_parts(&schema.schema_kind).filter(|object| !object.properties.is_empty())
+        if let Some(parts) = object_parts(&schema.schema_kind).filter(|object| !object.properties.is_empty())
         {
-            let structure = self.structure(name, object.properties, object.required, object.additional, at);
-            return TypeKind::Struct(structure);
+            let source = ObjectSource { parts, at: at.clone(), home: None };
+            return TypeKind::Struct(self.structure(name, &[source]));
         }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(string))
@@ -214,36 +319,50 @@ impl Resolver<'_> {
             SchemaKind::Any(any) if !any.any_of.is_empty() && any.properties.is_empty() => {
                 self.union(name, &any.any_of, "anyOf", schema, at)
             }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 && single_member(all_of).is_none() => {
-                self.merge_all_of(name, all_of, at)
-            }
-            SchemaKind::Any(any) if !any.all_of.is_empty() => self.merge_all_of(name, &any.all_of, at),
+            SchemaKind::AllOf { all_of } if !all_of.is_empty() => self.shape_all_of(name, schema, at),
+            SchemaKind::Any(any) if !any.all_of.is_empty() => self.shape_all_of(name, schema, at),
             _ => {
-                // Arrays, primitives, free-form objects and single-member allOf: the type is another.
-                let stripped =
-                    Schema { schema_data: Default::default(), schema_kind: schema.schema_kind.clone() };
-                let (ty, _) = self.lower(Node::Inline(&stripped), at, name);
+                // Arrays, primitives and free-form objects: the type is another.
+                let (ty, _) = self.lower(Node::Inline(schema), at, name);
                 TypeKind::Alias(ty)
             }
         }
     }
 
-    /// A struct of these properties. A required property with one constant value becomes the
-    /// serde tag (a discriminator property first); the others become fields.
-    pub(super) fn structure(
-        &mut self,
-        name: &str,
-        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        additional: Option<&AdditionalProperties>,
-        at: &Pointer,
-    ) -> Struct {
+    /// A struct of the properties of these object definitions (one, or the members of an `allOf`).
+    /// A required property with one constant value becomes the serde tag (a discriminator
+    /// property first); the others become fields.
+    pub(super) fn structure<'n>(&mut self, name: &str, sources: &[ObjectSource<'n>]) -> Struct
+    where
+        'a: 'n,
+    {
+        let mut properties: IndexMap<&String, Vec<Definition<'_>>> = IndexMap::new();
+        let mut required: Vec<&String> = Vec::new();
+        for source in sources {
+            for (property, schema) in source.parts.properties {
+                properties.entry(property).or_default().push(Definition {
+                    node: schema.into(),
+                    at: source.at.key("properties").key(property),
+                    home: source.home.as_ref().map(|home| format!("{home}{}", names::type_name(property))),
+                });
+            }
+            required.extend(source.parts.required);
+        }
+        let is_required = |property: &String| required.contains(&property);
+        let inline = |definitions: &[Definition<'n>]| -> Vec<&'n Schema> {
+            definitions
+                .iter()
+                .filter_map(|definition| match definition.node {
+                    Node::Inline(schema) => Some(schema),
+                    Node::Ref(_) => None,
+                })
+                .collect()
+        };
         let constants: Vec<(&String, String)> = properties
             .iter()
-            .filter(|(property, _)| required.contains(property))
-            .filter_map(|(property, schema)| match schema {
-                ReferenceOr::Item(schema) => constant_of(schema).map(|value| (property, value)),
-                ReferenceOr::Reference { .. } => None,
+            .filter(|(property, _)| is_required(property))
+            .filter_map(|(property, definitions)| {
+                inline(definitions).into_iter().rev().find_map(constant_of).map(|value| (*property, value))
             })
             .collect();
         let tag = constants
@@ -254,50 +373,54 @@ impl Resolver<'_> {
 
         let mut field_scope = Scope::default();
         let mut fields = Vec::new();
-        for (property, schema) in properties {
-            if tag.as_ref().is_some_and(|(tag_property, _)| tag_property == property) {
+        for (property, definitions) in &properties {
+            if tag.as_ref().is_some_and(|(tag_property, _)| tag_property == *property) {
                 continue;
             }
-            let field_at = at.key("properties").key(property);
             let hint = format!("{name}{}", names::type_name(property));
-            let inline = match schema {
-                ReferenceOr::Item(schema) => Some(schema.as_ref()),
-                ReferenceOr::Reference { .. } => None,
-            };
+            let schemas = inline(definitions);
             // A read-only property is absent from requests and a write-only one from responses,
             // so the one struct serving both directions cannot require either.
-            let one_direction = inline.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only);
-            let is_required = required.contains(property) && !one_direction;
-            let constant = constants.iter().find(|(p, _)| *p == property).map(|(_, value)| value.clone());
+            let one_direction = schemas.iter().any(|s| s.schema_data.read_only || s.schema_data.write_only);
+            let constant = constants.iter().find(|(p, _)| p == property).map(|(_, value)| value.clone());
             let (ty, nullable) = match &constant {
                 Some(_) => (TypeRef::String, false),
-                None => self.lower(schema.into(), &field_at, &hint),
+                None => self.lower_definitions(definitions, Some(property.as_str()), &hint),
             };
             fields.push(Field {
-                wire_name: property.clone(),
+                wire_name: (*property).clone(),
                 rust_name: field_scope.claim_value(property),
                 ty,
-                required: is_required,
+                required: is_required(property) && !one_direction,
                 nullable,
                 constant,
                 boxed: false,
-                docs: inline.and_then(field_docs),
-                deprecated: inline.is_some_and(|s| s.schema_data.deprecated),
+                // The last description: a member that refines a property says what it means there.
+                docs: schemas.iter().rev().find_map(|schema| field_docs(schema)),
+                deprecated: schemas.iter().any(|s| s.schema_data.deprecated),
+                pointer: definitions.last().map(|definition| definition.at.to_string()).unwrap_or_default(),
             });
         }
-        for missing in required.iter().filter(|r| !properties.contains_key(*r)) {
-            self.diagnostics.warn(
-                at.key("required").as_str(),
-                format!("`{missing}` is listed as required but is not among the properties, so it is ignored; add it to `properties` or remove it from `required`"),
-            );
+        for source in sources {
+            let listed: BTreeSet<&String> = source.parts.required.iter().collect();
+            for missing in listed.into_iter().filter(|r| !properties.contains_key(r)) {
+                self.diagnostics.warn(
+                    source.at.key("required").as_str(),
+                    format!("`{missing}` is listed as required but is not among the properties, so it is ignored; add it to `properties` or remove it from `required`"),
+                );
+            }
         }
+        let additional = sources.iter().find_map(|source| Some((source.parts.additional?, source)));
         let extra_type = match additional {
-            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
-            Some(AdditionalProperties::Schema(schema)) => Some(nullable_inside(self.lower(
-                schema.as_ref().into(),
-                &at.key("additionalProperties"),
-                &format!("{name}Value"),
-            ))),
+            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
+            Some((AdditionalProperties::Schema(schema), source)) => {
+                let definition = Definition {
+                    node: schema.as_ref().into(),
+                    at: source.at.key("additionalProperties"),
+                    home: source.home.as_ref().map(|home| format!("{home}Value")),
+                };
+                Some(nullable_inside(self.lower_definition(&definition, &format!("{name}Value"))))
+            }
             _ => None,
         };
         let extra = extra_type.map(|ty| ExtraField { rust_name: field_scope.claim_value("extra"), ty });
@@ -313,16 +436,6 @@ fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     }
 }
 
-/// The type of an array item or map value: `Option` when it may be `null` (a field says so with
-/// its own flag instead).
-fn nullable_inside((ty, nullable): (TypeRef, bool)) -> TypeRef {
-    if nullable && ty != TypeRef::Json {
-        TypeRef::Nullable(Box::new(ty))
-    } else {
-        ty
-    }
-}
-
 /// The values of an open string enum, each once, with a variant name (`Unknown` stays free for
 /// the values it does not list).
 fn enum_values<'s>(values: impl Iterator<Item = &'s String>) -> Vec<EnumValue> {
@@ -332,15 +445,4 @@ fn enum_values<'s>(values: impl Iterator<Item = &'s String>) -> Vec<EnumValue> {
         .filter(|value| seen.insert((*value).clone()))
         .map(|value| EnumValue { wire: value.clone(), variant: scope.claim(&names::variant_name(value)) })
         .collect()
-}
-
-/// A string schema with exactly one allowed value: a constant.
-fn constant_of(schema: &Schema) -> Option<String> {
-    match &schema.schema_kind {
-        SchemaKind::Type(Type::String(string)) => {
-            let values: Vec<&String> = string.enumeration.iter().flatten().collect();
-            (values.len() == 1).then(|| values[0].clone())
-        }
-        _ => None,
-    }
 }

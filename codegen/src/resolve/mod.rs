@@ -3,11 +3,12 @@
 //! arrives repaired by [`crate::load`], so a schema is read here as the document wrote it.
 //!
 //! One file per concern:
-//! - `lower`: schemas and references → type references, and the named types inline schemas
-//!   define (structs, enums, aliases);
+//! - `lower`: schemas and references → type references, and the named types (structs, enums,
+//!   aliases) that inline schemas define; a `$ref` to any place in the document gets the type
+//!   made for that place, once;
 //! - `unions`: `oneOf` / `anyOf`, discriminators, implied tags, the checks of discriminated unions;
-//! - `all_of`: `allOf` merging, as pure functions over schemas, and the thin resolver layer around
-//!   them;
+//! - `all_of`: what the members of an `allOf` (or the definitions of one property) agree on: the
+//!   facts they state, and the decision, a pure function of them; `merge` renders the decision;
 //! - `docs`: doc text from schemas (title, description, constraints, default);
 //! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters,
 //!   path templates and the fixed query of a path key) and `bodies` (request bodies, responses,
@@ -15,12 +16,13 @@
 //! - `webhooks`: the payload types of the requests the API sends;
 //! - `tuples`: arrays with a schema per position (`prefixItems`);
 //! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
-//! - `graph`: whole-model passes (unused schemas, cycles, defaults).
+//! - `graph`: whole-model passes (unused schemas, cycles, defaults, `From` impls of unions).
 //!
-//! Imports run one way: `operations` / `webhooks` → `parameters` / `bodies` → `lower` → `tuples` /
-//! `unions` / `all_of` → `docs`, and every file may use `resolver` (the `Resolver`, its type index
-//! and the `$ref` helpers), which uses none of them; this file only runs the passes in order.
-//! Lowering, unions and merging call each other as methods of the resolver, because schemas nest.
+//! Imports run one way: `operations` / `webhooks` → `parameters` / `bodies` → `lower` → `merge` /
+//! `tuples` → `unions` → `all_of` → `docs`, and every file may use `resolver` (the `Resolver`, its
+//! type index, `$ref` following), which uses only `pointer` (local JSON pointers walked over the
+//! document); this file only runs the passes in order. Lowering, unions and merging call each
+//! other as methods of the resolver, because schemas nest.
 
 mod all_of;
 mod bodies;
@@ -28,8 +30,10 @@ mod docs;
 mod graph;
 mod links;
 mod lower;
+mod merge;
 mod operations;
 mod parameters;
+mod pointer;
 mod resolver;
 mod tuples;
 mod unions;
@@ -91,6 +95,7 @@ pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnos
         def.pointer = loaded.relocations.original(&def.pointer);
     }
     api.index_types();
+    graph::from_impls(&mut api);
     loaded.relocations.restore(&mut resolver.diagnostics.0);
     resolver.diagnostics.0.sort();
     resolver.diagnostics.0.dedup();

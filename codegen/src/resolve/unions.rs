@@ -1,110 +1,211 @@
 //! Unions: `oneOf` and `anyOf`, with or without a discriminator, and the whole-model passes that
 //! settle them once every type is defined (implied tags, discriminator checks).
 
-use super::all_of::ValueShape;
-use super::resolver::{component_ref, ref_problem, Resolver};
+use super::all_of::{constant_of, ValueKind};
+use super::resolver::{Definition, Node, Resolver};
 use crate::diagnostics::Pointer;
 use crate::model::*;
 use crate::names::{self, Scope};
-use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
-use std::collections::BTreeSet;
+use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaKind, Type};
 
-impl Resolver<'_> {
+/// One member of a discriminated union: where its schema is, and the tags that select it.
+struct Tagged<'n> {
+    node: Node<'n>,
+    at: Pointer,
+    /// The pointer of the schema it names (its own for an inline member).
+    target: String,
+    tags: Vec<String>,
+}
+
+impl<'a> Resolver<'a> {
     /// The type of a `oneOf` or `anyOf` (`keyword`): tagged by its discriminator when it has one,
     /// else untagged (or one string type, or an `anyOf` of objects).
-    pub(super) fn union(
+    pub(super) fn union<'n>(
         &mut self,
         name: &str,
-        members: &[ReferenceOr<Schema>],
+        members: &'n [ReferenceOr<Schema>],
         keyword: &str,
-        schema: &Schema,
+        schema: &'n Schema,
         at: &Pointer,
-    ) -> TypeKind {
+    ) -> TypeKind
+    where
+        'a: 'n,
+    {
+        if let Some(discriminator) = &schema.schema_data.discriminator {
+            if let Some(tagged) = self.tagged(name, members, keyword, discriminator, at) {
+                return tagged;
+            }
+        }
         let one_of_at = at.key(keyword);
-        let Some(discriminator) = &schema.schema_data.discriminator else {
-            let mut variant_scope = Scope::default();
-            let mut variants = Vec::new();
-            for (index, member) in members.iter().enumerate() {
-                let member_at = one_of_at.index(index);
-                let (ty, _) = self.lower(member.into(), &member_at, &format!("{name}Variant{}", index + 1));
-                variants.push(UntaggedVariant {
-                    variant: variant_scope.claim(&variant_name_of(&ty)),
-                    ty,
-                    boxed: false,
-                });
-            }
-            if keyword == "anyOf"
-                && members
-                    .iter()
-                    .all(|member| ValueShape::of(member.into(), self.schemas) == ValueShape::Object)
-            {
-                let mut field_scope = Scope::default();
-                let members = variants
-                    .into_iter()
-                    .map(|variant| AnyOfMember {
-                        field: field_scope.claim_value(&variant.variant),
-                        name: variant.variant,
-                        ty: variant.ty,
-                        boxed: variant.boxed,
-                    })
-                    .collect();
-                return TypeKind::AnyOf(members);
-            }
-            return self.collapse_strings(variants).unwrap_or_else(TypeKind::UntaggedUnion);
-        };
-        let mut targets: Vec<(String, String, usize)> = Vec::new(); // (tag, component, member index)
-        let mut seen_members = BTreeSet::new();
-        for (tag, target) in &discriminator.mapping {
-            match component_ref(target, "schemas").filter(|name| self.schema_names.contains_key(name)) {
-                Some(component) => targets.push((tag.clone(), component, usize::MAX)),
-                None => self.diagnostics.push(
-                    at.key("discriminator").key("mapping").key(tag).as_str(),
-                    ref_problem(target, "schemas"),
-                ),
-            }
-        }
+        let mut variant_scope = Scope::default();
+        let mut variants = Vec::new();
         for (index, member) in members.iter().enumerate() {
-            match member {
-                ReferenceOr::Reference { reference } => match component_ref(reference, "schemas") {
-                    Some(component) if self.schema_names.contains_key(&component) => {
-                        seen_members.insert(component.clone());
-                        if let Some(target) = targets.iter_mut().find(|t| t.1 == component) {
-                            target.2 = target.2.min(index);
-                        } else {
-                            // No mapping entry: the tag is the schema's name, as OpenAPI implies.
-                            targets.push((component.clone(), component, index));
-                        }
-                    }
-                    _ => self.diagnostics.push(one_of_at.index(index).key("$ref").as_str(), ref_problem(reference, "schemas")),
-                },
-                ReferenceOr::Item(_) => self.diagnostics.push(
-                    one_of_at.index(index).as_str(),
-                    "an inline schema in a `oneOf` with a discriminator has no name to map to; move it to `components/schemas` and `$ref` it",
-                ),
+            let member_at = one_of_at.index(index);
+            let (ty, _) = self.lower(member.into(), &member_at, &format!("{name}Variant{}", index + 1));
+            variants.push(UntaggedVariant {
+                variant: variant_scope.claim(&variant_name_of(&ty)),
+                ty,
+                boxed: false,
+                from_impl: false,
+            });
+        }
+        let objects = members.iter().enumerate().all(|(index, member)| {
+            let member = Definition { node: member.into(), at: one_of_at.index(index), home: None };
+            let facts = self.facts(&member, &mut Vec::new());
+            facts.value_kind() == ValueKind::Object && !facts.union
+        });
+        if keyword == "anyOf" && objects {
+            let mut field_scope = Scope::default();
+            let members = variants
+                .into_iter()
+                .map(|variant| AnyOfMember {
+                    field: field_scope.claim_value(&variant.variant),
+                    name: variant.variant,
+                    ty: variant.ty,
+                    boxed: variant.boxed,
+                })
+                .collect();
+            return TypeKind::AnyOf(members);
+        }
+        self.collapse_strings(variants).unwrap_or_else(TypeKind::UntaggedUnion)
+    }
+
+    /// A discriminated union: one variant per tag, each holding the type of the member the tag
+    /// selects. A mapping names its members by `$ref` (or by bare component name); a member it
+    /// does not name is selected by its component's name, or, inline, by the one value its
+    /// discriminator property has. `None` (with a warning) when a member has no tag: the union is
+    /// then decoded without its discriminator.
+    fn tagged<'n>(
+        &mut self,
+        name: &str,
+        members: &'n [ReferenceOr<Schema>],
+        keyword: &str,
+        discriminator: &Discriminator,
+        at: &Pointer,
+    ) -> Option<TypeKind>
+    where
+        'a: 'n,
+    {
+        let one_of_at = at.key(keyword);
+        let mapping_at = at.key("discriminator").key("mapping");
+        // (tag, target pointer), in mapping order.
+        let mut mapped: Vec<(String, String)> = Vec::new();
+        for (tag, value) in &discriminator.mapping {
+            // A bare name is a component schema's name.
+            let reference = if value.contains('/') || value.contains('#') {
+                value.clone()
+            } else {
+                format!("#{}", Pointer::root().key("components").key("schemas").key(value))
+            };
+            match self.locate(&reference) {
+                Ok(target) => mapped.push((tag.clone(), target.pointer.to_string())),
+                Err(miss) => {
+                    self.diagnostics.push(mapping_at.key(tag).as_str(), miss.message(value, "schema"))
+                }
             }
         }
-        for (tag, component, _) in &targets {
-            if !seen_members.contains(component) {
+        let mut tagged: Vec<Tagged<'n>> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_at = one_of_at.index(index);
+            let target = match member {
+                ReferenceOr::Reference { reference } => match self.locate(reference) {
+                    Ok(target) => target.pointer.to_string(),
+                    Err(miss) => {
+                        self.diagnostics
+                            .push(member_at.key("$ref").as_str(), miss.message(reference, "schema"));
+                        continue;
+                    }
+                },
+                ReferenceOr::Item(_) => member_at.to_string(),
+            };
+            let mut tags: Vec<String> =
+                mapped.iter().filter(|(_, to)| *to == target).map(|(tag, _)| tag.clone()).collect();
+            if tags.is_empty() {
+                let component =
+                    target.strip_prefix("/components/schemas/").filter(|name| !name.contains('/'));
+                let implied = match component {
+                    // No mapping entry: the tag is the schema's name, as OpenAPI implies.
+                    Some(component) => Some(component.replace("~1", "/").replace("~0", "~")),
+                    None => self.constant_tag(member.into(), &member_at, &discriminator.property_name),
+                };
+                match implied {
+                    Some(tag) => tags.push(tag),
+                    None => {
+                        self.diagnostics.warn(
+                            member_at.as_str(),
+                            format!("this member has no `{}` tag (no mapping entry names it, and its `{}` property has no single `enum` value); until it has one the union is decoded without its discriminator (the first variant that matches wins)", discriminator.property_name, discriminator.property_name),
+                        );
+                        return None;
+                    }
+                }
+            }
+            tagged.push(Tagged { node: member.into(), at: member_at, target, tags });
+        }
+        for (tag, target) in &mapped {
+            if !tagged.iter().any(|member| member.target == *target) {
+                let shown = target.strip_prefix("/components/schemas/").unwrap_or(target);
                 self.diagnostics.push(
-                    at.key("discriminator").key("mapping").key(tag).as_str(),
-                    format!("the mapping points to `{component}`, which is not one of the `oneOf` members; add it to `oneOf`"),
+                    mapping_at.key(tag).as_str(),
+                    format!("the mapping points to `{shown}`, which is not one of the `{keyword}` members; add it to `{keyword}`"),
                 );
             }
         }
+        // Mapping order first, then the members the mapping does not name.
+        let mut order: Vec<(String, usize)> = Vec::new();
+        for (tag, target) in &mapped {
+            if let Some(member) = tagged.iter().position(|member| member.target == *target) {
+                order.push((tag.clone(), member));
+            }
+        }
+        for (index, member) in tagged.iter().enumerate() {
+            for tag in &member.tags {
+                if !order.iter().any(|(known, _)| known == tag) {
+                    order.push((tag.clone(), index));
+                }
+            }
+        }
+        let mut type_names: Vec<Option<String>> = vec![None; tagged.len()];
         let mut variant_scope = Scope::with_reserved(&["Unknown"]);
-        let variants = targets
-            .into_iter()
-            .map(|(tag, component, _)| TaggedVariant {
+        let mut variants = Vec::new();
+        for (tag, member) in order {
+            if type_names[member].is_none() {
+                let Tagged { node, at, tags, .. } = &tagged[member];
+                let ty = match node {
+                    Node::Ref(reference) => self.lower_ref(reference, at).0,
+                    // An inline member is named after its union and its tag (`PetCat`).
+                    Node::Inline(schema) => {
+                        self.define_inline(&format!("{name}{}", names::type_name(&tags[0])), schema, at)
+                    }
+                };
+                type_names[member] = Some(match ty {
+                    TypeRef::Named(type_name) => type_name,
+                    _ => return None,
+                });
+            }
+            variants.push(TaggedVariant {
                 variant: variant_scope.claim(&names::variant_name(&tag)),
-                type_name: self.schema_names[&component].clone(),
+                type_name: type_names[member].clone().unwrap_or_default(),
                 tag,
                 boxed: false,
-            })
-            .collect();
-        TypeKind::TaggedUnion(TaggedUnion {
+                from_impl: false,
+            });
+        }
+        Some(TypeKind::TaggedUnion(TaggedUnion {
             property: discriminator.property_name.clone(),
             variants,
             variants_ignore_tag: false,
+        }))
+    }
+
+    /// The one value an object member's discriminator property can have (`kind: {enum: [cat]}`).
+    fn constant_tag<'n>(&self, node: Node<'n>, at: &Pointer, property: &str) -> Option<String>
+    where
+        'a: 'n,
+    {
+        let facts = self.facts(&Definition { node, at: at.clone(), home: None }, &mut Vec::new());
+        facts.objects.iter().rev().find_map(|source| match source.parts.properties.get(property)? {
+            ReferenceOr::Item(schema) => constant_of(schema),
+            ReferenceOr::Reference { reference } => constant_of(self.schema_of(reference).ok()?.0),
         })
     }
 
@@ -226,6 +327,7 @@ impl Resolver<'_> {
                         variant: variant.variant.clone(),
                         ty: TypeRef::Named(variant.type_name.clone()),
                         boxed: variant.boxed,
+                        from_impl: false,
                     })
                     .collect();
                 def.kind = TypeKind::UntaggedUnion(variants);
