@@ -91,8 +91,15 @@ pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnos
     resolver.break_cycles();
     resolver.compute_defaults();
     api.types = resolver.types;
+    // Types and fields name where they are written in the user's file, not where loading moved
+    // them (`$defs` hoisted into components).
     for def in &mut api.types {
         def.pointer = loaded.relocations.original(&def.pointer);
+        if let TypeKind::Struct(structure) = &mut def.kind {
+            for field in &mut structure.fields {
+                field.pointer = loaded.relocations.original(&field.pointer);
+            }
+        }
     }
     api.index_types();
     graph::from_impls(&mut api);
