@@ -9,8 +9,10 @@
 //! - `all_of`: `allOf` merging, as pure functions over schemas, and the thin resolver layer around
 //!   them;
 //! - `docs`: doc text from schemas (title, description, constraints, default);
-//! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters
-//!   and path templates) and `bodies` (request bodies, responses, media types) serve it;
+//! - `operations`: paths → operations, shared parameters; `parameters` (parameters and path
+//!   templates) and `bodies` (request bodies, responses, media types) serve it;
+//! - `security`: security schemes → the credentials a client takes, and what each operation
+//!   requires of them;
 //! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
 //! - `graph`: whole-model passes (unused schemas, cycles, defaults).
 //!
@@ -28,6 +30,7 @@ mod lower;
 mod operations;
 mod parameters;
 mod resolver;
+mod security;
 mod unions;
 
 use crate::diagnostics::{Diagnostics, Pointer};
