@@ -234,6 +234,13 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             quote! { if let Some(value) = &self.#name { #push } #fallback }
         }
     });
+    let security = (!op.security.is_empty()).then(|| {
+        let alternatives = op.security.iter().map(|alternative| {
+            let setters = alternative.iter().filter_map(|&index| Some(api.auth.get(index)?.setter.as_str()));
+            quote! { &[#(#setters),*] }
+        });
+        quote! { parts.security = &[#(#alternatives),*]; }
+    });
     let accept = (!op.accept.is_empty()).then(|| {
         let accept = op.accept.join(", ");
         quote! { parts.accept = Some(#accept); }
@@ -325,6 +332,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
                 let path = #path;
                 let mut parts = RequestParts::new(operation, reqwest::Method::#method, #template, path);
                 parts.options = self.options.clone();
+                #security
                 #url_apply
                 #(#pushes)*
                 #accept

@@ -64,13 +64,14 @@ pub fn resolve(
     api.error_message_pointer = root_extensions.error_message_pointer;
     resolver.define_components();
     api.operations = resolver.operations();
-    api.auth = resolver.auth();
     resolver.adopt_implied_tags();
     resolver.check_unions();
     api.types = std::mem::take(&mut resolver.types);
     api.index_types();
     graph::param_encodings(&mut api);
     api.shared_params = operations::shared_params(&api.operations);
+    let shared_setters: Vec<&str> = api.shared_params.iter().map(|param| param.rust_name.as_str()).collect();
+    api.auth = resolver.security(&mut api.operations, &shared_setters);
     api.unused_schemas = graph::unused_schemas(
         &mut api.types,
         &api.operations,

@@ -83,6 +83,7 @@ impl Resolver<'_> {
                     pagination: None,
                     waiters: Vec::new(),
                     url_from: None,
+                    security: self.requirements(operation.security.as_ref(), &at),
                 });
             }
         }

@@ -212,7 +212,7 @@ fn a_crate_gets_the_modules_its_operations_need() {
     let types_only = api("openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n");
     assert_eq!(
         module_names(&types_only),
-        ["retry", "error", "options", "wire", "encode", "client", "request"]
+        ["retry", "error", "options", "wire", "encode", "credentials", "client", "request"]
     );
     assert!(!dependencies(&types_only).contains(&FUTURES_CORE));
     assert_eq!(
@@ -231,6 +231,17 @@ fn a_crate_gets_the_modules_its_operations_need() {
     assert!(names.contains(&"builder") && !module_names(&types_only).contains(&"builder"), "{names:?}");
     assert!(dependencies(&streams).contains(&FUTURES_CORE));
     assert!(public_names(&streams).contains(&"JsonlStream"));
+
+    let tokens = api(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nsecurity: [{oauth: []}]\npaths:\n  /me:\n    get:\n      \
+         operationId: me\n      responses:\n        '204': {description: ok}\ncomponents:\n  securitySchemes:\n    \
+         oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://auth.example.com/token', scopes: {}}}}\n",
+    );
+    assert!(module_names(&tokens).contains(&"token") && !module_names(&streams).contains(&"token"));
+    assert!(
+        public_names(&tokens).contains(&"TokenProvider")
+            && !public_names(&streams).contains(&"TokenProvider")
+    );
 
     let form = api(
         "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /f:\n    post:\n      operationId: send\n      \
