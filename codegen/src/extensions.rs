@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | `x-request-id-header` | document root | header name | errors and responses expose this response header as the request id |
 //! | `x-error-message` | document root | JSON pointer | where a human-readable message sits in error bodies; shown in `Display` of API errors |
-//! | `x-env` | a server, a security scheme | variable name | `Client::from_env()` reads the base URL or the credential from it |
+//! | `x-env` | a server, a security scheme | variable name | `Client::from_env()` reads the base URL or the credential from it (required when every operation needs that credential; a scheme whose credential is not one string, HTTP basic or a client certificate, gets a warning) |
 //! | `x-pagination` | a list operation | see [`PaginationExt`] | the request builder gets `items()`: a stream of every item, page after page |
 //! | `x-waiters` | an operation | map of name → [`WaiterExt`] | `wait_until_<name>()`: poll the operation until a field has an awaited value |
 //! | `x-url-from` | an operation | see [`UrlFromExt`] | call another operation first and send this request to the URL in a field of its result |

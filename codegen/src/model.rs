@@ -7,9 +7,11 @@
 //! is its identity: [`Api::type_def`] finds its definition through an index, not a search.
 
 mod openapi31;
+mod security;
 
 pub use crate::names::RustName;
 pub use openapi31::{Tuple, TupleItem, Webhook};
+pub use security::{AuthPlacement, AuthScheme};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -36,7 +38,8 @@ pub struct Api {
     pub request_id_header: Option<String>,
     /// JSON pointer to a human-readable message inside error bodies (`x-error-message`).
     pub error_message_pointer: Option<String>,
-    /// Credentials the client can send (`components.securitySchemes` that the API uses).
+    /// Credentials the client can send: the `components.securitySchemes` some operation
+    /// requires, in the document's order (see [`AuthScheme`]).
     pub auth: Vec<AuthScheme>,
     /// Every named type: components first, then inline types, each group in spec order.
     pub types: Vec<TypeDef>,
@@ -68,32 +71,6 @@ impl Api {
     pub fn index_types(&mut self) {
         self.type_index = self.types.iter().enumerate().map(|(at, def)| (def.name.clone(), at)).collect();
     }
-}
-
-/// How the client authenticates.
-#[derive(Clone, Debug)]
-pub struct AuthScheme {
-    /// The scheme's key in `components.securitySchemes`.
-    pub scheme: String,
-    /// Rust name of the client builder setter (`api_key`, `bearer_token`).
-    pub setter: RustName,
-    /// Where the credential goes.
-    pub placement: AuthPlacement,
-    /// Description from the spec.
-    pub docs: Option<String>,
-    /// Environment variable `Client::from_env` reads it from (`x-env` on the scheme).
-    pub env: Option<String>,
-}
-
-/// Where a credential is sent.
-#[derive(Clone, Debug)]
-pub enum AuthPlacement {
-    /// In a header of this name, as is.
-    Header(String),
-    /// In a query parameter of this name.
-    Query(String),
-    /// `Authorization: Bearer <token>`.
-    Bearer,
 }
 
 /// A named Rust type generated from a schema.
@@ -501,6 +478,10 @@ pub struct Operation {
     pub waiters: Vec<Waiter>,
     /// The request goes to a URL read from another operation's result (`x-url-from`).
     pub url_from: Option<UrlFrom>,
+    /// The credentials it sends: alternatives in the spec's order, any one of which suffices,
+    /// each the indexes into [`Api::auth`] of the credentials sent together. No alternatives:
+    /// it sends none (`security: []`); an empty one: credentials are optional.
+    pub security: Vec<Vec<usize>>,
 }
 
 /// How to walk the pages of a list operation.

@@ -9,7 +9,7 @@ static SPEC: SpecInfo = SpecInfo {
     request_id_header: Some("request-id"),
     error_message_pointer: Some("/error/message"),
     user_agent: "anthropic-batches/0.1.1",
-    credential_setter: Some("api_key"),
+    required_credentials: &["api_key"],
 };
 
 impl Client {
@@ -46,7 +46,11 @@ impl ClientBuilder {
     ///
     /// Sent in the `x-api-key` header of every request; never shown by `Debug` or in errors.
     pub fn api_key(self, value: impl Into<String>) -> Self {
-        self.credential(runtime::CredentialPlacement::Header("x-api-key"), value.into())
+        self.with_credential(
+            "api_key",
+            runtime::CredentialPlacement::Header("x-api-key"),
+            value.into(),
+        )
     }
 
     /// Version of the API the client was written against. `2023-06-01` is the current value.

@@ -368,6 +368,7 @@ impl<'a> ListMessageBatches<'a> {
             path,
         );
         parts.options = self.options.clone();
+        parts.security = &[&["api_key"]];
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -559,6 +560,7 @@ impl<'a> CreateMessageBatch<'a> {
             path,
         );
         parts.options = self.options.clone();
+        parts.security = &[&["api_key"]];
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -695,6 +697,7 @@ impl<'a> RetrieveMessageBatch<'a> {
             path,
         );
         parts.options = self.options.clone();
+        parts.security = &[&["api_key"]];
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -899,6 +902,7 @@ impl<'a> DeleteMessageBatch<'a> {
             path,
         );
         parts.options = self.options.clone();
+        parts.security = &[&["api_key"]];
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -1026,6 +1030,7 @@ impl<'a> CancelMessageBatch<'a> {
             path,
         );
         parts.options = self.options.clone();
+        parts.security = &[&["api_key"]];
         if let Some(value) = &self.anthropic_version {
             parts
                 .headers
@@ -1193,6 +1198,7 @@ impl<'a> RetrieveMessageBatchResults<'a> {
             path,
         );
         parts.options = self.options.clone();
+        parts.security = &[&["api_key"]];
         parts.absolute_url = Some(url);
         if let Some(value) = &self.anthropic_version {
             parts

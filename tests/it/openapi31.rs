@@ -358,14 +358,19 @@ fn what_3_0_cannot_say_is_a_diagnostic_at_its_pointer() {
 }
 
 #[test]
-fn mutual_tls_is_a_diagnostic() {
-    let text = problems(
-        "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  securitySchemes:\n    cert: {type: mutualTLS}\n",
+fn a_mutual_tls_scheme_is_a_client_certificate() {
+    let spec = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\nsecurity: [{cert: []}]\npaths:\n  /me:\n    get:\n      \
+                responses: {'204': {description: ok}}\ncomponents:\n  securitySchemes:\n    \
+                cert: {type: mutualTLS, description: Our CA signs it.}\n";
+    assert_eq!(
+        yaml_at(&rewritten(spec), "/components/securitySchemes/cert"),
+        "type: http\ndescription: Our CA signs it.\nscheme: mutualTLS\n"
     );
-    assert!(
-        text.starts_with("error at /components/securitySchemes/cert/type: `mutualTLS` security schemes"),
-        "{text}"
-    );
+    let api = model(spec);
+    assert_eq!(api.auth.len(), 1);
+    assert!(matches!(api.auth[0].placement, codegen::model::AuthPlacement::ClientCertificate));
+    assert_eq!(api.auth[0].setter.as_str(), "client_certificate");
+    assert_eq!(api.operations[0].security, [[0]]);
 }
 
 #[test]

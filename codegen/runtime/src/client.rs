@@ -1,5 +1,8 @@
-//! The configured client: base URL, credentials, default headers and query, the HTTP connection pool.
+//! The configured client: base URL, credentials, default headers and query, the HTTP connection
+//! pool (with the client certificate, when one is given).
 
+use super::credentials::{Credential, CredentialPlacement, Credentials, Secret};
+use super::error::chain;
 use super::retry::RetryPolicy;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
@@ -17,44 +20,15 @@ pub(crate) struct SpecInfo {
     pub error_message_pointer: Option<&'static str>,
     /// `User-Agent` sent with every request.
     pub user_agent: &'static str,
-    /// Name of the builder method that sets the credential, when the API requires one.
-    pub credential_setter: Option<&'static str>,
-}
-
-/// Where a credential goes on each request.
-// A generated crate names the placements of its API's security schemes, and no more.
-#[allow(dead_code)]
-#[derive(Clone, Debug)]
-pub(crate) enum CredentialPlacement {
-    /// A header of this name.
-    Header(&'static str),
-    /// A query parameter of this name.
-    Query(&'static str),
-    /// `Authorization: Bearer …`.
-    Bearer,
-}
-
-/// A secret that never shows in `Debug` output, logs or errors.
-#[derive(Clone)]
-pub(crate) struct Credential {
-    pub placement: CredentialPlacement,
-    pub value: String,
-}
-
-impl fmt::Debug for Credential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credential")
-            .field("placement", &self.placement)
-            .field("value", &"<redacted>")
-            .finish()
-    }
+    /// The setters of the credentials every operation requires: `build` refuses to go without.
+    pub required_credentials: &'static [&'static str],
 }
 
 /// A problem with the client's configuration, found when it is built.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// The API needs a credential and none was given.
+    /// Every operation needs a credential that was not given.
     MissingCredential {
         /// The builder method that sets it.
         setter: &'static str,
@@ -76,6 +50,12 @@ pub enum ConfigError {
         /// The variable's name.
         variable: &'static str,
     },
+    /// The client certificate (PEM) is not a certificate chain with its private key, or cannot
+    /// be used.
+    InvalidClientCertificate {
+        /// Why.
+        reason: String,
+    },
     /// The HTTP client could not be built (for example, the TLS backend failed to start).
     Http(reqwest::Error),
 }
@@ -90,6 +70,7 @@ impl fmt::Display for ConfigError {
             Self::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
             Self::InvalidHeader { name } => write!(f, "the header `{name}` has a name or value that cannot be sent"),
             Self::MissingEnv { variable } => write!(f, "the environment variable `{variable}` is not set"),
+            Self::InvalidClientCertificate { reason } => write!(f, "invalid client certificate: {reason}"),
             Self::Http(error) => write!(f, "could not build the HTTP client: {error}"),
         }
     }
@@ -116,7 +97,7 @@ pub(crate) struct Inner {
     pub base_url: String,
     pub default_headers: HeaderMap,
     pub default_query: Vec<(String, String)>,
-    pub credential: Option<Credential>,
+    pub credentials: Credentials,
     pub spec: &'static SpecInfo,
     pub timeout: Duration,
     pub retry: RetryPolicy,
@@ -140,7 +121,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     headers: Vec<(String, String)>,
     query: Vec<(String, String)>,
-    credential: Option<Credential>,
+    credentials: Credentials,
     retry: RetryPolicy,
 }
 
@@ -154,7 +135,7 @@ impl ClientBuilder {
             connect_timeout: Duration::from_secs(5),
             headers: Vec::new(),
             query: Vec::new(),
-            credential: None,
+            credentials: Credentials::default(),
             retry: RetryPolicy::default(),
         }
     }
@@ -223,17 +204,41 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the credential; the generated setter of each security scheme calls it.
+    /// Sets a credential sent as is (an API key, a token, encoded basic credentials); the
+    /// generated setter of each security scheme calls it.
     // A crate whose API has no security scheme leaves it unused.
     #[allow(dead_code)]
-    pub(crate) fn credential(mut self, placement: CredentialPlacement, value: String) -> Self {
-        self.credential = Some(Credential { placement, value });
+    pub(crate) fn with_credential(
+        self,
+        setter: &'static str,
+        placement: CredentialPlacement,
+        value: String,
+    ) -> Self {
+        self.with(Credential { setter, placement, secret: Secret::Value(value) })
+    }
+
+    /// Sets a client certificate: the PEM of a certificate chain and its private key.
+    // Setters of `mutualTLS` schemes call it; other crates leave it unused.
+    #[allow(dead_code)]
+    pub(crate) fn with_client_certificate(self, setter: &'static str, pem: Vec<u8>) -> Self {
+        self.with(Credential {
+            setter,
+            placement: CredentialPlacement::ClientCertificate,
+            secret: Secret::Pem(pem),
+        })
+    }
+
+    /// Adds a credential, replacing an earlier one of the same setter.
+    pub(crate) fn with(mut self, credential: Credential) -> Self {
+        self.credentials.set(credential);
         self
     }
 
     /// Builds the client, checking the configuration.
     pub fn build(self) -> Result<Client, ConfigError> {
-        if let (Some(setter), None) = (self.spec.credential_setter, &self.credential) {
+        if let Some(setter) =
+            self.spec.required_credentials.iter().find(|setter| !self.credentials.has(setter))
+        {
             return Err(ConfigError::MissingCredential { setter });
         }
         let base_url =
@@ -267,22 +272,31 @@ impl ClientBuilder {
                 _ => return Err(ConfigError::InvalidHeader { name: name.clone() }),
             }
         }
-        if let Some(Credential { placement: CredentialPlacement::Header(name), value }) = &self.credential {
-            if HeaderValue::from_str(value).is_err() || HeaderName::from_bytes(name.as_bytes()).is_err() {
-                return Err(ConfigError::InvalidHeader { name: (*name).to_owned() });
+        check_credentials(&self.credentials)?;
+        let certificate = self.credentials.iter().find_map(|credential| match &credential.secret {
+            Secret::Pem(pem) => Some(pem),
+            _ => None,
+        });
+        let http = match (self.http, certificate) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::InvalidClientCertificate {
+                    reason: "a client given with `http_client` keeps its own TLS settings; add the certificate to it (`reqwest::ClientBuilder::identity`) instead".to_owned(),
+                })
             }
-        }
-        let http = match self.http {
-            Some(http) => http,
-            None => {
+            (Some(http), None) => http,
+            (None, certificate) => {
                 // No timeouts here but the connect one: each request sets its own (a call may allow
                 // more time than the client), and streams time out per read.
-                reqwest::Client::builder()
+                let mut builder = reqwest::Client::builder()
                     .user_agent(self.spec.user_agent)
                     .redirect(same_origin_redirects())
-                    .connect_timeout(self.connect_timeout)
-                    .build()
-                    .map_err(ConfigError::Http)?
+                    .connect_timeout(self.connect_timeout);
+                if let Some(pem) = certificate {
+                    let identity = reqwest::Identity::from_pem(pem)
+                        .map_err(|error| ConfigError::InvalidClientCertificate { reason: chain(&error) })?;
+                    builder = builder.identity(identity);
+                }
+                builder.build().map_err(ConfigError::Http)?
             }
         };
         Ok(Client {
@@ -291,13 +305,34 @@ impl ClientBuilder {
                 base_url,
                 default_headers,
                 default_query: self.query,
-                credential: self.credential,
+                credentials: self.credentials,
                 spec: self.spec,
                 timeout: self.timeout,
                 retry: self.retry,
             }),
         })
     }
+}
+
+/// Checks that the credentials sent as they are can go in a header (a token from a provider is
+/// checked when it is given).
+fn check_credentials(credentials: &Credentials) -> Result<(), ConfigError> {
+    for credential in credentials.iter() {
+        let Secret::Value(value) = &credential.secret else { continue };
+        let (name, value) = match credential.placement {
+            CredentialPlacement::Header(name) => (name, HeaderValue::from_str(value)),
+            CredentialPlacement::Authorization(scheme) => {
+                ("authorization", HeaderValue::from_str(&format!("{scheme} {value}")))
+            }
+            CredentialPlacement::Query(_)
+            | CredentialPlacement::Cookie(_)
+            | CredentialPlacement::ClientCertificate => continue,
+        };
+        if value.is_err() || HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(ConfigError::InvalidHeader { name: name.to_owned() });
+        }
+    }
+    Ok(())
 }
 
 /// Follows redirects within the origin only: reqwest would carry an API-key header along to
@@ -325,14 +360,15 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ClientBuilder, ConfigError, CredentialPlacement, SpecInfo};
+    use super::{ClientBuilder, ConfigError, SpecInfo};
+    use crate::credentials::CredentialPlacement;
 
     static SPEC: SpecInfo = SpecInfo {
         default_base_url: Some("https://api.example.com/v1/"),
         request_id_header: None,
         error_message_pointer: None,
         user_agent: "test/0",
-        credential_setter: Some("api_key"),
+        required_credentials: &["api_key"],
     };
 
     static NO_SERVER: SpecInfo = SpecInfo {
@@ -340,11 +376,15 @@ mod tests {
         request_id_header: None,
         error_message_pointer: None,
         user_agent: "test/0",
-        credential_setter: None,
+        required_credentials: &[],
     };
 
     fn with_key() -> ClientBuilder {
-        ClientBuilder::new(&SPEC).credential(CredentialPlacement::Header("x-api-key"), "secret".to_owned())
+        ClientBuilder::new(&SPEC).with_credential(
+            "api_key",
+            CredentialPlacement::Header("x-api-key"),
+            "secret".to_owned(),
+        )
     }
 
     #[test]
@@ -372,7 +412,7 @@ mod tests {
         let error = with_key().default_header("x-note", "line\nbreak").build().unwrap_err();
         assert_eq!(error.to_string(), "the header `x-note` has a name or value that cannot be sent");
         let error = ClientBuilder::new(&SPEC)
-            .credential(CredentialPlacement::Header("x-api-key"), "bad\nkey".to_owned())
+            .with_credential("api_key", CredentialPlacement::Header("x-api-key"), "bad\nkey".to_owned())
             .build()
             .unwrap_err();
         assert!(matches!(error, ConfigError::InvalidHeader { .. }), "{error:?}");
@@ -393,5 +433,41 @@ mod tests {
         assert!(!shown.contains("secret"), "{shown}");
         let client = with_key().build().unwrap();
         assert!(!format!("{client:?}").contains("secret"));
+    }
+
+    #[test]
+    fn an_authorization_value_that_cannot_be_sent_is_refused_when_the_client_is_built() {
+        let error = with_key()
+            .with_credential(
+                "digest_authorization",
+                CredentialPlacement::Authorization("Digest"),
+                "a\rb".to_owned(),
+            )
+            .build()
+            .unwrap_err();
+        assert_eq!(error.to_string(), "the header `authorization` has a name or value that cannot be sent");
+    }
+
+    /// A self-signed certificate (`CN=client.test`, P-256) followed by its private key, made with
+    /// `openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500`.
+    const IDENTITY: &[u8] = include_bytes!("../testdata/client-identity.pem");
+
+    #[test]
+    fn a_client_certificate_with_its_key_builds_a_client_and_anything_else_is_a_config_error() {
+        let with_certificate =
+            |pem: &[u8]| with_key().with_client_certificate("client_certificate", pem.to_vec());
+        with_certificate(IDENTITY).build().expect("a certificate and its key");
+
+        let text = std::str::from_utf8(IDENTITY).unwrap();
+        let certificate_only = &text[..text.find("-----BEGIN PRIVATE KEY").expect("the key follows")];
+        for pem in [b"not a pem".as_slice(), certificate_only.as_bytes(), b""] {
+            let error = with_certificate(pem).build().unwrap_err();
+            assert!(matches!(error, ConfigError::InvalidClientCertificate { .. }), "{error:?}");
+            assert!(error.to_string().ends_with("private key or certificate not found"), "{error}");
+        }
+
+        let error = with_certificate(IDENTITY).http_client(reqwest::Client::new()).build().unwrap_err();
+        assert!(error.to_string().contains("add the certificate to it"), "{error}");
+        assert!(!format!("{:?}", with_certificate(IDENTITY)).contains("PRIVATE"));
     }
 }

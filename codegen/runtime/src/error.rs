@@ -99,6 +99,22 @@ pub enum Error<E = serde_json::Value> {
         /// What serde reported.
         source: serde_json::Error,
     },
+    /// The operation needs a credential the client was not given; nothing was sent.
+    MissingCredentials {
+        /// The operation.
+        operation: &'static str,
+        /// The client builder setters whose credentials it accepts: `api_key, or app_id and
+        /// app_key`.
+        accepted: String,
+    },
+    /// The token provider failed, or gave a token that cannot be sent; the attempt that needed
+    /// the token was not sent.
+    TokenProvider {
+        /// The operation.
+        operation: &'static str,
+        /// What the provider reported.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl<E> Error<E> {
@@ -191,6 +207,13 @@ impl<E> fmt::Display for Error<E> {
             Self::Encode { operation, source } => {
                 write!(f, "{operation}: could not encode the request body: {source}")
             }
+            Self::MissingCredentials { operation, accepted } => write!(
+                f,
+                "{operation}: needs a credential the client was not given: {accepted} (each set by the `ClientBuilder` method of that name); nothing was sent"
+            ),
+            Self::TokenProvider { operation, source } => {
+                write!(f, "{operation}: the token provider failed: {}", chain(source.as_ref()))
+            }
         }
     }
 }
@@ -201,13 +224,14 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Self::Connection { source, .. } => Some(source),
             Self::Encode { source, .. } => Some(source),
             Self::Decode(error) => Some(error),
+            Self::TokenProvider { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }
 }
 
 /// reqwest's own message is terse ("error sending request"); the cause underneath says why.
-fn chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -393,6 +417,14 @@ mod tests {
         assert_eq!(
             shown(Error::Decode(decode)),
             "list: line 7 of the response does not decode: expected value at line 1 column 1; it starts with `x`"
+        );
+        assert_eq!(
+            shown(Error::MissingCredentials { operation: "get", accepted: "api_key, or app_id and app_key".to_owned() }),
+            "get: needs a credential the client was not given: api_key, or app_id and app_key (each set by the `ClientBuilder` method of that name); nothing was sent"
+        );
+        assert_eq!(
+            shown(Error::TokenProvider { operation: "get", source: "expired".into() }),
+            "get: the token provider failed: expired"
         );
         let text = DecodeError::text("get", "not UTF-8".to_owned(), &[0xff]);
         assert_eq!(

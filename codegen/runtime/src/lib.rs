@@ -14,6 +14,7 @@
 
 mod builder;
 mod client;
+mod credentials;
 mod encode;
 mod error;
 mod form;
@@ -24,6 +25,7 @@ mod options;
 mod paging;
 mod request;
 mod retry;
+mod token;
 mod wait;
 pub(crate) mod wire;
 
@@ -34,10 +36,13 @@ pub use jsonl::JsonlStream;
 // …and its methods return these (`send_with_response`, `items`).
 pub use paging::Paginator;
 pub use request::ApiResponse;
+// …and so do these, when the API takes bearer tokens.
+pub use token::{TokenError, TokenProvider};
 
 // The names generated code uses as `crate::runtime::Name` (and `crate::runtime::wire::…`).
 pub(crate) use builder::per_call_options;
-pub(crate) use client::{env_var, CredentialPlacement, SpecInfo};
+pub(crate) use client::{env_var, SpecInfo};
+pub(crate) use credentials::{basic_credentials, CredentialPlacement};
 pub(crate) use encode::{join_values, json_pairs, json_text, path_segment, ParamStyle};
 pub(crate) use error::FromResponse;
 pub(crate) use options::RequestOptions;
@@ -60,15 +65,25 @@ const _: () = {
         request_id_header: Some("request-id"),
         error_message_pointer: Some("/error/message"),
         user_agent: "example/0.1.0",
-        credential_setter: Some("api_key"),
+        required_credentials: &["api_key"],
     };
     let _ = || -> Result<Client, ConfigError> {
         let key =
             env_var("EXAMPLE_API_KEY").ok_or(ConfigError::MissingEnv { variable: "EXAMPLE_API_KEY" })?;
         ClientBuilder::new(&SPEC)
-            .credential(CredentialPlacement::Header("x-api-key"), key.clone())
-            .credential(CredentialPlacement::Query("key"), key.clone())
-            .credential(CredentialPlacement::Bearer, key)
+            .with_credential("api_key", CredentialPlacement::Header("x-api-key"), key.clone())
+            .with_credential("query_key", CredentialPlacement::Query("key"), key.clone())
+            .with_credential("session", CredentialPlacement::Cookie("session"), key.clone())
+            .with_credential("bearer_token", CredentialPlacement::Authorization("Bearer"), key.clone())
+            .with_credential(
+                "basic_auth",
+                CredentialPlacement::Authorization("Basic"),
+                basic_credentials("user", &key),
+            )
+            .with_token_provider("oauth2_token", |_refresh: bool| async {
+                Ok::<_, TokenError>(String::new())
+            })
+            .with_client_certificate("client_certificate", Vec::new())
             .default_header("x-version", ParamValue::param_value(&"1"))
             .default_query("tags", join_values(&["a", "b"], ParamStyle::Comma))
             .build()
@@ -95,6 +110,7 @@ const _: () = {
         let mut parts =
             RequestParts::new(operation, reqwest::Method::GET, "/items/{id}", format!("/items/{id}"));
         parts.options = options;
+        parts.security = &[&["api_key"], &["basic_auth", "session"], &[]];
         parts.absolute_url = Some("https://files.example.com/1".to_owned());
         parts.query.push(("ids".into(), join_values(&[1i64, 2], ParamStyle::PipeDelimited)));
         parts.query.extend(json_pairs("filter", &Value::Null, ParamStyle::DeepObject, true));

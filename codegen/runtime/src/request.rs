@@ -1,7 +1,8 @@
 //! One call: assembled by a generated operation, sent with retries by the [`Client`], and its
 //! response turned into a value or an [`Error`] (or, in `jsonl`, a stream).
 
-use super::client::{Client, CredentialPlacement};
+use super::client::Client;
+use super::credentials::{accepted, asks, values, Credential, CredentialPlacement, Security, Sent};
 use super::encode::cookie_value;
 use super::error::{ApiError, DecodeError, Error, FromResponse};
 use super::options::RequestOptions;
@@ -54,6 +55,8 @@ pub(crate) struct RequestParts {
     /// The body is read as a stream: the timeout covers the wait for the response and each read,
     /// not the whole body.
     pub streaming: bool,
+    /// The credentials the operation accepts (by default none).
+    pub security: Security,
 }
 
 impl RequestParts {
@@ -74,6 +77,7 @@ impl RequestParts {
             content_type: None,
             options: RequestOptions::default(),
             streaming: false,
+            security: &[],
         }
     }
 
@@ -167,11 +171,22 @@ impl Client {
         let span = self.span(parts);
         let policy = &self.inner.retry;
         let max_retries = parts.options.max_retries.unwrap_or(policy.max_retries);
+        // A request without the credentials it needs fails before anything is sent.
+        let Some(credentials) = self.inner.credentials.choose(parts.security) else {
+            return Err(Error::MissingCredentials {
+                operation: parts.operation,
+                accepted: accepted(parts.security),
+            });
+        };
         let attempts = async {
             let mut retry = 0;
+            // A 401 to a token from a provider is answered once by asking it for a fresh token
+            // and trying again at once, apart from the retries.
+            let (mut refresh, mut refreshed) = (false, !asks(&credentials));
             loop {
                 span.record("attempt", retry + 1);
-                let failed = match self.attempt(parts, &span).await {
+                let outcome = self.attempt(parts, &credentials, std::mem::take(&mut refresh), &span).await;
+                let failed = match outcome {
                     Ok(response) => {
                         let status = response.status();
                         let headers = response.headers().clone();
@@ -183,6 +198,10 @@ impl Client {
                     }
                     Err(failed) => failed,
                 };
+                if !refreshed && failed.error.status() == Some(StatusCode::UNAUTHORIZED) {
+                    (refresh, refreshed) = (true, true);
+                    continue;
+                }
                 if !failed.retry || retry >= max_retries {
                     return Err(failed.error);
                 }
@@ -199,10 +218,16 @@ impl Client {
     async fn attempt<E: FromResponse>(
         &self,
         parts: &RequestParts,
+        credentials: &[&Credential],
+        refresh: bool,
         span: &tracing::Span,
     ) -> Result<reqwest::Response, Failed<E>> {
         let operation = parts.operation;
-        let request = self.build(parts).map_err(|error| Failed { error, retry: false, headers: None })?;
+        let not_sent = |error| Failed { error, retry: false, headers: None };
+        let credentials = values(credentials, refresh)
+            .await
+            .map_err(|source| not_sent(Error::TokenProvider { operation, source }))?;
+        let request = self.build(parts, &credentials).map_err(not_sent)?;
         let response = match tokio::time::timeout(self.timeout(parts), request.send()).await {
             Ok(Ok(response)) => response,
             Ok(Err(error)) => {
@@ -225,7 +250,11 @@ impl Client {
         Err(Failed { error: self.api_error(operation, response).await, retry, headers: Some(headers) })
     }
 
-    fn build<E>(&self, parts: &RequestParts) -> Result<reqwest::RequestBuilder, Error<E>> {
+    fn build<E>(
+        &self,
+        parts: &RequestParts,
+        credentials: &[Sent<'_>],
+    ) -> Result<reqwest::RequestBuilder, Error<E>> {
         let inner = &self.inner;
         let operation = parts.operation;
         let invalid = |reason: String| Error::InvalidParameter { operation, reason };
@@ -238,6 +267,7 @@ impl Client {
         // Credentials go only to the API's own origin, never to a host named in a response.
         let same_origin =
             reqwest::Url::parse(&inner.base_url).is_ok_and(|base| base.origin() == url.origin());
+        let credentials = if same_origin { credentials } else { &[] };
 
         let own_query = parts.query.iter().map(|(name, value)| (name.as_ref(), value.as_str()));
         let extra_query = parts.options.query.iter().map(|(name, value)| (name.as_str(), value.as_str()));
@@ -248,7 +278,7 @@ impl Client {
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
         query.extend(own_query.chain(extra_query));
-        if let (Some(credential), true) = (&inner.credential, same_origin) {
+        for credential in credentials {
             if let CredentialPlacement::Query(name) = credential.placement {
                 query.push((name, &credential.value));
             }
@@ -268,25 +298,35 @@ impl Client {
             })?;
             headers.insert(header_name, header_value);
         }
-        if let (Some(credential), true) = (&inner.credential, same_origin) {
+        let mut cookies: Vec<String> =
+            parts.cookies.iter().map(|(name, value)| format!("{name}={}", cookie_value(value))).collect();
+        for credential in credentials {
             let (name, value) = match credential.placement {
                 CredentialPlacement::Header(name) => {
-                    (HeaderName::from_bytes(name.as_bytes()).ok(), credential.value.clone())
+                    (HeaderName::from_bytes(name.as_bytes()).ok(), credential.value.to_string())
                 }
-                CredentialPlacement::Bearer => (Some(AUTHORIZATION), format!("Bearer {}", credential.value)),
-                CredentialPlacement::Query(_) => (None, String::new()),
+                CredentialPlacement::Authorization(scheme) => {
+                    (Some(AUTHORIZATION), format!("{scheme} {}", credential.value))
+                }
+                CredentialPlacement::Cookie(name) => {
+                    cookies.push(format!("{name}={}", cookie_value(&credential.value)));
+                    continue;
+                }
+                CredentialPlacement::Query(_) | CredentialPlacement::ClientCertificate => continue,
             };
-            // Name and value were validated when the client was built.
+            // Names and values were checked when the client was built (a provider's token when
+            // it was given).
             if let (Some(name), Ok(mut value)) = (name, HeaderValue::from_str(&value)) {
                 value.set_sensitive(true);
                 headers.insert(name, value);
             }
         }
-        if !parts.cookies.is_empty() {
-            let cookies: Vec<String> =
-                parts.cookies.iter().map(|(name, value)| format!("{name}={}", cookie_value(value))).collect();
-            let value = HeaderValue::from_str(&cookies.join("; "))
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; "))
                 .map_err(|_| invalid("a cookie value has characters a header cannot carry".to_owned()))?;
+            value.set_sensitive(
+                credentials.iter().any(|c| matches!(c.placement, CredentialPlacement::Cookie(_))),
+            );
             headers.insert(COOKIE, value);
         }
         if let Some(accept) = parts.accept.and_then(|accept| HeaderValue::from_str(accept).ok()) {
@@ -455,8 +495,10 @@ async fn read_body<E>(
 #[cfg(test)]
 mod tests {
     use super::RequestParts;
-    use crate::client::{Client, ClientBuilder, CredentialPlacement, SpecInfo};
+    use crate::client::{Client, ClientBuilder, SpecInfo};
+    use crate::credentials::{values, CredentialPlacement};
     use crate::error::Error;
+    use crate::test_support::ready;
     use reqwest::Method;
 
     static SPEC: SpecInfo = SpecInfo {
@@ -464,12 +506,12 @@ mod tests {
         request_id_header: Some("request-id"),
         error_message_pointer: None,
         user_agent: "test/0",
-        credential_setter: Some("api_key"),
+        required_credentials: &["api_key"],
     };
 
     fn client(placement: CredentialPlacement) -> Client {
         ClientBuilder::new(&SPEC)
-            .credential(placement, "secret".to_owned())
+            .with_credential("api_key", placement, "secret".to_owned())
             .default_query("beta", "on")
             .default_query("version", "1")
             .build()
@@ -477,11 +519,16 @@ mod tests {
     }
 
     fn parts(path: &str) -> RequestParts {
-        RequestParts::new("get_item", Method::GET, "/items/{id}", path.to_owned())
+        let mut parts = RequestParts::new("get_item", Method::GET, "/items/{id}", path.to_owned());
+        parts.security = &[&["api_key"]];
+        parts
     }
 
+    /// The request `call` would send first: with the credentials the operation accepts.
     fn request(client: &Client, parts: &RequestParts) -> reqwest::Request {
-        client.build::<serde_json::Value>(parts).expect("builds").build().expect("a request")
+        let chosen = client.inner.credentials.choose(parts.security).expect("the credentials are given");
+        let sent = ready(values(&chosen, false)).expect("no provider");
+        client.build::<serde_json::Value>(parts, &sent).expect("builds").build().expect("a request")
     }
 
     #[test]
@@ -504,13 +551,40 @@ mod tests {
         let elsewhere = self::request(&client, &elsewhere);
         assert_eq!(elsewhere.url().query(), Some("beta=on&version=1"));
 
-        let client = self::client(CredentialPlacement::Bearer);
+        let client = self::client(CredentialPlacement::Authorization("Bearer"));
         assert_eq!(self::request(&client, &parts("/x")).headers()["authorization"], "Bearer secret");
     }
 
     #[test]
+    fn a_cookie_credential_joins_the_operation_s_cookies() {
+        let client = client(CredentialPlacement::Cookie("session"));
+        let mut parts = parts("/items");
+        parts.cookies.push(("theme".into(), "dark".to_owned()));
+        let request = request(&client, &parts);
+        assert_eq!(request.headers()["cookie"], "theme=dark; session=secret");
+        assert!(request.headers()["cookie"].is_sensitive());
+    }
+
+    #[test]
+    fn an_operation_without_security_sends_no_credential_and_one_lacking_it_sends_nothing() {
+        let client = client(CredentialPlacement::Header("x-api-key"));
+        let mut open = parts("/items");
+        open.security = &[];
+        assert!(request(&client, &open).headers().get("x-api-key").is_none());
+
+        let mut other = parts("/items");
+        other.security = &[&["oauth2_token"], &["app_id", "app_key"]];
+        // `call` returns before its first await: nothing is sent.
+        let error = ready(client.call_empty::<serde_json::Value>(other)).unwrap_err();
+        assert!(
+            matches!(&error, Error::MissingCredentials { operation: "get_item", accepted } if accepted == "oauth2_token, or app_id and app_key"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
     fn an_operation_s_own_query_replaces_a_default_and_extra_query_comes_last() {
-        let client = client(CredentialPlacement::Bearer);
+        let client = client(CredentialPlacement::Authorization("Bearer"));
         let mut parts = parts("/items");
         parts.query.push(("version".into(), "2".to_owned()));
         parts.query.push(("tag".into(), "a b".to_owned()));
@@ -521,7 +595,7 @@ mod tests {
 
     #[test]
     fn headers_cookies_and_the_body_are_sent_as_given() {
-        let client = client(CredentialPlacement::Bearer);
+        let client = client(CredentialPlacement::Authorization("Bearer"));
         let mut parts = parts("/items");
         parts.headers.push(("x-mode", "own".to_owned()));
         parts.options.header("X-Mode".to_owned(), "extra".to_owned());
@@ -554,10 +628,10 @@ mod tests {
 
     #[test]
     fn a_header_that_cannot_be_sent_is_an_invalid_parameter() {
-        let client = client(CredentialPlacement::Bearer);
+        let client = client(CredentialPlacement::Authorization("Bearer"));
         let mut parts = parts("/items");
         parts.headers.push(("x-note", "line\nbreak".to_owned()));
-        let error = client.build::<serde_json::Value>(&parts).map(|_| ()).unwrap_err();
+        let error = client.build::<serde_json::Value>(&parts, &[]).map(|_| ()).unwrap_err();
         assert_eq!(
             error.to_string(),
             "get_item: the value of header `x-note` has characters a header cannot carry"

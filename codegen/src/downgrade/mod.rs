@@ -48,7 +48,8 @@
 //! Around schemas: `webhooks` are rewritten like paths (the loader reads them apart: their
 //! payloads get types), a missing `paths` or operation `responses` becomes an empty object,
 //! `jsonSchemaDialect` is dropped, `components/pathItems` is rewritten (the loader replaces the
-//! path items that refer to it with copies), and a `mutualTLS` security scheme is an error.
+//! path items that refer to it with copies), and a `mutualTLS` security scheme becomes
+//! `type: http` with `scheme: mutualTLS` (see [`MUTUAL_TLS_SCHEME`]).
 //! `info.summary` and `license.identifier` stay: openapiv3 ignores fields it does not know.
 
 mod defs;
@@ -228,12 +229,17 @@ fn encoding(value: &mut Value, at: &Pointer, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn security_scheme(value: &mut Value, at: &Pointer, diagnostics: &mut Diagnostics) {
-    if value.get("type").and_then(Value::as_str) == Some("mutualTLS") {
-        diagnostics.push(
-            at.key("type").as_str(),
-            "`mutualTLS` security schemes (new in OpenAPI 3.1) are not supported: the generated client cannot present a client certificate; remove the scheme and its uses, and configure the certificate on the `reqwest::Client` you pass to the client builder",
-        );
+/// A `mutualTLS` scheme (new in 3.1) becomes `type: http` with this `scheme`, which openapiv3
+/// reads and `resolve` turns into a client certificate; no HTTP authentication scheme has
+/// this name.
+pub const MUTUAL_TLS_SCHEME: &str = "mutualTLS";
+
+fn security_scheme(value: &mut Value, _at: &Pointer, _diagnostics: &mut Diagnostics) {
+    if let Value::Mapping(scheme) = value {
+        if scheme.get("type").and_then(Value::as_str) == Some("mutualTLS") {
+            scheme.insert("type".into(), "http".into());
+            scheme.insert("scheme".into(), MUTUAL_TLS_SCHEME.into());
+        }
     }
 }
 

@@ -238,6 +238,13 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
     let fixed_query = op.fixed_query.iter().map(|(name, value)| {
         quote! { parts.query.push((#name.into(), #value.to_owned())); }
     });
+    let security = (!op.security.is_empty()).then(|| {
+        let alternatives = op.security.iter().map(|alternative| {
+            let setters = alternative.iter().filter_map(|&index| Some(api.auth.get(index)?.setter.as_str()));
+            quote! { &[#(#setters),*] }
+        });
+        quote! { parts.security = &[#(#alternatives),*]; }
+    });
     let accept = (!op.accept.is_empty()).then(|| {
         let accept = op.accept.join(", ");
         quote! { parts.accept = Some(#accept); }
@@ -329,6 +336,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
                 let path = #path;
                 let mut parts = RequestParts::new(operation, reqwest::Method::#method, #template, path);
                 parts.options = self.options.clone();
+                #security
                 #url_apply
                 #(#fixed_query)*
                 #(#pushes)*

@@ -10,9 +10,11 @@
 //! - `all_of`: what the members of an `allOf` (or the definitions of one property) agree on: the
 //!   facts they state, and the decision, a pure function of them; `merge` renders the decision;
 //! - `docs`: doc text from schemas (title, description, constraints, default);
-//! - `operations`: paths → operations, credentials, shared parameters; `parameters` (parameters,
-//!   path templates and the fixed query of a path key) and `bodies` (request bodies, responses,
-//!   media types) serve it;
+//! - `operations`: paths → operations, shared parameters; `parameters` (parameters, path
+//!   templates and the fixed query of a path key) and `bodies` (request bodies, responses, media
+//!   types) serve it;
+//! - `security`: security schemes → the credentials a client takes, and what each operation
+//!   requires of them;
 //! - `webhooks`: the payload types of the requests the API sends;
 //! - `tuples`: arrays with a schema per position (`prefixItems`);
 //! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
@@ -35,6 +37,7 @@ mod operations;
 mod parameters;
 mod pointer;
 mod resolver;
+mod security;
 mod tuples;
 mod unions;
 mod webhooks;
@@ -69,13 +72,14 @@ pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnos
     resolver.define_components();
     api.operations = resolver.operations();
     api.webhooks = resolver.webhooks(&loaded.webhooks);
-    api.auth = resolver.auth();
     resolver.adopt_implied_tags();
     resolver.check_unions();
     api.types = std::mem::take(&mut resolver.types);
     api.index_types();
     graph::param_encodings(&mut api);
     api.shared_params = operations::shared_params(&api.operations);
+    let shared_setters: Vec<&str> = api.shared_params.iter().map(|param| param.rust_name.as_str()).collect();
+    api.auth = resolver.security(&mut api.operations, &shared_setters);
     api.unused_schemas = graph::unused_schemas(
         &mut api.types,
         &api.operations,

@@ -139,6 +139,16 @@ addressable!(
     RequestBody: "request body" at RequestBody,
 );
 
+/// A security scheme is found only as an entry of `components/securitySchemes` (the fast path
+/// of [`Resolver::follow`]): the pointer walk reads schemes as leaves, so any other `$ref` to one
+/// is a diagnostic.
+impl Addressable for openapiv3::SecurityScheme {
+    const WHAT: &'static str = "security scheme";
+    fn at(_: Place<'_>) -> Option<&Self> {
+        None
+    }
+}
+
 /// A type defined for the schema at a pointer (or for a merge of the definitions at several).
 pub(super) struct Defined {
     pub(super) name: String,

@@ -7,6 +7,7 @@
 
 mod builder;
 mod client;
+mod credentials;
 mod encode;
 mod error;
 mod jsonl;
@@ -23,7 +24,8 @@ pub use error::{ApiError, DecodeError, Error};
 pub use jsonl::JsonlStream;
 
 pub(crate) use builder::per_call_options;
-pub(crate) use client::{env_var, CredentialPlacement, SpecInfo};
+pub(crate) use client::{env_var, SpecInfo};
+pub(crate) use credentials::CredentialPlacement;
 pub(crate) use encode::{join_values, path_segment, ParamStyle};
 pub(crate) use error::FromResponse;
 pub(crate) use options::RequestOptions;

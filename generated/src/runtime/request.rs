@@ -4,7 +4,8 @@
 //! One call: assembled by a generated operation, sent with retries by the [`Client`], and its
 //! response turned into a value or an [`Error`] (or, in `jsonl`, a stream).
 
-use super::client::{Client, CredentialPlacement};
+use super::client::Client;
+use super::credentials::{accepted, asks, values, Credential, CredentialPlacement, Security, Sent};
 use super::encode::cookie_value;
 use super::error::{ApiError, DecodeError, Error, FromResponse};
 use super::options::RequestOptions;
@@ -57,6 +58,8 @@ pub(crate) struct RequestParts {
     /// The body is read as a stream: the timeout covers the wait for the response and each read,
     /// not the whole body.
     pub streaming: bool,
+    /// The credentials the operation accepts (by default none).
+    pub security: Security,
 }
 
 impl RequestParts {
@@ -77,6 +80,7 @@ impl RequestParts {
             content_type: None,
             options: RequestOptions::default(),
             streaming: false,
+            security: &[],
         }
     }
 
@@ -170,11 +174,22 @@ impl Client {
         let span = self.span(parts);
         let policy = &self.inner.retry;
         let max_retries = parts.options.max_retries.unwrap_or(policy.max_retries);
+        // A request without the credentials it needs fails before anything is sent.
+        let Some(credentials) = self.inner.credentials.choose(parts.security) else {
+            return Err(Error::MissingCredentials {
+                operation: parts.operation,
+                accepted: accepted(parts.security),
+            });
+        };
         let attempts = async {
             let mut retry = 0;
+            // A 401 to a token from a provider is answered once by asking it for a fresh token
+            // and trying again at once, apart from the retries.
+            let (mut refresh, mut refreshed) = (false, !asks(&credentials));
             loop {
                 span.record("attempt", retry + 1);
-                let failed = match self.attempt(parts, &span).await {
+                let outcome = self.attempt(parts, &credentials, std::mem::take(&mut refresh), &span).await;
+                let failed = match outcome {
                     Ok(response) => {
                         let status = response.status();
                         let headers = response.headers().clone();
@@ -186,6 +201,10 @@ impl Client {
                     }
                     Err(failed) => failed,
                 };
+                if !refreshed && failed.error.status() == Some(StatusCode::UNAUTHORIZED) {
+                    (refresh, refreshed) = (true, true);
+                    continue;
+                }
                 if !failed.retry || retry >= max_retries {
                     return Err(failed.error);
                 }
@@ -202,10 +221,16 @@ impl Client {
     async fn attempt<E: FromResponse>(
         &self,
         parts: &RequestParts,
+        credentials: &[&Credential],
+        refresh: bool,
         span: &tracing::Span,
     ) -> Result<reqwest::Response, Failed<E>> {
         let operation = parts.operation;
-        let request = self.build(parts).map_err(|error| Failed { error, retry: false, headers: None })?;
+        let not_sent = |error| Failed { error, retry: false, headers: None };
+        let credentials = values(credentials, refresh)
+            .await
+            .map_err(|source| not_sent(Error::TokenProvider { operation, source }))?;
+        let request = self.build(parts, &credentials).map_err(not_sent)?;
         let response = match tokio::time::timeout(self.timeout(parts), request.send()).await {
             Ok(Ok(response)) => response,
             Ok(Err(error)) => {
@@ -228,7 +253,11 @@ impl Client {
         Err(Failed { error: self.api_error(operation, response).await, retry, headers: Some(headers) })
     }
 
-    fn build<E>(&self, parts: &RequestParts) -> Result<reqwest::RequestBuilder, Error<E>> {
+    fn build<E>(
+        &self,
+        parts: &RequestParts,
+        credentials: &[Sent<'_>],
+    ) -> Result<reqwest::RequestBuilder, Error<E>> {
         let inner = &self.inner;
         let operation = parts.operation;
         let invalid = |reason: String| Error::InvalidParameter { operation, reason };
@@ -241,6 +270,7 @@ impl Client {
         // Credentials go only to the API's own origin, never to a host named in a response.
         let same_origin =
             reqwest::Url::parse(&inner.base_url).is_ok_and(|base| base.origin() == url.origin());
+        let credentials = if same_origin { credentials } else { &[] };
 
         let own_query = parts.query.iter().map(|(name, value)| (name.as_ref(), value.as_str()));
         let extra_query = parts.options.query.iter().map(|(name, value)| (name.as_str(), value.as_str()));
@@ -251,7 +281,7 @@ impl Client {
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
         query.extend(own_query.chain(extra_query));
-        if let (Some(credential), true) = (&inner.credential, same_origin) {
+        for credential in credentials {
             if let CredentialPlacement::Query(name) = credential.placement {
                 query.push((name, &credential.value));
             }
@@ -271,25 +301,35 @@ impl Client {
             })?;
             headers.insert(header_name, header_value);
         }
-        if let (Some(credential), true) = (&inner.credential, same_origin) {
+        let mut cookies: Vec<String> =
+            parts.cookies.iter().map(|(name, value)| format!("{name}={}", cookie_value(value))).collect();
+        for credential in credentials {
             let (name, value) = match credential.placement {
                 CredentialPlacement::Header(name) => {
-                    (HeaderName::from_bytes(name.as_bytes()).ok(), credential.value.clone())
+                    (HeaderName::from_bytes(name.as_bytes()).ok(), credential.value.to_string())
                 }
-                CredentialPlacement::Bearer => (Some(AUTHORIZATION), format!("Bearer {}", credential.value)),
-                CredentialPlacement::Query(_) => (None, String::new()),
+                CredentialPlacement::Authorization(scheme) => {
+                    (Some(AUTHORIZATION), format!("{scheme} {}", credential.value))
+                }
+                CredentialPlacement::Cookie(name) => {
+                    cookies.push(format!("{name}={}", cookie_value(&credential.value)));
+                    continue;
+                }
+                CredentialPlacement::Query(_) | CredentialPlacement::ClientCertificate => continue,
             };
-            // Name and value were validated when the client was built.
+            // Names and values were checked when the client was built (a provider's token when
+            // it was given).
             if let (Some(name), Ok(mut value)) = (name, HeaderValue::from_str(&value)) {
                 value.set_sensitive(true);
                 headers.insert(name, value);
             }
         }
-        if !parts.cookies.is_empty() {
-            let cookies: Vec<String> =
-                parts.cookies.iter().map(|(name, value)| format!("{name}={}", cookie_value(value))).collect();
-            let value = HeaderValue::from_str(&cookies.join("; "))
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; "))
                 .map_err(|_| invalid("a cookie value has characters a header cannot carry".to_owned()))?;
+            value.set_sensitive(
+                credentials.iter().any(|c| matches!(c.placement, CredentialPlacement::Cookie(_))),
+            );
             headers.insert(COOKIE, value);
         }
         if let Some(accept) = parts.accept.and_then(|accept| HeaderValue::from_str(accept).ok()) {

@@ -1,6 +1,6 @@
 //! The registry of runtime modules: when a crate needs each, what it uses, and what it brings.
 
-use crate::model::{Api, BodyKind, Encoding};
+use crate::model::{Api, AuthPlacement, BodyKind, Encoding};
 
 /// A Cargo dependency of a generated crate, as its manifest lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -70,6 +70,10 @@ fn waits(api: &Api) -> bool {
     api.operations.iter().any(|op| !op.waiters.is_empty())
 }
 
+fn takes_tokens(api: &Api) -> bool {
+    api.auth.iter().any(|auth| matches!(auth.placement, AuthPlacement::Bearer { .. }))
+}
+
 fn sends(api: &Api, encoding: Encoding) -> bool {
     api.operations.iter().any(|op| op.body.as_ref().is_some_and(|body| body.encoding == encoding))
 }
@@ -132,19 +136,37 @@ pub(super) const MODULES: &[Module] = &[
         public: &[],
     },
     Module {
+        name: "credentials",
+        source: include_str!("../../../runtime/src/credentials.rs"),
+        needed: has_operations,
+        uses: &[],
+        dependencies: &[REQWEST],
+        names: &["CredentialPlacement", "basic_credentials"],
+        public: &[],
+    },
+    Module {
         name: "client",
         source: include_str!("../../../runtime/src/client.rs"),
         needed: has_operations,
-        uses: &["retry"],
+        uses: &["credentials", "error", "retry"],
         dependencies: &[REQWEST],
-        names: &["Client", "ClientBuilder", "ConfigError", "CredentialPlacement", "SpecInfo", "env_var"],
+        names: &["Client", "ClientBuilder", "ConfigError", "SpecInfo", "env_var"],
         public: &["Client", "ClientBuilder", "ConfigError"],
+    },
+    Module {
+        name: "token",
+        source: include_str!("../../../runtime/src/token.rs"),
+        needed: takes_tokens,
+        uses: &["client", "credentials"],
+        dependencies: &[],
+        names: &["TokenError", "TokenProvider"],
+        public: &["TokenError", "TokenProvider"],
     },
     Module {
         name: "request",
         source: include_str!("../../../runtime/src/request.rs"),
         needed: has_operations,
-        uses: &["client", "encode", "error", "options", "retry"],
+        uses: &["client", "credentials", "encode", "error", "options", "retry"],
         dependencies: &[BYTES, REQWEST, SERDE, SERDE_JSON, TOKIO, TRACING],
         names: &["ApiResponse", "RequestParts"],
         public: &[],

@@ -221,7 +221,7 @@ fn a_crate_gets_the_modules_its_operations_need() {
     let one_call = api(ONE_CALL);
     assert_eq!(
         module_names(&one_call),
-        ["retry", "error", "options", "builder", "wire", "encode", "client", "request"]
+        ["retry", "error", "options", "builder", "wire", "encode", "credentials", "client", "request"]
     );
     assert!(!dependencies(&one_call).contains(&FUTURES_CORE));
     assert_eq!(
@@ -240,6 +240,17 @@ fn a_crate_gets_the_modules_its_operations_need() {
     assert!(names.contains(&"builder") && !module_names(&types_only).contains(&"builder"), "{names:?}");
     assert!(dependencies(&streams).contains(&FUTURES_CORE));
     assert!(public_names(&streams).contains(&"JsonlStream"));
+
+    let tokens = api(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nsecurity: [{oauth: []}]\npaths:\n  /me:\n    get:\n      \
+         operationId: me\n      responses:\n        '204': {description: ok}\ncomponents:\n  securitySchemes:\n    \
+         oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://auth.example.com/token', scopes: {}}}}\n",
+    );
+    assert!(module_names(&tokens).contains(&"token") && !module_names(&streams).contains(&"token"));
+    assert!(
+        public_names(&tokens).contains(&"TokenProvider")
+            && !public_names(&streams).contains(&"TokenProvider")
+    );
 
     let form = api(
         "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /f:\n    post:\n      operationId: send\n      \
