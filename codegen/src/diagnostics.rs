@@ -201,6 +201,7 @@ pub fn percent_decode(text: &str) -> String {
 mod tests {
     use super::*;
 
+    // A table of cases, one `assert_eq!` a row, shaped like every other such table.
     #[test]
     fn percent_escapes_are_decoded() {
         assert_eq!(percent_decode("~1items~1%7Bid%7D"), "~1items~1{id}");

@@ -178,6 +178,8 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                     surface.variants =
                         union.variants.iter().map(|v| format!("{} ({})", v.tag, v.type_name)).collect();
                 }
+                // The union arms look alike: each records the same facts (kind, one line per
+                // variant) of a different model type.
                 TypeKind::AnyOf(members) => {
                     surface.kind = "any of".to_owned();
                     surface.variants =

@@ -79,7 +79,8 @@ pub(super) struct Candidate<'n> {
     pub(super) rank: u8,
 }
 
-/// The object keywords of one definition, and where they are.
+/// The object keywords of one definition, and where they are. (It mirrors the resolver's
+/// `Definition`, with the object's parts already read out, so merging needs no schema lookups.)
 #[derive(Clone)]
 pub(super) struct ObjectSource<'n> {
     pub(super) parts: ObjectParts<'n>,
