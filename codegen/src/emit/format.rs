@@ -3,24 +3,35 @@
 
 use crate::diagnostics::Diagnostics;
 use crate::GeneratedFile;
-use proc_macro2::{Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The names each sibling module is used by in a file's code: `runtime` → `{Client, wire}` for
+/// `runtime::Client` and `crate::runtime::wire::nullable` (the first segment after the module).
+pub type PathsUsed = BTreeMap<String, BTreeSet<String>>;
 
 /// One module's text: the header, the `use crate::<module>;` lines of the `modules` its code
-/// names (`runtime::Client`), then each group of items formatted in turn. prettyplease prints a
-/// file as its items one after the other, so the text is the same as formatting the whole module
-/// at once, without holding all of its tokens.
+/// names (`runtime::Client`), then each group of items formatted in turn; and which names of
+/// those modules the code uses (the runtime's `mod.rs` re-exports exactly those). prettyplease
+/// prints a file as its items one after the other, so the text is the same as formatting the
+/// whole module at once, without holding all of its tokens.
 pub fn format_module(
     path: &str,
     header: &str,
     modules: &[&str],
     items: impl Iterator<Item = TokenStream>,
-) -> (GeneratedFile, Diagnostics) {
+) -> (GeneratedFile, Diagnostics, PathsUsed) {
     let mut diagnostics = Diagnostics::default();
-    let mut used = vec![false; modules.len()];
+    let mut used = PathsUsed::new();
+    // The modules the code names by a short path (`runtime::Client`): they need a `use` line.
+    let mut imported = BTreeSet::new();
     let mut body = String::new();
     for tokens in items {
-        for (module, used) in modules.iter().zip(&mut used) {
-            *used = *used || names_path(&tokens, module);
+        for module in modules {
+            let names = used.entry((*module).to_owned()).or_default();
+            if collect_paths(&tokens, module, names) {
+                imported.insert(*module);
+            }
         }
         match syn::parse2::<syn::File>(tokens) {
             Ok(file) => {
@@ -35,41 +46,83 @@ pub fn format_module(
             ),
         }
     }
+    used.retain(|_, names| !names.is_empty());
     let mut contents = format!("{header}\n");
-    let imports: Vec<&&str> = modules.iter().zip(&used).filter(|(_, used)| **used).map(|(m, _)| m).collect();
-    for module in &imports {
+    for module in modules.iter().filter(|module| imported.contains(**module)) {
         contents.push_str(&format!("use crate::{module};\n"));
     }
-    if !imports.is_empty() && !body.starts_with("use ") {
+    if !imported.is_empty() && !body.starts_with("use ") {
         contents.push('\n');
     }
     contents.push_str(&body);
-    (GeneratedFile { path: path.to_owned(), contents }, diagnostics)
+    (GeneratedFile { path: path.to_owned(), contents }, diagnostics, used)
 }
 
-/// Whether the tokens contain the path `module::…`. Doc comments and strings are literals, so
-/// prose that mentions a module never counts; an import nobody uses would be a warning.
-fn names_path(tokens: &TokenStream, module: &str) -> bool {
-    let mut previous_is_module = false;
-    for token in tokens.clone() {
-        match &token {
-            TokenTree::Group(group) => {
-                if names_path(&group.stream(), module) {
-                    return true;
+/// Adds to `names` the first segment after each path `module::…` in the tokens: an identifier
+/// (`runtime::Client`), or each item of a list (`runtime::{Client, Error as E}`). Doc comments and
+/// strings are literals, so prose that mentions a module never counts; the one kind of literal
+/// that holds a path, a serde attribute's `"crate::runtime::wire::nullable"`, is read as a path.
+/// True when the code names the module by a short path (not only inside such a literal, which
+/// spells out `crate::` and needs no `use` line).
+fn collect_paths(tokens: &TokenStream, module: &str, names: &mut BTreeSet<String>) -> bool {
+    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let mut short_path = false;
+    for (at, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Group(group) => short_path |= collect_paths(&group.stream(), module, names),
+            TokenTree::Ident(ident) if ident == module => {
+                let path_sep = matches!(
+                    (tokens.get(at + 1), tokens.get(at + 2)),
+                    (Some(TokenTree::Punct(first)), Some(TokenTree::Punct(second)))
+                        if first.as_char() == ':' && first.spacing() == Spacing::Joint && second.as_char() == ':'
+                );
+                match tokens.get(at + 3).filter(|_| path_sep) {
+                    Some(TokenTree::Ident(name)) => {
+                        names.insert(name.to_string());
+                    }
+                    Some(TokenTree::Group(list)) if list.delimiter() == Delimiter::Brace => {
+                        names.extend(list_items(&list.stream()));
+                    }
+                    _ => {}
                 }
-                previous_is_module = false;
+                // `crate::runtime::…` needs no `use` line; `runtime::…` alone does.
+                let after_crate =
+                    at >= 3 && matches!(&tokens[at - 3], TokenTree::Ident(ident) if ident == "crate");
+                short_path |= path_sep && !after_crate;
             }
-            TokenTree::Ident(ident) => previous_is_module = ident == module,
-            TokenTree::Punct(punct) => {
-                if previous_is_module && punct.as_char() == ':' && punct.spacing() == Spacing::Joint {
-                    return true;
+            TokenTree::Literal(literal) => {
+                // Only a literal that is a path as a whole (`"crate::runtime::wire::nullable"`).
+                let text = literal.to_string();
+                let path = text.trim_matches('"');
+                let is_path = text.starts_with('"')
+                    && path.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+                if let Some(rest) = path.strip_prefix(&format!("crate::{module}::")).filter(|_| is_path) {
+                    names.extend(rest.split("::").next().filter(|name| !name.is_empty()).map(str::to_owned));
                 }
-                previous_is_module = false;
             }
-            TokenTree::Literal(_) => previous_is_module = false,
+            _ => {}
         }
     }
-    false
+    short_path
+}
+
+/// The first identifier of each comma-separated item of a `use` list, `self` left out.
+fn list_items(list: &TokenStream) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut first_of_item = true;
+    for token in list.clone() {
+        match &token {
+            TokenTree::Punct(punct) if punct.as_char() == ',' => first_of_item = true,
+            TokenTree::Ident(ident) if first_of_item => {
+                first_of_item = false;
+                if ident != "self" {
+                    items.push(ident.to_string());
+                }
+            }
+            _ => first_of_item = false,
+        }
+    }
+    items
 }
 
 /// prettyplease puts items right after one another; a blank line between them reads as code
@@ -145,16 +198,43 @@ mod tests {
     fn only_modules_named_in_paths_are_imported() {
         let items = vec![
             quote! {
-                #[doc = "See runtime::Client and types::Foo in prose."]
+                #[doc = "See runtime::Client and crate::types::Foo in prose."]
                 pub fn f(types: u8) -> runtime::Client { let _ = types; todo() }
             },
             quote! { pub struct S { x: Vec<u8> } },
         ];
-        let (file, problems) =
+        let (file, problems, used) =
             format_module("src/x.rs", "// header\n", &["runtime", "types"], items.into_iter());
         assert!(problems.is_empty());
         assert!(file.contents.starts_with("// header\n\nuse crate::runtime;\n\n///"), "{}", file.contents);
         assert!(!file.contents.contains("use crate::types;"));
         assert!(file.contents.contains("}\n\npub struct S"), "groups are spaced: {}", file.contents);
+        assert_eq!(used.keys().collect::<Vec<_>>(), ["runtime"]);
+    }
+
+    #[test]
+    fn the_names_used_are_found_alone_in_lists_and_in_serde_paths() {
+        let tokens = quote! {
+            use runtime::{self, Client, Error as E, wire::{a, b}};
+            pub struct S {
+                #[serde(deserialize_with = "crate::runtime::wire::nullable")]
+                x: Option<Option<u8>>,
+            }
+            fn f() {
+                let x = crate::runtime::ParamValue::param_value(&v);
+                let p = runtime::Paginator::new(my_runtime::Other);
+                format!("/{}", runtime::path_segment("id", &runtime::join_values(v)));
+            }
+        };
+        let mut names = BTreeSet::new();
+        assert!(collect_paths(&tokens, "runtime", &mut names), "`runtime::Paginator` is a short path");
+        let mut serde_only = BTreeSet::new();
+        let literal = quote! { #[serde(deserialize_with = "crate::runtime::wire::nullable")] struct S; };
+        assert!(!collect_paths(&literal, "runtime", &mut serde_only), "a literal path needs no `use` line");
+        assert_eq!(serde_only.into_iter().collect::<Vec<_>>(), ["wire"]);
+        assert_eq!(
+            names.into_iter().collect::<Vec<_>>(),
+            ["Client", "Error", "Paginator", "ParamValue", "join_values", "path_segment", "wire"]
+        );
     }
 }

@@ -74,14 +74,20 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagno
     let types = types.unwrap_or_else(|| {
         let mut failed = Diagnostics::default();
         failed.push("", "internal error: formatting src/types.rs failed; please report this with the spec");
-        (GeneratedFile { path: "src/types.rs".to_owned(), contents: String::new() }, failed)
+        (
+            GeneratedFile { path: "src/types.rs".to_owned(), contents: String::new() },
+            failed,
+            Default::default(),
+        )
     });
-    for (file, problems) in std::iter::once(types).chain(others) {
+    let mut runtime_names = std::collections::BTreeSet::new();
+    for (file, problems, mut used) in std::iter::once(types).chain(others) {
         files.push(file);
         diagnostics.0.extend(problems.0);
+        runtime_names.append(&mut used.remove("runtime").unwrap_or_default());
     }
     // Last: the runtime's `mod.rs` re-exports what the files above use.
-    let (runtime_files, problems) = runtime::runtime_files(api, &settings.command, &files);
+    let (runtime_files, problems) = runtime::runtime_files(api, &settings.command, &runtime_names);
     files.extend(runtime_files);
     diagnostics.0.extend(problems.0);
     files.sort_by(|a, b| a.path.cmp(&b.path));

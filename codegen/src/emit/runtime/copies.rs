@@ -2,7 +2,6 @@
 //! runtime names the generated modules use.
 
 use super::registry::Module;
-use crate::GeneratedFile;
 use std::collections::BTreeSet;
 
 /// A module's code without its `#[cfg(test)] mod tests { … }` (always the last item), and whether
@@ -70,82 +69,4 @@ pub(super) fn mod_rs(command: &str, modules: &[&Module], used: &BTreeSet<String>
 fn rustfmt_order(name: &str) -> (bool, bool, &str) {
     let screaming = name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
     (name.starts_with(|c: char| c.is_ascii_uppercase()), screaming, name)
-}
-
-/// The names the files use as `runtime::Name` or `crate::runtime::Name` (`Name` alone, the first
-/// segment of a longer path, or each item of a `{…}` list): what `mod.rs` must provide. Comment
-/// lines are skipped, so spec prose that happens to mention a path asks for nothing.
-pub(super) fn names_used(files: &[GeneratedFile]) -> BTreeSet<String> {
-    const PREFIX: &str = "runtime::";
-    let mut names = BTreeSet::new();
-    for file in files {
-        let code: String = file
-            .contents
-            .lines()
-            .filter(|line| !line.trim_start().starts_with("//"))
-            .flat_map(|line| [line, "\n"])
-            .collect();
-        let text = close_paths(&code);
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find(PREFIX) {
-            // `runtime::` as a path of its own, not the tail of a longer name (`my_runtime::`).
-            let starts_path = !rest[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_');
-            rest = &rest[at + PREFIX.len()..];
-            if !starts_path {
-                continue;
-            }
-            match rest.strip_prefix('{') {
-                Some(list) => names.extend(list_items(list).into_iter().map(leading_name)),
-                None => {
-                    names.insert(leading_name(rest));
-                }
-            }
-        }
-    }
-    names.retain(|name| !name.is_empty() && name != "self");
-    names
-}
-
-/// `text` without whitespace before or after `::`: tokens printed inside macros read
-/// `crate ::runtime::path_segment(…)`, and a long line may break anywhere between tokens.
-fn close_paths(text: &str) -> String {
-    let mut closed = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find(char::is_whitespace) {
-        closed.push_str(&rest[..start]);
-        let after = rest[start..].trim_start();
-        if !closed.ends_with("::") && !after.starts_with("::") {
-            closed.push_str(&rest[start..rest.len() - after.len()]);
-        }
-        rest = after;
-    }
-    closed.push_str(rest);
-    closed
-}
-
-/// The top-level items of a `use` list, given the text after its `{`.
-fn list_items(list: &str) -> Vec<&str> {
-    let mut items = Vec::new();
-    let (mut depth, mut start) = (0usize, 0);
-    for (at, c) in list.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' if depth == 0 => {
-                items.push(&list[start..at]);
-                return items;
-            }
-            '}' => depth -= 1,
-            ',' if depth == 0 => {
-                items.push(&list[start..at]);
-                start = at + 1;
-            }
-            _ => {}
-        }
-    }
-    items
-}
-
-/// The identifier a path starts with.
-pub(super) fn leading_name(path: &str) -> String {
-    path.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
 }

@@ -15,7 +15,7 @@ mod tests;
 use crate::diagnostics::Diagnostics;
 use crate::model::Api;
 use crate::GeneratedFile;
-use copies::{mod_rs, names_used, without_unit_tests};
+use copies::{mod_rs, without_unit_tests};
 pub use registry::{Dependency, BYTES, REQWEST, SERDE, SERDE_JSON};
 use registry::{Module, MODULES};
 use std::collections::BTreeSet;
@@ -50,17 +50,13 @@ pub fn public_names(api: &Api) -> Vec<&'static str> {
 }
 
 /// The runtime files of a crate for `api`: a copy of each module it gets, and the `mod.rs` that
-/// declares them and re-exports the names `generated` (the crate's other files) uses. A name no
+/// declares them and re-exports the names of it the crate's other files use (`used`, found by
+/// [`super::format::format_module`] as it formats them). A name no
 /// included module provides is an internal error: the table and the emitters disagree.
-pub fn runtime_files(
-    api: &Api,
-    command: &str,
-    generated: &[GeneratedFile],
-) -> (Vec<GeneratedFile>, Diagnostics) {
+pub fn runtime_files(api: &Api, command: &str, used: &BTreeSet<String>) -> (Vec<GeneratedFile>, Diagnostics) {
     let modules = modules(api);
-    let used = names_used(generated);
     let mut diagnostics = Diagnostics::default();
-    for name in &used {
+    for name in used {
         if !modules.iter().any(|module| module.name == name || module.names.contains(&name.as_str())) {
             diagnostics.push(
                 "",
@@ -73,7 +69,7 @@ pub fn runtime_files(
     }
     let mut files = vec![GeneratedFile {
         path: "src/runtime/mod.rs".to_owned(),
-        contents: mod_rs(command, &modules, &used),
+        contents: mod_rs(command, &modules, used),
     }];
     files.extend(modules.iter().map(|module| {
         let (code, tests_left_out) = without_unit_tests(module.source);

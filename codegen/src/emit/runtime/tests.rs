@@ -1,6 +1,5 @@
 //! The registry kept true to the runtime's sources, and what each kind of crate receives.
 
-use super::copies::leading_name;
 use super::registry::*;
 use super::*;
 use std::path::Path;
@@ -179,26 +178,6 @@ fn copies_leave_out_the_unit_tests_and_nothing_else() {
     }
 }
 
-#[test]
-fn names_are_found_alone_in_paths_and_in_use_lists() {
-    let file = GeneratedFile {
-        path: "src/x.rs".to_owned(),
-        contents: "use crate::runtime::{self, Client, Error as E, wire::{a, b}};\n\
-                   #[serde(deserialize_with = \"crate::runtime::wire::nullable\")]\n\
-                   let x = crate::runtime::ParamValue::param_value(&v);\n\
-                   format!(\"/{}\", crate ::runtime::path_segment(\"id\", & crate ::runtime\n    ::join_values(v)));\n\
-                   use runtime::{RequestParts};\n\
-                   let p = runtime::Paginator::new(my_runtime::Other);\n\
-                   /// See runtime::Mentioned in prose.\n"
-            .to_owned(),
-    };
-    let names: Vec<String> = names_used(&[file]).into_iter().collect();
-    assert_eq!(
-        names,
-        ["Client", "Error", "Paginator", "ParamValue", "RequestParts", "join_values", "path_segment", "wire"]
-    );
-}
-
 fn api(spec: &str) -> Api {
     crate::model(spec.as_bytes()).unwrap_or_else(|diagnostics| panic!("{diagnostics}"))
 }
@@ -274,4 +253,9 @@ fn mod_rs_re_exports_only_what_the_generated_code_uses() {
     assert!(text.contains("\npub use client::{Client, ClientBuilder, ConfigError};\n"), "{text}");
     assert!(text.contains("\npub(crate) use client::{env_var, SpecInfo};\n"), "{text}");
     assert!(!text.contains("RequestParts") && !text.contains("jsonl"), "{text}");
+}
+
+/// The identifier a path starts with.
+fn leading_name(path: &str) -> String {
+    path.trim_start().chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
 }
