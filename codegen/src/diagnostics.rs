@@ -126,6 +126,15 @@ impl Relocations {
         pointer.to_owned()
     }
 
+    /// The relocations of two stages, this one first: a pointer this stage moved is traced
+    /// back through `earlier` too, and one it did not is looked up in `earlier` alone.
+    pub fn then_from(self, earlier: Relocations) -> Relocations {
+        let mut moves: Vec<(String, String)> =
+            self.0.into_iter().map(|(moved, original)| (moved, earlier.original(&original))).collect();
+        moves.extend(earlier.0);
+        Relocations(moves)
+    }
+
     /// Every diagnostic's pointer, as [`Relocations::original`] gives it.
     pub fn restore(&self, diagnostics: &mut [Diagnostic]) {
         if self.0.is_empty() {

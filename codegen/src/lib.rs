@@ -48,7 +48,8 @@ pub struct Options {
     /// which a client never sends or receives but would still compile.
     pub skip_unused_schemas: bool,
     /// The file the spec was read from (`specs/petstore.yaml`): a document without `info.title`
-    /// is titled after it (`petstore`), else "API".
+    /// is titled after it (`petstore`), else "API"; a `$ref` to another file
+    /// (`schemas/pet.yaml#/Pet`) is read relative to it. Without it, such a `$ref` is an error.
     pub source_name: Option<String>,
 }
 
@@ -65,6 +66,16 @@ pub fn model_with(spec: &[u8], options: Options) -> Result<model::Api, Diagnosti
 
 /// Generates every file of a client crate from a spec (YAML or JSON).
 pub fn generate(spec: &[u8], settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let api = model(spec)?;
+    generate_with(spec, settings, Options::default())
+}
+
+/// [`generate`], with options: [`Options::source_name`] lets a description split over several
+/// files be read.
+pub fn generate_with(
+    spec: &[u8],
+    settings: &Settings,
+    options: Options,
+) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    let api = model_with(spec, options)?;
     emit::emit(&api, settings)
 }

@@ -13,7 +13,7 @@
 //! A fixture with `fixtures/e2e/<fixture>.rs` also gets that file as `tests/e2e.rs`: end-to-end tests
 //! of its client against the local server of `support/server.rs`, run with the round trips.
 
-use integration_tests::support::fixtures::{fixture, fixture_settings, fixture_specs};
+use integration_tests::support::fixtures::{fixture, fixture_options, fixture_settings, fixture_specs};
 use integration_tests::support::process::{run, Finished};
 use serde::Deserialize;
 use serde_json::Value;
@@ -387,6 +387,12 @@ fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
     let workspace = root.join("target").join("constructs");
     let names = fixture_specs();
     assert!(names.len() >= 7, "expected the fixture specs, found {names:?}");
+    // `CONSTRUCTS_ONLY=a,b` checks only those fixtures, for a quick loop while working on them.
+    let only = std::env::var("CONSTRUCTS_ONLY").ok();
+    let names: Vec<String> = match only.as_deref() {
+        Some(only) => names.into_iter().filter(|name| only.split(',').any(|wanted| wanted == name)).collect(),
+        None => names,
+    };
 
     let mut problems = Vec::new();
     let mut members = Vec::new();
@@ -404,7 +410,7 @@ fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
         if sidecar.values().all(|cases| cases.accept.is_empty()) {
             problems.push(format!("{name}: the sidecar has no `accept` value; add at least one"));
         }
-        let api = match codegen::model(&spec) {
+        let api = match codegen::model_with(&spec, fixture_options(name)) {
             Ok(api) => api,
             Err(diagnostics) => {
                 problems.push(format!("{name}: the generator reports\n{diagnostics}"));
@@ -443,7 +449,11 @@ fn every_fixture_compiles_without_warnings_and_round_trips_its_examples() {
                 )),
             }
         }
-        let files = match codegen::generate(&spec, &fixture_settings(name, crate_name(name))) {
+        let files = match codegen::generate_with(
+            &spec,
+            &fixture_settings(name, crate_name(name)),
+            fixture_options(name),
+        ) {
             Ok(files) => files,
             Err(diagnostics) => {
                 problems.push(format!("{name}: the generator reports\n{diagnostics}"));

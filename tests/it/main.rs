@@ -27,6 +27,7 @@ mod e2e_streams;
 mod e2e_tracing;
 mod example;
 mod freshness;
+mod multi_file;
 mod no_panic;
 mod openapi31;
 mod roundtrip;

@@ -4,7 +4,7 @@
 
 use integration_tests::assert_snapshot;
 use integration_tests::support::bundled::bundled_files;
-use integration_tests::support::fixtures::{self, fixture, fixture_settings};
+use integration_tests::support::fixtures::{self, fixture, fixture_options, fixture_settings};
 use std::fs;
 
 #[test]
@@ -24,7 +24,8 @@ fn fixture_specs() {
     assert!(names.len() >= 6, "expected the fixture specs, found {names:?}");
     for name in &names {
         let spec = fs::read(fixture(&format!("specs/{name}.yaml"))).expect("readable fixture");
-        let files = codegen::generate(&spec, &fixture_settings(name, name.replace('_', "-")))
+        let settings = fixture_settings(name, name.replace('_', "-"));
+        let files = codegen::generate_with(&spec, &settings, fixture_options(name))
             .unwrap_or_else(|diagnostics| panic!("{name}: {diagnostics}"));
         for file in files.iter().filter(|file| {
             matches!(file.path.as_str(), "src/types.rs" | "src/operations.rs" | "src/client.rs")

@@ -40,6 +40,13 @@ pub fn fixture_settings(name: &str, crate_name: String) -> codegen::Settings {
     }
 }
 
+/// The options fixture spec `name` is read with: from its file, so that a `$ref` to a file
+/// beside it is found.
+pub fn fixture_options(name: &str) -> codegen::Options {
+    let path = fixture(&format!("specs/{name}.yaml"));
+    codegen::Options { source_name: Some(path.to_string_lossy().into_owned()), ..codegen::Options::default() }
+}
+
 /// The JSON in `path`; the error names the file.
 pub fn read_json(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path).map_err(|error| format!("{}: {error}", path.display()))?;

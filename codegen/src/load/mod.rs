@@ -13,6 +13,7 @@
 //! text. Then `repair` rewrites, once over the whole document, what openapiv3 reads differently
 //! from what the document says, so that the later stages see every schema as written.
 
+mod external;
 mod repair;
 mod tree;
 
@@ -22,6 +23,7 @@ use openapiv3::{PathItem, ReferenceOr};
 use serde_path_to_error::Segment;
 use serde_yaml::Value;
 use std::panic::UnwindSafe;
+use std::path::Path;
 
 /// A parsed spec: the typed document and what was read beside it.
 pub struct Loaded {
@@ -117,12 +119,17 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
     let version = declared_version(&tree)?;
     let Some(family) = Family::of(&version) else { return Err(one("/openapi", unsupported(&version))) };
     let mut diagnostics = Diagnostics::default();
+    let mut tree = tree;
+    let (copied, bundled) = external::bundle(&mut tree, source_name.map(Path::new), &mut diagnostics);
     let (mut tree, relocations) = match family {
-        Family::V3_0 => (tree, Relocations::default()),
+        Family::V3_0 => (tree, copied),
         Family::V3_1 => {
-            let downgraded = crate::downgrade::downgrade(tree)?;
+            let downgraded = crate::downgrade::downgrade(tree).map_err(|mut problems| {
+                copied.restore(&mut problems.0);
+                problems
+            })?;
             diagnostics.0.extend(downgraded.warnings);
-            (downgraded.tree, downgraded.relocations)
+            (downgraded.tree, downgraded.relocations.then_from(copied))
         }
     };
     let prepared = tree::prepare(&mut tree, matches!(family, Family::V3_0), source_name, &mut diagnostics);
@@ -138,7 +145,7 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
     }
     let document = match family {
         // Straight from the text, as before 3.1 was read: errors then carry a line and column.
-        Family::V3_0 if !prepared.changed => typed(
+        Family::V3_0 if !prepared.changed && !bundled => typed(
             || serde_path_to_error::deserialize(serde_yaml::Deserializer::from_slice(bytes)),
             family,
             &Pointer::root(),
@@ -194,6 +201,9 @@ fn json_3_0(bytes: &[u8]) -> Option<Loaded> {
     let head = serde_json::from_slice::<Head>(bytes).ok()?;
     let version = head.openapi.filter(|_| head.webhooks.is_none())?;
     let family @ Family::V3_0 = Family::of(&version)? else { return None };
+    if external::json_refers_elsewhere(bytes) {
+        return None;
+    }
     let read = || serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
     // A document that does not read cleanly goes down the general path, whose diagnostics are
     // more precise (duplicate keys, lines and columns).

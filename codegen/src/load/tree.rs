@@ -192,7 +192,7 @@ fn follow<'t>(tree: &'t Value, reference: &str) -> Result<&'t Mapping, String> {
 }
 
 /// The node at a JSON pointer given as a URI fragment (`/paths/~1items%7Bid%7D`).
-fn lookup<'t>(tree: &'t Value, fragment: &str) -> Option<&'t Value> {
+pub(super) fn lookup<'t>(tree: &'t Value, fragment: &str) -> Option<&'t Value> {
     if fragment.is_empty() {
         return Some(tree);
     }
