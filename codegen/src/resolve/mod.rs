@@ -78,6 +78,12 @@ pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnos
     api.index_types();
     graph::param_encodings(&mut api);
     api.shared_params = operations::shared_params(&api.operations);
+    // A shared parameter is also a setter of the client builder, whose own methods it must not
+    // shadow (a query parameter `build`).
+    let mut builder_scope = crate::names::Scope::with_reserved(security::BUILDER_METHODS);
+    for param in &mut api.shared_params {
+        param.rust_name = builder_scope.claim_code(param.rust_name.as_str());
+    }
     let shared_setters: Vec<&str> = api.shared_params.iter().map(|param| param.rust_name.as_str()).collect();
     api.auth = resolver.security(&mut api.operations, &shared_setters);
     api.unused_schemas = graph::unused_schemas(

@@ -28,7 +28,7 @@ use indexmap::IndexMap;
 use openapiv3::{APIKeyLocation, OAuth2Flows, ReferenceOr, SecurityRequirement, SecurityScheme};
 
 /// Methods of the runtime's `ClientBuilder`, public or not, that no setter may shadow.
-const BUILDER_METHODS: &[&str] = &[
+pub(super) const BUILDER_METHODS: &[&str] = &[
     "base_url",
     "build",
     "connect_timeout",
