@@ -7,7 +7,7 @@
 //! | `x-error-message` | document root | JSON pointer | where a human-readable message sits in error bodies; shown in `Display` of API errors |
 //! | `x-env` | a server, a security scheme | variable name | `Client::from_env()` reads the base URL or the credential from it (required when every operation needs that credential; a scheme whose credential is not one string, HTTP basic or a client certificate, gets a warning) |
 //! | `x-pagination` | a list operation | see [`PaginationExt`] | the request builder gets `items()`: a stream of every item, page after page |
-//! | `x-waiters` | an operation | map of name → [`WaiterExt`] | `wait_until_<name>()`: poll the operation until a field has an awaited value |
+//! | `x-waiters` | an operation | map of name → [`WaiterExt`] | `wait_until_<name>()`: poll the operation until a field has an awaited value (`progress`: counters the command-line tool shows while waiting) |
 //! | `x-url-from` | an operation | see [`UrlFromExt`] | call another operation first and send this request to the URL in a field of its result |
 //!
 //! JSON Lines responses need no extension: a response media type of `application/jsonl`,
@@ -95,6 +95,22 @@ pub struct WaiterExt {
     pub field: String,
     /// Values that end the wait.
     pub until: Vec<String>,
+    /// How far the resource is, for progress shown while waiting (the generated command-line
+    /// tool's status line): `{done: [/counts/succeeded, …], pending: [/counts/processing]}`.
+    #[serde(default)]
+    pub progress: Option<WaiterProgressExt>,
+}
+
+/// `progress` of a waiter: JSON pointers into the resource to counters, summed. Done of total,
+/// where the total is done plus pending.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct WaiterProgressExt {
+    /// Counters of what is finished.
+    pub done: Vec<String>,
+    /// Counters of what is not finished yet.
+    #[serde(default)]
+    pub pending: Vec<String>,
 }
 
 /// `x-url-from`: `{operation: retrieveThing, field: results_url}`.

@@ -528,6 +528,11 @@ pub struct Waiter {
     pub field_presence: Presence,
     /// Values that end the wait.
     pub until: Vec<String>,
+    /// JSON pointers into the resource to counters of what is done and what is pending, for a
+    /// progress display while waiting (empty: none).
+    pub progress_done: Vec<String>,
+    /// See [`Waiter::progress_done`].
+    pub progress_pending: Vec<String>,
 }
 
 /// The request URL comes from a field of another operation's result.

@@ -41,6 +41,12 @@ mod client;
 #[allow(deprecated)]
 pub mod operations;
 
+/// The command-line tool, with the `cli` feature: one subcommand per operation.
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+#[allow(deprecated)]
+pub mod cli;
+
 mod runtime;
 
 /// The API's schemas as Rust types.

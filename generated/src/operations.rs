@@ -1161,6 +1161,16 @@ impl<'a> RetrieveMessageBatchResults<'a> {
         >,
         Error<types::ErrorResponse>,
     > {
+        let parts = self.request_parts().await?;
+        self.client.call_jsonl(parts).await
+    }
+
+    /// The request [`send`](Self::send) makes, for the command-line tool's resumable
+    /// download.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    pub(crate) async fn request_parts(
+        &self,
+    ) -> Result<RequestParts, Error<types::ErrorResponse>> {
         let operation = "retrieveMessageBatchResults";
         let mut source = self
             .client
@@ -1225,7 +1235,7 @@ impl<'a> RetrieveMessageBatchResults<'a> {
             parts.query.push(("beta".into(), runtime::ParamValue::param_value(value)));
         }
         parts.accept = Some("application/x-jsonl");
-        self.client.call_jsonl(parts).await
+        Ok(parts)
     }
 }
 

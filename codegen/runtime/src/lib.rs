@@ -13,6 +13,8 @@
 #![warn(missing_docs)]
 
 mod builder;
+#[cfg(feature = "cli")]
+mod cli;
 mod client;
 mod credentials;
 mod encode;
@@ -128,6 +130,34 @@ const _: () = {
         let _: ApiResponse<String> = client.call_text(parts.clone()).await?;
         let _: ApiResponse<bytes::Bytes> = client.call_bytes(parts.clone()).await?;
         client.call_empty::<Value>(parts).await.map(|response| response.value)
+    };
+
+    // `cli.rs` of a crate built with its `cli` feature: the tool's commands.
+    #[cfg(feature = "cli")]
+    let _ = |client: Client, parts: RequestParts| {
+        use cli::{exit, Context, Failure, ProgressMode, Wait, WaitStatus};
+        let _ = exit::TABLE;
+        let mode = ProgressMode::detect(false);
+        let context = Context { client: client.clone(), output: None, mode };
+        let _: i32 = cli::run(async move {
+            let _: Value = cli::parse("--limit", "1")?;
+            let _: Value = cli::read_body("-")?;
+            let _: String = cli::read_text("-")?;
+            cli::write_bytes(context.output.as_deref(), &cli::read_bytes("-")?)?;
+            let mut out = context.output()?;
+            out.value(&Value::Null)?;
+            out.line(&Value::Null)?;
+            out.finish()?;
+            cli::download_lines::<Value, Value>(&context.client, parts.clone(), context.output.as_deref(), context.mode).await?;
+            let status = WaitStatus::new(mode, &["/done"], &["/pending"]);
+            let wait = Wait { operation: "wait", field: "/status", until: &["ended"], interval: 1.0, deadline: None };
+            let poll = || {
+                let call = client.call_json::<Value, Value>(parts.clone());
+                async move { call.await.map(|response| response.value) }
+            };
+            let _: Value = wait.run(status, poll).await?;
+            Err(Failure::new(exit::USAGE, "never run"))
+        });
     };
 
     // `operations.rs`: `items()` of a paginated listing, and a waiter.

@@ -1,10 +1,10 @@
 //! The files around the generated modules: `Cargo.toml` and the crate root.
 
 use super::docs::prose;
-use super::runtime::{self, Dependency, BYTES, REQWEST, SERDE, SERDE_JSON};
+use super::runtime::{self, Dependency, BYTES, CLI_DEPENDENCIES, REQWEST, SERDE, SERDE_JSON};
 use super::tokens::{ident, request_line, type_tokens};
 use crate::model::{Api, BodyKind, TypeKind, TypeRef};
-use crate::Settings;
+use crate::{GeneratedFile, Settings};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -56,10 +56,30 @@ fn dependencies(api: &Api) -> Vec<Dependency> {
 }
 
 pub fn cargo_toml(api: &Api, settings: &Settings, source: &str) -> String {
-    let dependencies: String = dependencies(api)
+    let mut dependencies = dependencies(api);
+    let tool = runtime::has_cli(api);
+    if tool {
+        dependencies.extend(CLI_DEPENDENCIES);
+        dependencies.sort();
+    }
+    let dependencies: String = dependencies
         .iter()
         .map(|dependency| format!("{} = {}\n", dependency.name, dependency.requirement))
         .collect();
+    let features = match tool {
+        true => {
+            let enables: Vec<String> = CLI_DEPENDENCIES.iter().map(|dependency| format!("\"dep:{}\"", dependency.name)).collect();
+            format!(
+                "\n[features]\n\
+                 # The command-line tool: `cargo install --path . --features cli` installs `{name}`.\n\
+                 cli = [{}, \"tokio/rt\"]\n\
+                 \n[[bin]]\nname = \"{name}\"\npath = \"src/bin/{name}.rs\"\nrequired-features = [\"cli\"]\n",
+                enables.join(", "),
+                name = settings.crate_name,
+            )
+        }
+        false => String::new(),
+    };
     let what = if api.operations.is_empty() { "Rust types" } else { "A Rust client" };
     let description =
         format!("{what} for {}, generated from its OpenAPI description.", api.title).replace('"', "'");
@@ -74,11 +94,24 @@ description = \"{description}\"\n\
 license = \"MIT OR Apache-2.0\"\n\
 \n\
 [dependencies]\n\
-{dependencies}",
+{dependencies}{features}",
         command = settings.command,
         name = settings.crate_name,
         version = settings.crate_version,
     )
+}
+
+/// The command-line tool's binary: all of it is the crate's `cli` module.
+pub fn cli_main(settings: &Settings, header: &str) -> GeneratedFile {
+    let name = &settings.crate_name;
+    let library = name.replace('-', "_");
+    GeneratedFile {
+        path: format!("src/bin/{name}.rs"),
+        contents: format!(
+            "{header}\n//! The `{name}` command-line tool (the crate's `cli` feature); `{name} --help` lists its commands.\n\n\
+             fn main() {{\n    std::process::exit({library}::cli::main());\n}}\n"
+        ),
+    }
 }
 
 /// The crate root. Modules formatted by prettyplease are marked `rustfmt::skip`: rustfmt would
@@ -138,6 +171,15 @@ pub fn lib_module(api: &Api) -> TokenStream {
             pub mod operations;
         }
     });
+    let cli_module = runtime::has_cli(api).then(|| {
+        quote! {
+            /// The command-line tool, with the `cli` feature: one subcommand per operation.
+            #[cfg(feature = "cli")]
+            #[rustfmt::skip]
+            #[allow(deprecated)]
+            pub mod cli;
+        }
+    });
     let exports = (!runtime_exports.is_empty()).then(|| {
         quote! {
             #[rustfmt::skip]
@@ -150,6 +192,7 @@ pub fn lib_module(api: &Api) -> TokenStream {
         #![warn(missing_docs)]
 
         #client_modules
+        #cli_module
         mod runtime;
         /// The API's schemas as Rust types.
         #[rustfmt::skip]

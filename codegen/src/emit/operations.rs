@@ -300,6 +300,43 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
          non-success status (by kind), a failed connection, a timeout, or a body that does not decode."
     ));
     let features = extensions::builder_methods(op);
+    let build_parts = quote! {
+        let operation = #operation_id;
+        #url_from
+        let path = #path;
+        let mut parts = RequestParts::new(operation, reqwest::Method::#method, #template, path);
+        parts.options = self.options.clone();
+        #security
+        #url_apply
+        #(#fixed_query)*
+        #(#pushes)*
+        #accept
+        #body
+    };
+    // A streamed body is also what the command-line tool downloads and resumes itself, from
+    // the same request.
+    let send_with_response = match &op.success {
+        BodyKind::JsonLines(_) => quote! {
+            pub async fn send_with_response(self) -> Result<runtime::ApiResponse<#output>, Error<#error>> {
+                let parts = self.request_parts().await?;
+                #call
+            }
+
+            /// The request [`send`](Self::send) makes, for the command-line tool's resumable
+            /// download.
+            #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+            pub(crate) async fn request_parts(&self) -> Result<RequestParts, Error<#error>> {
+                #build_parts
+                Ok(parts)
+            }
+        },
+        _ => quote! {
+            pub async fn send_with_response(self) -> Result<runtime::ApiResponse<#output>, Error<#error>> {
+                #build_parts
+                #call
+            }
+        },
+    };
     quote! {
         #lifetime_docs
         #[derive(Clone, Debug)]
@@ -330,20 +367,7 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
             /// # Errors
             ///
             /// As for [`send`](Self::send).
-            pub async fn send_with_response(self) -> Result<runtime::ApiResponse<#output>, Error<#error>> {
-                let operation = #operation_id;
-                #url_from
-                let path = #path;
-                let mut parts = RequestParts::new(operation, reqwest::Method::#method, #template, path);
-                parts.options = self.options.clone();
-                #security
-                #url_apply
-                #(#fixed_query)*
-                #(#pushes)*
-                #accept
-                #body
-                #call
-            }
+            #send_with_response
 
             #features
         }

@@ -73,6 +73,22 @@ impl Resolver<'_> {
                 );
                 continue;
             }
+            let (progress_done, progress_pending) = match waiter.progress {
+                Some(progress) => {
+                    let at = waiter_at.key("progress");
+                    let bad = progress.done.iter().chain(&progress.pending).find(|p| !p.starts_with('/'));
+                    if let Some(bad) = bad {
+                        self.diagnostics.warn(
+                            at.as_str(),
+                            format!("`{bad}` is not a JSON pointer into the resource (`/counts/done`); the progress is not shown"),
+                        );
+                        (Vec::new(), Vec::new())
+                    } else {
+                        (progress.done, progress.pending)
+                    }
+                }
+                None => (Vec::new(), Vec::new()),
+            };
             let method =
                 format!("wait_until_{}", names::RustName::from_code(&names::value_name(&name)).as_str());
             operations[index].waiters.push(Waiter {
@@ -83,6 +99,8 @@ impl Resolver<'_> {
                 wire_field: waiter.field.clone(),
                 field_presence,
                 until: waiter.until,
+                progress_done,
+                progress_pending,
             });
         }
         if let Some(url_from) = extensions.url_from {

@@ -33,3 +33,9 @@ pub(crate) use paging::{Page, Paginator};
 pub(crate) use request::{ApiResponse, RequestParts};
 pub(crate) use wait::{wait_until, WaitOptions};
 pub(crate) use wire::ParamValue;
+
+// The command-line tool's part, with the crate's `cli` feature. A tool uses the parts its
+// API needs (pages, streams, waiters, kinds of bodies); the rest is left unused.
+#[cfg(feature = "cli")]
+#[allow(dead_code)]
+pub(crate) mod cli;

@@ -16,8 +16,8 @@ use crate::diagnostics::Diagnostics;
 use crate::model::Api;
 use crate::GeneratedFile;
 use copies::{mod_rs, without_unit_tests};
-pub use registry::{Dependency, BYTES, REQWEST, SERDE, SERDE_JSON};
-use registry::{Module, MODULES};
+pub use registry::{Dependency, BYTES, CLI_DEPENDENCIES, REQWEST, SERDE, SERDE_JSON};
+use registry::{Module, CLI, MODULES};
 use std::collections::BTreeSet;
 
 /// The modules a crate for `api` gets, in [`MODULES`] order.
@@ -42,6 +42,12 @@ pub fn dependencies(api: &Api) -> Vec<Dependency> {
     dependencies
 }
 
+/// Whether a crate for `api` gets the command-line tool (behind its `cli` feature): every client
+/// does.
+pub fn has_cli(api: &Api) -> bool {
+    (CLI.needed)(api)
+}
+
 /// The runtime names the crate root re-exports, sorted.
 pub fn public_names(api: &Api) -> Vec<&'static str> {
     let mut names: Vec<&str> = modules(api).iter().flat_map(|module| module.public.iter().copied()).collect();
@@ -54,10 +60,12 @@ pub fn public_names(api: &Api) -> Vec<&'static str> {
 /// [`super::format::format_module`] as it formats them). A name no
 /// included module provides is an internal error: the table and the emitters disagree.
 pub fn runtime_files(api: &Api, command: &str, used: &BTreeSet<String>) -> (Vec<GeneratedFile>, Diagnostics) {
-    let modules = modules(api);
+    let mut modules = modules(api);
     let mut diagnostics = Diagnostics::default();
+    let tool = (CLI.needed)(api).then_some(&CLI);
     for name in used {
-        if !modules.iter().any(|module| module.name == name || module.names.contains(&name.as_str())) {
+        let provided = modules.iter().copied().chain(tool).any(|module| module.name == name || module.names.contains(&name.as_str()));
+        if !provided {
             diagnostics.push(
                 "",
                 format!(
@@ -67,10 +75,16 @@ pub fn runtime_files(api: &Api, command: &str, used: &BTreeSet<String>) -> (Vec<
             );
         }
     }
-    let mut files = vec![GeneratedFile {
-        path: "src/runtime/mod.rs".to_owned(),
-        contents: mod_rs(command, &modules, used),
-    }];
+    let mut contents = mod_rs(command, &modules, used);
+    if tool.is_some() {
+        contents.push_str(
+            "\n// The command-line tool's part, with the crate's `cli` feature. A tool uses the parts its\n\
+             // API needs (pages, streams, waiters, kinds of bodies); the rest is left unused.\n\
+             #[cfg(feature = \"cli\")]\n#[allow(dead_code)]\npub(crate) mod cli;\n",
+        );
+        modules.extend(tool);
+    }
+    let mut files = vec![GeneratedFile { path: "src/runtime/mod.rs".to_owned(), contents }];
     files.extend(modules.iter().map(|module| {
         let (code, tests_left_out) = without_unit_tests(module.source);
         let note = if tests_left_out { " (its unit tests left out: they run there)" } else { "" };

@@ -30,6 +30,36 @@ pub const TRACING: Dependency = Dependency {
     requirement: "{ version = \"0.1\", default-features = false, features = [\"std\", \"attributes\"] }",
 };
 
+// The command-line tool's, optional: a crate's `cli` feature turns them on.
+pub const CLAP: Dependency = Dependency {
+    name: "clap",
+    requirement: "{ version = \"4\", optional = true, default-features = false, features = [\"std\", \"help\", \"usage\", \"error-context\", \"suggestions\"] }",
+};
+pub const CLAP_COMPLETE: Dependency =
+    Dependency { name: "clap_complete", requirement: "{ version = \"4\", optional = true }" };
+pub const INDICATIF: Dependency = Dependency {
+    name: "indicatif",
+    requirement: "{ version = \"0.17\", optional = true, default-features = false }",
+};
+pub const SERDE_PATH_TO_ERROR: Dependency =
+    Dependency { name: "serde_path_to_error", requirement: "{ version = \"0.1\", optional = true }" };
+
+/// The command-line tool's runtime: copied into every crate with operations, compiled only with
+/// the crate's `cli` feature, which brings its dependencies ([`CLI_DEPENDENCIES`]) and tokio's
+/// runtime.
+pub(super) const CLI: Module = Module {
+    name: "cli",
+    source: include_str!("../../../runtime/src/cli.rs"),
+    needed: has_operations,
+    uses: &["client", "error", "request"],
+    dependencies: &[],
+    names: &[],
+    public: &[],
+};
+
+/// The optional dependencies of the `cli` feature.
+pub const CLI_DEPENDENCIES: &[Dependency] = &[CLAP, CLAP_COMPLETE, INDICATIF, SERDE_PATH_TO_ERROR];
+
 /// One module of the runtime.
 pub(super) struct Module {
     /// `codegen/runtime/src/{name}.rs`, copied to `src/runtime/{name}.rs`.

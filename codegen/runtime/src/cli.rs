@@ -1,0 +1,662 @@
+//! What a generated command-line tool does the same way for every API: exit codes, output,
+//! progress on stderr, reading a request body, resumable downloads of JSON Lines bodies and the
+//! status line of a waiter. The generated `cli` module only wires operations to these.
+//!
+//! Only crates built with their `cli` feature get this module.
+
+use super::client::Client;
+use super::error::{DecodeError, Error, FromResponse};
+use super::request::RequestParts;
+use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The tool's exit codes, one per kind of failure, so that scripts can tell them apart.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// The API refused the request for another reason (400, 409, 413, 422, …), or anything else.
+    pub const FAILED: i32 = 1;
+    /// The command line or a request body is wrong; nothing was sent.
+    pub const USAGE: i32 = 2;
+    /// 401 or 403, or a credential is missing.
+    pub const AUTHENTICATION: i32 = 3;
+    /// 404.
+    pub const NOT_FOUND: i32 = 4;
+    /// 429, after the retries.
+    pub const RATE_LIMITED: i32 = 5;
+    /// 5xx or 529, after the retries.
+    pub const SERVER: i32 = 6;
+    /// The connection could not be made or broke.
+    pub const NETWORK: i32 = 7;
+    /// A request, a body or a wait took longer than allowed.
+    pub const TIMEOUT: i32 = 8;
+    /// A response is not what the description promises.
+    pub const DECODE: i32 = 9;
+    /// A streamed body was cut off and could not be resumed; run the command again to continue.
+    pub const TRUNCATED: i32 = 10;
+    /// The output could not be written.
+    pub const OUTPUT: i32 = 11;
+
+    /// The table printed in `--help`.
+    pub const TABLE: &str = "Exit codes: 0 success, 1 request refused (other errors), 2 usage, 3 authentication, \
+4 not found, 5 rate limited, 6 server error, 7 network, 8 timeout, 9 response does not decode, \
+10 download cut off (run again to resume), 11 output not writable.";
+}
+
+/// A failure, with the exit code that says its kind and a message a person can act on.
+#[derive(Debug)]
+pub struct Failure {
+    /// One of [`exit`]'s codes.
+    pub code: i32,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure of kind `code`.
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+
+    /// A command line that cannot be run.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(exit::USAGE, message)
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl<E> From<Error<E>> for Failure {
+    fn from(error: Error<E>) -> Self {
+        let code = match &error {
+            Error::Authentication(_) | Error::PermissionDenied(_) | Error::MissingCredentials { .. } => {
+                exit::AUTHENTICATION
+            }
+            Error::TokenProvider { .. } => exit::AUTHENTICATION,
+            Error::NotFound(_) => exit::NOT_FOUND,
+            Error::RateLimited(_) => exit::RATE_LIMITED,
+            Error::Server(_) | Error::Overloaded(_) => exit::SERVER,
+            Error::Connection { .. } => exit::NETWORK,
+            Error::Timeout { .. } | Error::WaitTimeout { .. } => exit::TIMEOUT,
+            Error::Decode(_) => exit::DECODE,
+            Error::Truncated { .. } => exit::TRUNCATED,
+            Error::InvalidParameter { .. } | Error::Encode { .. } => exit::USAGE,
+            _ => exit::FAILED,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Self {
+        Self::new(exit::OUTPUT, format!("cannot write the output: {error}"))
+    }
+}
+
+/// What every command runs with: the client, where its result goes, how progress shows.
+pub struct Context {
+    /// The configured client.
+    pub client: Client,
+    /// `--output`: a file instead of stdout.
+    pub output: Option<PathBuf>,
+    /// Progress on stderr.
+    pub mode: ProgressMode,
+}
+
+impl Context {
+    /// The output the result is written to.
+    pub fn output(&self) -> Result<Output, Failure> {
+        Output::open(self.output.as_deref())
+    }
+}
+
+/// Runs a command on a small runtime and turns its outcome into an exit code, printing a
+/// failure on stderr.
+pub fn run(command: impl std::future::Future<Output = Result<(), Failure>>) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return exit::FAILED;
+        }
+    };
+    match runtime.block_on(command) {
+        Ok(()) => exit::OK,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            failure.code
+        }
+    }
+}
+
+/// A command-line value read as `T`: as a JSON string first (text, enums, dates), else as JSON
+/// (numbers, booleans, objects).
+pub fn parse<T: DeserializeOwned>(flag: &str, text: &str) -> Result<T, Failure> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .or_else(|_| serde_json::from_str(text))
+        .map_err(|error| Failure::usage(format!("{flag}: `{text}` is not a valid value: {error}")))
+}
+
+/// The bytes of a file (`-` is stdin), for a request body sent as it is.
+pub fn read_bytes(source: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let read = match source {
+        "-" => io::stdin().read_to_end(&mut bytes),
+        path => File::open(path).and_then(|mut file| file.read_to_end(&mut bytes)),
+    };
+    read.map_err(|error| Failure::usage(format!("--body {source}: cannot read it: {error}")))?;
+    Ok(bytes)
+}
+
+/// The text of a file (`-` is stdin), for a text request body.
+pub fn read_text(source: &str) -> Result<String, Failure> {
+    String::from_utf8(read_bytes(source)?)
+        .map_err(|_| Failure::usage(format!("--body {source}: the file is not UTF-8 text")))
+}
+
+/// A request body from a file (`-` is stdin), checked against its type before anything is sent;
+/// the error names the place in the JSON that is wrong.
+pub fn read_body<T: DeserializeOwned>(source: &str) -> Result<T, Failure> {
+    let text = read_text(source)?;
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let at = if path == "." { String::new() } else { format!(" at `{path}`") };
+        Failure::usage(format!("--body {source}: not a valid request body{at}: {}", error.inner()))
+    })
+}
+
+/// Where results go: stdout (pretty JSON on a terminal, compact when piped) or a file
+/// (compact).
+pub struct Output {
+    writer: io::BufWriter<Box<dyn Write>>,
+    pretty: bool,
+}
+
+impl Output {
+    /// Opens the output: `path`, else stdout.
+    pub fn open(path: Option<&Path>) -> Result<Self, Failure> {
+        let (writer, pretty): (Box<dyn Write>, bool) = match path {
+            Some(path) => (Box::new(File::create(path)?), false),
+            None => (Box::new(io::stdout()), io::stdout().is_terminal()),
+        };
+        Ok(Self { writer: io::BufWriter::new(writer), pretty })
+    }
+
+    /// Writes one value as a JSON document.
+    pub fn value<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        let written = if self.pretty {
+            serde_json::to_writer_pretty(&mut self.writer, value)
+        } else {
+            serde_json::to_writer(&mut self.writer, value)
+        };
+        written.map_err(|error| Failure::new(exit::OUTPUT, format!("cannot write the output: {error}")))?;
+        self.writer.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Writes one value as one line of JSON Lines.
+    pub fn line<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        serde_json::to_writer(&mut self.writer, value)
+            .map_err(|error| Failure::new(exit::OUTPUT, format!("cannot write the output: {error}")))?;
+        self.writer.write_all(b"\n")?;
+        Ok(())
+    }
+
+    /// Flushes what is buffered.
+    pub fn finish(mut self) -> Result<(), Failure> {
+        self.writer.flush()?;
+        Ok(())
+    }
+}
+
+/// Writes a body as it is, to `path` or stdout.
+pub fn write_bytes(path: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+    match path {
+        Some(path) => std::fs::write(path, bytes)?,
+        None => {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(bytes)?;
+            stdout.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// How progress is shown on stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// A live line on a terminal.
+    Live,
+    /// Plain lines now and then, for logs.
+    Lines,
+    /// Nothing.
+    Quiet,
+}
+
+impl ProgressMode {
+    /// Live on a terminal, plain lines otherwise, nothing when `quiet`.
+    pub fn detect(quiet: bool) -> Self {
+        match (quiet, io::stderr().is_terminal()) {
+            (true, _) => Self::Quiet,
+            (false, true) => Self::Live,
+            (false, false) => Self::Lines,
+        }
+    }
+}
+
+/// How often plain progress lines are written.
+const LINE_EVERY: Duration = Duration::from_secs(2);
+
+/// Progress of a download on stderr: lines, bytes, rate, and ETA when the length is known.
+struct Progress {
+    mode: ProgressMode,
+    bar: Option<indicatif::ProgressBar>,
+    started: Instant,
+    last_line: Instant,
+    /// Bytes already in the file before this run.
+    resumed_from: u64,
+    total: Option<u64>,
+}
+
+impl Progress {
+    fn new(mode: ProgressMode, resumed_from: u64, total: Option<u64>) -> Self {
+        let bar = (mode == ProgressMode::Live).then(|| {
+            let bar = match total {
+                Some(total) => indicatif::ProgressBar::new(total),
+                None => indicatif::ProgressBar::new_spinner(),
+            };
+            let template = match total {
+                Some(_) => "{bar:30} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta} {msg}",
+                None => "{spinner} {bytes} {binary_bytes_per_sec} {msg}",
+            };
+            if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+                bar.set_style(style);
+            }
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_position(resumed_from);
+            bar
+        });
+        let now = Instant::now();
+        Self { mode, bar, started: now, last_line: now, resumed_from, total }
+    }
+
+    fn update(&mut self, bytes: u64, lines: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(bytes);
+            bar.set_message(format!("{lines} lines"));
+        } else if self.mode == ProgressMode::Lines && self.last_line.elapsed() >= LINE_EVERY {
+            self.last_line = Instant::now();
+            eprintln!("progress: {}", self.summary(bytes, lines));
+        }
+    }
+
+    fn summary(&self, bytes: u64, lines: u64) -> String {
+        let seconds = self.started.elapsed().as_secs_f64().max(1e-3);
+        let rate = (bytes - self.resumed_from.min(bytes)) as f64 / seconds;
+        let mut text = format!("{lines} lines, {} bytes, {}/s", bytes, human_bytes(rate));
+        if let Some(total) = self.total.filter(|total| *total > 0) {
+            let percent = bytes as f64 * 100.0 / total as f64;
+            text.push_str(&format!(", {percent:.0}%"));
+            if rate > 0.0 && bytes < total {
+                text.push_str(&format!(", eta {:.0} s", (total - bytes) as f64 / rate));
+            }
+        }
+        text
+    }
+
+    fn finish(&mut self, bytes: u64, lines: u64) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        if self.mode != ProgressMode::Quiet {
+            let seconds = self.started.elapsed().as_secs_f64();
+            eprintln!("done: {} in {seconds:.1} s", self.summary(bytes, lines));
+        }
+    }
+}
+
+/// `1536.0` → `1.5 KiB`.
+fn human_bytes(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// The part of a file to keep when a download resumes: every complete line. A partial last
+/// line (the process was stopped mid-line) is cut off and fetched again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resume {
+    /// Bytes kept: the body offset to continue from.
+    pub offset: u64,
+    /// Complete lines kept.
+    pub lines: u64,
+}
+
+/// Cuts `file` back to its last complete line and says what is kept.
+fn keep_complete_lines(file: &mut File) -> io::Result<Resume> {
+    let length = file.seek(SeekFrom::End(0))?;
+    file.seek(SeekFrom::Start(0))?;
+    let mut reader = io::BufReader::with_capacity(1 << 20, &mut *file);
+    let (mut lines, mut offset, mut position) = (0u64, 0u64, 0u64);
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = reader.read(&mut buffer)?;
+        if read == 0 {
+            break;
+        }
+        for (index, byte) in buffer[..read].iter().enumerate() {
+            if *byte == b'\n' {
+                lines += 1;
+                offset = position + index as u64 + 1;
+            }
+        }
+        position += read as u64;
+    }
+    drop(reader);
+    if offset < length {
+        file.set_len(offset)?;
+    }
+    file.seek(SeekFrom::Start(offset))?;
+    Ok(Resume { offset, lines })
+}
+
+/// Downloads a JSON Lines body: every line checked against `T` and written as received, so the
+/// file is byte for byte the body. Into a file, an existing file is continued after its last
+/// complete line (with a `Range` request, or by skipping what it already holds when the server
+/// sends the whole body again), so a download stopped at any point and run again ends
+/// identical to one never stopped. A connection that breaks is resumed the same way, up to the
+/// client's retry budget; a body that stays short is [`exit::TRUNCATED`], with every complete
+/// line kept for the next run.
+pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
+    client: &Client,
+    parts: RequestParts,
+    path: Option<&Path>,
+    mode: ProgressMode,
+) -> Result<(), Failure> {
+    let (mut sink, resume): (Box<dyn Write>, Resume) = match path {
+        Some(path) => {
+            let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+            let resume = keep_complete_lines(&mut file)?;
+            (Box::new(file), resume)
+        }
+        None => (Box::new(io::stdout().lock()), Resume { offset: 0, lines: 0 }),
+    };
+    let mut state = Download { offset: resume.offset, lines: resume.lines, partial: Vec::new() };
+    let mut attempts_left = client.inner.retry.max_retries;
+    let mut progress: Option<Progress> = None;
+    loop {
+        let mut request = parts.clone();
+        request.streaming = true;
+        if state.offset > 0 {
+            request.options.header("range".to_owned(), format!("bytes={}-", state.offset));
+        }
+        let response = client.call::<_, E, _, _>(&request, |response| async { Ok(response) }).await.map_err(Failure::from)?;
+        let response: reqwest::Response = response.value;
+        let mut skip = match response.status() {
+            StatusCode::PARTIAL_CONTENT => {
+                let start = content_range_start(&response);
+                if start != Some(state.offset) {
+                    return Err(Failure::new(
+                        exit::TRUNCATED,
+                        format!("{}: the server resumed at the wrong place ({start:?} for byte {})", parts.operation, state.offset),
+                    ));
+                }
+                0
+            }
+            // The whole body again: skip what is already written.
+            _ => state.offset,
+        };
+        let length = response.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        let expected_end = length.map(|length| if skip == 0 { state.offset + length } else { length });
+        let progress = progress.get_or_insert_with(|| Progress::new(mode, resume.offset, expected_end));
+        let broke = copy_lines::<T, E>(response, &mut skip, &mut state, &mut sink, progress, parts.operation).await?;
+        sink.flush()?;
+        let short = expected_end.is_some_and(|end| state.offset + state.partial.len() as u64 != end);
+        match broke {
+            None if !short => {
+                // A last line without a newline is still a line.
+                if !state.partial.is_empty() {
+                    state.check::<T, E>(parts.operation)?;
+                    sink.write_all(&std::mem::take(&mut state.partial))?;
+                    sink.flush()?;
+                }
+                progress.finish(state.offset, state.lines);
+                return Ok(());
+            }
+            why => {
+                let why = why.unwrap_or_else(|| "the body ended short of its length".to_owned());
+                state.partial.clear();
+                if attempts_left == 0 {
+                    return Err(Failure::new(
+                        exit::TRUNCATED,
+                        format!("{}: the download was cut off after line {} ({why}); run the same command again to continue", parts.operation, state.lines),
+                    ));
+                }
+                attempts_left -= 1;
+                tokio::time::sleep(client.inner.retry.delay(0, None)).await;
+            }
+        }
+    }
+}
+
+/// Where a download stands: body bytes and lines written, and a line not complete yet.
+struct Download {
+    offset: u64,
+    lines: u64,
+    partial: Vec<u8>,
+}
+
+impl Download {
+    /// Checks that the pending line decodes as `T` (blank lines pass as they are).
+    fn check<T: DeserializeOwned, E>(&self, operation: &'static str) -> Result<(), Failure> {
+        let mut line = self.partial.as_slice();
+        if let [rest @ .., b'\n'] = line {
+            line = rest;
+        }
+        if let [rest @ .., b'\r'] = line {
+            line = rest;
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        serde_json::from_slice::<T>(line).map(drop).map_err(|error| {
+            Failure::from(Error::<E>::Decode(DecodeError::new(operation, Some(self.lines + 1), &error, line)))
+        })
+    }
+}
+
+/// Reads one response body into the sink, line by line. `Some(why)` when the connection broke.
+async fn copy_lines<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
+    skip: &mut u64,
+    state: &mut Download,
+    sink: &mut Box<dyn Write>,
+    progress: &mut Progress,
+    operation: &'static str,
+) -> Result<Option<String>, Failure> {
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => return Ok(None),
+            Err(error) => return Ok(Some(format!("the connection failed: {error}"))),
+        };
+        let mut chunk: &[u8] = &chunk;
+        if *skip > 0 {
+            let skipped = (*skip).min(chunk.len() as u64);
+            chunk = &chunk[skipped as usize..];
+            *skip -= skipped;
+        }
+        while let Some(end) = chunk.iter().position(|byte| *byte == b'\n') {
+            state.partial.extend_from_slice(&chunk[..=end]);
+            chunk = &chunk[end + 1..];
+            state.check::<T, E>(operation)?;
+            sink.write_all(&state.partial)?;
+            state.offset += state.partial.len() as u64;
+            state.lines += 1;
+            state.partial.clear();
+        }
+        state.partial.extend_from_slice(chunk);
+        progress.update(state.offset, state.lines);
+    }
+}
+
+/// The first byte a `206` response holds, from its `Content-Range`.
+fn content_range_start(response: &reqwest::Response) -> Option<u64> {
+    let range = response.headers().get(CONTENT_RANGE)?.to_str().ok()?;
+    range.strip_prefix("bytes ")?.split('-').next()?.parse().ok()
+}
+
+/// The status line of a waiter: the awaited field, polls, time, and progress counted from the
+/// resource where the description says how (`done` and `pending` JSON pointers).
+pub struct WaitStatus {
+    mode: ProgressMode,
+    started: Instant,
+    polls: u32,
+    done: &'static [&'static str],
+    pending: &'static [&'static str],
+}
+
+impl WaitStatus {
+    /// A status line; `done`/`pending` point at counters in the resource, summed.
+    pub fn new(mode: ProgressMode, done: &'static [&'static str], pending: &'static [&'static str]) -> Self {
+        Self { mode, started: Instant::now(), polls: 0, done, pending }
+    }
+
+    /// Reports one poll's result; `state` is the awaited field's value.
+    pub fn poll<T: Serialize>(&mut self, resource: &T, state: &str) {
+        self.polls += 1;
+        if self.mode == ProgressMode::Quiet {
+            return;
+        }
+        let mut line = format!("state: {state}, polls: {}, elapsed: {:.0} s", self.polls, self.started.elapsed().as_secs_f64());
+        if !self.done.is_empty() {
+            if let Ok(value) = serde_json::to_value(resource) {
+                let sum = |pointers: &[&str]| pointers.iter().filter_map(|p| value.pointer(p)?.as_u64()).sum::<u64>();
+                let done = sum(self.done);
+                let total = done + sum(self.pending);
+                line.push_str(&format!(", {done} of {total} done"));
+            }
+        }
+        match self.mode {
+            ProgressMode::Live => {
+                eprint!("\r\x1b[2K{line}");
+                let _ = io::stderr().flush();
+            }
+            _ => eprintln!("{line}"),
+        }
+    }
+
+    /// Ends the live line.
+    pub fn finish(&self) {
+        if self.mode == ProgressMode::Live {
+            eprintln!();
+        }
+    }
+}
+
+/// A waiter run from the command line: polls until the field at `field` (a JSON pointer into
+/// the result) has one of the `until` values, showing each poll on the status line.
+pub struct Wait {
+    /// The waiter, for errors.
+    pub operation: &'static str,
+    /// JSON pointer to the watched field.
+    pub field: &'static str,
+    /// The values that end the wait.
+    pub until: &'static [&'static str],
+    /// Seconds between the first two polls; each wait is half as long again, up to a minute.
+    pub interval: f64,
+    /// Seconds after which to give up.
+    pub deadline: Option<f64>,
+}
+
+impl Wait {
+    /// Polls with `poll` until done; the last result.
+    pub async fn run<T, E, F, Fut>(self, mut status: WaitStatus, mut poll: F) -> Result<T, Failure>
+    where
+        T: Serialize,
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error<E>>>,
+    {
+        let started = Instant::now();
+        let deadline = self.deadline.filter(|seconds| seconds.is_finite() && *seconds >= 0.0).map(Duration::from_secs_f64);
+        let mut interval = Duration::from_secs_f64(self.interval.clamp(0.0, 3600.0));
+        loop {
+            let value = poll().await?;
+            let state = serde_json::to_value(&value)
+                .ok()
+                .and_then(|json| json.pointer(self.field).and_then(|field| field.as_str().map(str::to_owned)))
+                .unwrap_or_default();
+            status.poll(&value, &state);
+            if self.until.contains(&state.as_str()) {
+                status.finish();
+                return Ok(value);
+            }
+            let mut wait = interval;
+            if let Some(deadline) = deadline {
+                let Some(left) = deadline.checked_sub(started.elapsed()).filter(|left| !left.is_zero()) else {
+                    status.finish();
+                    return Err(Failure::from(Error::<E>::WaitTimeout { operation: self.operation, waited: started.elapsed() }));
+                };
+                wait = wait.min(left);
+            }
+            tokio::time::sleep(wait).await;
+            interval = interval.mul_f64(1.5).min(Duration::from_secs(60).max(interval));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_last_line_is_cut_and_complete_lines_are_counted() {
+        let path = std::env::temp_dir().join(format!("cli-resume-{}", std::process::id()));
+        std::fs::write(&path, b"{\"a\":1}\n{\"a\":2}\n{\"a\":").expect("written");
+        let mut file = OpenOptions::new().read(true).write(true).open(&path).expect("opened");
+        assert_eq!(keep_complete_lines(&mut file).expect("read"), Resume { offset: 16, lines: 2 });
+        assert_eq!(std::fs::read(&path).expect("read"), b"{\"a\":1}\n{\"a\":2}\n");
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn values_are_read_as_text_first_then_as_json() {
+        assert_eq!(parse::<String>("--id", "42").expect("text"), "42");
+        assert_eq!(parse::<i64>("--limit", "42").expect("number"), 42);
+        assert!(parse::<bool>("--beta", "true").expect("bool"));
+        let failure = parse::<i64>("--limit", "many").expect_err("not a number");
+        assert_eq!(failure.code, exit::USAGE);
+        assert!(failure.message.starts_with("--limit: `many` is not a valid value"), "{}", failure.message);
+    }
+
+    #[test]
+    fn errors_map_to_their_exit_codes() {
+        let timeout: Error = Error::Timeout { operation: "op" };
+        assert_eq!(Failure::from(timeout).code, exit::TIMEOUT);
+        let truncated: Error = Error::Truncated { operation: "op", detail: "x".into() };
+        assert_eq!(Failure::from(truncated).code, exit::TRUNCATED);
+    }
+
+    #[test]
+    fn sizes_read_like_a_person_writes_them() {
+        assert_eq!(human_bytes(1536.0), "1.5 KiB");
+        assert_eq!(human_bytes(12.0), "12.0 B");
+    }
+}

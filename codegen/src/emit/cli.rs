@@ -1,0 +1,590 @@
+//! The command-line tool of a client crate (its `cli` feature): one subcommand per operation,
+//! named from its operationId, with its parameters as arguments and flags; a `--body` for a
+//! request body; `--all` for a paginated operation; resumable downloads for streamed ones; one
+//! subcommand per waiter; shell completions. What every tool does alike (exit codes, output,
+//! progress, resuming) is the runtime's `cli` module: the code here only wires the operations
+//! to it.
+
+use super::docs::prose;
+use super::tokens::{ident, rust_ident, type_tokens, types_prefix};
+use crate::model::{Api, BodyKind, Encoding, Operation, Param, TypeDef, TypeKind, TypeRef, Waiter};
+use heck::ToKebabCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Flags every subcommand has (`global`), which no parameter may take.
+const GLOBAL_FLAGS: [&str; 6] = ["base-url", "max-retries", "output", "quiet", "help", "version"];
+
+/// Flags some subcommands add, which no parameter of theirs may take.
+const COMMAND_FLAGS: [&str; 4] = ["all", "body", "interval", "deadline"];
+
+/// The subcommands no operation may be named.
+const BUILT_IN_COMMANDS: [&str; 2] = ["completions", "help"];
+
+/// The items of `src/cli.rs`.
+pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
+    let tool = Tool::new(api);
+    let about = api.title.replace(['\r', '\n'], " ");
+    let long_about = api.description.as_deref().map(|text| prose(Some(text), "")).unwrap_or_default();
+    let shared_flags = tool.shared.iter().map(|(flag, param)| flag_arg(api, flag, param, true));
+    let command_builders = tool.commands.iter().map(|command| command.builder_fn(api));
+    let subcommands = tool.commands.iter().map(|command| {
+        let function = ident(&command.function);
+        quote! { .subcommand(#function()) }
+    });
+    let arms = tool.commands.iter().map(|command| {
+        let name = &command.name;
+        let function = ident(&format!("run_{}", command.function));
+        quote! { #name => #function(&context, matches).await, }
+    });
+    let runners = tool.commands.iter().map(|command| command.run_fn(api));
+    let client_fn = client_fn(api, &tool);
+    let bin = crate_name;
+    quote! {
+        use crate::Client;
+        use clap::{Arg, ArgAction, ArgMatches, Command};
+        use runtime::cli::{exit, Context, Failure, ProgressMode};
+        use std::path::PathBuf;
+
+        /// Runs the tool with the process's arguments and returns its exit code (see
+        /// [`exit`](crate::runtime) codes in `--help`).
+        pub fn main() -> i32 {
+            let matches = match command().try_get_matches() {
+                Ok(matches) => matches,
+                Err(error) => {
+                    let _ = error.print();
+                    return if error.use_stderr() { exit::USAGE } else { exit::OK };
+                }
+            };
+            runtime::cli::run(dispatch(matches))
+        }
+
+        /// The command line: options every subcommand takes, and one subcommand per operation.
+        pub fn command() -> Command {
+            Command::new(#bin)
+                .version(env!("CARGO_PKG_VERSION"))
+                .about(#about)
+                .long_about(#long_about)
+                .after_help(exit::TABLE)
+                .subcommand_required(true)
+                .arg(Arg::new("base-url").long("base-url").global(true).value_name("URL").help("The API's base URL (default: the description's server, or the environment's)"))
+                .arg(Arg::new("max-retries").long("max-retries").global(true).value_name("N").value_parser(clap::value_parser!(u32)).help("How often a failed request is retried"))
+                .arg(Arg::new("output").long("output").short('o').global(true).value_name("FILE").value_parser(clap::value_parser!(PathBuf)).help("Write the result to FILE (a streamed download into an existing FILE continues where it stopped)"))
+                .arg(Arg::new("quiet").long("quiet").short('q').global(true).action(ArgAction::SetTrue).help("Show no progress on stderr"))
+                #(.arg(#shared_flags))*
+                #(#subcommands)*
+                .subcommand(
+                    Command::new("completions")
+                        .about("Prints a shell completion script")
+                        .arg(Arg::new("shell").required(true).value_parser(clap::value_parser!(clap_complete::Shell))),
+                )
+        }
+
+        async fn dispatch(matches: ArgMatches) -> Result<(), Failure> {
+            let Some((name, command_matches)) = matches.subcommand() else {
+                return Err(Failure::usage("no command given; see --help"));
+            };
+            if name == "completions" {
+                if let Some(shell) = command_matches.get_one::<clap_complete::Shell>("shell") {
+                    clap_complete::generate(*shell, &mut command(), #bin, &mut std::io::stdout());
+                }
+                return Ok(());
+            }
+            let context = Context {
+                client: client(&matches)?,
+                output: matches.get_one::<PathBuf>("output").cloned(),
+                mode: ProgressMode::detect(matches.get_flag("quiet")),
+            };
+            let matches = command_matches;
+            match name {
+                #(#arms)*
+                other => Err(Failure::usage(format!("unknown command `{other}`; see --help"))),
+            }
+        }
+
+        #client_fn
+
+        #(#command_builders)*
+
+        #(#runners)*
+    }
+}
+
+/// The subcommands and flags of a tool, named once.
+struct Tool<'a> {
+    /// Flags of the parameters every operation takes (client-wide settings), by flag.
+    shared: Vec<(String, &'a Param)>,
+    commands: Vec<SubCommand<'a>>,
+}
+
+/// What a subcommand runs.
+enum Action<'a> {
+    Call,
+    Wait(&'a Waiter),
+}
+
+struct SubCommand<'a> {
+    name: String,
+    alias: Option<String>,
+    /// The Rust function that builds it (`list_message_batches`).
+    function: String,
+    op: &'a Operation,
+    action: Action<'a>,
+    /// Its parameters (not the shared ones), each with its flag or argument name.
+    params: Vec<(String, &'a Param)>,
+}
+
+impl<'a> Tool<'a> {
+    fn new(api: &'a Api) -> Self {
+        let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|flag| (*flag).to_owned()).collect();
+        taken.extend(COMMAND_FLAGS.iter().map(|flag| (*flag).to_owned()));
+        let shared: Vec<(String, &Param)> = api
+            .shared_params
+            .iter()
+            .map(|param| (claim(&mut taken, &param.rust_name.as_str().to_kebab_case()), param))
+            .collect();
+        let is_shared = |param: &Param| {
+            api.shared_params.iter().any(|shared| shared.wire_name == param.wire_name && shared.location == param.location)
+        };
+        let mut names: BTreeSet<String> = BUILT_IN_COMMANDS.iter().map(|name| (*name).to_owned()).collect();
+        let mut commands = Vec::new();
+        // A multipart body has file parts, which a JSON file on the command line cannot hold.
+        let callable = api.operations.iter().filter(|op| {
+            op.body.as_ref().is_none_or(|body| body.encoding != Encoding::Multipart)
+        });
+        for op in callable {
+            let mut flags = taken.clone();
+            let params: Vec<(String, &Param)> = op
+                .params
+                .iter()
+                .filter(|param| !is_shared(param))
+                .map(|param| (claim(&mut flags, &param.rust_name.as_str().to_kebab_case()), param))
+                .collect();
+            let name = claim(&mut names, &op.operation_id.to_kebab_case());
+            let function = name.replace('-', "_");
+            commands.push(SubCommand { name, alias: None, function, op, action: Action::Call, params: params.clone() });
+            for waiter in &op.waiters {
+                let name = claim(&mut names, &waiter.method_name.as_str().to_kebab_case());
+                let function = name.replace('-', "_");
+                let action = Action::Wait(waiter);
+                commands.push(SubCommand { name, alias: None, function, op, action, params: params.clone() });
+            }
+        }
+        add_aliases(&mut commands);
+        Self { shared, commands }
+    }
+}
+
+/// `wanted`, or `wanted2`, `wanted3`… when taken.
+fn claim(taken: &mut BTreeSet<String>, wanted: &str) -> String {
+    let wanted = if wanted.is_empty() { "value" } else { wanted };
+    let mut name = wanted.to_owned();
+    let mut counter = 2;
+    while taken.contains(&name) {
+        name = format!("{wanted}{counter}");
+        counter += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// Short aliases: each name without the words every command shares (`list-message-batches` →
+/// `list` when every operation is about message batches; singular and plural count as one), kept
+/// only where it is unique and is not another command's name.
+fn add_aliases(commands: &mut [SubCommand]) {
+    let stem = |word: &str| word.strip_suffix("es").or_else(|| word.strip_suffix('s')).unwrap_or(word).to_owned();
+    // The words operations share (waiters are named apart: `wait-until-ended`).
+    let word_sets: Vec<BTreeSet<String>> = commands
+        .iter()
+        .filter(|command| matches!(command.action, Action::Call))
+        .map(|command| command.name.split('-').map(stem).collect())
+        .collect();
+    let Some(first) = word_sets.first() else { return };
+    let common: BTreeSet<String> =
+        first.iter().filter(|word| word_sets.iter().all(|set| set.contains(*word))).cloned().collect();
+    if common.is_empty() || word_sets.len() < 2 {
+        return;
+    }
+    let short: Vec<String> = commands
+        .iter()
+        .map(|command| command.name.split('-').filter(|word| !common.contains(&stem(word))).collect::<Vec<_>>().join("-"))
+        .collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for alias in &short {
+        *counts.entry(alias.as_str()).or_default() += 1;
+    }
+    let names: BTreeSet<String> = commands.iter().map(|command| command.name.clone()).collect();
+    let aliases: Vec<Option<String>> = short
+        .iter()
+        .zip(commands.iter())
+        .map(|(alias, command)| {
+            let unique = counts.get(alias.as_str()) == Some(&1) && !names.contains(alias) && !alias.is_empty();
+            (unique && *alias != command.name && !BUILT_IN_COMMANDS.contains(&alias.as_str())).then(|| alias.clone())
+        })
+        .collect();
+    for (command, alias) in commands.iter_mut().zip(aliases) {
+        command.alias = alias;
+    }
+}
+
+/// How a parameter's value is read from the command line.
+enum ValueKind {
+    /// `--flag` alone means true.
+    Bool,
+    /// One of these values.
+    Choice(Vec<String>),
+    /// Several values (repeated, or comma-separated), each read as this type.
+    List(TypeRef),
+    /// Text read as this type.
+    One,
+}
+
+fn value_kind(api: &Api, ty: &TypeRef) -> ValueKind {
+    match ty {
+        TypeRef::Bool => ValueKind::Bool,
+        TypeRef::Array(inner) => ValueKind::List((**inner).clone()),
+        TypeRef::Named(name) => match api.type_def(name) {
+            Some(TypeDef { kind: TypeKind::Enum(values), .. }) => {
+                ValueKind::Choice(values.iter().map(|value| value.wire.clone()).collect())
+            }
+            _ => ValueKind::One,
+        },
+        _ => ValueKind::One,
+    }
+}
+
+/// The `Arg` of a parameter: a positional argument for a path parameter, else a flag.
+fn flag_arg(api: &Api, flag: &str, param: &Param, global: bool) -> TokenStream {
+    let help = param.docs.as_deref().map(first_sentence).unwrap_or_else(|| {
+        format!("The {} `{}`", super::tokens::location_name(param.location), param.wire_name)
+    });
+    let long_help = param.docs.as_deref().map(|text| prose(Some(text), "")).unwrap_or_else(|| help.clone());
+    let value_name = param.wire_name.to_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_");
+    let positional = param.location == crate::model::ParamLocation::Path;
+    let mut arg = if positional {
+        quote! { Arg::new(#flag).required(true).value_name(#value_name) }
+    } else {
+        quote! { Arg::new(#flag).long(#flag).value_name(#value_name) }
+    };
+    if !positional && param.is_argument() {
+        arg = quote! { #arg.required(true) };
+    }
+    if global {
+        arg = quote! { #arg.global(true) };
+    }
+    arg = match value_kind(api, &param.ty) {
+        ValueKind::Bool => quote! {
+            #arg.value_parser(clap::value_parser!(bool)).num_args(0..=1).default_missing_value("true")
+        },
+        ValueKind::Choice(values) => quote! { #arg.value_parser([#(#values),*]) },
+        ValueKind::List(_) => quote! { #arg.action(ArgAction::Append).value_delimiter(',') },
+        ValueKind::One => arg,
+    };
+    quote! { #arg.help(#help).long_help(#long_help) }
+}
+
+/// The first sentence of a description, on one line, for short help.
+fn first_sentence(text: &str) -> String {
+    let line = text.split("\n\n").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.find(". ") {
+        Some(end) => line[..=end].trim().to_owned(),
+        None => line,
+    }
+}
+
+/// The code that reads a parameter's value (named `flag`) into `value` and runs `apply`; for
+/// an argument the value is required and bound by `let`.
+fn read_param(api: &Api, flag: &str, param: &Param) -> TokenStream {
+    let shown = if param.location == crate::model::ParamLocation::Path {
+        param.wire_name.to_uppercase()
+    } else {
+        format!("--{flag}")
+    };
+    let ty = type_tokens(&param.ty, &types_prefix());
+    match value_kind(api, &param.ty) {
+        ValueKind::Bool => quote! { matches.get_one::<bool>(#flag).copied() },
+        ValueKind::List(inner) => {
+            let inner = type_tokens(&inner, &types_prefix());
+            quote! {
+                match matches.get_many::<String>(#flag) {
+                    Some(values) => Some(
+                        values.map(|text| runtime::cli::parse::<#inner>(#shown, text)).collect::<Result<Vec<_>, _>>()?,
+                    ),
+                    None => None,
+                }
+            }
+        }
+        ValueKind::Choice(_) | ValueKind::One => quote! {
+            match matches.get_one::<String>(#flag) {
+                Some(text) => Some(runtime::cli::parse::<#ty>(#shown, text)?),
+                None => None,
+            }
+        },
+    }
+}
+
+fn client_fn(api: &Api, tool: &Tool) -> TokenStream {
+    let base_url_env = api.base_url_env.as_ref().map(|variable| {
+        quote! {
+            if let Some(url) = env(#variable) {
+                builder = builder.base_url(url);
+            }
+        }
+    });
+    let credentials = api.auth.iter().filter_map(|auth| {
+        let variable = auth.env.as_deref()?;
+        let setter = rust_ident(&auth.setter);
+        Some(quote! {
+            if let Some(value) = env(#variable) {
+                builder = builder.#setter(value);
+            }
+        })
+    });
+    let missing = api.auth.iter().filter(|auth| auth.required_by_all).filter_map(|auth| {
+        let variable = auth.env.as_deref()?;
+        let message = format!("set `{variable}` to the credential (it is read from the environment only, so it never shows in a command line)");
+        Some(quote! {
+            if env(#variable).is_none() {
+                return Err(Failure::new(exit::AUTHENTICATION, #message));
+            }
+        })
+    });
+    let shared = tool.shared.iter().map(|(flag, param)| {
+        let setter = rust_ident(&param.rust_name);
+        let read = read_param(api, flag, param);
+        quote! {
+            if let Some(value) = #read {
+                builder = builder.#setter(value);
+            }
+        }
+    });
+    quote! {
+        /// A non-empty environment variable.
+        fn env(name: &str) -> Option<String> {
+            std::env::var(name).ok().filter(|value| !value.is_empty())
+        }
+
+        /// The client: the description's defaults, then the environment, then the options.
+        fn client(matches: &ArgMatches) -> Result<Client, Failure> {
+            let mut builder = Client::builder();
+            #base_url_env
+            #(#missing)*
+            #(#credentials)*
+            if let Some(url) = matches.get_one::<String>("base-url") {
+                builder = builder.base_url(url.clone());
+            }
+            if let Some(retries) = matches.get_one::<u32>("max-retries") {
+                builder = builder.max_retries(*retries);
+            }
+            #(#shared)*
+            builder.build().map_err(|error| Failure::usage(error.to_string()))
+        }
+    }
+}
+
+impl SubCommand<'_> {
+    /// `fn list_message_batches() -> Command`.
+    fn builder_fn(&self, api: &Api) -> TokenStream {
+        let function = ident(&self.function);
+        let name = &self.name;
+        let op = self.op;
+        let (about, long_about) = match self.action {
+            Action::Call => {
+                let about = op.summary.clone().unwrap_or_else(|| format!("Calls `{}`", op.operation_id));
+                let mut long = String::new();
+                for part in [&op.summary, &op.description].into_iter().flatten() {
+                    long.push_str(&prose(Some(part), ""));
+                    long.push_str("\n\n");
+                }
+                long.push_str(&format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.operation_id));
+                (about, long)
+            }
+            Action::Wait(waiter) => {
+                let until = waiter.until.join(", ");
+                let about = format!("Polls `{}` until `{}` is {until}, then prints the result", op.operation_id, waiter.wire_field);
+                (about.clone(), format!("{about}. A status line on stderr shows each poll."))
+            }
+        };
+        let alias = self.alias.as_ref().map(|alias| quote! { .visible_alias(#alias) });
+        let args = self.params.iter().map(|(flag, param)| flag_arg(api, flag, param, false));
+        let body = op.body.as_ref().map(|body| {
+            let help = match body.encoding {
+                Encoding::Text => "The request body: a text file, or - for stdin",
+                Encoding::Binary => "The request body: a file of bytes, or - for stdin",
+                _ => "The request body: a JSON file, or - for stdin; checked against its type before sending",
+            };
+            let required = body.required;
+            quote! { .arg(Arg::new("body").long("body").value_name("FILE").required(#required).help(#help)) }
+        });
+        let extra = match (&self.action, &op.success, &op.pagination) {
+            (Action::Wait(_), _, _) => quote! {
+                .arg(Arg::new("interval").long("interval").value_name("SECONDS").value_parser(clap::value_parser!(f64)).default_value("5").help("Seconds between the first polls (growing by half each time, up to 60)"))
+                .arg(Arg::new("deadline").long("deadline").value_name("SECONDS").value_parser(clap::value_parser!(f64)).help("Give up after this many seconds"))
+            },
+            (Action::Call, _, Some(_)) => quote! {
+                .arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help("Every item of every page, one JSON line each (one page in memory at a time)"))
+            },
+            _ => TokenStream::new(),
+        };
+        quote! {
+            fn #function() -> Command {
+                Command::new(#name)
+                    #alias
+                    .about(#about)
+                    .long_about(#long_about)
+                    #(.arg(#args))*
+                    #body
+                    #extra
+            }
+        }
+    }
+
+    /// `async fn run_list_message_batches(…)`: builds the request from the arguments and runs it.
+    fn run_fn(&self, api: &Api) -> TokenStream {
+        let function = ident(&format!("run_{}", self.function));
+        let op = self.op;
+        let method = rust_ident(&op.method_name);
+        let mut arguments = Vec::new();
+        let mut reads = Vec::new();
+        let mut setters = Vec::new();
+        for (flag, param) in &self.params {
+            let name = rust_ident(&param.rust_name);
+            let read = read_param(api, flag, param);
+            if param.is_argument() {
+                let missing = format!("`{flag}` is required");
+                reads.push(quote! { let #name = (#read).ok_or_else(|| Failure::usage(#missing))?; });
+                arguments.push(quote! { #name });
+            } else {
+                setters.push(quote! {
+                    if let Some(value) = #read {
+                        request = request.#name(value);
+                    }
+                });
+            }
+        }
+        // Shared parameters were set on the client; the request inherits them.
+        if let Some(body) = &op.body {
+            let ty = type_tokens(&body.ty, &types_prefix());
+            let read = match body.encoding {
+                Encoding::Text => quote! { runtime::cli::read_text(source)? },
+                Encoding::Binary => quote! { runtime::cli::read_bytes(source)? },
+                _ => quote! { runtime::cli::read_body::<#ty>(source)? },
+            };
+            if body.required {
+                reads.push(quote! {
+                    let body: #ty = match matches.get_one::<String>("body") {
+                        Some(source) => #read,
+                        None => return Err(Failure::usage("--body is required")),
+                    };
+                });
+                arguments.push(quote! { body });
+            } else {
+                setters.push(quote! {
+                    if let Some(source) = matches.get_one::<String>("body") {
+                        let body: #ty = #read;
+                        request = request.body(body);
+                    }
+                });
+            }
+        }
+        let run = self.run_body(op);
+        quote! {
+            async fn #function(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+                #(#reads)*
+                #[allow(unused_mut)]
+                let mut request = context.client.#method(#(#arguments),*);
+                #(#setters)*
+                #run
+            }
+        }
+    }
+
+    /// What the subcommand does with its built request.
+    fn run_body(&self, op: &Operation) -> TokenStream {
+        if let Action::Wait(waiter) = self.action {
+            let operation = waiter.method_name.as_str();
+            let field = format!("/{}", waiter.wire_field.replace('~', "~0").replace('/', "~1"));
+            let until = &waiter.until;
+            let done = &waiter.progress_done;
+            let pending = &waiter.progress_pending;
+            return quote! {
+                let status = runtime::cli::WaitStatus::new(context.mode, &[#(#done),*], &[#(#pending),*]);
+                let wait = runtime::cli::Wait {
+                    operation: #operation,
+                    field: #field,
+                    until: &[#(#until),*],
+                    interval: matches.get_one::<f64>("interval").copied().unwrap_or(5.0),
+                    deadline: matches.get_one::<f64>("deadline").copied(),
+                };
+                let value = wait.run(status, || request.clone().send()).await?;
+                let mut out = context.output()?;
+                out.value(&value)?;
+                out.finish()
+            };
+        }
+        if let Some(pagination) = &op.pagination {
+            let _ = pagination;
+            return quote! {
+                if matches.get_flag("all") {
+                    let mut out = context.output()?;
+                    let mut items = request.items();
+                    while let Some(item) = items.next().await {
+                        out.line(&item?)?;
+                    }
+                    return out.finish();
+                }
+                let value = request.send().await?;
+                let mut out = context.output()?;
+                out.value(&value)?;
+                out.finish()
+            };
+        }
+        match &op.success {
+            BodyKind::JsonLines(item) => {
+                let item = type_tokens(item, &types_prefix());
+                let error = super::tokens::error_type(op);
+                quote! {
+                    let parts = request.request_parts().await?;
+                    runtime::cli::download_lines::<#item, #error>(&context.client, parts, context.output.as_deref(), context.mode).await
+                }
+            }
+            BodyKind::Text => quote! {
+                let text = request.send().await?;
+                runtime::cli::write_bytes(context.output.as_deref(), text.as_bytes())
+            },
+            BodyKind::Binary => quote! {
+                let bytes = request.send().await?;
+                runtime::cli::write_bytes(context.output.as_deref(), &bytes)
+            },
+            BodyKind::Empty => quote! {
+                request.send().await?;
+                Ok(())
+            },
+            _ => quote! {
+                let value = request.send().await?;
+                let mut out = context.output()?;
+                out.value(&value)?;
+                out.finish()
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_are_cut_at_the_first_full_stop() {
+        assert_eq!(first_sentence("Lists batches. Newest first.\n\nMore."), "Lists batches.");
+        assert_eq!(first_sentence("No stop\nhere"), "No stop here");
+    }
+
+    #[test]
+    fn taken_names_get_a_number() {
+        let mut taken = BTreeSet::from(["output".to_owned()]);
+        assert_eq!(claim(&mut taken, "output"), "output2");
+        assert_eq!(claim(&mut taken, ""), "value");
+    }
+}
