@@ -8,8 +8,8 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use runtime::cli::{exit, Context, Failure, ProgressMode};
 use std::path::PathBuf;
 
-/// Runs the tool with the process's arguments and returns its exit code (see
-/// [`exit`](crate::runtime) codes in `--help`).
+/// Runs the tool with the process's arguments and returns its exit code (the codes are
+/// listed in `--help`).
 pub fn main() -> i32 {
     let matches = match command().try_get_matches() {
         Ok(matches) => matches,
@@ -140,12 +140,7 @@ async fn dispatch(matches: ArgMatches) -> Result<(), Failure> {
     };
     if name == "completions" {
         if let Some(shell) = command_matches.get_one::<clap_complete::Shell>("shell") {
-            clap_complete::generate(
-                *shell,
-                &mut command(),
-                "anthropic-batches",
-                &mut std::io::stdout(),
-            );
+            runtime::cli::completions(*shell, &mut command(), "anthropic-batches");
         }
         return Ok(());
     }
@@ -426,7 +421,6 @@ async fn run_list_message_batches(
     context: &Context,
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
-    #[allow(unused_mut)]
     let mut request = context.client.list_message_batches();
     if let Some(value) = match matches.get_one::<String>("before-id") {
         Some(text) => Some(runtime::cli::parse::<String>("--before-id", text)?),
@@ -470,7 +464,6 @@ async fn run_create_message_batch(
         }
         None => return Err(Failure::usage("--body is required")),
     };
-    #[allow(unused_mut)]
     let mut request = context.client.create_message_batch(body);
     if let Some(value) = match matches.get_one::<String>("anthropic-user-profile-id") {
         Some(text) => {
@@ -495,8 +488,7 @@ async fn run_retrieve_message_batch(
         None => None,
     })
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
-    #[allow(unused_mut)]
-    let mut request = context.client.retrieve_message_batch(message_batch_id);
+    let request = context.client.retrieve_message_batch(message_batch_id);
     let value = request.send().await?;
     let mut out = context.output()?;
     out.value(&value)?;
@@ -512,8 +504,7 @@ async fn run_wait_until_ended(
         None => None,
     })
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
-    #[allow(unused_mut)]
-    let mut request = context.client.retrieve_message_batch(message_batch_id);
+    let request = context.client.retrieve_message_batch(message_batch_id);
     let status = runtime::cli::WaitStatus::new(
         context.mode,
         &[
@@ -546,8 +537,7 @@ async fn run_delete_message_batch(
         None => None,
     })
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
-    #[allow(unused_mut)]
-    let mut request = context.client.delete_message_batch(message_batch_id);
+    let request = context.client.delete_message_batch(message_batch_id);
     let value = request.send().await?;
     let mut out = context.output()?;
     out.value(&value)?;
@@ -563,8 +553,7 @@ async fn run_cancel_message_batch(
         None => None,
     })
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
-    #[allow(unused_mut)]
-    let mut request = context.client.cancel_message_batch(message_batch_id);
+    let request = context.client.cancel_message_batch(message_batch_id);
     let value = request.send().await?;
     let mut out = context.output()?;
     out.value(&value)?;
@@ -580,8 +569,7 @@ async fn run_retrieve_message_batch_results(
         None => None,
     })
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
-    #[allow(unused_mut)]
-    let mut request = context.client.retrieve_message_batch_results(message_batch_id);
+    let request = context.client.retrieve_message_batch_results(message_batch_id);
     let parts = request.request_parts().await?;
     runtime::cli::download_lines::<
         types::MessageBatchIndividualResponse,

@@ -296,7 +296,17 @@ fn clippy_driver() -> Option<PathBuf> {
 fn check_crates(workspace: &Path, members: &[String], problems: &mut Vec<String>) {
     let has_e2e = |member: &String| workspace.join(member).join("tests/e2e.rs").is_file();
     let e2e: &[&str] = if members.iter().any(has_e2e) { &["--test", "e2e"] } else { &[] };
-    let mut build_args = vec!["build", "--offline", "--quiet", "--workspace", "--lib", "--test", "roundtrip"];
+    // `--all-features`: each crate's command-line tool (its `cli` feature) is checked too.
+    let mut build_args = vec![
+        "build",
+        "--offline",
+        "--quiet",
+        "--workspace",
+        "--all-features",
+        "--lib",
+        "--test",
+        "roundtrip",
+    ];
     build_args.extend(e2e);
     build_args.push("--keep-going");
     let build = cargo(workspace, &build_args);
@@ -319,7 +329,8 @@ fn check_crates(workspace: &Path, members: &[String], problems: &mut Vec<String>
     let e2e_runs = members.iter().any(|member| has_e2e(member) && !broken.contains(&crate_name(member)));
     let e2e: &[&str] = if e2e_runs { e2e } else { &[] };
     for target in ["--test", "--doc"] {
-        let mut args = vec!["test", "--offline", "--quiet", "--workspace", "--no-fail-fast", target];
+        let mut args =
+            vec!["test", "--offline", "--quiet", "--workspace", "--all-features", "--no-fail-fast", target];
         if target == "--test" {
             args.push("roundtrip");
             args.extend(e2e);

@@ -17,6 +17,7 @@
 
 mod bench_smoke;
 mod changes;
+mod cli;
 mod conformance;
 mod constructs;
 mod diagnostics;

@@ -194,6 +194,8 @@ pub struct Reply {
     body: Vec<u8>,
     delay: Option<Duration>,
     chunk_size: Option<usize>,
+    /// A pause after each chunk, for a body that arrives slowly.
+    chunk_pause: Option<Duration>,
     cut_after: Option<usize>,
     close_without_response: bool,
 }
@@ -217,6 +219,7 @@ impl Reply {
             body: body.into(),
             delay: None,
             chunk_size: None,
+            chunk_pause: None,
             cut_after: None,
             close_without_response: false,
         }
@@ -254,6 +257,14 @@ impl Reply {
     /// (at least 1).
     pub fn chunked(mut self, chunk_size: usize) -> Reply {
         self.chunk_size = Some(chunk_size.max(1));
+        self
+    }
+
+    /// Like [`Reply::chunked`], pausing `pause` after each chunk: a body that takes a while, for
+    /// a client stopped halfway through it.
+    pub fn paced(mut self, chunk_size: usize, pause: Duration) -> Reply {
+        self.chunk_size = Some(chunk_size.max(1));
+        self.chunk_pause = Some(pause);
         self
     }
 
@@ -557,6 +568,10 @@ impl Conn {
                         out.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
                         out.write_all(chunk).await?;
                         out.write_all(b"\r\n").await?;
+                        if let Some(pause) = reply.chunk_pause {
+                            out.flush().await?;
+                            tokio::time::sleep(pause).await;
+                        }
                     }
                     if reply.cut_after.is_none() {
                         out.write_all(b"0\r\n\r\n").await?;

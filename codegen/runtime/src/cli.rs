@@ -45,7 +45,8 @@ pub mod exit {
     pub const OUTPUT: i32 = 11;
 
     /// The table printed in `--help`.
-    pub const TABLE: &str = "Exit codes: 0 success, 1 request refused (other errors), 2 usage, 3 authentication, \
+    pub const TABLE: &str =
+        "Exit codes: 0 success, 1 request refused (other errors), 2 usage, 3 authentication, \
 4 not found, 5 rate limited, 6 server error, 7 network, 8 timeout, 9 response does not decode, \
 10 download cut off (run again to resume), 11 output not writable.";
 }
@@ -119,6 +120,11 @@ impl Context {
     pub fn output(&self) -> Result<Output, Failure> {
         Output::open(self.output.as_deref())
     }
+}
+
+/// Prints the completion script of `command` for `shell`.
+pub fn completions(shell: clap_complete::Shell, command: &mut clap::Command, name: &str) {
+    clap_complete::generate(shell, command, name, &mut io::stdout());
 }
 
 /// Runs a command on a small runtime and turns its outcome into an exit code, printing a
@@ -392,7 +398,8 @@ pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
 ) -> Result<(), Failure> {
     let (mut sink, resume): (Box<dyn Write>, Resume) = match path {
         Some(path) => {
-            let mut file = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
+            let mut file =
+                OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
             let resume = keep_complete_lines(&mut file)?;
             (Box::new(file), resume)
         }
@@ -407,7 +414,10 @@ pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
         if state.offset > 0 {
             request.options.header("range".to_owned(), format!("bytes={}-", state.offset));
         }
-        let response = client.call::<_, E, _, _>(&request, |response| async { Ok(response) }).await.map_err(Failure::from)?;
+        let response = client
+            .call::<_, E, _, _>(&request, |response| async { Ok(response) })
+            .await
+            .map_err(Failure::from)?;
         let response: reqwest::Response = response.value;
         let mut skip = match response.status() {
             StatusCode::PARTIAL_CONTENT => {
@@ -415,7 +425,10 @@ pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
                 if start != Some(state.offset) {
                     return Err(Failure::new(
                         exit::TRUNCATED,
-                        format!("{}: the server resumed at the wrong place ({start:?} for byte {})", parts.operation, state.offset),
+                        format!(
+                            "{}: the server resumed at the wrong place ({start:?} for byte {})",
+                            parts.operation, state.offset
+                        ),
                     ));
                 }
                 0
@@ -423,10 +436,12 @@ pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
             // The whole body again: skip what is already written.
             _ => state.offset,
         };
-        let length = response.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        let length =
+            response.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         let expected_end = length.map(|length| if skip == 0 { state.offset + length } else { length });
         let progress = progress.get_or_insert_with(|| Progress::new(mode, resume.offset, expected_end));
-        let broke = copy_lines::<T, E>(response, &mut skip, &mut state, &mut sink, progress, parts.operation).await?;
+        let broke =
+            copy_lines::<T, E>(response, &mut skip, &mut state, &mut sink, progress, parts.operation).await?;
         sink.flush()?;
         let short = expected_end.is_some_and(|end| state.offset + state.partial.len() as u64 != end);
         match broke {
@@ -545,10 +560,16 @@ impl WaitStatus {
         if self.mode == ProgressMode::Quiet {
             return;
         }
-        let mut line = format!("state: {state}, polls: {}, elapsed: {:.0} s", self.polls, self.started.elapsed().as_secs_f64());
+        let mut line = format!(
+            "state: {state}, polls: {}, elapsed: {:.0} s",
+            self.polls,
+            self.started.elapsed().as_secs_f64()
+        );
         if !self.done.is_empty() {
             if let Ok(value) = serde_json::to_value(resource) {
-                let sum = |pointers: &[&str]| pointers.iter().filter_map(|p| value.pointer(p)?.as_u64()).sum::<u64>();
+                let sum = |pointers: &[&str]| {
+                    pointers.iter().filter_map(|p| value.pointer(p)?.as_u64()).sum::<u64>()
+                };
                 let done = sum(self.done);
                 let total = done + sum(self.pending);
                 line.push_str(&format!(", {done} of {total} done"));
@@ -595,7 +616,10 @@ impl Wait {
         Fut: std::future::Future<Output = Result<T, Error<E>>>,
     {
         let started = Instant::now();
-        let deadline = self.deadline.filter(|seconds| seconds.is_finite() && *seconds >= 0.0).map(Duration::from_secs_f64);
+        let deadline = self
+            .deadline
+            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+            .map(Duration::from_secs_f64);
         let mut interval = Duration::from_secs_f64(self.interval.clamp(0.0, 3600.0));
         loop {
             let value = poll().await?;
@@ -610,9 +634,13 @@ impl Wait {
             }
             let mut wait = interval;
             if let Some(deadline) = deadline {
-                let Some(left) = deadline.checked_sub(started.elapsed()).filter(|left| !left.is_zero()) else {
+                let Some(left) = deadline.checked_sub(started.elapsed()).filter(|left| !left.is_zero())
+                else {
                     status.finish();
-                    return Err(Failure::from(Error::<E>::WaitTimeout { operation: self.operation, waited: started.elapsed() }));
+                    return Err(Failure::from(Error::<E>::WaitTimeout {
+                        operation: self.operation,
+                        waited: started.elapsed(),
+                    }));
                 };
                 wait = wait.min(left);
             }

@@ -141,6 +141,7 @@ const _: () = {
         let context = Context { client: client.clone(), output: None, mode };
         let _: i32 = cli::run(async move {
             let _: Value = cli::parse("--limit", "1")?;
+            cli::completions(clap_complete::Shell::Bash, &mut clap::Command::new("tool"), "tool");
             let _: Value = cli::read_body("-")?;
             let _: String = cli::read_text("-")?;
             cli::write_bytes(context.output.as_deref(), &cli::read_bytes("-")?)?;
@@ -148,9 +149,21 @@ const _: () = {
             out.value(&Value::Null)?;
             out.line(&Value::Null)?;
             out.finish()?;
-            cli::download_lines::<Value, Value>(&context.client, parts.clone(), context.output.as_deref(), context.mode).await?;
+            cli::download_lines::<Value, Value>(
+                &context.client,
+                parts.clone(),
+                context.output.as_deref(),
+                context.mode,
+            )
+            .await?;
             let status = WaitStatus::new(mode, &["/done"], &["/pending"]);
-            let wait = Wait { operation: "wait", field: "/status", until: &["ended"], interval: 1.0, deadline: None };
+            let wait = Wait {
+                operation: "wait",
+                field: "/status",
+                until: &["ended"],
+                interval: 1.0,
+                deadline: None,
+            };
             let poll = || {
                 let call = client.call_json::<Value, Value>(parts.clone());
                 async move { call.await.map(|response| response.value) }

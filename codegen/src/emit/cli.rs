@@ -47,8 +47,8 @@ pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
         use runtime::cli::{exit, Context, Failure, ProgressMode};
         use std::path::PathBuf;
 
-        /// Runs the tool with the process's arguments and returns its exit code (see
-        /// [`exit`](crate::runtime) codes in `--help`).
+        /// Runs the tool with the process's arguments and returns its exit code (the codes are
+        /// listed in `--help`).
         pub fn main() -> i32 {
             let matches = match command().try_get_matches() {
                 Ok(matches) => matches,
@@ -87,7 +87,7 @@ pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
             };
             if name == "completions" {
                 if let Some(shell) = command_matches.get_one::<clap_complete::Shell>("shell") {
-                    clap_complete::generate(*shell, &mut command(), #bin, &mut std::io::stdout());
+                    runtime::cli::completions(*shell, &mut command(), #bin);
                 }
                 return Ok(());
             }
@@ -145,14 +145,17 @@ impl<'a> Tool<'a> {
             .map(|param| (claim(&mut taken, &param.rust_name.as_str().to_kebab_case()), param))
             .collect();
         let is_shared = |param: &Param| {
-            api.shared_params.iter().any(|shared| shared.wire_name == param.wire_name && shared.location == param.location)
+            api.shared_params
+                .iter()
+                .any(|shared| shared.wire_name == param.wire_name && shared.location == param.location)
         };
         let mut names: BTreeSet<String> = BUILT_IN_COMMANDS.iter().map(|name| (*name).to_owned()).collect();
         let mut commands = Vec::new();
         // A multipart body has file parts, which a JSON file on the command line cannot hold.
-        let callable = api.operations.iter().filter(|op| {
-            op.body.as_ref().is_none_or(|body| body.encoding != Encoding::Multipart)
-        });
+        let callable = api
+            .operations
+            .iter()
+            .filter(|op| op.body.as_ref().is_none_or(|body| body.encoding != Encoding::Multipart));
         for op in callable {
             let mut flags = taken.clone();
             let params: Vec<(String, &Param)> = op
@@ -163,7 +166,14 @@ impl<'a> Tool<'a> {
                 .collect();
             let name = claim(&mut names, &op.operation_id.to_kebab_case());
             let function = name.replace('-', "_");
-            commands.push(SubCommand { name, alias: None, function, op, action: Action::Call, params: params.clone() });
+            commands.push(SubCommand {
+                name,
+                alias: None,
+                function,
+                op,
+                action: Action::Call,
+                params: params.clone(),
+            });
             for waiter in &op.waiters {
                 let name = claim(&mut names, &waiter.method_name.as_str().to_kebab_case());
                 let function = name.replace('-', "_");
@@ -193,7 +203,8 @@ fn claim(taken: &mut BTreeSet<String>, wanted: &str) -> String {
 /// `list` when every operation is about message batches; singular and plural count as one), kept
 /// only where it is unique and is not another command's name.
 fn add_aliases(commands: &mut [SubCommand]) {
-    let stem = |word: &str| word.strip_suffix("es").or_else(|| word.strip_suffix('s')).unwrap_or(word).to_owned();
+    let stem =
+        |word: &str| word.strip_suffix("es").or_else(|| word.strip_suffix('s')).unwrap_or(word).to_owned();
     // The words operations share (waiters are named apart: `wait-until-ended`).
     let word_sets: Vec<BTreeSet<String>> = commands
         .iter()
@@ -208,7 +219,9 @@ fn add_aliases(commands: &mut [SubCommand]) {
     }
     let short: Vec<String> = commands
         .iter()
-        .map(|command| command.name.split('-').filter(|word| !common.contains(&stem(word))).collect::<Vec<_>>().join("-"))
+        .map(|command| {
+            command.name.split('-').filter(|word| !common.contains(&stem(word))).collect::<Vec<_>>().join("-")
+        })
         .collect();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for alias in &short {
@@ -219,8 +232,10 @@ fn add_aliases(commands: &mut [SubCommand]) {
         .iter()
         .zip(commands.iter())
         .map(|(alias, command)| {
-            let unique = counts.get(alias.as_str()) == Some(&1) && !names.contains(alias) && !alias.is_empty();
-            (unique && *alias != command.name && !BUILT_IN_COMMANDS.contains(&alias.as_str())).then(|| alias.clone())
+            let unique =
+                counts.get(alias.as_str()) == Some(&1) && !names.contains(alias) && !alias.is_empty();
+            (unique && *alias != command.name && !BUILT_IN_COMMANDS.contains(&alias.as_str()))
+                .then(|| alias.clone())
         })
         .collect();
     for (command, alias) in commands.iter_mut().zip(aliases) {
@@ -359,11 +374,17 @@ fn client_fn(api: &Api, tool: &Tool) -> TokenStream {
             }
         }
     });
-    quote! {
-        /// A non-empty environment variable.
-        fn env(name: &str) -> Option<String> {
-            std::env::var(name).ok().filter(|value| !value.is_empty())
+    let reads_env = api.base_url_env.is_some() || api.auth.iter().any(|auth| auth.env.is_some());
+    let env = reads_env.then(|| {
+        quote! {
+            /// A non-empty environment variable.
+            fn env(name: &str) -> Option<String> {
+                std::env::var(name).ok().filter(|value| !value.is_empty())
+            }
         }
+    });
+    quote! {
+        #env
 
         /// The client: the description's defaults, then the environment, then the options.
         fn client(matches: &ArgMatches) -> Result<Client, Failure> {
@@ -397,12 +418,18 @@ impl SubCommand<'_> {
                     long.push_str(&prose(Some(part), ""));
                     long.push_str("\n\n");
                 }
-                long.push_str(&format!("`{} {}` (operation `{}`).", op.http_method, op.path, op.operation_id));
+                long.push_str(&format!(
+                    "`{} {}` (operation `{}`).",
+                    op.http_method, op.path, op.operation_id
+                ));
                 (about, long)
             }
             Action::Wait(waiter) => {
                 let until = waiter.until.join(", ");
-                let about = format!("Polls `{}` until `{}` is {until}, then prints the result", op.operation_id, waiter.wire_field);
+                let about = format!(
+                    "Polls `{}` until `{}` is {until}, then prints the result",
+                    op.operation_id, waiter.wire_field
+                );
                 (about.clone(), format!("{about}. A status line on stderr shows each poll."))
             }
         };
@@ -488,12 +515,17 @@ impl SubCommand<'_> {
                 });
             }
         }
-        let run = self.run_body(op);
+        let run = self.run_body(api, op);
+        let reads_matches = !reads.is_empty()
+            || !setters.is_empty()
+            || op.pagination.is_some()
+            || matches!(self.action, Action::Wait(_));
+        let matches = if reads_matches { ident("matches") } else { ident("_matches") };
+        let mutable = (!setters.is_empty()).then(|| quote! { mut });
         quote! {
-            async fn #function(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+            async fn #function(context: &Context, #matches: &ArgMatches) -> Result<(), Failure> {
                 #(#reads)*
-                #[allow(unused_mut)]
-                let mut request = context.client.#method(#(#arguments),*);
+                let #mutable request = context.client.#method(#(#arguments),*);
                 #(#setters)*
                 #run
             }
@@ -501,7 +533,7 @@ impl SubCommand<'_> {
     }
 
     /// What the subcommand does with its built request.
-    fn run_body(&self, op: &Operation) -> TokenStream {
+    fn run_body(&self, api: &Api, op: &Operation) -> TokenStream {
         if let Action::Wait(waiter) = self.action {
             let operation = waiter.method_name.as_str();
             let field = format!("/{}", waiter.wire_field.replace('~', "~0").replace('/', "~1"));
@@ -561,6 +593,27 @@ impl SubCommand<'_> {
                 request.send().await?;
                 Ok(())
             },
+            // One type per status (and `Other` for a status the spec does not list): the body of
+            // whichever came.
+            BodyKind::ByStatus(TypeRef::Named(name)) => {
+                let Some(TypeDef { kind: TypeKind::StatusUnion(variants), .. }) = api.type_def(name) else {
+                    return quote! { compile_error!("internal error: a response by status without its type") };
+                };
+                let union = ident(name);
+                let arms = variants.iter().map(|variant| {
+                    let variant = ident(&variant.variant);
+                    quote! { types::#union::#variant(body) => out.value(&body)?, }
+                });
+                quote! {
+                    let value = request.send().await?;
+                    let mut out = context.output()?;
+                    match value {
+                        #(#arms)*
+                        types::#union::Other(body) => out.value(&body)?,
+                    }
+                    out.finish()
+                }
+            }
             _ => quote! {
                 let value = request.send().await?;
                 let mut out = context.output()?;

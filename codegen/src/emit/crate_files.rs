@@ -68,7 +68,8 @@ pub fn cargo_toml(api: &Api, settings: &Settings, source: &str) -> String {
         .collect();
     let features = match tool {
         true => {
-            let enables: Vec<String> = CLI_DEPENDENCIES.iter().map(|dependency| format!("\"dep:{}\"", dependency.name)).collect();
+            let enables: Vec<String> =
+                CLI_DEPENDENCIES.iter().map(|dependency| format!("\"dep:{}\"", dependency.name)).collect();
             format!(
                 "\n[features]\n\
                  # The command-line tool: `cargo install --path . --features cli` installs `{name}`.\n\

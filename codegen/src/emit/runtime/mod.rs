@@ -64,7 +64,11 @@ pub fn runtime_files(api: &Api, command: &str, used: &BTreeSet<String>) -> (Vec<
     let mut diagnostics = Diagnostics::default();
     let tool = (CLI.needed)(api).then_some(&CLI);
     for name in used {
-        let provided = modules.iter().copied().chain(tool).any(|module| module.name == name || module.names.contains(&name.as_str()));
+        let provided = modules
+            .iter()
+            .copied()
+            .chain(tool)
+            .any(|module| module.name == name || module.names.contains(&name.as_str()));
         if !provided {
             diagnostics.push(
                 "",
