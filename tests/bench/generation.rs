@@ -452,11 +452,17 @@ impl Series {
 
 /// `text` with its generation section replaced by `section` (or appended when it has none).
 pub fn replace_section(text: &str, section: &str) -> String {
-    let Some(start) = text.find(&format!("\n{HEADING}\n")).map(|at| at + 1) else {
+    replace_section_named(text, HEADING, section)
+}
+
+/// `text` with its section under `heading` (up to the next `## `) replaced by `section`, or with
+/// `section` added at the end.
+pub fn replace_section_named(text: &str, heading: &str, section: &str) -> String {
+    let Some(start) = text.find(&format!("\n{heading}\n")).map(|at| at + 1) else {
         return format!("{}\n\n{}", text.trim_end(), section);
     };
     let end =
-        text[start + HEADING.len()..].find("\n## ").map_or(text.len(), |at| start + HEADING.len() + at + 1);
+        text[start + heading.len()..].find("\n## ").map_or(text.len(), |at| start + heading.len() + at + 1);
     format!(
         "{}{}{}",
         &text[..start],

@@ -18,6 +18,7 @@
 //! prints the table and writes nothing.
 
 mod child;
+mod cli_download;
 mod data;
 mod generation;
 mod inmemory;
@@ -43,7 +44,7 @@ use crate::report::{mib, verdict, Row, Stats};
 const PYTHON_SDK: &str = "anthropic==2.12.0";
 
 const USAGE: &str = "\
-usage: bench [--smoke] [--no-python] [--no-perf] [--only generation]
+usage: bench [--smoke] [--no-python] [--no-perf] [--only generation|cli]
 
   --smoke      every measurement with tiny sizes, in a few seconds; prints the table and writes
                nothing (the Python SDK only if target/bench/venv already has it)
@@ -52,6 +53,8 @@ usage: bench [--smoke] [--no-python] [--no-perf] [--only generation]
   --only generation
                only the generation size series (GitHub's specs downloaded with npm on a full run);
                a full run rewrites only its section of BENCHMARKS.md
+  --only cli   only the download of the results body to a file: the generated command-line
+               tool, curl -o and the Python SDK; a full run rewrites only its section
 
 The full run (no --smoke) serves a ~1 GiB body, takes a few minutes on 2 cores, creates
 target/bench/venv for the Python SDK if needed, and writes BENCHMARKS.md. Its generation series
@@ -63,18 +66,23 @@ struct Options {
     python: bool,
     perf: bool,
     only_generation: bool,
+    only_cli: bool,
 }
 
 impl Options {
     fn parse(args: &[String]) -> Result<Option<Options>, String> {
-        let mut options = Options { smoke: false, python: true, perf: true, only_generation: false };
+        let mut options =
+            Options { smoke: false, python: true, perf: true, only_generation: false, only_cli: false };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--smoke" => options.smoke = true,
                 "--only" => match args.next().map(String::as_str) {
                     Some("generation") => options.only_generation = true,
-                    other => return Err(format!("--only takes `generation`, not {other:?}\n{USAGE}")),
+                    Some("cli") => options.only_cli = true,
+                    other => {
+                        return Err(format!("--only takes `generation` or `cli`, not {other:?}\n{USAGE}"))
+                    }
                 },
                 "--no-python" => options.python = false,
                 "--no-perf" => options.perf = false,
@@ -230,6 +238,9 @@ fn run(options: &Options) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("tokio runtime: {e}"))?;
+    if options.only_cli {
+        return cli_only(&rt, &config, options, &machine);
+    }
 
     // ---- Data -----------------------------------------------------------------------------
     let t = Instant::now();
@@ -404,6 +415,51 @@ fn generation_only(
         std::fs::write(&path, generation::replace_section(&text, &section))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("wrote the generation section of {}", path.display());
+    }
+    Ok(())
+}
+
+/// `--only cli`: the download to a file by the tool, curl and the Python SDK; a full run
+/// rewrites only its section of `BENCHMARKS.md`.
+fn cli_only(
+    rt: &tokio::runtime::Runtime,
+    config: &Config,
+    options: &Options,
+    machine: &report::Machine,
+) -> Result<(), String> {
+    let tool = cli_download::build_tool()?;
+    let body = data::results_body(config.lines, config.body_bytes)?;
+    let lines = body.lines;
+    let server = ResultsServer::start(rt, body)?;
+    let python =
+        if !options.python { Err("skipped (--no-python)".to_owned()) } else { python_env(!options.smoke) };
+    if let Err(reason) = &python {
+        println!("Python SDK: {reason}");
+    }
+    let mut series: [cli_download::Series; 3] = Default::default();
+    let runs = if options.smoke { 1 } else { 3 };
+    for run in 0..runs {
+        cli_download::run_once(
+            &tool,
+            python.as_deref().ok(),
+            &server,
+            lines,
+            &mut series,
+            config.child_timeout,
+        )?;
+        println!("  download run {}/{runs} done", run + 1);
+    }
+    let rows = cli_download::rows(&series, server.body.len(), PYTHON_SDK);
+    println!("\n{}", report::markdown_table(&rows));
+    if !options.smoke {
+        let path = xtask::root().join("BENCHMARKS.md");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
+        let body = format!("{lines} lines, {:.0} MiB", server.body.len() as f64 / (1 << 20) as f64);
+        let where_ = format!("{} CPUs, {}", machine.cpus, machine.cpu_model);
+        let section = cli_download::markdown(&rows, &where_, &body);
+        std::fs::write(&path, generation::replace_section_named(&text, cli_download::HEADING, &section))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("wrote the command-line download section of {}", path.display());
     }
     Ok(())
 }

@@ -401,9 +401,12 @@ pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
             let mut file =
                 OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?;
             let resume = keep_complete_lines(&mut file)?;
-            (Box::new(file), resume)
+            (Box::new(io::BufWriter::with_capacity(WRITE_BUFFER, file)), resume)
         }
-        None => (Box::new(io::stdout().lock()), Resume { offset: 0, lines: 0 }),
+        None => (
+            Box::new(io::BufWriter::with_capacity(WRITE_BUFFER, io::stdout().lock())),
+            Resume { offset: 0, lines: 0 },
+        ),
     };
     let mut state = Download { offset: resume.offset, lines: resume.lines, partial: Vec::new() };
     let mut attempts_left = client.inner.retry.max_retries;
@@ -448,7 +451,7 @@ pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
             None if !short => {
                 // A last line without a newline is still a line.
                 if !state.partial.is_empty() {
-                    state.check::<T, E>(parts.operation)?;
+                    state.check::<T, E>(parts.operation, &state.partial)?;
                     sink.write_all(&std::mem::take(&mut state.partial))?;
                     sink.flush()?;
                 }
@@ -471,6 +474,10 @@ pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
     }
 }
 
+/// Bytes gathered before a write to the output: whole lines only ever reach it, so a file
+/// stopped at any moment ends in complete lines or in a part of one that a rerun cuts off.
+const WRITE_BUFFER: usize = 1 << 20;
+
 /// Where a download stands: body bytes and lines written, and a line not complete yet.
 struct Download {
     offset: u64,
@@ -479,9 +486,9 @@ struct Download {
 }
 
 impl Download {
-    /// Checks that the pending line decodes as `T` (blank lines pass as they are).
-    fn check<T: DeserializeOwned, E>(&self, operation: &'static str) -> Result<(), Failure> {
-        let mut line = self.partial.as_slice();
+    /// Checks that `line` (the next one) decodes as `T` (blank lines pass as they are).
+    fn check<T: DeserializeOwned, E>(&self, operation: &'static str, line: &[u8]) -> Result<(), Failure> {
+        let mut line = line;
         if let [rest @ .., b'\n'] = line {
             line = rest;
         }
@@ -518,16 +525,30 @@ async fn copy_lines<T: DeserializeOwned, E>(
             chunk = &chunk[skipped as usize..];
             *skip -= skipped;
         }
-        while let Some(end) = chunk.iter().position(|byte| *byte == b'\n') {
+        // First the end of a line the previous chunk began.
+        if !state.partial.is_empty() {
+            let Some(end) = chunk.iter().position(|byte| *byte == b'\n') else {
+                state.partial.extend_from_slice(chunk);
+                continue;
+            };
             state.partial.extend_from_slice(&chunk[..=end]);
             chunk = &chunk[end + 1..];
-            state.check::<T, E>(operation)?;
+            state.check::<T, E>(operation, &state.partial)?;
             sink.write_all(&state.partial)?;
             state.offset += state.partial.len() as u64;
             state.lines += 1;
             state.partial.clear();
         }
-        state.partial.extend_from_slice(chunk);
+        // Then the chunk's complete lines, checked where they lie and written at once; a line
+        // it ends in the middle of waits for the next chunk.
+        let complete = chunk.iter().rposition(|byte| *byte == b'\n').map_or(0, |end| end + 1);
+        for line in chunk[..complete].split_inclusive(|byte| *byte == b'\n') {
+            state.check::<T, E>(operation, line)?;
+            state.lines += 1;
+        }
+        sink.write_all(&chunk[..complete])?;
+        state.offset += complete as u64;
+        state.partial.extend_from_slice(&chunk[complete..]);
         progress.update(state.offset, state.lines);
     }
 }
