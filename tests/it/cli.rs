@@ -360,3 +360,32 @@ fn help_of_the_tool_and_of_a_command() {
     assert_snapshot!("cli_help", help(&["--help"]));
     assert_snapshot!("cli_help_list", help(&["list-message-batches", "--help"]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_does_not_fit_its_type_is_refused_before_sending_with_its_path() {
+    let server = TestServer::start(|_req| Reply::json(200, &batch_json("b1", "in_progress", None))).await;
+    let body = scratch("body.json");
+    std::fs::write(&body, r#"{"requests": [{"custom_id": "a", "params": {"model": "m", "max_tokens": "many", "messages": []}}]}"#)
+        .expect("written");
+    let file = body.to_string_lossy().into_owned();
+    let finished = tokio::task::spawn_blocking(move || {
+        let refused = tool_run(&server, &["create", "--body", &file]);
+        (refused, server.request_count())
+    })
+    .await
+    .expect("joined");
+    let (refused, requests) = finished;
+    assert_eq!(code(&refused), 2, "{}", refused.report());
+    assert!(refused.stderr.contains("at `requests[0].params.max_tokens`"), "{}", refused.report());
+    assert_eq!(requests, 0, "nothing was sent");
+    let _ = std::fs::remove_file(&body);
+}
+
+#[test]
+fn without_the_key_in_the_environment_it_says_which_variable_to_set() {
+    let mut command = Command::new(tool());
+    command.args(["--base-url", "http://127.0.0.1:9", "retrieve", "b1"]).env_remove("ANTHROPIC_API_KEY");
+    let finished = run(&mut command, Some(Duration::from_secs(60))).expect("runs");
+    assert_eq!(code(&finished), 3, "{}", finished.report());
+    assert!(finished.stderr.contains("set `ANTHROPIC_API_KEY`"), "{}", finished.report());
+}
