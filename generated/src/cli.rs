@@ -571,7 +571,7 @@ async fn run_retrieve_message_batch_results(
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.retrieve_message_batch_results(message_batch_id);
     let parts = request.request_parts().await?;
-    runtime::cli::download_lines::<
+    runtime::download::download_lines::<
         types::MessageBatchIndividualResponse,
         types::ErrorResponse,
     >(&context.client, parts, context.output.as_deref(), context.mode)

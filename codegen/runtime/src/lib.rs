@@ -17,6 +17,8 @@ mod builder;
 mod cli;
 mod client;
 mod credentials;
+#[cfg(feature = "cli")]
+mod download;
 mod encode;
 mod error;
 mod form;
@@ -149,7 +151,7 @@ const _: () = {
             out.value(&Value::Null)?;
             out.line(&Value::Null)?;
             out.finish()?;
-            cli::download_lines::<Value, Value>(
+            download::download_lines::<Value, Value>(
                 &context.client,
                 parts.clone(),
                 context.output.as_deref(),

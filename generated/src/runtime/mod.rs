@@ -39,3 +39,6 @@ pub(crate) use wire::ParamValue;
 #[cfg(feature = "cli")]
 #[allow(dead_code)]
 pub(crate) mod cli;
+#[cfg(feature = "cli")]
+#[allow(dead_code)]
+pub(crate) mod download;

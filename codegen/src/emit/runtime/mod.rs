@@ -17,7 +17,7 @@ use crate::model::Api;
 use crate::GeneratedFile;
 use copies::{mod_rs, without_unit_tests};
 pub use registry::{Dependency, BYTES, CLI_DEPENDENCIES, REQWEST, SERDE, SERDE_JSON};
-use registry::{Module, CLI, MODULES};
+use registry::{Module, CLI, MODULES, TOOL_MODULES};
 use std::collections::BTreeSet;
 
 /// The modules a crate for `api` gets, in [`MODULES`] order.
@@ -62,7 +62,8 @@ pub fn public_names(api: &Api) -> Vec<&'static str> {
 pub fn runtime_files(api: &Api, command: &str, used: &BTreeSet<String>) -> (Vec<GeneratedFile>, Diagnostics) {
     let mut modules = modules(api);
     let mut diagnostics = Diagnostics::default();
-    let tool = (CLI.needed)(api).then_some(&CLI);
+    // The command-line tool's modules, compiled with the crate's `cli` feature only.
+    let tool: &[Module] = if (CLI.needed)(api) { TOOL_MODULES } else { &[] };
     for name in used {
         let provided = modules
             .iter()
@@ -80,13 +81,18 @@ pub fn runtime_files(api: &Api, command: &str, used: &BTreeSet<String>) -> (Vec<
         }
     }
     let mut contents = mod_rs(command, &modules, used);
-    if tool.is_some() {
+    if !tool.is_empty() {
         contents.push_str(
             "\n// The command-line tool's part, with the crate's `cli` feature. A tool uses the parts its\n\
-             // API needs (pages, streams, waiters, kinds of bodies); the rest is left unused.\n\
-             #[cfg(feature = \"cli\")]\n#[allow(dead_code)]\npub(crate) mod cli;\n",
+             // API needs (pages, streams, waiters, kinds of bodies); the rest is left unused.\n",
         );
-        modules.extend(tool);
+        for module in tool {
+            contents.push_str(&format!(
+                "#[cfg(feature = \"cli\")]\n#[allow(dead_code)]\npub(crate) mod {};\n",
+                module.name
+            ));
+        }
+        modules.extend(tool.iter());
     }
     let mut files = vec![GeneratedFile { path: "src/runtime/mod.rs".to_owned(), contents }];
     files.extend(modules.iter().map(|module| {

@@ -57,6 +57,20 @@ pub(super) const CLI: Module = Module {
     public: &[],
 };
 
+/// The command-line tool's downloads of streamed bodies, beside [`CLI`] and like it.
+pub(super) const DOWNLOAD: Module = Module {
+    name: "download",
+    source: include_str!("../../../runtime/src/download.rs"),
+    needed: has_operations,
+    uses: &["cli", "client", "error", "request"],
+    dependencies: &[],
+    names: &[],
+    public: &[],
+};
+
+/// The modules of the command-line tool, compiled with the crate's `cli` feature only.
+pub(super) const TOOL_MODULES: &[Module] = &[CLI, DOWNLOAD];
+
 /// The optional dependencies of the `cli` feature.
 pub const CLI_DEPENDENCIES: &[Dependency] = &[CLAP, CLAP_COMPLETE, INDICATIF, SERDE_PATH_TO_ERROR];
 

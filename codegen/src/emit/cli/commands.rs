@@ -1,121 +1,22 @@
-//! The command-line tool of a client crate (its `cli` feature): one subcommand per operation,
-//! named from its operationId, with its parameters as arguments and flags; a `--body` for a
-//! request body; `--all` for a paginated operation; resumable downloads for streamed ones; one
-//! subcommand per waiter; shell completions. What every tool does alike (exit codes, output,
-//! progress, resuming) is the runtime's `cli` module: the code here only wires the operations
-//! to it.
+//! The subcommands of a tool: one per operation and one per waiter, named once (with short
+//! aliases where they are unambiguous), each with the function that builds its `Command` and the
+//! one that runs it.
 
-use super::docs::prose;
-use super::tokens::{ident, rust_ident, type_tokens, types_prefix};
+use super::args::{flag_arg, read_param};
+use super::{BUILT_IN_COMMANDS, COMMAND_FLAGS, GLOBAL_FLAGS};
+use crate::emit::docs::prose;
+use crate::emit::tokens::{ident, rust_ident, type_tokens, types_prefix};
 use crate::model::{Api, BodyKind, Encoding, Operation, Param, TypeDef, TypeKind, TypeRef, Waiter};
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Flags every subcommand has (`global`), which no parameter may take.
-const GLOBAL_FLAGS: [&str; 6] = ["base-url", "max-retries", "output", "quiet", "help", "version"];
-
-/// Flags some subcommands add, which no parameter of theirs may take.
-const COMMAND_FLAGS: [&str; 4] = ["all", "body", "interval", "deadline"];
-
-/// The subcommands no operation may be named.
-const BUILT_IN_COMMANDS: [&str; 2] = ["completions", "help"];
-
-/// The items of `src/cli.rs`.
-pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
-    let tool = Tool::new(api);
-    let about = api.title.replace(['\r', '\n'], " ");
-    let long_about = api.description.as_deref().map(|text| prose(Some(text), "")).unwrap_or_default();
-    let shared_flags = tool.shared.iter().map(|(flag, param)| flag_arg(api, flag, param, true));
-    let command_builders = tool.commands.iter().map(|command| command.builder_fn(api));
-    let subcommands = tool.commands.iter().map(|command| {
-        let function = ident(&command.function);
-        quote! { .subcommand(#function()) }
-    });
-    let arms = tool.commands.iter().map(|command| {
-        let name = &command.name;
-        let function = ident(&format!("run_{}", command.function));
-        quote! { #name => #function(&context, matches).await, }
-    });
-    let runners = tool.commands.iter().map(|command| command.run_fn(api));
-    let client_fn = client_fn(api, &tool);
-    let bin = crate_name;
-    quote! {
-        use crate::Client;
-        use clap::{Arg, ArgAction, ArgMatches, Command};
-        use runtime::cli::{exit, Context, Failure, ProgressMode};
-        use std::path::PathBuf;
-
-        /// Runs the tool with the process's arguments and returns its exit code (the codes are
-        /// listed in `--help`).
-        pub fn main() -> i32 {
-            let matches = match command().try_get_matches() {
-                Ok(matches) => matches,
-                Err(error) => {
-                    let _ = error.print();
-                    return if error.use_stderr() { exit::USAGE } else { exit::OK };
-                }
-            };
-            runtime::cli::run(dispatch(matches))
-        }
-
-        /// The command line: options every subcommand takes, and one subcommand per operation.
-        pub fn command() -> Command {
-            Command::new(#bin)
-                .version(env!("CARGO_PKG_VERSION"))
-                .about(#about)
-                .long_about(#long_about)
-                .after_help(exit::TABLE)
-                .subcommand_required(true)
-                .arg(Arg::new("base-url").long("base-url").global(true).value_name("URL").help("The API's base URL (default: the description's server, or the environment's)"))
-                .arg(Arg::new("max-retries").long("max-retries").global(true).value_name("N").value_parser(clap::value_parser!(u32)).help("How often a failed request is retried"))
-                .arg(Arg::new("output").long("output").short('o').global(true).value_name("FILE").value_parser(clap::value_parser!(PathBuf)).help("Write the result to FILE (a streamed download into an existing FILE continues where it stopped)"))
-                .arg(Arg::new("quiet").long("quiet").short('q').global(true).action(ArgAction::SetTrue).help("Show no progress on stderr"))
-                #(.arg(#shared_flags))*
-                #(#subcommands)*
-                .subcommand(
-                    Command::new("completions")
-                        .about("Prints a shell completion script")
-                        .arg(Arg::new("shell").required(true).value_parser(clap::value_parser!(clap_complete::Shell))),
-                )
-        }
-
-        async fn dispatch(matches: ArgMatches) -> Result<(), Failure> {
-            let Some((name, command_matches)) = matches.subcommand() else {
-                return Err(Failure::usage("no command given; see --help"));
-            };
-            if name == "completions" {
-                if let Some(shell) = command_matches.get_one::<clap_complete::Shell>("shell") {
-                    runtime::cli::completions(*shell, &mut command(), #bin);
-                }
-                return Ok(());
-            }
-            let context = Context {
-                client: client(&matches)?,
-                output: matches.get_one::<PathBuf>("output").cloned(),
-                mode: ProgressMode::detect(matches.get_flag("quiet")),
-            };
-            let matches = command_matches;
-            match name {
-                #(#arms)*
-                other => Err(Failure::usage(format!("unknown command `{other}`; see --help"))),
-            }
-        }
-
-        #client_fn
-
-        #(#command_builders)*
-
-        #(#runners)*
-    }
-}
-
 /// The subcommands and flags of a tool, named once.
-struct Tool<'a> {
+pub(super) struct Tool<'a> {
     /// Flags of the parameters every operation takes (client-wide settings), by flag.
-    shared: Vec<(String, &'a Param)>,
-    commands: Vec<SubCommand<'a>>,
+    pub(super) shared: Vec<(String, &'a Param)>,
+    pub(super) commands: Vec<SubCommand<'a>>,
 }
 
 /// What a subcommand runs.
@@ -124,11 +25,11 @@ enum Action<'a> {
     Wait(&'a Waiter),
 }
 
-struct SubCommand<'a> {
-    name: String,
+pub(super) struct SubCommand<'a> {
+    pub(super) name: String,
     alias: Option<String>,
     /// The Rust function that builds it (`list_message_batches`).
-    function: String,
+    pub(super) function: String,
     op: &'a Operation,
     action: Action<'a>,
     /// Its parameters (not the shared ones), each with its flag or argument name.
@@ -136,7 +37,7 @@ struct SubCommand<'a> {
 }
 
 impl<'a> Tool<'a> {
-    fn new(api: &'a Api) -> Self {
+    pub(super) fn new(api: &'a Api) -> Self {
         let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|flag| (*flag).to_owned()).collect();
         taken.extend(COMMAND_FLAGS.iter().map(|flag| (*flag).to_owned()));
         let shared: Vec<(String, &Param)> = api
@@ -243,170 +144,9 @@ fn add_aliases(commands: &mut [SubCommand]) {
     }
 }
 
-/// How a parameter's value is read from the command line.
-enum ValueKind {
-    /// `--flag` alone means true.
-    Bool,
-    /// One of these values.
-    Choice(Vec<String>),
-    /// Several values (repeated, or comma-separated), each read as this type.
-    List(TypeRef),
-    /// Text read as this type.
-    One,
-}
-
-fn value_kind(api: &Api, ty: &TypeRef) -> ValueKind {
-    match ty {
-        TypeRef::Bool => ValueKind::Bool,
-        TypeRef::Array(inner) => ValueKind::List((**inner).clone()),
-        TypeRef::Named(name) => match api.type_def(name) {
-            Some(TypeDef { kind: TypeKind::Enum(values), .. }) => {
-                ValueKind::Choice(values.iter().map(|value| value.wire.clone()).collect())
-            }
-            _ => ValueKind::One,
-        },
-        _ => ValueKind::One,
-    }
-}
-
-/// The `Arg` of a parameter: a positional argument for a path parameter, else a flag.
-fn flag_arg(api: &Api, flag: &str, param: &Param, global: bool) -> TokenStream {
-    let help = param.docs.as_deref().map(first_sentence).unwrap_or_else(|| {
-        format!("The {} `{}`", super::tokens::location_name(param.location), param.wire_name)
-    });
-    let long_help = param.docs.as_deref().map(|text| prose(Some(text), "")).unwrap_or_else(|| help.clone());
-    let value_name = param.wire_name.to_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-    let positional = param.location == crate::model::ParamLocation::Path;
-    let mut arg = if positional {
-        quote! { Arg::new(#flag).required(true).value_name(#value_name) }
-    } else {
-        quote! { Arg::new(#flag).long(#flag).value_name(#value_name) }
-    };
-    if !positional && param.is_argument() {
-        arg = quote! { #arg.required(true) };
-    }
-    if global {
-        arg = quote! { #arg.global(true) };
-    }
-    arg = match value_kind(api, &param.ty) {
-        ValueKind::Bool => quote! {
-            #arg.value_parser(clap::value_parser!(bool)).num_args(0..=1).default_missing_value("true")
-        },
-        ValueKind::Choice(values) => quote! { #arg.value_parser([#(#values),*]) },
-        ValueKind::List(_) => quote! { #arg.action(ArgAction::Append).value_delimiter(',') },
-        ValueKind::One => arg,
-    };
-    quote! { #arg.help(#help).long_help(#long_help) }
-}
-
-/// The first sentence of a description, on one line, for short help.
-fn first_sentence(text: &str) -> String {
-    let line = text.split("\n\n").next().unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ");
-    match line.find(". ") {
-        Some(end) => line[..=end].trim().to_owned(),
-        None => line,
-    }
-}
-
-/// The code that reads a parameter's value (named `flag`) into `value` and runs `apply`; for
-/// an argument the value is required and bound by `let`.
-fn read_param(api: &Api, flag: &str, param: &Param) -> TokenStream {
-    let shown = if param.location == crate::model::ParamLocation::Path {
-        param.wire_name.to_uppercase()
-    } else {
-        format!("--{flag}")
-    };
-    let ty = type_tokens(&param.ty, &types_prefix());
-    match value_kind(api, &param.ty) {
-        ValueKind::Bool => quote! { matches.get_one::<bool>(#flag).copied() },
-        ValueKind::List(inner) => {
-            let inner = type_tokens(&inner, &types_prefix());
-            quote! {
-                match matches.get_many::<String>(#flag) {
-                    Some(values) => Some(
-                        values.map(|text| runtime::cli::parse::<#inner>(#shown, text)).collect::<Result<Vec<_>, _>>()?,
-                    ),
-                    None => None,
-                }
-            }
-        }
-        ValueKind::Choice(_) | ValueKind::One => quote! {
-            match matches.get_one::<String>(#flag) {
-                Some(text) => Some(runtime::cli::parse::<#ty>(#shown, text)?),
-                None => None,
-            }
-        },
-    }
-}
-
-fn client_fn(api: &Api, tool: &Tool) -> TokenStream {
-    let base_url_env = api.base_url_env.as_ref().map(|variable| {
-        quote! {
-            if let Some(url) = env(#variable) {
-                builder = builder.base_url(url);
-            }
-        }
-    });
-    let credentials = api.auth.iter().filter_map(|auth| {
-        let variable = auth.env.as_deref()?;
-        let setter = rust_ident(&auth.setter);
-        Some(quote! {
-            if let Some(value) = env(#variable) {
-                builder = builder.#setter(value);
-            }
-        })
-    });
-    let missing = api.auth.iter().filter(|auth| auth.required_by_all).filter_map(|auth| {
-        let variable = auth.env.as_deref()?;
-        let message = format!("set `{variable}` to the credential (it is read from the environment only, so it never shows in a command line)");
-        Some(quote! {
-            if env(#variable).is_none() {
-                return Err(Failure::new(exit::AUTHENTICATION, #message));
-            }
-        })
-    });
-    let shared = tool.shared.iter().map(|(flag, param)| {
-        let setter = rust_ident(&param.rust_name);
-        let read = read_param(api, flag, param);
-        quote! {
-            if let Some(value) = #read {
-                builder = builder.#setter(value);
-            }
-        }
-    });
-    let reads_env = api.base_url_env.is_some() || api.auth.iter().any(|auth| auth.env.is_some());
-    let env = reads_env.then(|| {
-        quote! {
-            /// A non-empty environment variable.
-            fn env(name: &str) -> Option<String> {
-                std::env::var(name).ok().filter(|value| !value.is_empty())
-            }
-        }
-    });
-    quote! {
-        #env
-
-        /// The client: the description's defaults, then the environment, then the options.
-        fn client(matches: &ArgMatches) -> Result<Client, Failure> {
-            let mut builder = Client::builder();
-            #base_url_env
-            #(#missing)*
-            #(#credentials)*
-            if let Some(url) = matches.get_one::<String>("base-url") {
-                builder = builder.base_url(url.clone());
-            }
-            if let Some(retries) = matches.get_one::<u32>("max-retries") {
-                builder = builder.max_retries(*retries);
-            }
-            #(#shared)*
-            builder.build().map_err(|error| Failure::usage(error.to_string()))
-        }
-    }
-}
-
 impl SubCommand<'_> {
     /// `fn list_message_batches() -> Command`.
-    fn builder_fn(&self, api: &Api) -> TokenStream {
+    pub(super) fn builder_fn(&self, api: &Api) -> TokenStream {
         let function = ident(&self.function);
         let name = &self.name;
         let op = self.op;
@@ -468,7 +208,7 @@ impl SubCommand<'_> {
     }
 
     /// `async fn run_list_message_batches(…)`: builds the request from the arguments and runs it.
-    fn run_fn(&self, api: &Api) -> TokenStream {
+    pub(super) fn run_fn(&self, api: &Api) -> TokenStream {
         let function = ident(&format!("run_{}", self.function));
         let op = self.op;
         let method = rust_ident(&op.method_name);
@@ -575,10 +315,10 @@ impl SubCommand<'_> {
         match &op.success {
             BodyKind::JsonLines(item) => {
                 let item = type_tokens(item, &types_prefix());
-                let error = super::tokens::error_type(op);
+                let error = crate::emit::tokens::error_type(op);
                 quote! {
                     let parts = request.request_parts().await?;
-                    runtime::cli::download_lines::<#item, #error>(&context.client, parts, context.output.as_deref(), context.mode).await
+                    runtime::download::download_lines::<#item, #error>(&context.client, parts, context.output.as_deref(), context.mode).await
                 }
             }
             BodyKind::Text => quote! {
@@ -627,12 +367,6 @@ impl SubCommand<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sentences_are_cut_at_the_first_full_stop() {
-        assert_eq!(first_sentence("Lists batches. Newest first.\n\nMore."), "Lists batches.");
-        assert_eq!(first_sentence("No stop\nhere"), "No stop here");
-    }
 
     #[test]
     fn taken_names_get_a_number() {
