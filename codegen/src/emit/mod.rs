@@ -9,6 +9,7 @@
 mod client;
 mod crate_files;
 mod docs;
+mod enums;
 mod extensions;
 mod format;
 mod operations;

@@ -16,7 +16,7 @@ use crate::diagnostics::Diagnostics;
 use crate::model::Api;
 use crate::GeneratedFile;
 use copies::{mod_rs, without_unit_tests};
-pub use registry::{Dependency, BYTES, REQWEST, SERDE, SERDE_JSON};
+pub use registry::{Dependency, BYTES, CHRONO, REQWEST, SERDE, SERDE_JSON, UUID};
 use registry::{Module, MODULES};
 use std::collections::BTreeSet;
 
