@@ -251,13 +251,7 @@ pub fn reachable_types<'a>(
 ) -> BTreeSet<String> {
     let mut pending: Vec<&str> = Vec::new();
     for op in operations {
-        let success = match &op.success {
-            BodyKind::Json(ty)
-            | BodyKind::JsonOrEmpty(ty)
-            | BodyKind::ByStatus(ty)
-            | BodyKind::JsonLines(ty) => Some(ty),
-            BodyKind::Text | BodyKind::Binary | BodyKind::Empty => None,
-        };
+        let success = op.success.value_type();
         let refs = op.params.iter().map(|param| &param.ty).chain(op.body.as_ref().map(|body| &body.ty));
         pending.extend(refs.chain(success).chain(op.error.as_ref()).filter_map(TypeRef::named));
     }

@@ -4,6 +4,8 @@
 //! A small codec of its own rather than the `base64` crate: encoding is one table lookup per six
 //! bits, and what decoding must accept (both alphabets, with or without padding) is a dozen lines
 //! that are tested here; a dependency would add a build step to every generated crate for that.
+//! (`credentials` writes HTTP basic credentials with an encoder of its own: every client has that
+//! module, and only crates with bytes in their types get this one.)
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};

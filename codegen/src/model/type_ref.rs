@@ -119,7 +119,7 @@ impl super::Api {
     /// holds (through `Vec`, maps and `Option`): what decides the dependencies and runtime pieces
     /// a crate needs for its types (chrono only for dates, uuid only for UUIDs…).
     pub fn uses_type(&self, wanted: impl Fn(&TypeRef) -> bool) -> bool {
-        use super::{BodyKind, TypeKind};
+        use super::TypeKind;
         let wanted = |ty: &TypeRef| wanted(ty.leaf());
         let in_kind = |kind: &TypeKind| match kind {
             TypeKind::Struct(structure) => {
@@ -134,13 +134,7 @@ impl super::Api {
             TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::TaggedUnion(_) => false,
         };
         let in_operation = |op: &super::Operation| {
-            let success = match &op.success {
-                BodyKind::Json(ty)
-                | BodyKind::JsonOrEmpty(ty)
-                | BodyKind::ByStatus(ty)
-                | BodyKind::JsonLines(ty) => Some(ty),
-                BodyKind::Text | BodyKind::Binary | BodyKind::Empty => None,
-            };
+            let success = op.success.value_type();
             op.params.iter().any(|p| wanted(&p.ty))
                 || op.body.as_ref().is_some_and(|body| wanted(&body.ty))
                 || success.into_iter().chain(&op.error).any(wanted)
@@ -149,5 +143,20 @@ impl super::Api {
             || self.operations.iter().any(in_operation)
             || self.shared_params.iter().any(|p| wanted(&p.ty))
             || self.webhooks.iter().filter_map(|webhook| webhook.payload.as_ref()).any(wanted)
+    }
+}
+
+impl super::BodyKind {
+    /// The type a success body decodes into (one line's, for JSON Lines); `None` for text, bytes
+    /// and no body.
+    pub fn value_type(&self) -> Option<&TypeRef> {
+        use super::BodyKind;
+        match self {
+            BodyKind::Json(ty)
+            | BodyKind::JsonOrEmpty(ty)
+            | BodyKind::ByStatus(ty)
+            | BodyKind::JsonLines(ty) => Some(ty),
+            BodyKind::Text | BodyKind::Binary | BodyKind::Empty => None,
+        }
     }
 }
