@@ -9,8 +9,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 /// What the generated modules use themselves (serde derives and values in the types, reqwest's
-/// `Method` and `StatusCode`, `bytes::Bytes` for binary responses, chrono for dates and times, uuid for UUIDs), and
-/// what the runtime modules the crate gets use.
+/// `Method` and `StatusCode`, `bytes::Bytes` for binary responses, chrono for dates and times and
+/// uuid for UUIDs, each only when some type holds one), and what the runtime modules the crate
+/// gets use.
 fn dependencies(api: &Api) -> Vec<Dependency> {
     let mut dependencies = vec![SERDE, SERDE_JSON];
     if !api.operations.is_empty() {
