@@ -14,6 +14,7 @@ use super::merge::nullable_inside;
 use super::resolver::{component_ref, object_parts, Defined, Definition, Node, Resolver};
 use super::tuples::is_tuple;
 use crate::diagnostics::Pointer;
+use crate::extensions;
 use crate::model::*;
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
@@ -317,7 +318,14 @@ impl<'a> Resolver<'a> {
             SchemaKind::Type(Type::Integer(integer))
                 if integer.enumeration.iter().flatten().next().is_some() =>
             {
-                TypeKind::IntEnum(int_enum_values(integer.enumeration.iter().flatten().copied()))
+                let extensions = &schema.schema_data.extensions;
+                let names = extensions::enum_varnames(
+                    extensions,
+                    integer.enumeration.len(),
+                    at,
+                    &mut self.diagnostics,
+                );
+                TypeKind::IntEnum(int_enum_values(&integer.enumeration, names.as_deref()))
             }
             SchemaKind::OneOf { one_of } => self.union(name, one_of, "oneOf", schema, at),
             // `anyOf` decodes like an undiscriminated `oneOf`: the first member that matches wins,
@@ -471,16 +479,23 @@ fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
     }
 }
 
-/// The values of an open integer enum, each once, named `V1`, `V2`, `Minus1`… (`Unknown` stays
-/// free for the values it does not list).
-fn int_enum_values(values: impl Iterator<Item = i64>) -> Vec<IntEnumValue> {
+/// The values of an open integer enum (`null` left out), each once, named by `given` (the
+/// `enum`'s `x-enum-varnames`, position by position) or else `V1`, `V2`, `Minus1`… (`Unknown`
+/// stays free for the values it does not list).
+fn int_enum_values(values: &[Option<i64>], given: Option<&[String]>) -> Vec<IntEnumValue> {
     let mut scope = Scope::with_reserved(&["Unknown"]);
     let mut seen = BTreeSet::new();
     values
-        .filter(|value| seen.insert(*value))
-        .map(|value| {
-            let spelled =
-                if value < 0 { format!("minus {}", value.unsigned_abs()) } else { value.to_string() };
+        .iter()
+        .enumerate()
+        .filter_map(|(at, value)| Some((at, (*value)?)))
+        .filter(|(_, value)| seen.insert(*value))
+        .map(|(at, value)| {
+            let spelled = match given.and_then(|names| names.get(at)).filter(|name| !name.trim().is_empty()) {
+                Some(name) => name.clone(),
+                None if value < 0 => format!("minus {}", value.unsigned_abs()),
+                None => value.to_string(),
+            };
             IntEnumValue { wire: value, variant: scope.claim(&names::variant_name(&spelled)) }
         })
         .collect()
@@ -547,5 +562,26 @@ mod tests {
         let found: Vec<(i64, &str)> =
             values.iter().map(|value| (value.wire, value.variant.as_str())).collect();
         assert_eq!(found, [(1, "V1"), (2, "V2"), (-1, "Minus1")]);
+    }
+
+    #[test]
+    fn integer_enums_take_the_names_x_enum_varnames_gives() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Level: {type: integer, enum: [1, 2, 3], x-enum-varnames: [low, high_level, '']}\n    \
+                    Other: {type: integer, enum: [1, 2], x-enumNames: [one]}\n";
+        let api = crate::model(spec.as_bytes()).unwrap_or_else(|problems| panic!("{problems}"));
+        let variants = |name: &str| match api.type_def(name).map(|def| &def.kind) {
+            Some(TypeKind::IntEnum(values)) => {
+                values.iter().map(|value| value.variant.clone()).collect::<Vec<_>>()
+            }
+            other => panic!("{name} is not an integer enum: {other:?}"),
+        };
+        assert_eq!(variants("Level"), ["Low", "HighLevel", "V3"]);
+        // One name for two values would name the wrong one: ignored, with a warning.
+        assert_eq!(variants("Other"), ["V1", "V2"]);
+        assert!(api
+            .warnings
+            .iter()
+            .any(|warning| warning.pointer == "/components/schemas/Other/x-enumNames"));
     }
 }
