@@ -9,6 +9,7 @@
 //! | `x-pagination` | a list operation | see [`PaginationExt`] | the request builder gets `items()`: a stream of every item, page after page |
 //! | `x-waiters` | an operation | map of name → [`WaiterExt`] | `wait_until_<name>()`: poll the operation until a field has an awaited value (`progress`: counters the command-line tool shows while waiting) |
 //! | `x-url-from` | an operation | see [`UrlFromExt`] | call another operation first and send this request to the URL in a field of its result |
+//! | `x-enum-varnames` (or `x-enumNames`) | an integer enum | a name per value, in order | the Rust variant names (else `V1`, `V2`…); a list of another length or shape is a warning and is ignored |
 //!
 //! JSON Lines responses need no extension: a response media type of `application/jsonl`,
 //! `application/x-jsonl` or `application/x-ndjson` is read as a stream whose `schema` describes
@@ -175,6 +176,38 @@ fn typed<T: serde::de::DeserializeOwned>(
         Err(error) => {
             diagnostics
                 .push(at.key(key).as_str(), format!("`{key}` is not of the documented shape: {error}"));
+            None
+        }
+    }
+}
+
+/// The variant names an integer enum gives its values (`x-enum-varnames`, or `x-enumNames` as
+/// some generators spell it), one per value of `enum`, in order. A list of another length or
+/// shape would name the wrong values: a warning, and the names are not used.
+pub fn enum_varnames(
+    extensions: &IndexMap<String, Value>,
+    values: usize,
+    at: &Pointer,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let (key, value) =
+        ["x-enum-varnames", "x-enumNames"].into_iter().find_map(|key| Some((key, extensions.get(key)?)))?;
+    match Vec::<String>::deserialize(value) {
+        Ok(names) if names.len() == values => Some(names),
+        Ok(names) => {
+            diagnostics.warn(
+                at.key(key).as_str(),
+                format!("`{key}` has {} names for {values} values, so it is ignored; give one name per value of `enum`", names.len()),
+            );
+            None
+        }
+        Err(_) => {
+            diagnostics.warn(
+                at.key(key).as_str(),
+                format!(
+                    "`{key}` is not a list of names, so it is ignored; give one name per value of `enum`"
+                ),
+            );
             None
         }
     }

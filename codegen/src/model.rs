@@ -8,12 +8,14 @@
 
 mod openapi31;
 mod security;
+mod type_ref;
 
 pub use crate::names::RustName;
 pub use openapi31::{Tuple, TupleItem, Webhook};
 pub use security::{AuthPlacement, AuthScheme};
 use serde_json::Value;
 use std::collections::HashMap;
+pub use type_ref::{IntEnumValue, TypeRef};
 
 // Runs of documented `pub` fields look alike to a duplicate finder (here and beside other
 // plain records such as xtask's measurements): they are declarations, one per fact, not repeated
@@ -95,6 +97,8 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enumeration; unknown values are kept.
     Enum(Vec<EnumValue>),
+    /// An integer enumeration; unknown values are kept.
+    IntEnum(Vec<IntEnumValue>),
     /// A `oneOf` with a discriminator property; unknown tags are kept as raw JSON.
     TaggedUnion(TaggedUnion),
     /// A `oneOf` without discriminator: the first variant that decodes wins.
@@ -246,56 +250,6 @@ pub struct AnyOfMember {
     pub boxed: bool,
 }
 
-/// A reference to a Rust type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TypeRef {
-    /// A generated type, by Rust name.
-    Named(String),
-    /// `String`.
-    String,
-    /// `chrono::DateTime<chrono::Utc>` (`format: date-time`).
-    DateTime,
-    /// `i32` (`format: int32`).
-    I32,
-    /// `i64`.
-    I64,
-    /// `f64`.
-    F64,
-    /// `bool`.
-    Bool,
-    /// `Vec<u8>`: raw bytes of a binary body.
-    Bytes,
-    /// `Vec<T>`.
-    Array(Box<TypeRef>),
-    /// `BTreeMap<String, T>`.
-    Map(Box<TypeRef>),
-    /// `Option<T>`: an array item or map value that may be `null`.
-    Nullable(Box<TypeRef>),
-    /// Any JSON value.
-    Json,
-    /// A JSON object of unknown shape.
-    JsonObject,
-}
-
-impl TypeRef {
-    /// The generated type this is, if it is one (not inside a container).
-    pub fn named_directly(&self) -> Option<&str> {
-        match self {
-            TypeRef::Named(name) => Some(name),
-            _ => None,
-        }
-    }
-
-    /// The generated type this refers to directly or through containers, if any.
-    pub fn named(&self) -> Option<&str> {
-        match self {
-            TypeRef::Named(name) => Some(name),
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
-            _ => None,
-        }
-    }
-}
-
 /// Where a parameter goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ParamLocation {
@@ -429,8 +383,8 @@ pub struct RequestBody {
     pub ty: TypeRef,
     /// The operation cannot be called without it (otherwise it is a builder setter).
     pub required: bool,
-    /// Multipart: wire names of the properties that are files (`format: binary`), sent as
-    /// `application/octet-stream` parts.
+    /// Multipart: wire names of the properties that are files (`format: binary`, or a
+    /// `contentMediaType`), typed [`TypeRef::File`] and sent as file parts.
     pub file_fields: Vec<String>,
     /// Docs.
     pub docs: Option<String>,

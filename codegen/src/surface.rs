@@ -82,9 +82,10 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Named(name) => name.clone(),
         TypeRef::String => "String".to_owned(),
         TypeRef::DateTime => "DateTime<Utc>".to_owned(),
-        TypeRef::I32 => "i32".to_owned(),
-        TypeRef::I64 => "i64".to_owned(),
-        TypeRef::F64 => "f64".to_owned(),
+        TypeRef::Date => "NaiveDate".to_owned(),
+        TypeRef::Uuid => "Uuid".to_owned(),
+        TypeRef::Base64 => "Base64Bytes".to_owned(),
+        TypeRef::File => "FilePart".to_owned(),
         TypeRef::Bool => "bool".to_owned(),
         TypeRef::Bytes => "Vec<u8>".to_owned(),
         TypeRef::Array(item) => format!("Vec<{}>", type_text(item)),
@@ -92,6 +93,7 @@ pub fn type_text(ty: &TypeRef) -> String {
         TypeRef::Nullable(inner) => format!("Option<{}>", type_text(inner)),
         TypeRef::Json => "serde_json::Value".to_owned(),
         TypeRef::JsonObject => "serde_json::Map".to_owned(),
+        number => number.number_name().unwrap_or("i64").to_owned(),
     }
 }
 
@@ -173,6 +175,10 @@ pub fn surface(api: &Api, version: &str, generated_by: &str) -> Surface {
                     surface.kind = "enum".to_owned();
                     surface.variants = values.iter().map(|value| value.wire.clone()).collect();
                 }
+                TypeKind::IntEnum(values) => {
+                    surface.kind = "integer enum".to_owned();
+                    surface.variants = values.iter().map(|value| value.wire.to_string()).collect();
+                }
                 TypeKind::TaggedUnion(union) => {
                     surface.kind = "union".to_owned();
                     surface.variants =
@@ -245,13 +251,7 @@ pub fn reachable_types<'a>(
 ) -> BTreeSet<String> {
     let mut pending: Vec<&str> = Vec::new();
     for op in operations {
-        let success = match &op.success {
-            BodyKind::Json(ty)
-            | BodyKind::JsonOrEmpty(ty)
-            | BodyKind::ByStatus(ty)
-            | BodyKind::JsonLines(ty) => Some(ty),
-            BodyKind::Text | BodyKind::Binary | BodyKind::Empty => None,
-        };
+        let success = op.success.value_type();
         let refs = op.params.iter().map(|param| &param.ty).chain(op.body.as_ref().map(|body| &body.ty));
         pending.extend(refs.chain(success).chain(op.error.as_ref()).filter_map(TypeRef::named));
     }
@@ -267,7 +267,7 @@ pub fn reachable_types<'a>(
                 let refs = structure.fields.iter().map(|field| &field.ty).chain(extra);
                 pending.extend(refs.filter_map(TypeRef::named));
             }
-            TypeKind::Enum(_) => {}
+            TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
             TypeKind::TaggedUnion(union) => {
                 pending.extend(union.variants.iter().map(|variant| variant.type_name.as_str()))
             }

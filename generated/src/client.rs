@@ -8,7 +8,7 @@ static SPEC: SpecInfo = SpecInfo {
     default_base_url: Some("https://api.anthropic.com"),
     request_id_header: Some("request-id"),
     error_message_pointer: Some("/error/message"),
-    user_agent: "anthropic-batches/0.1.1",
+    user_agent: "anthropic-batches/0.1.2",
     required_credentials: &["api_key"],
 };
 

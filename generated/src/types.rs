@@ -302,6 +302,8 @@ pub enum MessageContent {
     String(String),
     /// A value of type `Vec<ContentBlockParam>`.
     ContentBlockParamList(Vec<ContentBlockParam>),
+    /// Any other value: one that matches none of the types above, kept as raw JSON (it is also how to send one).
+    Unknown(serde_json::Value),
 }
 
 impl From<String> for MessageContent {
@@ -326,6 +328,8 @@ pub enum SystemPrompt {
     String(String),
     /// A value of type `Vec<TextBlockParam>`.
     TextBlockParamList(Vec<TextBlockParam>),
+    /// Any other value: one that matches none of the types above, kept as raw JSON (it is also how to send one).
+    Unknown(serde_json::Value),
 }
 
 impl From<String> for SystemPrompt {
@@ -1020,6 +1024,8 @@ pub enum ContentBlockSourceContent {
     String(String),
     /// A value of type `Vec<ContentBlockSourceItem>`.
     ContentBlockSourceItemList(Vec<ContentBlockSourceItem>),
+    /// Any other value: one that matches none of the types above, kept as raw JSON (it is also how to send one).
+    Unknown(serde_json::Value),
 }
 
 impl From<String> for ContentBlockSourceContent {
@@ -1152,6 +1158,8 @@ pub enum ToolResultContent {
     String(String),
     /// A value of type `Vec<ToolResultContentItem>`.
     ToolResultContentItemList(Vec<ToolResultContentItem>),
+    /// Any other value: one that matches none of the types above, kept as raw JSON (it is also how to send one).
+    Unknown(serde_json::Value),
 }
 
 impl From<String> for ToolResultContent {
@@ -2742,6 +2750,8 @@ pub enum WebSearchToolResultContent {
     WebSearchToolResultError(WebSearchToolResultError),
     /// A value of type `Vec<WebSearchResultBlock>`.
     WebSearchResultBlockList(Vec<WebSearchResultBlock>),
+    /// Any other value: one that matches none of the types above, kept as raw JSON (it is also how to send one).
+    Unknown(serde_json::Value),
 }
 
 impl From<WebSearchToolResultError> for WebSearchToolResultContent {

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod base64;
 mod builder;
 #[cfg(feature = "cli")]
 mod cli;
@@ -42,6 +43,9 @@ pub use paging::Paginator;
 pub use request::ApiResponse;
 // …and so do these, when the API takes bearer tokens.
 pub use token::{TokenError, TokenProvider};
+// …and these, when its types hold base64 bytes or multipart files.
+pub use base64::Base64Bytes;
+pub use multipart::FilePart;
 
 // The names generated code uses as `crate::runtime::Name` (and `crate::runtime::wire::…`).
 pub(crate) use builder::per_call_options;

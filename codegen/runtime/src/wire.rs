@@ -40,7 +40,7 @@ macro_rules! param_value_by_display {
         }
     )*};
 }
-param_value_by_display!(bool, i32, i64, f64);
+param_value_by_display!(bool, i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 
 /// One member of an `anyOf`, read from the whole value; `None` when the value does not match it.
 // Called for `anyOf` types.

@@ -1,43 +1,17 @@
 //! The files around the generated modules: `Cargo.toml` and the crate root.
 
 use super::docs::prose;
-use super::runtime::{self, Dependency, BYTES, CLI_DEPENDENCIES, REQWEST, SERDE, SERDE_JSON};
+use super::runtime::{self, Dependency, BYTES, CHRONO, CLI_DEPENDENCIES, REQWEST, SERDE, SERDE_JSON, UUID};
 use super::tokens::{ident, request_line, type_tokens};
-use crate::model::{Api, BodyKind, TypeKind, TypeRef};
+use crate::model::{Api, BodyKind, TypeRef};
 use crate::{GeneratedFile, Settings};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-const CHRONO: Dependency = Dependency {
-    name: "chrono",
-    requirement: "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
-};
-
-fn uses_date_time(api: &Api) -> bool {
-    fn in_type(ty: &TypeRef) -> bool {
-        match ty {
-            TypeRef::DateTime => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => in_type(inner),
-            _ => false,
-        }
-    }
-    api.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct(structure) => {
-            structure.fields.iter().any(|f| in_type(&f.ty))
-                || structure.extra.as_ref().is_some_and(|extra| in_type(&extra.ty))
-        }
-        TypeKind::UntaggedUnion(variants) => variants.iter().any(|v| in_type(&v.ty)),
-        TypeKind::AnyOf(members) => members.iter().any(|m| in_type(&m.ty)),
-        TypeKind::StatusUnion(variants) => variants.iter().any(|v| in_type(&v.ty)),
-        TypeKind::Alias(ty) => in_type(ty),
-        TypeKind::Tuple(tuple) => tuple.items.iter().map(|item| &item.ty).chain(&tuple.rest).any(in_type),
-        TypeKind::Enum(_) | TypeKind::TaggedUnion(_) => false,
-    }) || api.operations.iter().any(|op| op.params.iter().any(|p| in_type(&p.ty)))
-}
-
 /// What the generated modules use themselves (serde derives and values in the types, reqwest's
-/// `Method` and `StatusCode`, `bytes::Bytes` for binary responses, chrono for date-times), and
-/// what the runtime modules the crate gets use.
+/// `Method` and `StatusCode`, `bytes::Bytes` for binary responses, chrono for dates and times and
+/// uuid for UUIDs, each only when some type holds one), and what the runtime modules the crate
+/// gets use.
 fn dependencies(api: &Api) -> Vec<Dependency> {
     let mut dependencies = vec![SERDE, SERDE_JSON];
     if !api.operations.is_empty() {
@@ -46,8 +20,11 @@ fn dependencies(api: &Api) -> Vec<Dependency> {
     if api.operations.iter().any(|op| op.success == BodyKind::Binary) {
         dependencies.push(BYTES);
     }
-    if uses_date_time(api) {
+    if api.uses_type(|ty| matches!(ty, TypeRef::DateTime | TypeRef::Date)) {
         dependencies.push(CHRONO);
+    }
+    if api.uses_type(|ty| *ty == TypeRef::Uuid) {
+        dependencies.push(UUID);
     }
     dependencies.extend(runtime::dependencies(api));
     dependencies.sort();

@@ -123,9 +123,11 @@ pub fn url_from_prelude(op: &Operation, from: &UrlFrom) -> (TokenStream, TokenSt
         quote! { self.#name.clone() }
     });
     let copies = from.shared_setters.iter().map(|name| {
-        let is_copy = op.params.iter().find(|param| param.rust_name == *name).is_some_and(|param| {
-            matches!(param.ty, TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64)
-        });
+        let is_copy = op
+            .params
+            .iter()
+            .find(|param| param.rust_name == *name)
+            .is_some_and(|param| param.ty == TypeRef::Bool || param.ty.is_number());
         let name = rust_ident(name);
         let value = if is_copy {
             quote! { *value }

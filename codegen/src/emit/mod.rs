@@ -10,6 +10,7 @@ mod cli;
 mod client;
 mod crate_files;
 mod docs;
+mod enums;
 mod extensions;
 mod format;
 mod operations;

@@ -423,8 +423,8 @@ fn example(op: &Operation, api: &Api, crate_path: &str) -> Option<String> {
     for param in op.params.iter().filter(|param| param.is_argument()) {
         args.push(match &param.ty {
             TypeRef::String => format!("{:?}", param.wire_name),
-            TypeRef::I32 | TypeRef::I64 => "1".to_owned(),
-            TypeRef::F64 => "1.0".to_owned(),
+            TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
+            number if number.is_number() => "1".to_owned(),
             TypeRef::Bool => "true".to_owned(),
             _ => return None,
         });

@@ -31,9 +31,10 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         }
         TypeRef::String => quote! { String },
         TypeRef::DateTime => quote! { chrono::DateTime<chrono::Utc> },
-        TypeRef::I32 => quote! { i32 },
-        TypeRef::I64 => quote! { i64 },
-        TypeRef::F64 => quote! { f64 },
+        TypeRef::Date => quote! { chrono::NaiveDate },
+        TypeRef::Uuid => quote! { uuid::Uuid },
+        TypeRef::Base64 => quote! { crate::runtime::Base64Bytes },
+        TypeRef::File => quote! { crate::runtime::FilePart },
         TypeRef::Bool => quote! { bool },
         TypeRef::Bytes => quote! { Vec<u8> },
         TypeRef::Array(item) => {
@@ -50,6 +51,11 @@ pub fn type_tokens(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         }
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::JsonObject => quote! { serde_json::Map<String, serde_json::Value> },
+        // The numbers, each its primitive.
+        number => {
+            let name = ident(number.number_name().unwrap_or("i64"));
+            quote! { #name }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Stage 3a: model types → Rust items (structs, open enums, unions, aliases).
 
 use super::docs::{attrs, prose};
+use super::enums::{enum_def, int_enum_def};
 use super::tokens::{boxed_type, boxed_value, ident, rust_ident, type_tokens};
 use super::tuples::tuple_def;
 use crate::model::*;
@@ -161,6 +162,7 @@ fn type_def(def: &TypeDef, summaries: &HashMap<&str, String>, parameters: bool) 
     match &def.kind {
         TypeKind::Struct(structure) => struct_def(def, structure, header, summaries),
         TypeKind::Enum(values) => enum_def(&def.name, values, header, parameters),
+        TypeKind::IntEnum(values) => int_enum_def(&def.name, values, header, parameters),
         TypeKind::TaggedUnion(union) => tagged_union_def(&def.name, union, header),
         TypeKind::UntaggedUnion(variants) => untagged_union_def(&def.name, variants, header),
         TypeKind::AnyOf(members) => any_of_def(&def.name, members, header),
@@ -265,82 +267,6 @@ fn struct_def(
             #extra
         }
         #default_impl
-    }
-}
-
-/// An open string enum; with `parameters`, also the text it is sent as in a parameter.
-fn enum_def(name: &str, values: &[EnumValue], header: TokenStream, parameters: bool) -> TokenStream {
-    let name_ident = ident(name);
-    let param_value = parameters.then(|| {
-        quote! {
-            impl runtime::ParamValue for #name_ident {
-                fn param_value(&self) -> String {
-                    self.as_str().to_owned()
-                }
-            }
-        }
-    });
-    let variants = values.iter().map(|value| {
-        let variant = ident(&value.variant);
-        let docs = attrs(&format!("`\"{}\"`", value.wire));
-        quote! { #docs #variant, }
-    });
-    let as_str = values.iter().map(|value| {
-        let variant = ident(&value.variant);
-        let wire = &value.wire;
-        quote! { Self::#variant => #wire, }
-    });
-    let known = values.iter().map(|value| {
-        let variant = ident(&value.variant);
-        let wire = &value.wire;
-        quote! { #wire => Some(Self::#variant), }
-    });
-    quote! {
-        #header
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name_ident {
-            #(#variants)*
-            /// A value this version of the client does not know, kept as sent.
-            Unknown(String),
-        }
-
-        impl #name_ident {
-            /// The value as it appears on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::Unknown(value) => value,
-                }
-            }
-
-            fn known(value: &str) -> Option<Self> {
-                match value {
-                    #(#known)*
-                    _ => None,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name_ident {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name_ident {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name_ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
-            }
-        }
-
-        #param_value
     }
 }
 
@@ -463,10 +389,17 @@ fn untagged_union_def(name: &str, variants: &[UntaggedVariant], header: TokenStr
             (variant.variant.clone(), ty, variant.boxed, variant.from_impl)
         })
         .collect();
-    let items = rendered.iter().map(|(variant, ty, boxed, _)| {
+    let last = variants.len().saturating_sub(1);
+    let items = rendered.iter().enumerate().map(|(at, (variant, ty, boxed, _))| {
         let variant_ident = format_ident!("{}", variant);
         let ty = boxed_type(ty.clone(), *boxed);
-        let docs = attrs(&format!("A value of type `{}`.", ty.to_string().replace(' ', "")));
+        let docs = attrs(&if at == last && variants[at].ty == TypeRef::Json {
+            "Any other value: one that matches none of the types above, kept as raw JSON (it is also \
+             how to send one)."
+                .to_owned()
+        } else {
+            format!("A value of type `{}`.", ty.to_string().replace(' ', ""))
+        });
         quote! { #docs #variant_ident(#ty), }
     });
     let from = from_impls(

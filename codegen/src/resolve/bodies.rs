@@ -46,6 +46,7 @@ impl<'a> Resolver<'a> {
             (Encoding::Multipart, Some(schema)) => self.file_fields(schema),
             _ => Vec::new(),
         };
+        self.type_files(&ty, &file_fields);
         Some(RequestBody {
             media_type: media_type.clone(),
             encoding,
@@ -56,7 +57,32 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    /// The properties of a multipart body schema that are files (`type: string, format: binary`).
+    /// Types the file properties of a multipart body's struct as files ([`TypeRef::File`], or a
+    /// list of them): bytes, not text, in the one place where a `binary` string travels raw.
+    fn type_files(&mut self, body: &TypeRef, files: &[String]) {
+        let Some(mut name) = body.named_directly().map(str::to_owned) else { return };
+        // Through aliases (a body that is a `$ref` to a `$ref`), with a bound for cycles.
+        for _ in 0..8 {
+            let Some(&at) = self.type_index.get(&name) else { return };
+            match &mut self.types[at].kind {
+                TypeKind::Alias(TypeRef::Named(target)) => name = target.clone(),
+                TypeKind::Struct(structure) => {
+                    for field in structure.fields.iter_mut().filter(|field| files.contains(&field.wire_name))
+                    {
+                        field.ty = match &field.ty {
+                            TypeRef::Array(_) => TypeRef::Array(Box::new(TypeRef::File)),
+                            _ => TypeRef::File,
+                        };
+                    }
+                    return;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// The properties of a multipart body schema that are files: `type: string, format: binary`
+    /// (what 3.1's `contentMediaType` becomes), or an array of them.
     fn file_fields(&self, schema: &ReferenceOr<openapiv3::Schema>) -> Vec<String> {
         let schema = match schema {
             ReferenceOr::Item(schema) => schema,
@@ -71,10 +97,14 @@ impl<'a> Resolver<'a> {
         object
             .properties
             .iter()
-            .filter(|(_, property)| {
-                matches!(property, ReferenceOr::Item(property) if matches!(&property.schema_kind,
-                    openapiv3::SchemaKind::Type(openapiv3::Type::String(string))
-                        if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)))
+            .filter(|(_, property)| match property {
+                ReferenceOr::Item(property) => match &property.schema_kind {
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Array(array)) => {
+                        matches!(&array.items, Some(ReferenceOr::Item(items)) if is_binary(items))
+                    }
+                    _ => is_binary(property),
+                },
+                ReferenceOr::Reference { .. } => false,
             })
             .map(|(name, _)| name.clone())
             .collect()
@@ -296,4 +326,10 @@ fn is_json_lines(media: &str) -> bool {
             | "application/jsonlines"
             | "application/x-jsonlines"
     )
+}
+
+/// A `type: string, format: binary` schema, written in place.
+fn is_binary(schema: &openapiv3::Schema) -> bool {
+    matches!(&schema.schema_kind, openapiv3::SchemaKind::Type(openapiv3::Type::String(string))
+        if string.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary))
 }

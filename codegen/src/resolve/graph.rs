@@ -82,7 +82,7 @@ fn referenced(kind: &TypeKind) -> Vec<TypeRef> {
         TypeKind::Tuple(tuple) => {
             tuple.items.iter().map(|item| &item.ty).chain(&tuple.rest).cloned().collect()
         }
-        TypeKind::Enum(_) => Vec::new(),
+        TypeKind::Enum(_) | TypeKind::IntEnum(_) => Vec::new(),
     }
 }
 
@@ -94,13 +94,13 @@ pub(super) fn param_encodings(api: &mut Api) {
             TypeRef::Named(name) if !seen.contains(name) => {
                 seen.push(name.clone());
                 match api.type_def(name).map(|def| &def.kind) {
-                    Some(TypeKind::Enum(_)) => true,
+                    Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) => true,
                     Some(TypeKind::Alias(inner)) => is_scalar(inner, api, seen),
                     _ => false,
                 }
             }
-            TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => true,
-            _ => false,
+            TypeRef::String | TypeRef::Bool => true,
+            other => other.is_number(),
         }
     }
     let encoding = |param: &Param, api: &Api| {
@@ -157,7 +157,11 @@ pub(super) fn from_impls(api: &mut Api) {
                 _ => Vec::new(),
             };
             let rust: Vec<TypeRef> = held.iter().map(|ty| resolved(ty, api, &mut Vec::new())).collect();
-            rust.iter().map(|ty| rust.iter().filter(|other| *other == ty).count() == 1).collect()
+            // No `From<serde_json::Value>`: any JSON is what an untagged union keeps when no
+            // member matches, not a member to convert from.
+            rust.iter()
+                .map(|ty| *ty != TypeRef::Json && rust.iter().filter(|other| *other == ty).count() == 1)
+                .collect()
         })
         .collect();
     for (def, marks) in api.types.iter_mut().zip(marks) {
@@ -230,7 +234,7 @@ impl Resolver<'_> {
                     alias_cycles.push(def.pointer.clone());
                 }
                 // Error enums by status are referenced by no other type, so they close no cycle.
-                TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::StatusUnion(_) => {}
+                TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::StatusUnion(_) => {}
             }
         }
         for pointer in alias_cycles {
@@ -296,7 +300,9 @@ pub(super) fn by_value_targets(kind: &TypeKind) -> Vec<&str> {
         TypeKind::AnyOf(members) => members.iter().filter_map(|m| m.ty.named_directly()).collect(),
         TypeKind::Tuple(tuple) => tuple.items.iter().filter_map(|item| item.ty.named_directly()).collect(),
         TypeKind::Alias(TypeRef::Named(name)) => vec![name.as_str()],
-        TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::StatusUnion(_) => Vec::new(),
+        TypeKind::Alias(_) | TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::StatusUnion(_) => {
+            Vec::new()
+        }
     }
 }
 
@@ -413,9 +419,10 @@ mod tests {
         let Some(TypeKind::UntaggedUnion(variants)) = api.type_def("Text").map(|def| &def.kind) else {
             panic!("Text is an untagged union")
         };
-        // `Name` and `Title` are both `String`, and both arrays `Vec<String>`.
+        // `Name` and `Title` are both `String`, and both arrays `Vec<String>`; the last variant,
+        // which keeps a value matching none, converts from nothing.
         let from: Vec<bool> = variants.iter().map(|variant| variant.from_impl).collect();
-        assert_eq!(from, [false, false, true, false, false]);
+        assert_eq!(from, [false, false, true, false, false, false]);
     }
 
     #[test]

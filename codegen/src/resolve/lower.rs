@@ -14,11 +14,12 @@ use super::merge::nullable_inside;
 use super::resolver::{component_ref, object_parts, Defined, Definition, Node, Resolver};
 use super::tuples::is_tuple;
 use crate::diagnostics::Pointer;
+use crate::extensions;
 use crate::model::*;
 use crate::names::{self, Scope};
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 use std::collections::BTreeSet;
@@ -147,11 +148,16 @@ impl<'a> Resolver<'a> {
                 self.define_inline(hint, schema, at)
             }
             SchemaKind::Type(Type::String(string)) => string_type(&string.format),
-            SchemaKind::Type(Type::Integer(integer)) => match integer.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                _ => TypeRef::I64,
+            SchemaKind::Type(Type::Integer(integer))
+                if integer.enumeration.iter().flatten().next().is_some() =>
+            {
+                self.define_inline(hint, schema, at)
+            }
+            SchemaKind::Type(Type::Integer(integer)) => integer_type(&integer.format),
+            SchemaKind::Type(Type::Number(number)) => match number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
             },
-            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(_)) if is_tuple(schema) => self.define_inline(hint, schema, at),
             SchemaKind::Type(Type::Array(array)) => match &array.items {
@@ -309,6 +315,18 @@ impl<'a> Resolver<'a> {
             {
                 TypeKind::Enum(enum_values(string.enumeration.iter().flatten()))
             }
+            SchemaKind::Type(Type::Integer(integer))
+                if integer.enumeration.iter().flatten().next().is_some() =>
+            {
+                let extensions = &schema.schema_data.extensions;
+                let names = extensions::enum_varnames(
+                    extensions,
+                    integer.enumeration.len(),
+                    at,
+                    &mut self.diagnostics,
+                );
+                TypeKind::IntEnum(int_enum_values(&integer.enumeration, names.as_deref()))
+            }
             SchemaKind::OneOf { one_of } => self.union(name, one_of, "oneOf", schema, at),
             // `anyOf` decodes like an undiscriminated `oneOf`: the first member that matches wins,
             // which is all a value of a Rust type can be.
@@ -428,12 +446,59 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// The Rust type of a string schema: a timestamp for `date-time`, else text.
+/// The Rust type of a string schema, by its `format`: a timestamp, a date, a UUID, base64 bytes;
+/// anything else is text. A `binary` string is text too: inside a JSON document it cannot hold
+/// raw bytes, and the places where it travels as bytes (a multipart file part, an octet-stream
+/// body) are typed where the body is read (see `bodies`).
 fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
     match format {
         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Base64,
+        VariantOrUnknownOrEmpty::Unknown(format) if format.eq_ignore_ascii_case("uuid") => TypeRef::Uuid,
         _ => TypeRef::String,
     }
+}
+
+/// The Rust type of an integer schema, by its `format`: sized and unsigned formats as named,
+/// anything else `i64` (unsignedness is never guessed from `minimum`).
+fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+        VariantOrUnknownOrEmpty::Unknown(format) => match format.to_ascii_lowercase().as_str() {
+            "int8" => TypeRef::I8,
+            "int16" => TypeRef::I16,
+            "int32" => TypeRef::I32,
+            "uint8" => TypeRef::U8,
+            "uint16" => TypeRef::U16,
+            "uint32" => TypeRef::U32,
+            "uint64" | "uint" => TypeRef::U64,
+            _ => TypeRef::I64,
+        },
+        _ => TypeRef::I64,
+    }
+}
+
+/// The values of an open integer enum (`null` left out), each once, named by `given` (the
+/// `enum`'s `x-enum-varnames`, position by position) or else `V1`, `V2`, `Minus1`… (`Unknown`
+/// stays free for the values it does not list).
+fn int_enum_values(values: &[Option<i64>], given: Option<&[String]>) -> Vec<IntEnumValue> {
+    let mut scope = Scope::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(at, value)| Some((at, (*value)?)))
+        .filter(|(_, value)| seen.insert(*value))
+        .map(|(at, value)| {
+            let spelled = match given.and_then(|names| names.get(at)).filter(|name| !name.trim().is_empty()) {
+                Some(name) => name.clone(),
+                None if value < 0 => format!("minus {}", value.unsigned_abs()),
+                None => value.to_string(),
+            };
+            IntEnumValue { wire: value, variant: scope.claim(&names::variant_name(&spelled)) }
+        })
+        .collect()
 }
 
 /// The values of an open string enum, each once, with a variant name (`Unknown` stays free for
@@ -445,4 +510,78 @@ fn enum_values<'s>(values: impl Iterator<Item = &'s String>) -> Vec<EnumValue> {
         .filter(|value| seen.insert((*value).clone()))
         .map(|value| EnumValue { wire: value.clone(), variant: scope.claim(&names::variant_name(value)) })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{TypeKind, TypeRef};
+
+    fn field_types(properties: &str) -> Vec<TypeRef> {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    \
+             Thing: {{type: object, properties: {{{properties}}}}}\n"
+        );
+        let api = crate::model(spec.as_bytes()).unwrap_or_else(|problems| panic!("{problems}"));
+        let Some(TypeKind::Struct(thing)) = api.type_def("Thing").map(|def| &def.kind) else {
+            panic!("Thing is a struct")
+        };
+        thing.fields.iter().map(|field| field.ty.clone()).collect()
+    }
+
+    #[test]
+    fn string_formats_give_dates_uuids_and_base64_bytes() {
+        let found = field_types(
+            "a: {type: string, format: date}, b: {type: string, format: uuid}, c: {type: string, format: byte}, \
+             d: {type: string, format: binary}, e: {type: string, format: date-time}, f: {type: string, format: email}",
+        );
+        use TypeRef::*;
+        assert_eq!(found, [Date, Uuid, Base64, String, DateTime, String]);
+    }
+
+    #[test]
+    fn integer_formats_give_sized_integers_and_unsignedness_is_never_guessed() {
+        let found = field_types(
+            "a: {type: integer, format: int8}, b: {type: integer, format: int16}, c: {type: integer, format: int32}, \
+             d: {type: integer, format: int64}, e: {type: integer, format: uint8}, f: {type: integer, format: uint16}, \
+             g: {type: integer, format: uint32}, h: {type: integer, format: uint64}, i: {type: integer, format: uint}, \
+             j: {type: integer, format: bignum}, k: {type: integer, minimum: 0}, l: {type: number, format: float}, \
+             m: {type: number, format: double}, n: {type: number}",
+        );
+        use TypeRef::*;
+        assert_eq!(found, [I8, I16, I32, I64, U8, U16, U32, U64, U64, I64, I64, F32, F64, F64]);
+    }
+
+    #[test]
+    fn integer_enums_get_a_variant_per_value() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Level: {type: integer, enum: [1, 2, -1, 2]}\n";
+        let api = crate::model(spec.as_bytes()).unwrap_or_else(|problems| panic!("{problems}"));
+        let Some(TypeKind::IntEnum(values)) = api.type_def("Level").map(|def| &def.kind) else {
+            panic!("Level is an integer enum")
+        };
+        let found: Vec<(i64, &str)> =
+            values.iter().map(|value| (value.wire, value.variant.as_str())).collect();
+        assert_eq!(found, [(1, "V1"), (2, "V2"), (-1, "Minus1")]);
+    }
+
+    #[test]
+    fn integer_enums_take_the_names_x_enum_varnames_gives() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    Level: {type: integer, enum: [1, 2, 3], x-enum-varnames: [low, high_level, '']}\n    \
+                    Other: {type: integer, enum: [1, 2], x-enumNames: [one]}\n";
+        let api = crate::model(spec.as_bytes()).unwrap_or_else(|problems| panic!("{problems}"));
+        let variants = |name: &str| match api.type_def(name).map(|def| &def.kind) {
+            Some(TypeKind::IntEnum(values)) => {
+                values.iter().map(|value| value.variant.clone()).collect::<Vec<_>>()
+            }
+            other => panic!("{name} is not an integer enum: {other:?}"),
+        };
+        assert_eq!(variants("Level"), ["Low", "HighLevel", "V3"]);
+        // One name for two values would name the wrong one: ignored, with a warning.
+        assert_eq!(variants("Other"), ["V1", "V2"]);
+        assert!(api
+            .warnings
+            .iter()
+            .any(|warning| warning.pointer == "/components/schemas/Other/x-enumNames"));
+    }
 }

@@ -112,6 +112,7 @@ pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnos
         }
     }
     api.index_types();
+    unions::open_untagged_unions(&mut api);
     graph::from_impls(&mut api);
     loaded.relocations.restore(&mut resolver.diagnostics.0);
     resolver.diagnostics.0.sort();

@@ -37,7 +37,8 @@ impl<'a> Resolver<'a> {
             }
         }
         let one_of_at = at.key(keyword);
-        let mut variant_scope = Scope::default();
+        // `Unknown` is left for the value no member matches (see `open_untagged_unions`).
+        let mut variant_scope = Scope::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         for (index, member) in members.iter().enumerate() {
             let member_at = one_of_at.index(index);
@@ -371,15 +372,61 @@ fn primitive_variant(ty: &TypeRef) -> &'static str {
     match ty {
         TypeRef::String => "String",
         TypeRef::DateTime => "DateTime",
-        TypeRef::I32 | TypeRef::I64 => "Integer",
-        TypeRef::F64 => "Number",
+        TypeRef::Date => "Date",
+        TypeRef::Uuid => "Uuid",
+        TypeRef::Base64 | TypeRef::Bytes => "Bytes",
+        TypeRef::File => "File",
+        TypeRef::F32 | TypeRef::F64 => "Number",
         TypeRef::Bool => "Boolean",
-        TypeRef::Bytes => "Bytes",
         TypeRef::Array(_) => "Array",
         TypeRef::Nullable(_) => "Nullable",
         TypeRef::Map(_) => "Map",
         TypeRef::Json => "Json",
         TypeRef::JsonObject => "Object",
         TypeRef::Named(_) => "Value",
+        _integer => "Integer",
+    }
+}
+
+/// Every untagged union keeps a value that matches none of its members, as open enums keep
+/// unknown strings: a last variant `Unknown(serde_json::Value)` (serde tries variants in order,
+/// so it only catches what the others refuse). A union with a member that already takes any
+/// JSON (through aliases) needs none. Run once every type is defined, before `From` impls.
+pub(super) fn open_untagged_unions(api: &mut Api) {
+    fn any_json(ty: &TypeRef, api: &Api, seen: &mut Vec<String>) -> bool {
+        match ty {
+            TypeRef::Json => true,
+            TypeRef::Named(name) if !seen.contains(name) => {
+                seen.push(name.clone());
+                matches!(api.type_def(name).map(|def| &def.kind), Some(TypeKind::Alias(inner)) if any_json(inner, api, seen))
+            }
+            _ => false,
+        }
+    }
+    let open: Vec<bool> = api
+        .types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::UntaggedUnion(variants) => {
+                !variants.iter().any(|variant| any_json(&variant.ty, api, &mut Vec::new()))
+            }
+            _ => false,
+        })
+        .collect();
+    for (def, open) in api.types.iter_mut().zip(open) {
+        if let TypeKind::UntaggedUnion(variants) = &mut def.kind {
+            if open {
+                let mut scope = Scope::default();
+                variants.iter().for_each(|variant| {
+                    scope.claim(&variant.variant);
+                });
+                variants.push(UntaggedVariant {
+                    variant: scope.claim("Unknown"),
+                    ty: TypeRef::Json,
+                    boxed: false,
+                    from_impl: false,
+                });
+            }
+        }
     }
 }

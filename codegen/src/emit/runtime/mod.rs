@@ -16,7 +16,7 @@ use crate::diagnostics::Diagnostics;
 use crate::model::Api;
 use crate::GeneratedFile;
 use copies::{mod_rs, without_unit_tests};
-pub use registry::{Dependency, BYTES, CLI_DEPENDENCIES, REQWEST, SERDE, SERDE_JSON};
+pub use registry::{Dependency, BYTES, CHRONO, CLI_DEPENDENCIES, REQWEST, SERDE, SERDE_JSON, UUID};
 use registry::{Module, CLI, MODULES, TOOL_MODULES};
 use std::collections::BTreeSet;
 

@@ -1,6 +1,6 @@
 //! The registry of runtime modules: when a crate needs each, what it uses, and what it brings.
 
-use crate::model::{Api, AuthPlacement, BodyKind, Encoding};
+use crate::model::{Api, AuthPlacement, BodyKind, Encoding, TypeRef};
 
 /// A Cargo dependency of a generated crate, as its manifest lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -13,6 +13,10 @@ pub struct Dependency {
 
 // The dependencies runtime modules and generated code use, as generated manifests list them.
 pub const BYTES: Dependency = Dependency { name: "bytes", requirement: "\"1\"" };
+pub const CHRONO: Dependency = Dependency {
+    name: "chrono",
+    requirement: "{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }",
+};
 pub const FUTURES_CORE: Dependency = Dependency { name: "futures-core", requirement: "\"0.3\"" };
 pub const HTTPDATE: Dependency = Dependency { name: "httpdate", requirement: "\"1\"" };
 pub const PERCENT_ENCODING: Dependency = Dependency { name: "percent-encoding", requirement: "\"2\"" };
@@ -25,6 +29,10 @@ pub const SERDE: Dependency =
 pub const SERDE_JSON: Dependency = Dependency { name: "serde_json", requirement: "\"1\"" };
 pub const TOKIO: Dependency =
     Dependency { name: "tokio", requirement: "{ version = \"1\", features = [\"time\"] }" };
+pub const UUID: Dependency = Dependency {
+    name: "uuid",
+    requirement: "{ version = \"1\", default-features = false, features = [\"serde\"] }",
+};
 pub const TRACING: Dependency = Dependency {
     name: "tracing",
     requirement: "{ version = \"0.1\", default-features = false, features = [\"std\", \"attributes\"] }",
@@ -118,6 +126,11 @@ fn takes_tokens(api: &Api) -> bool {
     api.auth.iter().any(|auth| matches!(auth.placement, AuthPlacement::Bearer { .. }))
 }
 
+/// Some type holds base64 bytes, or a multipart file (whose JSON form has them).
+fn has_base64(api: &Api) -> bool {
+    api.uses_type(|ty| matches!(ty, TypeRef::Base64 | TypeRef::File))
+}
+
 fn sends(api: &Api, encoding: Encoding) -> bool {
     api.operations.iter().any(|op| op.body.as_ref().is_some_and(|body| body.encoding == encoding))
 }
@@ -169,6 +182,15 @@ pub(super) const MODULES: &[Module] = &[
         dependencies: &[SERDE, SERDE_JSON],
         names: &["ParamValue"],
         public: &[],
+    },
+    Module {
+        name: "base64",
+        source: include_str!("../../../runtime/src/base64.rs"),
+        needed: has_base64,
+        uses: &[],
+        dependencies: &[SERDE],
+        names: &["Base64Bytes"],
+        public: &["Base64Bytes"],
     },
     Module {
         name: "encode",
@@ -228,10 +250,10 @@ pub(super) const MODULES: &[Module] = &[
         name: "multipart",
         source: include_str!("../../../runtime/src/multipart.rs"),
         needed: |api| sends(api, Encoding::Multipart),
-        uses: &["error", "request"],
+        uses: &["base64", "error", "request"],
         dependencies: &[SERDE, SERDE_JSON],
-        names: &[],
-        public: &[],
+        names: &["FilePart"],
+        public: &["FilePart"],
     },
     Module {
         name: "lines",
