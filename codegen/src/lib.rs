@@ -59,12 +59,43 @@ pub fn model(spec: &[u8]) -> Result<model::Api, Diagnostics> {
 
 /// [`model()`], with options.
 pub fn model_with(spec: &[u8], options: Options) -> Result<model::Api, Diagnostics> {
-    let loaded = load::load_named(spec, options.source_name.as_deref())?;
-    resolve::resolve(&loaded, &options)
+    on_own_stack(|| model_here(spec, &options))
 }
 
 /// Generates every file of a client crate from a spec (YAML or JSON).
 pub fn generate(spec: &[u8], settings: &Settings) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    let api = model(spec)?;
-    emit::emit(&api, settings)
+    on_own_stack(|| emit::emit(&model_here(spec, &Options::default())?, settings))
+}
+
+fn model_here(spec: &[u8], options: &Options) -> Result<model::Api, Diagnostics> {
+    let loaded = load::load_named(spec, options.source_name.as_deref())?;
+    resolve::resolve(&loaded, options)
+}
+
+/// The stack the stages run on. Their recursion (serde's, openapiv3's, the walks over schemas,
+/// syn's) goes as deep as the document nests, which the readers bound (128 levels of objects and
+/// lists, a diagnostic beyond); at that depth a debug build needs more than the 2 MiB of a
+/// spawned thread (a test, a Tokio worker), so the work runs on a thread of its own.
+const STACK: usize = 64 << 20;
+
+/// Runs `work` on a thread with a [`STACK`]-sized stack, or here when the system refuses a
+/// thread; a panic is passed on to the caller.
+fn on_own_stack<T: Send>(
+    work: impl FnOnce() -> Result<T, Diagnostics> + Send,
+) -> Result<T, Diagnostics> {
+    // Shared, so that the work is still here to run when no thread took it.
+    let work = std::sync::Mutex::new(Some(work));
+    let take = || work.lock().ok().and_then(|mut work| work.take());
+    let spawned = std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().name("codegen".to_owned()).stack_size(STACK);
+        let thread = thread.spawn_scoped(scope, || take().map(|work| work()))?;
+        Ok::<_, std::io::Error>(thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    match (spawned, take()) {
+        (Ok(Some(done)), _) => done,
+        (_, Some(work)) => work(),
+        (_, None) => {
+            Err(Diagnostics(vec![Diagnostic::new("", "the generator's thread ended without an answer")]))
+        }
+    }
 }

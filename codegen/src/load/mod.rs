@@ -13,7 +13,9 @@
 //! text. Then `repair` rewrites, once over the whole document, what openapiv3 reads differently
 //! from what the document says, so that the later stages see every schema as written.
 
+mod locate;
 mod repair;
+mod shape;
 mod tree;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer, Relocations};
@@ -108,6 +110,9 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
         return Ok(loaded);
     }
     let tree: Value = serde_yaml::from_slice(bytes).map_err(|error| {
+        if let Some(too_deep) = locate::too_deep(bytes, &error) {
+            return Diagnostics(vec![too_deep]);
+        }
         let place = error
             .location()
             .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
@@ -125,7 +130,13 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
             (downgraded.tree, downgraded.relocations)
         }
     };
-    let prepared = tree::prepare(&mut tree, matches!(family, Family::V3_0), source_name, &mut diagnostics);
+    let mut prepared = tree::prepare(&mut tree, matches!(family, Family::V3_0), source_name, &mut diagnostics);
+    // Shape errors are found before the typed read, which then never meets one.
+    let mut shape_problems = Diagnostics::default();
+    let reshaped = shape::document(&mut tree, &mut shape_problems);
+    if let Some(webhooks) = &mut prepared.webhooks {
+        shape::webhooks(webhooks, &mut shape_problems);
+    }
     // Problems found past this point are reported with the warnings so far, where the user
     // wrote them.
     let failed = |mut problems: Diagnostics, mut so_far: Diagnostics| {
@@ -133,12 +144,16 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
         relocations.restore(&mut so_far.0);
         so_far
     };
-    if diagnostics.has_errors() {
-        return Err(failed(Diagnostics::default(), diagnostics));
+    if diagnostics.has_errors() || !shape_problems.is_empty() {
+        let found = shape_problems.0.len();
+        let mut all = failed(shape_problems, diagnostics);
+        let first = all.0.len() - found;
+        locate::annotate(bytes, &mut all.0[first..]);
+        return Err(all);
     }
     let document = match family {
-        // Straight from the text, as before 3.1 was read: errors then carry a line and column.
-        Family::V3_0 if !prepared.changed => typed(
+        // Straight from the text, as before 3.1 was read.
+        Family::V3_0 if !prepared.changed && !reshaped => typed(
             || serde_path_to_error::deserialize(serde_yaml::Deserializer::from_slice(bytes)),
             family,
             &Pointer::root(),
@@ -177,30 +192,31 @@ fn webhooks(value: Value, family: Family) -> Result<IndexMap<String, PathItem>, 
         .collect())
 }
 
-/// The fast path for the common large case, a JSON 3.0 document: serde_json reads the version
-/// without building a tree and then the typed document straight from the text, several times
-/// faster than the YAML parser. `None` sends anything else (YAML, 3.1, broken JSON, no version,
-/// a document with problems or with what the tree settles) down the general path, which also
-/// gives the diagnostics.
+/// The fast path for the common large case, a JSON 3.0 document: serde_json reads the tree
+/// (several times faster than the YAML parser), the shape check passes it, and the typed
+/// document is read straight from the text. `None` sends anything else (YAML, 3.1, broken JSON,
+/// no version, a document with problems or with what the tree settles) down the general path,
+/// which also gives the diagnostics, with lines and columns.
 fn json_3_0(bytes: &[u8]) -> Option<Loaded> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        openapi: Option<String>,
-        webhooks: Option<serde::de::IgnoredAny>,
-    }
     if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
         return None;
     }
-    let head = serde_json::from_slice::<Head>(bytes).ok()?;
-    let version = head.openapi.filter(|_| head.webhooks.is_none())?;
+    let mut tree: Value = serde_json::from_slice(bytes).ok()?;
+    let version = tree.get("openapi")?.as_str()?.to_owned();
     let family @ Family::V3_0 = Family::of(&version)? else { return None };
-    let read = || serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
-    // A document that does not read cleanly goes down the general path, whose diagnostics are
-    // more precise (duplicate keys, lines and columns).
-    let document: openapiv3::OpenAPI = typed(read, family, &Pointer::root()).ok()?;
-    if document.paths.paths.values().any(|item| matches!(item, ReferenceOr::Reference { .. })) {
+    let path_item_ref = |paths: &Value| {
+        paths.as_mapping().is_some_and(|paths| paths.values().any(|item| item.get("$ref").is_some()))
+    };
+    if tree.get("webhooks").is_some() || tree.get("paths").is_some_and(path_item_ref) {
         return None;
     }
+    // A document the check rewrites or finds wrong goes down the general path.
+    let mut problems = Diagnostics::default();
+    if shape::document(&mut tree, &mut problems) || !problems.is_empty() {
+        return None;
+    }
+    let read = || serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
+    let document: openapiv3::OpenAPI = typed(read, family, &Pointer::root()).ok()?;
     let (webhooks, warnings, relocations) = Default::default();
     Some(Loaded { document, version, webhooks, warnings, relocations })
 }
