@@ -1313,7 +1313,7 @@ fn deeply_nested_schemas_do_not_overflow_the_stack() {
         LAYERS.iter().map(|&(name, open, close, _)| (name, open, close, 1_000)).collect();
     beyond[0].3 = 10_000;
     for line in run_nested(&beyond, DEFAULT_STACK) {
-        assert!(line.contains("nesting deeper than 128 levels"), "{line}");
+        assert!(line.contains("nesting deeper than 512 levels"), "{line}");
     }
     // As deep as the parser takes, on a stack the size of a main thread's (what the command
     // line runs on): the types are generated.

@@ -13,6 +13,8 @@
 //! text. Then `repair` rewrites, once over the whole document, what openapiv3 reads differently
 //! from what the document says, so that the later stages see every schema as written.
 
+mod deep;
+mod events;
 mod locate;
 mod repair;
 mod shape;
@@ -109,16 +111,22 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
     if let Some(loaded) = json_3_0(bytes) {
         return Ok(loaded);
     }
-    let tree: Value = serde_yaml::from_slice(bytes).map_err(|error| {
-        if let Some(too_deep) = locate::too_deep(bytes, &error) {
-            return Diagnostics(vec![too_deep]);
+    // serde_yaml stops at 128 levels of nesting, where the deep reader goes on.
+    let mut too_deep = false;
+    let tree: Value = match serde_yaml::from_slice(bytes) {
+        Ok(tree) => tree,
+        Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
+            too_deep = true;
+            deep::read(bytes).map_err(|diagnostic| Diagnostics(vec![diagnostic]))?
         }
-        let place = error
-            .location()
-            .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
-            .unwrap_or_default();
-        one("", format!("the file is not valid YAML or JSON{place}: {error}"))
-    })?;
+        Err(error) => {
+            let place = error
+                .location()
+                .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
+                .unwrap_or_default();
+            return Err(one("", format!("the file is not valid YAML or JSON{place}: {error}")));
+        }
+    };
     let version = declared_version(&tree)?;
     let Some(family) = Family::of(&version) else { return Err(one("/openapi", unsupported(&version))) };
     let mut diagnostics = Diagnostics::default();
@@ -153,7 +161,7 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
     }
     let document = match family {
         // Straight from the text, as before 3.1 was read.
-        Family::V3_0 if !prepared.changed && !reshaped => typed(
+        Family::V3_0 if !prepared.changed && !reshaped && !too_deep => typed(
             || serde_path_to_error::deserialize(serde_yaml::Deserializer::from_slice(bytes)),
             family,
             &Pointer::root(),
@@ -234,7 +242,7 @@ fn declared_version(tree: &Value) -> Result<String, Diagnostics> {
         )),
         (Some(other), _) => Err(one(
             "/openapi",
-            format!("`openapi` must be a version string such as \"3.0.3\" (quoted), found {}", describe(other)),
+            format!("`openapi` must be a version string such as \"3.0.3\" (quoted), found {}", shape::describe(other)),
         )),
         (None, None) => Err(one("", "missing the `openapi` field; add `openapi: 3.0.3` at the top")),
     }
@@ -274,16 +282,6 @@ fn one(pointer: &str, message: impl Into<String>) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     diagnostics.push(pointer, message);
     diagnostics
-}
-
-/// A YAML value as a reader would name it.
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Number(number) => format!("the number {number}"),
-        Value::Bool(flag) => format!("`{flag}`"),
-        Value::Null => "null".to_owned(),
-        _ => "a list or an object".to_owned(),
-    }
 }
 
 fn pointer_of(at: &Pointer, path: &serde_path_to_error::Path) -> Pointer {

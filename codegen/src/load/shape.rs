@@ -15,7 +15,7 @@
 //! then what the typed read reads): a number or boolean where text is expected (`description: 5`,
 //! a key `200`) becomes its text, and `null` for a field with a default (a list, a map, a flag)
 //! is the default. The walk recurses as deep as the tree nests, which the YAML and JSON readers
-//! bound (see `locate::DEPTH_LIMIT`).
+//! bound (see `deep::DEPTH_LIMIT`).
 
 use crate::diagnostics::{Diagnostics, Pointer};
 use serde_yaml::{Mapping, Value};
@@ -582,18 +582,12 @@ impl Walk<'_> {
         }
         let mut rewritten = Mapping::with_capacity(object.len());
         for (key, value) in std::mem::take(object) {
-            let text = match key {
-                Value::String(text) => text,
-                Value::Number(number) => number.to_string(),
-                Value::Bool(flag) => flag.to_string(),
-                Value::Null => "null".to_owned(),
-                other => {
-                    let message = format!("a key here is {}; keys must be text", describe(&other));
-                    self.problems.push(at.as_str(), message);
-                    continue;
-                }
-            };
-            rewritten.insert(Value::String(text), value);
+            if matches!(key, Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_)) {
+                let message = format!("a key here is {}; keys must be text", describe(&key));
+                self.problems.push(at.as_str(), message);
+                continue;
+            }
+            rewritten.insert(Value::String(key_text(&key)), value);
         }
         *object = rewritten;
         self.changed = true;
@@ -614,6 +608,18 @@ impl Walk<'_> {
     }
 }
 
+/// A key as a text reader reads it: a number, boolean or `null` is its text (a list, an object or
+/// a tagged value, which no reader takes as a key, is empty text).
+pub(super) fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Null => "null".to_owned(),
+        Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_) => String::new(),
+    }
+}
+
 /// A response key openapiv3 reads as a status code: `200`, `"200"` or `"2XX"`.
 fn status_code(key: &str) -> bool {
     if key.len() != 3 {
@@ -629,7 +635,7 @@ fn status_code(key: &str) -> bool {
 }
 
 /// A YAML value as a reader would name it.
-fn describe(value: &Value) -> String {
+pub(super) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(flag) => format!("`{flag}`"),
