@@ -10,7 +10,9 @@
 //! 3. auto-pagination over 10,000 batches with limit 1,000 (exactly 10 requests, asserted);
 //! 4. generation of the bundled client from `spec/openapi.yaml`, in process;
 //! 5. generation at scale (`generation.rs`): `xtask generate` in a child process on the bundled
-//!    spec and on every GitHub description (0.08 to 78 MB), and `cargo check` of GitHub's crate.
+//!    spec and on every GitHub description (0.08 to 78 MB), and `cargo check` of GitHub's crate;
+//! 6. failing fast (`failfast.rs`, only with `--only failfast`): the time to a diagnostic against
+//!    the depth of the fault and against the size of the description.
 //!
 //! Every timing is reported (median, min–max, runs), never asserted; what is asserted is what
 //! must hold whatever the machine: every line decodes, counts match, the page count. The full
@@ -19,6 +21,7 @@
 
 mod child;
 mod data;
+mod failfast;
 mod generation;
 mod inmemory;
 mod report;
@@ -43,7 +46,7 @@ use crate::report::{mib, verdict, Row, Stats};
 const PYTHON_SDK: &str = "anthropic==2.12.0";
 
 const USAGE: &str = "\
-usage: bench [--smoke] [--no-python] [--no-perf] [--only generation]
+usage: bench [--smoke] [--no-python] [--no-perf] [--only generation|failfast]
 
   --smoke      every measurement with tiny sizes, in a few seconds; prints the table and writes
                nothing (the Python SDK only if target/bench/venv already has it)
@@ -52,6 +55,10 @@ usage: bench [--smoke] [--no-python] [--no-perf] [--only generation]
   --only generation
                only the generation size series (GitHub's specs downloaded with npm on a full run);
                a full run rewrites only its section of BENCHMARKS.md
+  --only failfast
+               only the time to a diagnostic against nesting depth and against size (in
+               process; GitHub's description when downloaded); a full run rewrites only its
+               section of BENCHMARKS.md
 
 The full run (no --smoke) serves a ~1 GiB body, takes a few minutes on 2 cores, creates
 target/bench/venv for the Python SDK if needed, and writes BENCHMARKS.md. Its generation series
@@ -63,18 +70,21 @@ struct Options {
     python: bool,
     perf: bool,
     only_generation: bool,
+    only_failfast: bool,
 }
 
 impl Options {
     fn parse(args: &[String]) -> Result<Option<Options>, String> {
-        let mut options = Options { smoke: false, python: true, perf: true, only_generation: false };
+        let mut options =
+            Options { smoke: false, python: true, perf: true, only_generation: false, only_failfast: false };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--smoke" => options.smoke = true,
                 "--only" => match args.next().map(String::as_str) {
                     Some("generation") => options.only_generation = true,
-                    other => return Err(format!("--only takes `generation`, not {other:?}\n{USAGE}")),
+                    Some("failfast") => options.only_failfast = true,
+                    other => return Err(format!("--only takes `generation` or `failfast`, not {other:?}\n{USAGE}")),
                 },
                 "--no-python" => options.python = false,
                 "--no-perf" => options.perf = false,
@@ -224,6 +234,11 @@ fn run(options: &Options) -> Result<(), String> {
     let series_dir = bench_dir().join("generation");
     if options.only_generation {
         return generation_only(&exe, &series_config, &series_dir, &machine, options.smoke);
+    }
+    if options.only_failfast {
+        let section = failfast::run(options.smoke, &machine)?;
+        println!("\n{section}");
+        return if options.smoke { Ok(()) } else { write_section(failfast::HEADING, &section) };
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -398,13 +413,18 @@ fn generation_only(
         println!("- {note}");
     }
     if !smoke {
-        let path = xtask::root().join("BENCHMARKS.md");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
-        let section = series.markdown(machine, "cargo xtask bench --only generation");
-        std::fs::write(&path, generation::replace_section(&text, &section))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        println!("wrote the generation section of {}", path.display());
+        write_section(generation::HEADING, &series.markdown(machine, "cargo xtask bench --only generation"))?;
     }
+    Ok(())
+}
+
+/// Replaces the section under `heading` of `BENCHMARKS.md` (appends it when there is none).
+fn write_section(heading: &str, section: &str) -> Result<(), String> {
+    let path = xtask::root().join("BENCHMARKS.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
+    std::fs::write(&path, generation::replace_section(&text, heading, section))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("wrote the section `{heading}` of {}", path.display());
     Ok(())
 }
 
