@@ -44,7 +44,9 @@ fn time_load(bytes: &[u8], runs: usize) -> (Stats, Option<String>) {
         let start = Instant::now();
         let outcome = codegen::load::load(bytes);
         secs.push(start.elapsed().as_secs_f64());
-        pointer = outcome.err().map(|diagnostics| diagnostics.0.first().map(|d| d.pointer.clone()).unwrap_or_default());
+        pointer = outcome
+            .err()
+            .map(|diagnostics| diagnostics.0.first().map(|d| d.pointer.clone()).unwrap_or_default());
     }
     (Stats::of(&secs).unwrap_or(Stats { median: f64::NAN, min: f64::NAN, max: f64::NAN, runs: 0 }), pointer)
 }
@@ -78,12 +80,22 @@ fn sized(extra: usize, leaf: &Value) -> Vec<u8> {
     for index in 0..extra {
         let mut properties = Map::new();
         for field in 0..12 {
-            properties.insert(format!("field_{field}"), json!({"type": "string", "description": "A field of a generated schema."}));
+            properties.insert(
+                format!("field_{field}"),
+                json!({"type": "string", "description": "A field of a generated schema."}),
+            );
         }
-        properties.insert("next".into(), json!({"$ref": format!("#/components/schemas/Extra{}", (index + 1) % extra)}));
+        properties.insert(
+            "next".into(),
+            json!({"$ref": format!("#/components/schemas/Extra{}", (index + 1) % extra)}),
+        );
         schemas.insert(format!("Extra{index}"), json!({"type": "object", "properties": properties}));
     }
-    let last = schemas.values_mut().last().and_then(|schema| schema.get_mut("properties")).and_then(Value::as_object_mut);
+    let last = schemas
+        .values_mut()
+        .last()
+        .and_then(|schema| schema.get_mut("properties"))
+        .and_then(Value::as_object_mut);
     if let Some(properties) = last {
         properties.insert("planted".into(), leaf.clone());
     }
@@ -144,7 +156,9 @@ pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
         println!("depth {levels}: fault {} ms, valid {} ms (JSON)", ms(&fault), ms(&valid));
     }
     out.push_str("\n### Against size, one fault at the end\n\nThe bundled spec with generated schemas (a dozen properties each), the fault a property of the last; then GitHub's description with the fault a property of its last schema.\n\n");
-    out.push_str("| description | MB | fault, ms | valid, ms | MB/s to the diagnostic |\n|---|---:|---:|---:|---:|\n");
+    out.push_str(
+        "| description | MB | fault, ms | valid, ms | MB/s to the diagnostic |\n|---|---:|---:|---:|---:|\n",
+    );
     let fault: Value = serde_json::from_str(FAULT).map_err(|e| e.to_string())?;
     let valid: Value = serde_json::from_str(VALID).map_err(|e| e.to_string())?;
     let sizes = if smoke { &SIZES[..2] } else { SIZES };
@@ -178,9 +192,15 @@ pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
                 ms(&without),
                 mb / with_fault.median
             );
-            println!("GitHub, {mb:.2} MB: fault {} ms at {pointer:?}, valid {} ms", ms(&with_fault), ms(&without));
+            println!(
+                "GitHub, {mb:.2} MB: fault {} ms at {pointer:?}, valid {} ms",
+                ms(&with_fault),
+                ms(&without)
+            );
         }
-        None => out.push_str("\n(GitHub's description was not downloaded: `cargo xtask github` fetches it.)\n"),
+        None => {
+            out.push_str("\n(GitHub's description was not downloaded: `cargo xtask github` fetches it.)\n")
+        }
     }
     Ok(out)
 }

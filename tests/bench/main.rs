@@ -84,7 +84,11 @@ impl Options {
                 "--only" => match args.next().map(String::as_str) {
                     Some("generation") => options.only_generation = true,
                     Some("failfast") => options.only_failfast = true,
-                    other => return Err(format!("--only takes `generation` or `failfast`, not {other:?}\n{USAGE}")),
+                    other => {
+                        return Err(format!(
+                            "--only takes `generation` or `failfast`, not {other:?}\n{USAGE}"
+                        ))
+                    }
                 },
                 "--no-python" => options.python = false,
                 "--no-perf" => options.perf = false,

@@ -89,7 +89,9 @@ fn a_wrong_type_24_64_and_200_levels_down_is_reported_at_its_pointer_with_its_li
         for format in [Format::Json, Format::Yaml] {
             let label = format!("{levels} levels, {format:?}");
             let diagnostics = rejected(&label, nested(levels, r#"{"type": 5}"#, format));
-            let [only] = diagnostics.0.as_slice() else { panic!("{label}: one diagnostic expected: {diagnostics}") };
+            let [only] = diagnostics.0.as_slice() else {
+                panic!("{label}: one diagnostic expected: {diagnostics}")
+            };
             assert_eq!(only.pointer, format!("{}/type", deep_pointer(levels)), "{label}");
             let line = match format {
                 Format::Json => 1,
@@ -132,9 +134,14 @@ fn nesting_past_the_limit_is_reported_where_it_passes_it() {
     for format in [Format::Json, Format::Yaml] {
         let label = format!("300 levels, {format:?}");
         let diagnostics = rejected(&label, nested(300, r#"{"type": 5}"#, format));
-        let [only] = diagnostics.0.as_slice() else { panic!("{label}: one diagnostic expected: {diagnostics}") };
+        let [only] = diagnostics.0.as_slice() else {
+            panic!("{label}: one diagnostic expected: {diagnostics}")
+        };
         assert_eq!(only.pointer, limit, "{label}");
-        assert!(only.message.starts_with("nesting deeper than 512 levels of objects and lists (line "), "{label}: {only}");
+        assert!(
+            only.message.starts_with("nesting deeper than 512 levels of objects and lists (line "),
+            "{label}: {only}"
+        );
     }
 }
 
@@ -158,7 +165,9 @@ fn nesting_400_levels_deep_neither_overflows_the_stack_nor_hangs() {
             let label = format!("400 × {name} around {leaf}");
             let diagnostics = rejected(&label, layered(400, open, leaf, close));
             assert!(
-                diagnostics.to_string().contains(": nesting deeper than 512 levels of objects and lists (line 1, column "),
+                diagnostics
+                    .to_string()
+                    .contains(": nesting deeper than 512 levels of objects and lists (line 1, column "),
                 "{label}: {diagnostics}"
             );
         }
@@ -188,8 +197,13 @@ fn a_wrong_value_at_the_readers_limit_is_found_in_linear_time() {
     for (name, open, close, levels) in layers {
         let label = format!("{levels} × {name}");
         let diagnostics = rejected(&label, layered(levels, open, r#"{"type":"array","items":5}"#, close));
-        let [only] = diagnostics.0.as_slice() else { panic!("{label}: one diagnostic expected: {diagnostics}") };
+        let [only] = diagnostics.0.as_slice() else {
+            panic!("{label}: one diagnostic expected: {diagnostics}")
+        };
         assert!(only.pointer.ends_with("/items"), "{label}: {only}");
-        assert!(only.message.starts_with("expected a schema (an object); found the number 5"), "{label}: {only}");
+        assert!(
+            only.message.starts_with("expected a schema (an object); found the number 5"),
+            "{label}: {only}"
+        );
     }
 }

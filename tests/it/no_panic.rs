@@ -1122,7 +1122,8 @@ fn mutated_specs_never_panic() {
             Outcome::Rejected(diagnostics) => {
                 rejected += 1;
                 let unread = diagnostics.0.iter().find(|d| {
-                    d.message.starts_with("not a valid OpenAPI") || d.message.starts_with("openapiv3 could not read")
+                    d.message.starts_with("not a valid OpenAPI")
+                        || d.message.starts_with("openapiv3 could not read")
                 });
                 if unread.is_some() {
                     unparsed += 1;

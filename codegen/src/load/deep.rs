@@ -42,7 +42,8 @@ pub(super) fn read(text: &[u8]) -> Result<Value, Diagnostic> {
     let mut root = None;
     let mut alias_nodes = 0usize;
     let budget = ALIAS_NODES.max(text.len());
-    let broken = |message: String| Diagnostic::new("", format!("the file is not valid YAML or JSON: {message}"));
+    let broken =
+        |message: String| Diagnostic::new("", format!("the file is not valid YAML or JSON: {message}"));
     loop {
         let (event, mark) = events.next().map_err(broken)?;
         let (value, anchor, nodes) = match event {
@@ -55,7 +56,8 @@ pub(super) fn read(text: &[u8]) -> Result<Value, Diagnostic> {
                 if open.len() >= DEPTH_LIMIT {
                     return Err(too_deep(&open, mark));
                 }
-                let value = if mapping { Value::Mapping(Mapping::new()) } else { Value::Sequence(Vec::new()) };
+                let value =
+                    if mapping { Value::Mapping(Mapping::new()) } else { Value::Sequence(Vec::new()) };
                 open.push(Open { value, key: None, tag, anchor, nodes: 1 });
                 continue;
             }
@@ -66,7 +68,10 @@ pub(super) fn read(text: &[u8]) -> Result<Value, Diagnostic> {
             Event::Scalar { text, tag, plain, anchor } => (scalar(text, tag.as_deref(), plain), anchor, 1),
             Event::Alias(name) => {
                 let Some((value, nodes)) = anchors.get(&name) else {
-                    return Err(broken(format!("unknown anchor `*{name}` at line {} column {}", mark.line, mark.column)));
+                    return Err(broken(format!(
+                        "unknown anchor `*{name}` at line {} column {}",
+                        mark.line, mark.column
+                    )));
                 };
                 alias_nodes += nodes;
                 if alias_nodes > budget {
@@ -129,9 +134,12 @@ fn scalar(text: String, tag: Option<&str>, plain: bool) -> Value {
     match tag {
         None if plain => plain_scalar(text),
         None | Some("tag:yaml.org,2002:str" | "!") => Value::String(text),
-        Some("tag:yaml.org,2002:null" | "tag:yaml.org,2002:bool" | "tag:yaml.org,2002:int" | "tag:yaml.org,2002:float") => {
-            plain_scalar(text)
-        }
+        Some(
+            "tag:yaml.org,2002:null"
+            | "tag:yaml.org,2002:bool"
+            | "tag:yaml.org,2002:int"
+            | "tag:yaml.org,2002:float",
+        ) => plain_scalar(text),
         Some(tag) => Value::Tagged(Box::new(TaggedValue { tag: Tag::new(tag), value: plain_scalar(text) })),
     }
 }
@@ -202,7 +210,13 @@ mod tests {
         let text = format!("{}1{}", "[".repeat(DEPTH_LIMIT + 10), "]".repeat(DEPTH_LIMIT + 10));
         let Err(diagnostic) = read(text.as_bytes()) else { panic!("read past the limit") };
         assert_eq!(diagnostic.pointer, "/0".repeat(DEPTH_LIMIT));
-        assert!(diagnostic.message.starts_with(&format!("nesting deeper than {DEPTH_LIMIT} levels of objects and lists (line 1, column {})", DEPTH_LIMIT + 1)), "{diagnostic}");
+        assert!(
+            diagnostic.message.starts_with(&format!(
+                "nesting deeper than {DEPTH_LIMIT} levels of objects and lists (line 1, column {})",
+                DEPTH_LIMIT + 1
+            )),
+            "{diagnostic}"
+        );
         let deep = format!("{}1{}", "[".repeat(DEPTH_LIMIT - 1), "]".repeat(DEPTH_LIMIT - 1));
         assert!(read(deep.as_bytes()).is_ok());
     }

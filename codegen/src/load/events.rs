@@ -7,7 +7,6 @@
 use std::ffi::CStr;
 use std::marker::PhantomData;
 use std::mem::MaybeUninit;
-use unsafe_libyaml as sys;
 
 /// Where an event starts in the text, from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +42,7 @@ pub(super) enum Boundary {
 /// The events of one text, in order.
 pub(super) struct Events<'text> {
     /// Boxed: libyaml keeps pointers into the parser, which must not move.
-    parser: Box<MaybeUninit<sys::yaml_parser_t>>,
+    parser: Box<MaybeUninit<unsafe_libyaml::yaml_parser_t>>,
     /// Whether the parser was set up (and must be deleted).
     ready: bool,
     /// The parser reads from the text, which must outlive it.
@@ -52,15 +51,15 @@ pub(super) struct Events<'text> {
 
 impl<'text> Events<'text> {
     pub(super) fn new(text: &'text [u8]) -> Self {
-        let mut parser = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
+        let mut parser = Box::new(MaybeUninit::<unsafe_libyaml::yaml_parser_t>::uninit());
         // SAFETY: the parser is initialised before any other use (and only used when that
         // worked); the text is borrowed for the parser's lifetime ('text).
         let ready = unsafe {
             let pointer = parser.as_mut_ptr();
-            let ready = sys::yaml_parser_initialize(pointer).ok;
+            let ready = unsafe_libyaml::yaml_parser_initialize(pointer).ok;
             if ready {
-                sys::yaml_parser_set_encoding(pointer, sys::YAML_UTF8_ENCODING);
-                sys::yaml_parser_set_input_string(pointer, text.as_ptr(), text.len() as _);
+                unsafe_libyaml::yaml_parser_set_encoding(pointer, unsafe_libyaml::YAML_UTF8_ENCODING);
+                unsafe_libyaml::yaml_parser_set_input_string(pointer, text.as_ptr(), text.len() as _);
             }
             ready
         };
@@ -72,18 +71,20 @@ impl<'text> Events<'text> {
         if !self.ready {
             return Err("the YAML parser could not start".to_owned());
         }
-        let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
+        let mut event = MaybeUninit::<unsafe_libyaml::yaml_event_t>::uninit();
         // SAFETY: the parser is initialised (`ready`); an event the parser filled in is read
         // according to its type and then deleted once.
         unsafe {
             let parser = self.parser.as_mut_ptr();
-            if (&*parser).error != sys::YAML_NO_ERROR || !sys::yaml_parser_parse(parser, event.as_mut_ptr()).ok {
+            if (&*parser).error != unsafe_libyaml::YAML_NO_ERROR
+                || !unsafe_libyaml::yaml_parser_parse(parser, event.as_mut_ptr()).ok
+            {
                 return Err(problem(&*parser));
             }
             let event = event.as_mut_ptr();
             let mark = mark((*event).start_mark);
             let converted = convert(&*event);
-            sys::yaml_event_delete(event);
+            unsafe_libyaml::yaml_event_delete(event);
             Ok((converted, mark))
         }
     }
@@ -93,52 +94,54 @@ impl Drop for Events<'_> {
     fn drop(&mut self) {
         if self.ready {
             // SAFETY: initialised, and deleted once.
-            unsafe { sys::yaml_parser_delete(self.parser.as_mut_ptr()) }
+            unsafe { unsafe_libyaml::yaml_parser_delete(self.parser.as_mut_ptr()) }
         }
     }
 }
 
-fn mark(mark: sys::yaml_mark_t) -> Mark {
+fn mark(mark: unsafe_libyaml::yaml_mark_t) -> Mark {
     Mark { line: mark.line as usize + 1, column: mark.column as usize + 1 }
 }
 
 /// The parser's complaint, as `serde_yaml` words it.
 ///
 /// SAFETY: `parser` is an initialised parser whose last call failed.
-unsafe fn problem(parser: &sys::yaml_parser_t) -> String {
+unsafe fn problem(parser: &unsafe_libyaml::yaml_parser_t) -> String {
     let problem = unsafe { text(parser.problem.cast()) }.unwrap_or_else(|| "a YAML error".to_owned());
     let at = mark(parser.problem_mark);
     format!("{problem} at line {} column {}", at.line, at.column)
 }
 
 /// SAFETY: `event` was filled in by `yaml_parser_parse` and not deleted yet.
-unsafe fn convert(event: &sys::yaml_event_t) -> Event {
+unsafe fn convert(event: &unsafe_libyaml::yaml_event_t) -> Event {
     // SAFETY (each arm): the union field read is the one the event's type says is set.
     unsafe {
         match event.type_ {
-            sys::YAML_SCALAR_EVENT => {
+            unsafe_libyaml::YAML_SCALAR_EVENT => {
                 let scalar = &event.data.scalar;
                 let bytes = std::slice::from_raw_parts(scalar.value, scalar.length as usize);
                 Event::Scalar {
                     text: String::from_utf8_lossy(bytes).into_owned(),
                     tag: text(scalar.tag),
-                    plain: scalar.style == sys::YAML_PLAIN_SCALAR_STYLE,
+                    plain: scalar.style == unsafe_libyaml::YAML_PLAIN_SCALAR_STYLE,
                     anchor: text(scalar.anchor),
                 }
             }
-            sys::YAML_ALIAS_EVENT => Event::Alias(text(event.data.alias.anchor).unwrap_or_default()),
-            sys::YAML_SEQUENCE_START_EVENT => {
+            unsafe_libyaml::YAML_ALIAS_EVENT => {
+                Event::Alias(text(event.data.alias.anchor).unwrap_or_default())
+            }
+            unsafe_libyaml::YAML_SEQUENCE_START_EVENT => {
                 let start = &event.data.sequence_start;
                 Event::Start { mapping: false, tag: text(start.tag), anchor: text(start.anchor) }
             }
-            sys::YAML_MAPPING_START_EVENT => {
+            unsafe_libyaml::YAML_MAPPING_START_EVENT => {
                 let start = &event.data.mapping_start;
                 Event::Start { mapping: true, tag: text(start.tag), anchor: text(start.anchor) }
             }
-            sys::YAML_SEQUENCE_END_EVENT | sys::YAML_MAPPING_END_EVENT => Event::End,
-            sys::YAML_STREAM_START_EVENT => Event::Boundary(Boundary::StreamStart),
-            sys::YAML_DOCUMENT_START_EVENT => Event::Boundary(Boundary::DocumentStart),
-            sys::YAML_DOCUMENT_END_EVENT => Event::Boundary(Boundary::DocumentEnd),
+            unsafe_libyaml::YAML_SEQUENCE_END_EVENT | unsafe_libyaml::YAML_MAPPING_END_EVENT => Event::End,
+            unsafe_libyaml::YAML_STREAM_START_EVENT => Event::Boundary(Boundary::StreamStart),
+            unsafe_libyaml::YAML_DOCUMENT_START_EVENT => Event::Boundary(Boundary::DocumentStart),
+            unsafe_libyaml::YAML_DOCUMENT_END_EVENT => Event::Boundary(Boundary::DocumentEnd),
             _ => Event::Boundary(Boundary::StreamEnd),
         }
     }

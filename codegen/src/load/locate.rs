@@ -72,7 +72,8 @@ pub(super) fn position(bytes: &[u8], pointer: &str) -> Option<Mark> {
                     parent.index += 1;
                     Some((parent.index - 1).to_string())
                 };
-                parent.on_path && segments.get(depth - 1).is_some_and(|wanted| Some(wanted) == segment.as_ref())
+                parent.on_path
+                    && segments.get(depth - 1).is_some_and(|wanted| Some(wanted) == segment.as_ref())
             }
             None => true,
         };

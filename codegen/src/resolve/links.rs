@@ -137,7 +137,9 @@ impl Resolver<'_> {
             let name = &direction.parameter;
             let parameter_problem = match param {
                 None => Some(format!("the operation has no query parameter `{name}`")),
-                Some(param) if param.ty != TypeRef::String => Some(format!("`{name}` must be a string parameter")),
+                Some(param) if param.ty != TypeRef::String => {
+                    Some(format!("`{name}` must be a string parameter"))
+                }
                 Some(param) if param.required => {
                     Some(format!("`{name}` must be optional: the first page is asked for without it"))
                 }
