@@ -337,6 +337,7 @@ impl Kind {
     /// The fields of an object of this kind: its own, and those its tag (`in`, `type`) adds.
     pub(super) fn fields(self, object: &Mapping) -> [&'static [Field]; 2] {
         let tag = |key: &str| object.get(key).and_then(Value::as_str);
+        // A table of cases, one kind a row: the arms look alike because each names its own table.
         match self {
             Self::Document => [DOCUMENT, &[]],
             Self::Info => [INFO, &[]],
