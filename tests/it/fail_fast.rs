@@ -207,3 +207,43 @@ fn a_wrong_value_at_the_readers_limit_is_found_in_linear_time() {
         );
     }
 }
+
+/// Valid documents as deep as the resolver takes (it stops at 200 levels of schemas, a diagnostic
+/// at the schema past them) generate, on a thread with a 2 MiB stack: every stage (the typed
+/// read, the resolver's walks, emission and formatting) runs on a thread of its own sized for the
+/// loader's limit.
+#[test]
+fn the_deepest_valid_documents_generate_on_a_default_thread_stack() {
+    let settings = codegen::Settings {
+        crate_name: "deep".to_owned(),
+        crate_version: "0.1.0".to_owned(),
+        spec_label: "deep.json".to_owned(),
+        command: "cargo test -- fail_fast::".to_owned(),
+    };
+    let layers = [
+        ("properties", r#"{"type":"object","properties":{"a":"#, "}}", 199),
+        ("allOf", r#"{"allOf":["#, "]}", 199),
+        ("oneOf", r#"{"oneOf":[{"type":"string"},"#, "]}", 199),
+        ("items", r#"{"type":"array","items":"#, "}", 199),
+        ("additionalProperties", r#"{"type":"object","additionalProperties":"#, "}", 199),
+    ];
+    for (name, open, close, levels) in layers {
+        let label = format!("{levels} × {name}");
+        let bytes = layered(levels, open, r#"{"type":"string"}"#, close);
+        let settings = settings.clone();
+        let (sender, receiver) = mpsc::channel();
+        let started = Instant::now();
+        thread::Builder::new()
+            .name(label.clone())
+            .stack_size(DEFAULT_STACK)
+            .spawn(move || {
+                let _ = sender.send(codegen::generate(&bytes, &settings).map(|files| files.len()));
+            })
+            .expect("a thread starts");
+        match receiver.recv_timeout(TIMEOUT * 4) {
+            Ok(Ok(files)) => println!("{label}: {files} files in {:.1?}", started.elapsed()),
+            Ok(Err(diagnostics)) => panic!("{label}: {diagnostics}"),
+            Err(_) => panic!("{label}: no answer within {:?}", TIMEOUT * 4),
+        }
+    }
+}
