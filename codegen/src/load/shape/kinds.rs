@@ -408,3 +408,17 @@ impl Kind {
         }
     }
 }
+
+/// A response key openapiv3 reads as a status code: `200`, `"200"` or `"2XX"`.
+pub(super) fn status_code(key: &str) -> bool {
+    if key.len() != 3 {
+        return false;
+    }
+    match key.parse::<i64>() {
+        Ok(code) => (100..1000).contains(&code),
+        Err(_) => {
+            let bytes = key.as_bytes();
+            bytes[0].is_ascii_digit() && bytes[1..].eq_ignore_ascii_case(b"XX")
+        }
+    }
+}

@@ -23,7 +23,7 @@ use serde_yaml::{Mapping, Value};
 mod kinds;
 mod stream;
 
-use kinds::{Kind, Need, Shape, CALLBACK};
+use kinds::{status_code, Kind, Need, Shape, CALLBACK};
 pub(super) use stream::clean_json;
 use Need::{Defaulted as D, Required as R};
 use Shape::{Any, Bool, Count, Number, Text};
@@ -258,20 +258,6 @@ pub(super) fn key_text(key: &Value) -> String {
         Value::Bool(flag) => flag.to_string(),
         Value::Null => "null".to_owned(),
         Value::Sequence(_) | Value::Mapping(_) | Value::Tagged(_) => String::new(),
-    }
-}
-
-/// A response key openapiv3 reads as a status code: `200`, `"200"` or `"2XX"`.
-pub(super) fn status_code(key: &str) -> bool {
-    if key.len() != 3 {
-        return false;
-    }
-    match key.parse::<i64>() {
-        Ok(code) => (100..1000).contains(&code),
-        Err(_) => {
-            let bytes = key.as_bytes();
-            bytes[0].is_ascii_digit() && bytes[1..].eq_ignore_ascii_case(b"XX")
-        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! given by `$ref`, `webhooks`) sends the document down the general path, which reads the tree
 //! and says what is wrong. It stops at the first doubt.
 
-use super::kinds::{Kind, Need, Shape, CALLBACK};
+use super::kinds::{status_code, Kind, Need, Shape, CALLBACK};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_yaml::{Mapping, Value};
 use std::fmt;
@@ -242,9 +242,7 @@ impl<'de> Visitor<'de> for KeyOf {
         let key = match self.kind {
             Kind::Paths if key.starts_with('/') => Key::Entry(Shape::RefOr(Kind::PathItem), Need::Required),
             Kind::Responses if key == "default" => Key::Entry(Shape::RefOr(Kind::Response), Need::Optional),
-            Kind::Responses if super::status_code(key) => {
-                Key::Entry(Shape::RefOr(Kind::Response), Need::Required)
-            }
+            Kind::Responses if status_code(key) => Key::Entry(Shape::RefOr(Kind::Response), Need::Required),
             Kind::Paths | Kind::Responses => Key::Other,
             // Read apart, from the tree.
             Kind::Document if key == "webhooks" => return Err(unsure()),
