@@ -450,14 +450,8 @@ impl Series {
     }
 }
 
-/// `text` with its generation section replaced by `section` (or appended when it has none).
-pub fn replace_section(text: &str, section: &str) -> String {
-    replace_section_named(text, HEADING, section)
-}
-
-/// `text` with its section under `heading` (up to the next `## `) replaced by `section`, or with
-/// `section` added at the end.
-pub fn replace_section_named(text: &str, heading: &str, section: &str) -> String {
+/// `text` with its section under `heading` replaced by `section` (or appended when it has none).
+pub fn replace_section(text: &str, heading: &str, section: &str) -> String {
     let Some(start) = text.find(&format!("\n{heading}\n")).map(|at| at + 1) else {
         return format!("{}\n\n{}", text.trim_end(), section);
     };
@@ -495,11 +489,11 @@ mod tests {
         let section = format!("{HEADING}\n\nnew\n");
         let text = format!("# B\n\n## Results\n\nx\n\n{HEADING}\n\nold\n\n## After\n\ny\n");
         assert_eq!(
-            replace_section(&text, &section),
+            replace_section(&text, HEADING, &section),
             format!("# B\n\n## Results\n\nx\n\n{HEADING}\n\nnew\n\n## After\n\ny\n")
         );
         let last = format!("# B\n\n{HEADING}\n\nold\n");
-        assert_eq!(replace_section(&last, &section), format!("# B\n\n{HEADING}\n\nnew\n"));
-        assert_eq!(replace_section("# B\n", &section), format!("# B\n\n{HEADING}\n\nnew\n"));
+        assert_eq!(replace_section(&last, HEADING, &section), format!("# B\n\n{HEADING}\n\nnew\n"));
+        assert_eq!(replace_section("# B\n", HEADING, &section), format!("# B\n\n{HEADING}\n\nnew\n"));
     }
 }

@@ -10,7 +10,9 @@
 //! 3. auto-pagination over 10,000 batches with limit 1,000 (exactly 10 requests, asserted);
 //! 4. generation of the bundled client from `spec/openapi.yaml`, in process;
 //! 5. generation at scale (`generation.rs`): `xtask generate` in a child process on the bundled
-//!    spec and on every GitHub description (0.08 to 78 MB), and `cargo check` of GitHub's crate.
+//!    spec and on every GitHub description (0.08 to 78 MB), and `cargo check` of GitHub's crate;
+//! 6. failing fast (`failfast.rs`, only with `--only failfast`): the time to a diagnostic against
+//!    the depth of the fault and against the size of the description.
 //!
 //! Every timing is reported (median, min–max, runs), never asserted; what is asserted is what
 //! must hold whatever the machine: every line decodes, counts match, the page count. The full
@@ -20,6 +22,7 @@
 mod child;
 mod cli_download;
 mod data;
+mod failfast;
 mod generation;
 mod inmemory;
 mod report;
@@ -44,7 +47,7 @@ use crate::report::{mib, verdict, Row, Stats};
 const PYTHON_SDK: &str = "anthropic==2.12.0";
 
 const USAGE: &str = "\
-usage: bench [--smoke] [--no-python] [--no-perf] [--only generation|cli]
+usage: bench [--smoke] [--no-python] [--no-perf] [--only generation|failfast|cli]
 
   --smoke      every measurement with tiny sizes, in a few seconds; prints the table and writes
                nothing (the Python SDK only if target/bench/venv already has it)
@@ -53,6 +56,10 @@ usage: bench [--smoke] [--no-python] [--no-perf] [--only generation|cli]
   --only generation
                only the generation size series (GitHub's specs downloaded with npm on a full run);
                a full run rewrites only its section of BENCHMARKS.md
+  --only failfast
+               only the time to a diagnostic against nesting depth and against size (in
+               process; GitHub's description when downloaded); a full run rewrites only its
+               section of BENCHMARKS.md
   --only cli   only the download of the results body to a file: the generated command-line
                tool, curl -o and the Python SDK; a full run rewrites only its section
 
@@ -67,21 +74,31 @@ struct Options {
     perf: bool,
     only_generation: bool,
     only_cli: bool,
+    only_failfast: bool,
 }
 
 impl Options {
     fn parse(args: &[String]) -> Result<Option<Options>, String> {
-        let mut options =
-            Options { smoke: false, python: true, perf: true, only_generation: false, only_cli: false };
+        let mut options = Options {
+            smoke: false,
+            python: true,
+            perf: true,
+            only_generation: false,
+            only_failfast: false,
+            only_cli: false,
+        };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--smoke" => options.smoke = true,
                 "--only" => match args.next().map(String::as_str) {
                     Some("generation") => options.only_generation = true,
+                    Some("failfast") => options.only_failfast = true,
                     Some("cli") => options.only_cli = true,
                     other => {
-                        return Err(format!("--only takes `generation` or `cli`, not {other:?}\n{USAGE}"))
+                        return Err(format!(
+                            "--only takes `generation`, `failfast` or `cli`, not {other:?}\n{USAGE}"
+                        ))
                     }
                 },
                 "--no-python" => options.python = false,
@@ -232,6 +249,11 @@ fn run(options: &Options) -> Result<(), String> {
     let series_dir = bench_dir().join("generation");
     if options.only_generation {
         return generation_only(&exe, &series_config, &series_dir, &machine, options.smoke);
+    }
+    if options.only_failfast {
+        let section = failfast::run(options.smoke, &machine)?;
+        println!("\n{section}");
+        return if options.smoke { Ok(()) } else { write_section(failfast::HEADING, &section) };
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -409,12 +431,7 @@ fn generation_only(
         println!("- {note}");
     }
     if !smoke {
-        let path = xtask::root().join("BENCHMARKS.md");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
-        let section = series.markdown(machine, "cargo xtask bench --only generation");
-        std::fs::write(&path, generation::replace_section(&text, &section))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        println!("wrote the generation section of {}", path.display());
+        write_section(generation::HEADING, &series.markdown(machine, "cargo xtask bench --only generation"))?;
     }
     Ok(())
 }
@@ -452,15 +469,20 @@ fn cli_only(
     let rows = cli_download::rows(&series, server.body.len(), PYTHON_SDK);
     println!("\n{}", report::markdown_table(&rows));
     if !options.smoke {
-        let path = xtask::root().join("BENCHMARKS.md");
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
         let body = format!("{lines} lines, {:.0} MiB", server.body.len() as f64 / (1 << 20) as f64);
         let where_ = format!("{} CPUs, {}", machine.cpus, machine.cpu_model);
-        let section = cli_download::markdown(&rows, &where_, &body);
-        std::fs::write(&path, generation::replace_section_named(&text, cli_download::HEADING, &section))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        println!("wrote the command-line download section of {}", path.display());
+        write_section(cli_download::HEADING, &cli_download::markdown(&rows, &where_, &body))?;
     }
+    Ok(())
+}
+
+/// Replaces the section under `heading` of `BENCHMARKS.md` (appends it when there is none).
+fn write_section(heading: &str, section: &str) -> Result<(), String> {
+    let path = xtask::root().join("BENCHMARKS.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n".to_owned());
+    std::fs::write(&path, generation::replace_section(&text, heading, section))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("wrote the section `{heading}` of {}", path.display());
     Ok(())
 }
 

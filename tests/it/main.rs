@@ -27,6 +27,7 @@ mod e2e_client;
 mod e2e_streams;
 mod e2e_tracing;
 mod example;
+mod fail_fast;
 mod freshness;
 mod multi_file;
 mod no_panic;

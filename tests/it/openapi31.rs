@@ -382,8 +382,9 @@ fn a_broken_3_1_object_is_reported_as_such() {
     let text = problems(
         "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    parameters: [{name: a}]\n",
     );
-    assert!(text.contains("not a valid OpenAPI 3.1 object here"), "{text}");
-    assert!(text.contains("missing field `in`"), "{text}");
+    // At the parameter, in the user's file, never as a 3.0 object.
+    assert!(text.contains("error at /paths/~1a/parameters/0: a parameter needs `in`"), "{text}");
+    assert!(text.contains("(line 5, column 18)") && !text.contains("3.0"), "{text}");
 }
 
 #[test]

@@ -1,5 +1,13 @@
-//! Stage 1: bytes → `openapiv3::OpenAPI`. Parse errors become diagnostics with a JSON pointer
-//! (and the YAML line and column where the text itself is broken).
+//! Stage 1: bytes → `openapiv3::OpenAPI`. Every problem is a diagnostic at the JSON pointer of
+//! the wrong node, with its line and column where the text has them (`locate`), found in time
+//! linear in the size of the document whatever is wrong with it:
+//! - the text is read into a loose tree by `serde_yaml` (JSON is YAML), or, for a document nested
+//!   deeper than its 128 levels, by `deep` from libyaml's events (`events`), up to 512 levels of
+//!   objects and lists and a diagnostic at the exact place past them;
+//! - `shape` checks the whole tree against the OpenAPI 3.0 objects before openapiv3 reads it:
+//!   openapiv3 tries each alternative of a `$ref`-or-object in turn and reads a failed one again
+//!   for its message, which doubled the time per level of nested schemas; after the check it
+//!   never meets a failure. The JSON fast path runs the same check on the text as it streams.
 //!
 //! `openapiv3` reads OpenAPI 3.0. A 3.0 document is read straight from its text; a 3.1 document
 //! is first read loosely into a tree, which [`crate::downgrade`] rewrites into the equivalent
@@ -13,8 +21,12 @@
 //! text. Then `repair` rewrites, once over the whole document, what openapiv3 reads differently
 //! from what the document says, so that the later stages see every schema as written.
 
+mod deep;
+mod events;
 mod external;
+mod locate;
 mod repair;
+mod shape;
 mod tree;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer, Relocations};
@@ -103,19 +115,29 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(one("", "the file is empty; expected an OpenAPI 3.0 document"));
     }
-    // A loose first read, to check the version: the typed read would report a 2.0 document as a
-    // pile of unrelated field errors. It is also the tree a 3.1 document is rewritten from.
-    // (serde_yaml's own `Value` also refuses duplicate keys, which openapiv3 cannot report.)
     if let Some(loaded) = json_3_0(bytes) {
         return Ok(loaded);
     }
-    let tree: Value = serde_yaml::from_slice(bytes).map_err(|error| {
-        let place = error
-            .location()
-            .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
-            .unwrap_or_default();
-        one("", format!("the file is not valid YAML or JSON{place}: {error}"))
-    })?;
+    // A loose first read, to check the version: the typed read would report a 2.0 document as a
+    // pile of unrelated field errors. It is also the tree a 3.1 document is rewritten from, and
+    // the one the shape check walks. (serde_yaml's own `Value` also refuses duplicate keys,
+    // which openapiv3 cannot report.)
+    // serde_yaml stops at 128 levels of nesting, where the deep reader goes on.
+    let mut too_deep = false;
+    let tree: Value = match serde_yaml::from_slice(bytes) {
+        Ok(tree) => tree,
+        Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
+            too_deep = true;
+            deep::read(bytes).map_err(|diagnostic| Diagnostics(vec![diagnostic]))?
+        }
+        Err(error) => {
+            let place = error
+                .location()
+                .map(|at| format!(" (line {}, column {})", at.line(), at.column()))
+                .unwrap_or_default();
+            return Err(one("", format!("the file is not valid YAML or JSON{place}: {error}")));
+        }
+    };
     let version = declared_version(&tree)?;
     let Some(family) = Family::of(&version) else { return Err(one("/openapi", unsupported(&version))) };
     let mut diagnostics = Diagnostics::default();
@@ -132,7 +154,14 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
             (downgraded.tree, downgraded.relocations.then_from(copied))
         }
     };
-    let prepared = tree::prepare(&mut tree, matches!(family, Family::V3_0), source_name, &mut diagnostics);
+    let mut prepared =
+        tree::prepare(&mut tree, matches!(family, Family::V3_0), source_name, &mut diagnostics);
+    // Shape errors are found before the typed read, which then never meets one.
+    let mut shape_problems = Diagnostics::default();
+    let reshaped = shape::document(&mut tree, &mut shape_problems);
+    if let Some(webhooks) = &mut prepared.webhooks {
+        shape::webhooks(webhooks, &mut shape_problems);
+    }
     // Problems found past this point are reported with the warnings so far, where the user
     // wrote them.
     let failed = |mut problems: Diagnostics, mut so_far: Diagnostics| {
@@ -140,12 +169,16 @@ fn parse(bytes: &[u8], source_name: Option<&str>) -> Result<Loaded, Diagnostics>
         relocations.restore(&mut so_far.0);
         so_far
     };
-    if diagnostics.has_errors() {
-        return Err(failed(Diagnostics::default(), diagnostics));
+    if diagnostics.has_errors() || !shape_problems.is_empty() {
+        let found = shape_problems.0.len();
+        let mut all = failed(shape_problems, diagnostics);
+        let first = all.0.len() - found;
+        locate::annotate(bytes, &mut all.0[first..]);
+        return Err(all);
     }
     let document = match family {
-        // Straight from the text, as before 3.1 was read: errors then carry a line and column.
-        Family::V3_0 if !prepared.changed && !bundled => typed(
+        // Straight from the text, as before 3.1 was read.
+        Family::V3_0 if !prepared.changed && !bundled && !reshaped && !too_deep => typed(
             || serde_path_to_error::deserialize(serde_yaml::Deserializer::from_slice(bytes)),
             family,
             &Pointer::root(),
@@ -184,33 +217,28 @@ fn webhooks(value: Value, family: Family) -> Result<IndexMap<String, PathItem>, 
         .collect())
 }
 
-/// The fast path for the common large case, a JSON 3.0 document: serde_json reads the version
-/// without building a tree and then the typed document straight from the text, several times
-/// faster than the YAML parser. `None` sends anything else (YAML, 3.1, broken JSON, no version,
-/// a document with problems or with what the tree settles) down the general path, which also
-/// gives the diagnostics.
+/// The fast path for the common large case, a JSON 3.0 document: serde_json reads the version,
+/// the shape check passes the text as it streams past, and the typed document is read straight
+/// from the text, several times faster than through the YAML parser and without a tree. `None`
+/// sends anything else (YAML, 3.1, broken JSON, no version, a document with problems or with
+/// what the tree settles) down the general path, which also gives the diagnostics, with lines
+/// and columns.
 fn json_3_0(bytes: &[u8]) -> Option<Loaded> {
     #[derive(serde::Deserialize)]
     struct Head {
         openapi: Option<String>,
-        webhooks: Option<serde::de::IgnoredAny>,
     }
     if bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
         return None;
     }
-    let head = serde_json::from_slice::<Head>(bytes).ok()?;
-    let version = head.openapi.filter(|_| head.webhooks.is_none())?;
+    let version = serde_json::from_slice::<Head>(bytes).ok()?.openapi?;
     let family @ Family::V3_0 = Family::of(&version)? else { return None };
-    if external::json_refers_elsewhere(bytes) {
+    // References to other files are copied in on the general path.
+    if external::json_refers_elsewhere(bytes) || !shape::clean_json(bytes) {
         return None;
     }
     let read = || serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes));
-    // A document that does not read cleanly goes down the general path, whose diagnostics are
-    // more precise (duplicate keys, lines and columns).
     let document: openapiv3::OpenAPI = typed(read, family, &Pointer::root()).ok()?;
-    if document.paths.paths.values().any(|item| matches!(item, ReferenceOr::Reference { .. })) {
-        return None;
-    }
     let (webhooks, warnings, relocations) = Default::default();
     Some(Loaded { document, version, webhooks, warnings, relocations })
 }
@@ -228,7 +256,7 @@ fn declared_version(tree: &Value) -> Result<String, Diagnostics> {
         )),
         (Some(other), _) => Err(one(
             "/openapi",
-            format!("`openapi` must be a version string such as \"3.0.3\" (quoted), found {}", describe(other)),
+            format!("`openapi` must be a version string such as \"3.0.3\" (quoted), found {}", shape::describe(other)),
         )),
         (None, None) => Err(one("", "missing the `openapi` field; add `openapi: 3.0.3` at the top")),
     }
@@ -268,16 +296,6 @@ fn one(pointer: &str, message: impl Into<String>) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     diagnostics.push(pointer, message);
     diagnostics
-}
-
-/// A YAML value as a reader would name it.
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Number(number) => format!("the number {number}"),
-        Value::Bool(flag) => format!("`{flag}`"),
-        Value::Null => "null".to_owned(),
-        _ => "a list or an object".to_owned(),
-    }
 }
 
 fn pointer_of(at: &Pointer, path: &serde_path_to_error::Path) -> Pointer {

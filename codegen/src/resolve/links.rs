@@ -66,11 +66,21 @@ impl Resolver<'_> {
             else {
                 continue;
             };
-            if !self.is_string_like(&ty) || waiter.until.is_empty() {
+            // Each field's problem at that field.
+            let string_like = self.is_string_like(&ty);
+            if !string_like {
                 self.diagnostics.push(
-                    waiter_at.as_str(),
-                    "a waiter watches a string or string-enum property and needs at least one `until` value",
+                    waiter_at.key("field").as_str(),
+                    format!("`{}` must be a string or string-enum property: a waiter compares it with the `until` values", waiter.field),
                 );
+            }
+            if waiter.until.is_empty() {
+                self.diagnostics.push(
+                    waiter_at.key("until").as_str(),
+                    "give at least one value to wait for (`until: [done]`)",
+                );
+            }
+            if !string_like || waiter.until.is_empty() {
                 continue;
             }
             let (progress_done, progress_pending) = match waiter.progress {
@@ -141,20 +151,32 @@ impl Resolver<'_> {
                 .params
                 .iter()
                 .find(|p| p.wire_name == direction.parameter && p.location == ParamLocation::Query);
+            // Each field's problem at that field.
+            let name = &direction.parameter;
+            let parameter_problem = match param {
+                None => Some(format!("the operation has no query parameter `{name}`")),
+                Some(param) if param.ty != TypeRef::String => {
+                    Some(format!("`{name}` must be a string parameter"))
+                }
+                Some(param) if param.required => {
+                    Some(format!("`{name}` must be optional: the first page is asked for without it"))
+                }
+                Some(_) => None,
+            };
+            if let Some(problem) = &parameter_problem {
+                self.diagnostics.push(cursor_at.key("parameter").as_str(), problem.as_str());
+            }
+            if ty != TypeRef::String {
+                self.diagnostics.push(
+                    cursor_at.key("cursor").as_str(),
+                    format!("`{}` must be a string property of the response", direction.cursor),
+                );
+            }
             match param {
-                Some(param) if param.ty == TypeRef::String && !param.required && ty == TypeRef::String => {
+                Some(param) if parameter_problem.is_none() && ty == TypeRef::String => {
                     Some(Some(Cursor { param: param.rust_name.clone(), field, field_presence }))
                 }
-                _ => {
-                    self.diagnostics.push(
-                        cursor_at.as_str(),
-                        format!(
-                            "`{}` must be an optional string query parameter and `{}` a string property of the response",
-                            direction.parameter, direction.cursor
-                        ),
-                    );
-                    None
-                }
+                _ => None,
             }
         };
         let forward = cursor(&ext.forward, "forward")?;

@@ -82,6 +82,16 @@ impl<'a> Resolver<'a> {
     where
         'a: 'n,
     {
+        // One definition met twice (a merge that reaches itself again through a property) says
+        // nothing new; without this, each level of such a loop would add copies and make a new
+        // type, until the nesting limit, in time exponential in that limit.
+        let mut unique: Vec<Definition<'n>> = Vec::with_capacity(definitions.len());
+        for definition in definitions {
+            if !unique.iter().any(|seen| seen.at == definition.at) {
+                unique.push(definition.clone());
+            }
+        }
+        let definitions = unique.as_slice();
         match definitions {
             [] => return (TypeRef::Json, false),
             [only] => return self.lower_definition(only, hint),
@@ -96,7 +106,10 @@ impl<'a> Resolver<'a> {
         if decision != Decision::Struct {
             return self.lower_decision(&facts, decision, last, hint);
         }
-        let key = definitions.iter().map(|definition| definition.at.as_str()).collect::<Vec<_>>().join(" & ");
+        // The same definitions met in another order are the same merge, and one type.
+        let mut pointers: Vec<&str> = definitions.iter().map(|definition| definition.at.as_str()).collect();
+        pointers.sort_unstable();
+        let key = pointers.join(" & ");
         if let Some(defined) = self.defined.get(&key) {
             return (TypeRef::Named(defined.name.clone()), facts.nullable);
         }

@@ -305,8 +305,11 @@ impl<'a> Resolver<'a> {
                     },
                     _ => Some(format!("variant `{}` is not an object; a discriminated `oneOf` needs object members", target.name)),
                 };
+                // Said at the variant, which is what needs the change, naming the union's
+                // discriminator.
                 if let Some(message) = message {
-                    problems.push((def.name.clone(), format!("{}/discriminator", def.pointer), message));
+                    let message = format!("{message}, as a member of the union at {}", def.pointer);
+                    problems.push((def.name.clone(), target.pointer.clone(), message));
                 }
             }
         }
