@@ -50,5 +50,5 @@ pub mod types;
 
 #[rustfmt::skip]
 pub use runtime::{
-    ApiError, Client, ClientBuilder, ConfigError, DecodeError, Error, JsonlStream,
+    ApiError, Client, ClientBuilder, ConfigError, DecodeError, Error, JsonlStream, Raw,
 };

@@ -501,7 +501,9 @@ fn whole_items(cut: &str) -> Value {
     let inner = cut.strip_prefix('[').unwrap_or(cut);
     let items = inner
         .split("},{")
-        .map(|item| format!("{{{}}}", item.trim_start_matches('{').trim_end_matches(']').trim_end_matches('}')))
+        .map(|item| {
+            format!("{{{}}}", item.trim_start_matches('{').trim_end_matches(']').trim_end_matches('}'))
+        })
         .filter_map(|item| serde_json::from_str::<Value>(&item).ok())
         .collect();
     Value::Array(items)

@@ -8,7 +8,7 @@ use super::client::Client;
 use super::credentials::{accepted, asks, values, Credential, CredentialPlacement, Security, Sent};
 use super::encode::cookie_value;
 use super::error::{ApiError, DecodeError, Error, FromResponse};
-use super::options::RequestOptions;
+use super::options::{set_at, RequestOptions};
 use super::retry::should_retry_status;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
@@ -88,10 +88,10 @@ impl RequestParts {
     // Operations with a JSON request body call it; a crate without one leaves it unused.
     #[allow(dead_code)]
     pub fn json_body<T: serde::Serialize, E>(&mut self, body: &T, media_type: &str) -> Result<(), Error<E>> {
-        let bytes = if self.options.body_fields.is_empty() {
+        let bytes = if self.options.body_fields.is_empty() && self.options.body_values.is_empty() {
             serde_json::to_vec(body).map_err(|source| self.encode_error(source))?
         } else {
-            let value = self.object_body(body)?;
+            let value = self.extended_body(body)?;
             serde_json::to_vec(&value).map_err(|source| self.encode_error(source))?
         };
         self.set_body(bytes, media_type.to_owned());
@@ -116,18 +116,38 @@ impl RequestParts {
         Error::Encode { operation: self.operation, source }
     }
 
-    /// The body as a JSON object, with the caller's extra body fields merged in.
+    /// The body as a JSON object, with the caller's extra body fields and values merged in.
+    // Form and multipart bodies call it; a crate with neither leaves it unused.
+    #[allow(dead_code)]
     pub fn object_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<serde_json::Value, Error<E>> {
+        let value = self.extended_body(body)?;
+        if value.is_object() {
+            Ok(value)
+        } else {
+            Err(self.not_an_object())
+        }
+    }
+
+    /// The body as JSON with the caller's extra top-level fields (the body must be an object
+    /// then) and the values set at pointers inside it.
+    fn extended_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<serde_json::Value, Error<E>> {
         let mut value = serde_json::to_value(body).map_err(|source| self.encode_error(source))?;
-        let Some(object) = value.as_object_mut() else {
-            return Err(Error::InvalidParameter {
-                operation: self.operation,
-                reason: "this body must be a JSON object (to merge extra fields or write form fields)"
-                    .to_owned(),
-            });
-        };
-        object.extend(std::mem::take(&mut self.options.body_fields));
+        if !self.options.body_fields.is_empty() {
+            let Some(object) = value.as_object_mut() else { return Err(self.not_an_object()) };
+            object.extend(std::mem::take(&mut self.options.body_fields));
+        }
+        for (pointer, new) in std::mem::take(&mut self.options.body_values) {
+            set_at(&mut value, &pointer, new)
+                .map_err(|reason| Error::InvalidParameter { operation: self.operation, reason })?;
+        }
         Ok(value)
+    }
+
+    fn not_an_object<E>(&self) -> Error<E> {
+        Error::InvalidParameter {
+            operation: self.operation,
+            reason: "this body must be a JSON object (to merge extra fields or write form fields)".to_owned(),
+        }
     }
 }
 
