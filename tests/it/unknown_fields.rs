@@ -157,3 +157,21 @@ async fn a_pointer_that_does_not_fit_the_body_fails_before_anything_is_sent() {
     );
     assert_eq!(server.request_count(), 0);
 }
+
+#[tokio::test]
+async fn a_json_response_keeps_its_body_and_lists_what_the_types_do_not_name() {
+    let mut batch = example("MessageBatch.ended.json");
+    batch["priority"] = json!("high");
+    batch["request_counts"]["retried"] = json!(3);
+    let reply = batch.clone();
+    let server = TestServer::start(move |_: &RecordedRequest| Reply::json(200, &reply)).await;
+
+    let response =
+        client(&server).retrieve_message_batch(BATCH_ID).send_with_response().await.expect("retrieve succeeds");
+    assert_eq!(response.value.id, batch["id"].as_str().expect("an id"));
+    assert_eq!(
+        response.unknown_fields(),
+        [("/priority".to_owned(), json!("high")), ("/request_counts/retried".to_owned(), json!(3))]
+    );
+    assert_eq!(serde_json::from_slice::<Value>(&response.body).expect("the body is JSON"), batch);
+}

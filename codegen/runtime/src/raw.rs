@@ -40,15 +40,19 @@ impl<T: serde::Serialize> Raw<T> {
     /// free-form object) are not repeated here. A field that is `null` is left out, since the
     /// types read `null` and absent alike for an optional field.
     pub fn unknown_fields(&self) -> Vec<(String, Value)> {
-        let (Ok(raw), Ok(typed)) =
-            (serde_json::from_slice::<Value>(&self.raw), serde_json::to_value(&self.value))
-        else {
-            return Vec::new();
-        };
-        let mut found = Vec::new();
-        left_out(&raw, &typed, &mut String::new(), &mut found);
-        found
+        unknown_fields(&self.raw, &self.value)
     }
+}
+
+/// What the JSON text `json` holds that `value` (decoded from it) does not; see
+/// [`Raw::unknown_fields`]. Nothing when the text is not JSON.
+pub(crate) fn unknown_fields<T: serde::Serialize>(json: &[u8], value: &T) -> Vec<(String, Value)> {
+    let (Ok(raw), Ok(typed)) = (serde_json::from_slice::<Value>(json), serde_json::to_value(value)) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    left_out(&raw, &typed, &mut String::new(), &mut found);
+    found
 }
 
 impl<T> std::ops::Deref for Raw<T> {

@@ -6,6 +6,7 @@ use super::credentials::{accepted, asks, values, Credential, CredentialPlacement
 use super::encode::cookie_value;
 use super::error::{ApiError, DecodeError, Error, FromResponse};
 use super::options::{set_at, RequestOptions};
+use super::raw::unknown_fields;
 use super::retry::should_retry_status;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
@@ -32,6 +33,19 @@ pub struct ApiResponse<T> {
     pub headers: HeaderMap,
     /// The server's request id, when the response carried one.
     pub request_id: Option<String>,
+    /// The body as it came, for a body read whole (JSON, text, bytes); empty for a stream or a
+    /// response without a body. What this version of the types does not name is still in it:
+    /// [`ApiResponse::unknown_fields`] lists it.
+    pub body: Bytes,
+}
+
+impl<T: serde::Serialize> ApiResponse<T> {
+    /// The fields of a JSON body that the decoded value does not carry (those the description
+    /// does not name), as JSON pointers and values; see
+    /// [`Raw::unknown_fields`](super::raw::Raw::unknown_fields).
+    pub fn unknown_fields(&self) -> Vec<(String, serde_json::Value)> {
+        unknown_fields(&self.body, &self.value)
+    }
 }
 
 /// The parts of a request a generated operation fills in.
@@ -183,7 +197,7 @@ impl Client {
     where
         E: FromResponse,
         R: Fn(reqwest::Response) -> F,
-        F: std::future::Future<Output = Result<T, (Error<E>, bool)>>,
+        F: std::future::Future<Output = Result<(T, Bytes), (Error<E>, bool)>>,
     {
         // The span is passed down rather than looked up with `Span::current()`: a subscriber need
         // not track the current span, and one that filters this span out would otherwise have
@@ -212,7 +226,9 @@ impl Client {
                         let headers = response.headers().clone();
                         let request_id = self.request_id(&headers);
                         match read(response).await {
-                            Ok(value) => return Ok(ApiResponse { value, status, headers, request_id }),
+                            Ok((value, body)) => {
+                                return Ok(ApiResponse { value, status, headers, request_id, body })
+                            }
                             Err((error, retry)) => Failed { error, retry, headers: None },
                         }
                     }
@@ -419,8 +435,9 @@ impl Client {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
             let body = read_body(operation, response).await?;
-            serde_json::from_slice(&body)
-                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))
+            let value = serde_json::from_slice(&body)
+                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))?;
+            Ok((value, body))
         };
         self.call(&parts, read).await
     }
@@ -435,11 +452,12 @@ impl Client {
         let read = |response: reqwest::Response| async move {
             let status = response.status();
             let body = read_body(operation, response).await?;
-            T::from_response(status, &body).ok_or_else(|| {
+            let value = T::from_response(status, &body).ok_or_else(|| {
                 let detail =
                     format!("the body of this {status} response is not the JSON its status promises");
                 (Error::Decode(DecodeError::text(operation, detail, &body)), false)
-            })
+            })?;
+            Ok((value, body))
         };
         self.call(&parts, read).await
     }
@@ -453,11 +471,11 @@ impl Client {
         let read = |response: reqwest::Response| async move {
             let body = read_body(operation, response).await?;
             if body.iter().all(u8::is_ascii_whitespace) {
-                return Ok(None);
+                return Ok((None, body));
             }
-            serde_json::from_slice(&body)
-                .map(Some)
-                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))
+            let value = serde_json::from_slice(&body)
+                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))?;
+            Ok((Some(value), body))
         };
         self.call(&parts, read).await
     }
@@ -473,13 +491,14 @@ impl Client {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
             let body = read_body(operation, response).await?;
-            String::from_utf8(body.to_vec()).map_err(|error| {
+            let text = String::from_utf8(body.to_vec()).map_err(|error| {
                 let detail = format!(
                     "the text body is not valid UTF-8 (at byte {})",
                     error.utf8_error().valid_up_to()
                 );
                 (Error::Decode(DecodeError::text(operation, detail, &body)), false)
-            })
+            })?;
+            Ok((text, body))
         };
         self.call(&parts, read).await
     }
@@ -490,7 +509,10 @@ impl Client {
         parts: RequestParts,
     ) -> Result<ApiResponse<Bytes>, Error<E>> {
         let operation = parts.operation;
-        let read = |response: reqwest::Response| async move { read_body(operation, response).await };
+        let read = |response: reqwest::Response| async move {
+            let body = read_body(operation, response).await?;
+            Ok((body.clone(), body))
+        };
         self.call(&parts, read).await
     }
 
@@ -499,7 +521,7 @@ impl Client {
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<()>, Error<E>> {
-        self.call(&parts, |_response| async { Ok(()) }).await
+        self.call(&parts, |_response| async { Ok(((), Bytes::new())) }).await
     }
 }
 

@@ -32,15 +32,15 @@ impl Client {
         mut parts: RequestParts,
     ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
         parts.streaming = true;
-        let response = self.call(&parts, |response| async { Ok(response) }).await?;
-        let ApiResponse { value, status, headers, request_id } = response;
+        let response = self.call(&parts, |response| async { Ok((response, Bytes::new())) }).await?;
+        let ApiResponse { value, status, headers, request_id, body } = response;
         let stream = JsonlStream::new(self.clone(), parts, value);
-        Ok(ApiResponse { value: stream, status, headers, request_id })
+        Ok(ApiResponse { value: stream, status, headers, request_id, body })
     }
 
     /// Re-sends a streaming request (with extra headers such as `Range`), retrying as usual.
     async fn reopen<E: FromResponse>(&self, parts: RequestParts) -> Result<reqwest::Response, Error<E>> {
-        let response = self.call(&parts, |response| async { Ok(response) }).await?;
+        let response = self.call(&parts, |response| async { Ok((response, Bytes::new())) }).await?;
         Ok(response.value)
     }
 }
