@@ -166,8 +166,11 @@ async fn a_json_response_keeps_its_body_and_lists_what_the_types_do_not_name() {
     let reply = batch.clone();
     let server = TestServer::start(move |_: &RecordedRequest| Reply::json(200, &reply)).await;
 
-    let response =
-        client(&server).retrieve_message_batch(BATCH_ID).send_with_response().await.expect("retrieve succeeds");
+    let response = client(&server)
+        .retrieve_message_batch(BATCH_ID)
+        .send_with_response()
+        .await
+        .expect("retrieve succeeds");
     assert_eq!(response.value.id, batch["id"].as_str().expect("an id"));
     assert_eq!(
         response.unknown_fields(),
