@@ -88,7 +88,7 @@ pub fn command() -> Command {
                     "Beta features to opt into, sent as one comma-separated header value (the server also accepts the header repeated, once per value).",
                 )
                 .long_help(
-                    "Beta features to opt into, sent as one comma-separated header value (the server also accepts\nthe header repeated, once per value). Documented values include `message-batches-2024-09-24`,\n`prompt-caching-2024-07-31`, `pdfs-2024-09-25`, `extended-cache-ttl-2025-04-11` and\n`context-1m-2025-08-07`, but the set grows over time, so any string is allowed.",
+                    "Beta features to opt into, sent as one comma-separated header value (the server also accepts\nthe header repeated, once per value). The set grows over time, so any string is allowed; the\nvalues documented today are `message-batches-2024-09-24`, `prompt-caching-2024-07-31`,\n`computer-use-2024-10-22`, `computer-use-2025-01-24`, `pdfs-2024-09-25`,\n`token-counting-2024-11-01`, `token-efficient-tools-2025-02-19`, `output-128k-2025-02-19`,\n`files-api-2025-04-14`, `mcp-client-2025-04-04`, `mcp-client-2025-11-20`,\n`dev-full-thinking-2025-05-14`, `interleaved-thinking-2025-05-14`,\n`code-execution-2025-05-22`, `extended-cache-ttl-2025-04-11`, `context-1m-2025-08-07`,\n`context-management-2025-06-27`, `model-context-window-exceeded-2025-08-26`,\n`skills-2025-10-02`, `fast-mode-2026-02-01`, `output-300k-2026-03-24`,\n`user-profiles-2026-03-24`, `advisor-tool-2026-03-01` and `managed-agents-2026-04-01`.",
                 ),
         )
         .arg(

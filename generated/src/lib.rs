@@ -56,5 +56,5 @@ pub mod types;
 
 #[rustfmt::skip]
 pub use runtime::{
-    ApiError, Client, ClientBuilder, ConfigError, DecodeError, Error, JsonlStream,
+    ApiError, Client, ClientBuilder, ConfigError, DecodeError, Error, JsonlStream, Raw,
 };

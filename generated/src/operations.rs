@@ -276,9 +276,16 @@ impl<'a> ListMessageBatches<'a> {
     }
 
     /// Beta features to opt into, sent as one comma-separated header value (the server also accepts
-    /// the header repeated, once per value). Documented values include `message-batches-2024-09-24`,
-    /// `prompt-caching-2024-07-31`, `pdfs-2024-09-25`, `extended-cache-ttl-2025-04-11` and
-    /// `context-1m-2025-08-07`, but the set grows over time, so any string is allowed.
+    /// the header repeated, once per value). The set grows over time, so any string is allowed; the
+    /// values documented today are `message-batches-2024-09-24`, `prompt-caching-2024-07-31`,
+    /// `computer-use-2024-10-22`, `computer-use-2025-01-24`, `pdfs-2024-09-25`,
+    /// `token-counting-2024-11-01`, `token-efficient-tools-2025-02-19`, `output-128k-2025-02-19`,
+    /// `files-api-2025-04-14`, `mcp-client-2025-04-04`, `mcp-client-2025-11-20`,
+    /// `dev-full-thinking-2025-05-14`, `interleaved-thinking-2025-05-14`,
+    /// `code-execution-2025-05-22`, `extended-cache-ttl-2025-04-11`, `context-1m-2025-08-07`,
+    /// `context-management-2025-06-27`, `model-context-window-exceeded-2025-08-26`,
+    /// `skills-2025-10-02`, `fast-mode-2026-02-01`, `output-300k-2026-03-24`,
+    /// `user-profiles-2026-03-24`, `advisor-tool-2026-03-01` and `managed-agents-2026-04-01`.
     ///
     /// Sent as the header `anthropic-beta`. Overrides the client-wide value for this request.
     pub fn anthropic_beta(
@@ -482,9 +489,16 @@ impl<'a> CreateMessageBatch<'a> {
     }
 
     /// Beta features to opt into, sent as one comma-separated header value (the server also accepts
-    /// the header repeated, once per value). Documented values include `message-batches-2024-09-24`,
-    /// `prompt-caching-2024-07-31`, `pdfs-2024-09-25`, `extended-cache-ttl-2025-04-11` and
-    /// `context-1m-2025-08-07`, but the set grows over time, so any string is allowed.
+    /// the header repeated, once per value). The set grows over time, so any string is allowed; the
+    /// values documented today are `message-batches-2024-09-24`, `prompt-caching-2024-07-31`,
+    /// `computer-use-2024-10-22`, `computer-use-2025-01-24`, `pdfs-2024-09-25`,
+    /// `token-counting-2024-11-01`, `token-efficient-tools-2025-02-19`, `output-128k-2025-02-19`,
+    /// `files-api-2025-04-14`, `mcp-client-2025-04-04`, `mcp-client-2025-11-20`,
+    /// `dev-full-thinking-2025-05-14`, `interleaved-thinking-2025-05-14`,
+    /// `code-execution-2025-05-22`, `extended-cache-ttl-2025-04-11`, `context-1m-2025-08-07`,
+    /// `context-management-2025-06-27`, `model-context-window-exceeded-2025-08-26`,
+    /// `skills-2025-10-02`, `fast-mode-2026-02-01`, `output-300k-2026-03-24`,
+    /// `user-profiles-2026-03-24`, `advisor-tool-2026-03-01` and `managed-agents-2026-04-01`.
     ///
     /// Sent as the header `anthropic-beta`. Overrides the client-wide value for this request.
     pub fn anthropic_beta(
@@ -528,6 +542,21 @@ impl<'a> CreateMessageBatch<'a> {
         value: serde_json::Value,
     ) -> Self {
         self.options.body_field(name.into(), value);
+        self
+    }
+
+    /// Sets a value anywhere inside the JSON body, at a JSON pointer
+    /// (`/items/0/settings/new_option`), when the request is sent: a field this
+    /// version of the client does not know of, at any depth. Objects missing on the
+    /// way are created; an array index must exist (`-` as the last step appends).
+    /// A pointer that does not fit the body fails the call with
+    /// `Error::InvalidParameter` before anything is sent.
+    pub fn extra_body_at(
+        mut self,
+        pointer: impl Into<String>,
+        value: serde_json::Value,
+    ) -> Self {
+        self.options.body_value(pointer.into(), value);
         self
     }
 
@@ -634,9 +663,16 @@ impl<'a> RetrieveMessageBatch<'a> {
     }
 
     /// Beta features to opt into, sent as one comma-separated header value (the server also accepts
-    /// the header repeated, once per value). Documented values include `message-batches-2024-09-24`,
-    /// `prompt-caching-2024-07-31`, `pdfs-2024-09-25`, `extended-cache-ttl-2025-04-11` and
-    /// `context-1m-2025-08-07`, but the set grows over time, so any string is allowed.
+    /// the header repeated, once per value). The set grows over time, so any string is allowed; the
+    /// values documented today are `message-batches-2024-09-24`, `prompt-caching-2024-07-31`,
+    /// `computer-use-2024-10-22`, `computer-use-2025-01-24`, `pdfs-2024-09-25`,
+    /// `token-counting-2024-11-01`, `token-efficient-tools-2025-02-19`, `output-128k-2025-02-19`,
+    /// `files-api-2025-04-14`, `mcp-client-2025-04-04`, `mcp-client-2025-11-20`,
+    /// `dev-full-thinking-2025-05-14`, `interleaved-thinking-2025-05-14`,
+    /// `code-execution-2025-05-22`, `extended-cache-ttl-2025-04-11`, `context-1m-2025-08-07`,
+    /// `context-management-2025-06-27`, `model-context-window-exceeded-2025-08-26`,
+    /// `skills-2025-10-02`, `fast-mode-2026-02-01`, `output-300k-2026-03-24`,
+    /// `user-profiles-2026-03-24`, `advisor-tool-2026-03-01` and `managed-agents-2026-04-01`.
     ///
     /// Sent as the header `anthropic-beta`. Overrides the client-wide value for this request.
     pub fn anthropic_beta(
@@ -834,9 +870,16 @@ impl<'a> DeleteMessageBatch<'a> {
     }
 
     /// Beta features to opt into, sent as one comma-separated header value (the server also accepts
-    /// the header repeated, once per value). Documented values include `message-batches-2024-09-24`,
-    /// `prompt-caching-2024-07-31`, `pdfs-2024-09-25`, `extended-cache-ttl-2025-04-11` and
-    /// `context-1m-2025-08-07`, but the set grows over time, so any string is allowed.
+    /// the header repeated, once per value). The set grows over time, so any string is allowed; the
+    /// values documented today are `message-batches-2024-09-24`, `prompt-caching-2024-07-31`,
+    /// `computer-use-2024-10-22`, `computer-use-2025-01-24`, `pdfs-2024-09-25`,
+    /// `token-counting-2024-11-01`, `token-efficient-tools-2025-02-19`, `output-128k-2025-02-19`,
+    /// `files-api-2025-04-14`, `mcp-client-2025-04-04`, `mcp-client-2025-11-20`,
+    /// `dev-full-thinking-2025-05-14`, `interleaved-thinking-2025-05-14`,
+    /// `code-execution-2025-05-22`, `extended-cache-ttl-2025-04-11`, `context-1m-2025-08-07`,
+    /// `context-management-2025-06-27`, `model-context-window-exceeded-2025-08-26`,
+    /// `skills-2025-10-02`, `fast-mode-2026-02-01`, `output-300k-2026-03-24`,
+    /// `user-profiles-2026-03-24`, `advisor-tool-2026-03-01` and `managed-agents-2026-04-01`.
     ///
     /// Sent as the header `anthropic-beta`. Overrides the client-wide value for this request.
     pub fn anthropic_beta(
@@ -967,9 +1010,16 @@ impl<'a> CancelMessageBatch<'a> {
     }
 
     /// Beta features to opt into, sent as one comma-separated header value (the server also accepts
-    /// the header repeated, once per value). Documented values include `message-batches-2024-09-24`,
-    /// `prompt-caching-2024-07-31`, `pdfs-2024-09-25`, `extended-cache-ttl-2025-04-11` and
-    /// `context-1m-2025-08-07`, but the set grows over time, so any string is allowed.
+    /// the header repeated, once per value). The set grows over time, so any string is allowed; the
+    /// values documented today are `message-batches-2024-09-24`, `prompt-caching-2024-07-31`,
+    /// `computer-use-2024-10-22`, `computer-use-2025-01-24`, `pdfs-2024-09-25`,
+    /// `token-counting-2024-11-01`, `token-efficient-tools-2025-02-19`, `output-128k-2025-02-19`,
+    /// `files-api-2025-04-14`, `mcp-client-2025-04-04`, `mcp-client-2025-11-20`,
+    /// `dev-full-thinking-2025-05-14`, `interleaved-thinking-2025-05-14`,
+    /// `code-execution-2025-05-22`, `extended-cache-ttl-2025-04-11`, `context-1m-2025-08-07`,
+    /// `context-management-2025-06-27`, `model-context-window-exceeded-2025-08-26`,
+    /// `skills-2025-10-02`, `fast-mode-2026-02-01`, `output-300k-2026-03-24`,
+    /// `user-profiles-2026-03-24`, `advisor-tool-2026-03-01` and `managed-agents-2026-04-01`.
     ///
     /// Sent as the header `anthropic-beta`. Overrides the client-wide value for this request.
     pub fn anthropic_beta(
@@ -1095,9 +1145,16 @@ impl<'a> RetrieveMessageBatchResults<'a> {
     }
 
     /// Beta features to opt into, sent as one comma-separated header value (the server also accepts
-    /// the header repeated, once per value). Documented values include `message-batches-2024-09-24`,
-    /// `prompt-caching-2024-07-31`, `pdfs-2024-09-25`, `extended-cache-ttl-2025-04-11` and
-    /// `context-1m-2025-08-07`, but the set grows over time, so any string is allowed.
+    /// the header repeated, once per value). The set grows over time, so any string is allowed; the
+    /// values documented today are `message-batches-2024-09-24`, `prompt-caching-2024-07-31`,
+    /// `computer-use-2024-10-22`, `computer-use-2025-01-24`, `pdfs-2024-09-25`,
+    /// `token-counting-2024-11-01`, `token-efficient-tools-2025-02-19`, `output-128k-2025-02-19`,
+    /// `files-api-2025-04-14`, `mcp-client-2025-04-04`, `mcp-client-2025-11-20`,
+    /// `dev-full-thinking-2025-05-14`, `interleaved-thinking-2025-05-14`,
+    /// `code-execution-2025-05-22`, `extended-cache-ttl-2025-04-11`, `context-1m-2025-08-07`,
+    /// `context-management-2025-06-27`, `model-context-window-exceeded-2025-08-26`,
+    /// `skills-2025-10-02`, `fast-mode-2026-02-01`, `output-300k-2026-03-24`,
+    /// `user-profiles-2026-03-24`, `advisor-tool-2026-03-01` and `managed-agents-2026-04-01`.
     ///
     /// Sent as the header `anthropic-beta`. Overrides the client-wide value for this request.
     pub fn anthropic_beta(

@@ -219,6 +219,30 @@ pub struct MessageCreateParams {
     /// Capacity to use for the request. `auto` may use priority capacity when available; `standard_only` never does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<ServiceTierParam>,
+    /// Puts a prompt cache breakpoint on the last block of the request that can be cached, without marking a block by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Id of a code execution container from an earlier request, to run in it again.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub container: Option<Option<String>>,
+    /// Geographic region to run inference in; the workspace's default region when unset.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub inference_geo: Option<Option<String>>,
+    /// Settings for the model's output: how much effort to spend, and a format to follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_config: Option<OutputConfig>,
     /// Must be omitted or `false` inside a batch; batched requests cannot stream.
     ///
     /// Constraints: default `false`.
@@ -505,6 +529,22 @@ pub enum ContentBlockParam {
     RedactedThinking(RedactedThinkingBlockParam),
     /// `"type": "search_result"`
     SearchResult(SearchResultBlockParam),
+    /// `"type": "server_tool_use"`
+    ServerToolUse(ServerToolUseBlockParam),
+    /// `"type": "web_search_tool_result"`
+    WebSearchToolResult(WebSearchToolResultBlockParam),
+    /// `"type": "web_fetch_tool_result"`
+    WebFetchToolResult(WebFetchToolResultBlockParam),
+    /// `"type": "code_execution_tool_result"`
+    CodeExecutionToolResult(CodeExecutionToolResultBlockParam),
+    /// `"type": "bash_code_execution_tool_result"`
+    BashCodeExecutionToolResult(BashCodeExecutionToolResultBlockParam),
+    /// `"type": "text_editor_code_execution_tool_result"`
+    TextEditorCodeExecutionToolResult(TextEditorCodeExecutionToolResultBlockParam),
+    /// `"type": "tool_search_tool_result"`
+    ToolSearchToolResult(ToolSearchToolResultBlockParam),
+    /// `"type": "container_upload"`
+    ContainerUpload(ContainerUploadBlockParam),
     /// A variant this version of the client does not know, kept as raw JSON (it is also
     /// how to send one).
     Unknown(serde_json::Value),
@@ -516,7 +556,11 @@ impl runtime::wire::Tagged for ContentBlockParam {
     fn is_known(tag: &str) -> bool {
         matches!(
             tag, "text" | "image" | "document" | "tool_use" | "tool_result" | "thinking"
-            | "redacted_thinking" | "search_result"
+            | "redacted_thinking" | "search_result" | "server_tool_use" |
+            "web_search_tool_result" | "web_fetch_tool_result" |
+            "code_execution_tool_result" | "bash_code_execution_tool_result" |
+            "text_editor_code_execution_tool_result" | "tool_search_tool_result" |
+            "container_upload"
         )
     }
 
@@ -537,6 +581,34 @@ impl runtime::wire::Tagged for ContentBlockParam {
                 }
                 "search_result" => {
                     Self::SearchResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "server_tool_use" => {
+                    Self::ServerToolUse(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_search_tool_result" => {
+                    Self::WebSearchToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_fetch_tool_result" => {
+                    Self::WebFetchToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "code_execution_tool_result" => {
+                    Self::CodeExecutionToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "bash_code_execution_tool_result" => {
+                    Self::BashCodeExecutionToolResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "text_editor_code_execution_tool_result" => {
+                    Self::TextEditorCodeExecutionToolResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "tool_search_tool_result" => {
+                    Self::ToolSearchToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "container_upload" => {
+                    Self::ContainerUpload(serde::Deserialize::deserialize(rest)?)
                 }
                 other => {
                     return Err(
@@ -563,6 +635,32 @@ impl runtime::wire::Tagged for ContentBlockParam {
                 }
                 Some("search_result") => {
                     Self::SearchResult(runtime::wire::variant(value)?)
+                }
+                Some("server_tool_use") => {
+                    Self::ServerToolUse(runtime::wire::variant(value)?)
+                }
+                Some("web_search_tool_result") => {
+                    Self::WebSearchToolResult(runtime::wire::variant(value)?)
+                }
+                Some("web_fetch_tool_result") => {
+                    Self::WebFetchToolResult(runtime::wire::variant(value)?)
+                }
+                Some("code_execution_tool_result") => {
+                    Self::CodeExecutionToolResult(runtime::wire::variant(value)?)
+                }
+                Some("bash_code_execution_tool_result") => {
+                    Self::BashCodeExecutionToolResult(runtime::wire::variant(value)?)
+                }
+                Some("text_editor_code_execution_tool_result") => {
+                    Self::TextEditorCodeExecutionToolResult(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("tool_search_tool_result") => {
+                    Self::ToolSearchToolResult(runtime::wire::variant(value)?)
+                }
+                Some("container_upload") => {
+                    Self::ContainerUpload(runtime::wire::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },
@@ -623,6 +721,54 @@ impl From<RedactedThinkingBlockParam> for ContentBlockParam {
 impl From<SearchResultBlockParam> for ContentBlockParam {
     fn from(value: SearchResultBlockParam) -> Self {
         Self::SearchResult(value)
+    }
+}
+
+impl From<ServerToolUseBlockParam> for ContentBlockParam {
+    fn from(value: ServerToolUseBlockParam) -> Self {
+        Self::ServerToolUse(value)
+    }
+}
+
+impl From<WebSearchToolResultBlockParam> for ContentBlockParam {
+    fn from(value: WebSearchToolResultBlockParam) -> Self {
+        Self::WebSearchToolResult(value)
+    }
+}
+
+impl From<WebFetchToolResultBlockParam> for ContentBlockParam {
+    fn from(value: WebFetchToolResultBlockParam) -> Self {
+        Self::WebFetchToolResult(value)
+    }
+}
+
+impl From<CodeExecutionToolResultBlockParam> for ContentBlockParam {
+    fn from(value: CodeExecutionToolResultBlockParam) -> Self {
+        Self::CodeExecutionToolResult(value)
+    }
+}
+
+impl From<BashCodeExecutionToolResultBlockParam> for ContentBlockParam {
+    fn from(value: BashCodeExecutionToolResultBlockParam) -> Self {
+        Self::BashCodeExecutionToolResult(value)
+    }
+}
+
+impl From<TextEditorCodeExecutionToolResultBlockParam> for ContentBlockParam {
+    fn from(value: TextEditorCodeExecutionToolResultBlockParam) -> Self {
+        Self::TextEditorCodeExecutionToolResult(value)
+    }
+}
+
+impl From<ToolSearchToolResultBlockParam> for ContentBlockParam {
+    fn from(value: ToolSearchToolResultBlockParam) -> Self {
+        Self::ToolSearchToolResult(value)
+    }
+}
+
+impl From<ContainerUploadBlockParam> for ContentBlockParam {
+    fn from(value: ContainerUploadBlockParam) -> Self {
+        Self::ContainerUpload(value)
     }
 }
 
@@ -1124,6 +1270,9 @@ pub struct ToolUseBlockParam {
     pub name: String,
     /// Arguments of the call, a JSON object matching the tool's input schema.
     pub input: serde_json::Map<String, serde_json::Value>,
+    /// Who made the call; the model itself when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<ToolCaller>,
     /// Marks a prompt cache breakpoint at this block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<CacheControlEphemeral>,
@@ -1184,6 +1333,12 @@ pub enum ToolResultContentItem {
     Text(TextBlockParam),
     /// `"type": "image"`
     Image(ImageBlockParam),
+    /// `"type": "search_result"`
+    SearchResult(SearchResultBlockParam),
+    /// `"type": "document"`
+    Document(DocumentBlockParam),
+    /// `"type": "tool_reference"`
+    ToolReference(ToolReferenceBlockParam),
     /// A variant this version of the client does not know, kept as raw JSON (it is also
     /// how to send one).
     Unknown(serde_json::Value),
@@ -1193,7 +1348,7 @@ impl runtime::wire::Tagged for ToolResultContentItem {
     const PROPERTY: &'static str = "type";
 
     fn is_known(tag: &str) -> bool {
-        matches!(tag, "text" | "image")
+        matches!(tag, "text" | "image" | "search_result" | "document" | "tool_reference")
     }
 
     fn decode_known<'de, D: serde::Deserializer<'de>>(
@@ -1204,6 +1359,13 @@ impl runtime::wire::Tagged for ToolResultContentItem {
             match tag {
                 "text" => Self::Text(serde::Deserialize::deserialize(rest)?),
                 "image" => Self::Image(serde::Deserialize::deserialize(rest)?),
+                "search_result" => {
+                    Self::SearchResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "document" => Self::Document(serde::Deserialize::deserialize(rest)?),
+                "tool_reference" => {
+                    Self::ToolReference(serde::Deserialize::deserialize(rest)?)
+                }
                 other => {
                     return Err(
                         serde::de::Error::custom(
@@ -1220,6 +1382,13 @@ impl runtime::wire::Tagged for ToolResultContentItem {
             match runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("text") => Self::Text(runtime::wire::variant(value)?),
                 Some("image") => Self::Image(runtime::wire::variant(value)?),
+                Some("search_result") => {
+                    Self::SearchResult(runtime::wire::variant(value)?)
+                }
+                Some("document") => Self::Document(runtime::wire::variant(value)?),
+                Some("tool_reference") => {
+                    Self::ToolReference(runtime::wire::variant(value)?)
+                }
                 _ => Self::Unknown(value),
             },
         )
@@ -1243,6 +1412,24 @@ impl From<TextBlockParam> for ToolResultContentItem {
 impl From<ImageBlockParam> for ToolResultContentItem {
     fn from(value: ImageBlockParam) -> Self {
         Self::Image(value)
+    }
+}
+
+impl From<SearchResultBlockParam> for ToolResultContentItem {
+    fn from(value: SearchResultBlockParam) -> Self {
+        Self::SearchResult(value)
+    }
+}
+
+impl From<DocumentBlockParam> for ToolResultContentItem {
+    fn from(value: DocumentBlockParam) -> Self {
+        Self::Document(value)
+    }
+}
+
+impl From<ToolReferenceBlockParam> for ToolResultContentItem {
+    fn from(value: ToolReferenceBlockParam) -> Self {
+        Self::ToolReference(value)
     }
 }
 
@@ -1286,6 +1473,1037 @@ pub struct SearchResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<CacheControlEphemeral>,
+}
+
+/// A server tool call made by the assistant in an earlier turn, replayed as input.
+///
+/// Serialized with `"type": "server_tool_use"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "server_tool_use")]
+pub struct ServerToolUseBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Who made the call; the model itself when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<ToolCaller>,
+    /// Identifier.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub id: String,
+    /// Arguments of the call.
+    pub input: serde_json::Map<String, serde_json::Value>,
+    /// Which server tool was called.
+    pub name: ServerToolName,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum WebSearchToolResultBlockParamContent {
+    /// A value of type `Vec<WebSearchResultBlockParam>`.
+    WebSearchResultBlockParamList(Vec<WebSearchResultBlockParam>),
+    /// A value of type `WebSearchToolResultErrorParam`.
+    WebSearchToolResultErrorParam(WebSearchToolResultErrorParam),
+    /// Any other value: one that matches none of the types above, kept as raw JSON (it is also how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl From<Vec<WebSearchResultBlockParam>> for WebSearchToolResultBlockParamContent {
+    fn from(value: Vec<WebSearchResultBlockParam>) -> Self {
+        Self::WebSearchResultBlockParamList(value)
+    }
+}
+
+impl From<WebSearchToolResultErrorParam> for WebSearchToolResultBlockParamContent {
+    fn from(value: WebSearchToolResultErrorParam) -> Self {
+        Self::WebSearchToolResultErrorParam(value)
+    }
+}
+
+/// The outcome of an earlier web search, replayed as input.
+///
+/// Serialized with `"type": "web_search_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_search_tool_result")]
+pub struct WebSearchToolResultBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Who made the call; the model itself when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<ToolCaller>,
+    /// What the call produced, or why it failed.
+    pub content: WebSearchToolResultBlockParamContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// One web page found by an earlier search, replayed as input.
+///
+/// Serialized with `"type": "web_search_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_search_result")]
+pub struct WebSearchResultBlockParam {
+    /// Opaque page content, as returned by the search; send it back unchanged.
+    pub encrypted_content: String,
+    /// How old the page is, as reported by the search provider; null when unknown.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub page_age: Option<Option<String>>,
+    /// Title of the page.
+    pub title: String,
+    /// Address of the page.
+    pub url: String,
+}
+
+/// A failed web search, replayed as input.
+///
+/// Serialized with `"type": "web_search_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_search_tool_result_error")]
+pub struct WebSearchToolResultErrorParam {
+    /// Why the call failed.
+    pub error_code: WebSearchErrorCode,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum WebFetchToolResultBlockParamContent {
+    /// `"type": "web_fetch_tool_result_error"`
+    WebFetchToolResultError(WebFetchToolResultErrorParam),
+    /// `"type": "web_fetch_result"`
+    WebFetchResult(WebFetchResultBlockParam),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for WebFetchToolResultBlockParamContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "web_fetch_tool_result_error" | "web_fetch_result")
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "web_fetch_tool_result_error" => {
+                    Self::WebFetchToolResultError(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_fetch_result" => {
+                    Self::WebFetchResult(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("web_fetch_tool_result_error") => {
+                    Self::WebFetchToolResultError(runtime::wire::variant(value)?)
+                }
+                Some("web_fetch_result") => {
+                    Self::WebFetchResult(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParamContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<WebFetchToolResultErrorParam> for WebFetchToolResultBlockParamContent {
+    fn from(value: WebFetchToolResultErrorParam) -> Self {
+        Self::WebFetchToolResultError(value)
+    }
+}
+
+impl From<WebFetchResultBlockParam> for WebFetchToolResultBlockParamContent {
+    fn from(value: WebFetchResultBlockParam) -> Self {
+        Self::WebFetchResult(value)
+    }
+}
+
+/// The outcome of an earlier web fetch, replayed as input.
+///
+/// Serialized with `"type": "web_fetch_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_tool_result")]
+pub struct WebFetchToolResultBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Who made the call; the model itself when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<ToolCaller>,
+    /// What the call produced, or why it failed.
+    pub content: WebFetchToolResultBlockParamContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// A page fetched by the web fetch tool; replayed as input in a later turn.
+///
+/// Serialized with `"type": "web_fetch_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_result")]
+pub struct WebFetchResultBlockParam {
+    /// The fetched page as a document.
+    pub content: DocumentBlockParam,
+    /// When the page was fetched, as reported by the server; null when unknown.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub retrieved_at: Option<Option<String>>,
+    /// Address of the fetched page.
+    pub url: String,
+}
+
+/// The web fetch failed; replayed as input in a later turn.
+///
+/// Serialized with `"type": "web_fetch_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_tool_result_error")]
+pub struct WebFetchToolResultErrorParam {
+    /// Why the call failed.
+    pub error_code: WebFetchErrorCode,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CodeExecutionToolResultBlockParamContent {
+    /// `"type": "code_execution_tool_result_error"`
+    CodeExecutionToolResultError(CodeExecutionToolResultErrorParam),
+    /// `"type": "code_execution_result"`
+    CodeExecutionResult(CodeExecutionResultBlockParam),
+    /// `"type": "encrypted_code_execution_result"`
+    EncryptedCodeExecutionResult(EncryptedCodeExecutionResultBlockParam),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for CodeExecutionToolResultBlockParamContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "code_execution_tool_result_error" | "code_execution_result" |
+            "encrypted_code_execution_result"
+        )
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "code_execution_tool_result_error" => {
+                    Self::CodeExecutionToolResultError(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "code_execution_result" => {
+                    Self::CodeExecutionResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "encrypted_code_execution_result" => {
+                    Self::EncryptedCodeExecutionResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("code_execution_tool_result_error") => {
+                    Self::CodeExecutionToolResultError(runtime::wire::variant(value)?)
+                }
+                Some("code_execution_result") => {
+                    Self::CodeExecutionResult(runtime::wire::variant(value)?)
+                }
+                Some("encrypted_code_execution_result") => {
+                    Self::EncryptedCodeExecutionResult(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockParamContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<CodeExecutionToolResultErrorParam>
+for CodeExecutionToolResultBlockParamContent {
+    fn from(value: CodeExecutionToolResultErrorParam) -> Self {
+        Self::CodeExecutionToolResultError(value)
+    }
+}
+
+impl From<CodeExecutionResultBlockParam> for CodeExecutionToolResultBlockParamContent {
+    fn from(value: CodeExecutionResultBlockParam) -> Self {
+        Self::CodeExecutionResult(value)
+    }
+}
+
+impl From<EncryptedCodeExecutionResultBlockParam>
+for CodeExecutionToolResultBlockParamContent {
+    fn from(value: EncryptedCodeExecutionResultBlockParam) -> Self {
+        Self::EncryptedCodeExecutionResult(value)
+    }
+}
+
+/// What a code execution tool call produced: the run's output, or an error; replayed as input in a later turn.
+///
+/// Serialized with `"type": "code_execution_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_tool_result")]
+pub struct CodeExecutionToolResultBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// What the call produced, or why it failed.
+    pub content: CodeExecutionToolResultBlockParamContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// The code execution tool could not run the code; replayed as input in a later turn.
+///
+/// Serialized with `"type": "code_execution_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_tool_result_error")]
+pub struct CodeExecutionToolResultErrorParam {
+    /// Why the call failed.
+    pub error_code: CodeExecutionErrorCode,
+}
+
+/// Output of code run by the code execution tool; replayed as input in a later turn.
+///
+/// Serialized with `"type": "code_execution_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_result")]
+pub struct CodeExecutionResultBlockParam {
+    /// Files the code wrote.
+    pub content: Vec<CodeExecutionOutputBlockParam>,
+    /// Exit status of the run.
+    pub return_code: i64,
+    /// What the run wrote to standard error.
+    pub stderr: String,
+    /// What the run wrote to standard output.
+    pub stdout: String,
+}
+
+/// Output of code run by the code execution tool, with its standard output encrypted; replayed as input in a later turn.
+///
+/// Serialized with `"type": "encrypted_code_execution_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "encrypted_code_execution_result")]
+pub struct EncryptedCodeExecutionResultBlockParam {
+    /// Files the code wrote.
+    pub content: Vec<CodeExecutionOutputBlockParam>,
+    /// Standard output, encrypted; send it back unchanged in later turns.
+    pub encrypted_stdout: String,
+    /// Exit status of the run.
+    pub return_code: i64,
+    /// What the run wrote to standard error.
+    pub stderr: String,
+}
+
+/// A file written by the executed code; replayed as input in a later turn.
+///
+/// Serialized with `"type": "code_execution_output"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_output")]
+pub struct CodeExecutionOutputBlockParam {
+    /// Id of the file, usable with the Files API.
+    pub file_id: String,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BashCodeExecutionToolResultBlockParamContent {
+    /// `"type": "bash_code_execution_tool_result_error"`
+    BashCodeExecutionToolResultError(BashCodeExecutionToolResultErrorParam),
+    /// `"type": "bash_code_execution_result"`
+    BashCodeExecutionResult(BashCodeExecutionResultBlockParam),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for BashCodeExecutionToolResultBlockParamContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "bash_code_execution_tool_result_error" | "bash_code_execution_result"
+        )
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "bash_code_execution_tool_result_error" => {
+                    Self::BashCodeExecutionToolResultError(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "bash_code_execution_result" => {
+                    Self::BashCodeExecutionResult(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("bash_code_execution_tool_result_error") => {
+                    Self::BashCodeExecutionToolResultError(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("bash_code_execution_result") => {
+                    Self::BashCodeExecutionResult(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockParamContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<BashCodeExecutionToolResultErrorParam>
+for BashCodeExecutionToolResultBlockParamContent {
+    fn from(value: BashCodeExecutionToolResultErrorParam) -> Self {
+        Self::BashCodeExecutionToolResultError(value)
+    }
+}
+
+impl From<BashCodeExecutionResultBlockParam>
+for BashCodeExecutionToolResultBlockParamContent {
+    fn from(value: BashCodeExecutionResultBlockParam) -> Self {
+        Self::BashCodeExecutionResult(value)
+    }
+}
+
+/// What a bash command run in the code execution container produced: its output, or an error; replayed as input in a later turn.
+///
+/// Serialized with `"type": "bash_code_execution_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "bash_code_execution_tool_result")]
+pub struct BashCodeExecutionToolResultBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// What the call produced, or why it failed.
+    pub content: BashCodeExecutionToolResultBlockParamContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// The bash command could not be run; replayed as input in a later turn.
+///
+/// Serialized with `"type": "bash_code_execution_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "bash_code_execution_tool_result_error")]
+pub struct BashCodeExecutionToolResultErrorParam {
+    /// Why the call failed.
+    pub error_code: BashCodeExecutionErrorCode,
+}
+
+/// Output of a bash command run in the code execution container; replayed as input in a later turn.
+///
+/// Serialized with `"type": "bash_code_execution_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "bash_code_execution_result")]
+pub struct BashCodeExecutionResultBlockParam {
+    /// Files the command wrote.
+    pub content: Vec<BashCodeExecutionOutputBlockParam>,
+    /// Exit status of the run.
+    pub return_code: i64,
+    /// What the run wrote to standard error.
+    pub stderr: String,
+    /// What the run wrote to standard output.
+    pub stdout: String,
+}
+
+/// A file written by the bash command; replayed as input in a later turn.
+///
+/// Serialized with `"type": "bash_code_execution_output"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "bash_code_execution_output")]
+pub struct BashCodeExecutionOutputBlockParam {
+    /// Id of the file, usable with the Files API.
+    pub file_id: String,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum TextEditorCodeExecutionToolResultBlockParamContent {
+    /// `"type": "text_editor_code_execution_tool_result_error"`
+    TextEditorCodeExecutionToolResultError(TextEditorCodeExecutionToolResultErrorParam),
+    /// `"type": "text_editor_code_execution_view_result"`
+    TextEditorCodeExecutionViewResult(TextEditorCodeExecutionViewResultBlockParam),
+    /// `"type": "text_editor_code_execution_create_result"`
+    TextEditorCodeExecutionCreateResult(TextEditorCodeExecutionCreateResultBlockParam),
+    /// `"type": "text_editor_code_execution_str_replace_result"`
+    TextEditorCodeExecutionStrReplaceResult(
+        TextEditorCodeExecutionStrReplaceResultBlockParam,
+    ),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for TextEditorCodeExecutionToolResultBlockParamContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "text_editor_code_execution_tool_result_error" |
+            "text_editor_code_execution_view_result" |
+            "text_editor_code_execution_create_result" |
+            "text_editor_code_execution_str_replace_result"
+        )
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "text_editor_code_execution_tool_result_error" => {
+                    Self::TextEditorCodeExecutionToolResultError(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "text_editor_code_execution_view_result" => {
+                    Self::TextEditorCodeExecutionViewResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "text_editor_code_execution_create_result" => {
+                    Self::TextEditorCodeExecutionCreateResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "text_editor_code_execution_str_replace_result" => {
+                    Self::TextEditorCodeExecutionStrReplaceResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("text_editor_code_execution_tool_result_error") => {
+                    Self::TextEditorCodeExecutionToolResultError(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("text_editor_code_execution_view_result") => {
+                    Self::TextEditorCodeExecutionViewResult(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("text_editor_code_execution_create_result") => {
+                    Self::TextEditorCodeExecutionCreateResult(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("text_editor_code_execution_str_replace_result") => {
+                    Self::TextEditorCodeExecutionStrReplaceResult(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for TextEditorCodeExecutionToolResultBlockParamContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<TextEditorCodeExecutionToolResultErrorParam>
+for TextEditorCodeExecutionToolResultBlockParamContent {
+    fn from(value: TextEditorCodeExecutionToolResultErrorParam) -> Self {
+        Self::TextEditorCodeExecutionToolResultError(value)
+    }
+}
+
+impl From<TextEditorCodeExecutionViewResultBlockParam>
+for TextEditorCodeExecutionToolResultBlockParamContent {
+    fn from(value: TextEditorCodeExecutionViewResultBlockParam) -> Self {
+        Self::TextEditorCodeExecutionViewResult(value)
+    }
+}
+
+impl From<TextEditorCodeExecutionCreateResultBlockParam>
+for TextEditorCodeExecutionToolResultBlockParamContent {
+    fn from(value: TextEditorCodeExecutionCreateResultBlockParam) -> Self {
+        Self::TextEditorCodeExecutionCreateResult(value)
+    }
+}
+
+impl From<TextEditorCodeExecutionStrReplaceResultBlockParam>
+for TextEditorCodeExecutionToolResultBlockParamContent {
+    fn from(value: TextEditorCodeExecutionStrReplaceResultBlockParam) -> Self {
+        Self::TextEditorCodeExecutionStrReplaceResult(value)
+    }
+}
+
+/// What a text editor command run in the code execution container produced, or an error; replayed as input in a later turn.
+///
+/// Serialized with `"type": "text_editor_code_execution_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_tool_result")]
+pub struct TextEditorCodeExecutionToolResultBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// What the call produced, or why it failed.
+    pub content: TextEditorCodeExecutionToolResultBlockParamContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// The text editor command failed; replayed as input in a later turn.
+///
+/// Serialized with `"type": "text_editor_code_execution_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_tool_result_error")]
+pub struct TextEditorCodeExecutionToolResultErrorParam {
+    /// Why the call failed.
+    pub error_code: TextEditorCodeExecutionErrorCode,
+    /// More detail about the failure; null when there is none.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub error_message: Option<Option<String>>,
+}
+
+/// What kind of file was viewed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextEditorCodeExecutionViewResultBlockParamFileType {
+    /// `"text"`
+    Text,
+    /// `"image"`
+    Image,
+    /// `"pdf"`
+    Pdf,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl TextEditorCodeExecutionViewResultBlockParamFileType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Image => "image",
+            Self::Pdf => "pdf",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "text" => Some(Self::Text),
+            "image" => Some(Self::Image),
+            "pdf" => Some(Self::Pdf),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for TextEditorCodeExecutionViewResultBlockParamFileType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TextEditorCodeExecutionViewResultBlockParamFileType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for TextEditorCodeExecutionViewResultBlockParamFileType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockParamFileType {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The content of a file the model viewed; replayed as input in a later turn.
+///
+/// Serialized with `"type": "text_editor_code_execution_view_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_view_result")]
+pub struct TextEditorCodeExecutionViewResultBlockParam {
+    /// The text of the file.
+    pub content: String,
+    /// What kind of file was viewed.
+    pub file_type: TextEditorCodeExecutionViewResultBlockParamFileType,
+    /// Number of lines shown; null when not applicable.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub num_lines: Option<Option<i64>>,
+    /// Number of the first line shown (counting from 1); null when not applicable.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub start_line: Option<Option<i64>>,
+    /// Number of lines in the whole file; null when not applicable.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub total_lines: Option<Option<i64>>,
+}
+
+/// A file the model created or overwrote; replayed as input in a later turn.
+///
+/// Serialized with `"type": "text_editor_code_execution_create_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_create_result")]
+pub struct TextEditorCodeExecutionCreateResultBlockParam {
+    /// `true` when an existing file was overwritten, `false` when a new file was created.
+    pub is_file_update: bool,
+}
+
+/// A replacement the model made in a file, as a diff hunk; replayed as input in a later turn.
+///
+/// Serialized with `"type": "text_editor_code_execution_str_replace_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_str_replace_result")]
+pub struct TextEditorCodeExecutionStrReplaceResultBlockParam {
+    /// The lines of the change in unified diff form; null when not reported.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub lines: Option<Option<Vec<String>>>,
+    /// Length of the changed region after the edit; null when not reported.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub new_lines: Option<Option<i64>>,
+    /// First line of the changed region after the edit; null when not reported.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub new_start: Option<Option<i64>>,
+    /// Length of the changed region before the edit; null when not reported.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub old_lines: Option<Option<i64>>,
+    /// First line of the changed region before the edit; null when not reported.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub old_start: Option<Option<i64>>,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ToolSearchToolResultBlockParamContent {
+    /// `"type": "tool_search_tool_result_error"`
+    ToolSearchToolResultError(ToolSearchToolResultErrorParam),
+    /// `"type": "tool_search_tool_search_result"`
+    ToolSearchToolSearchResult(ToolSearchToolSearchResultBlockParam),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for ToolSearchToolResultBlockParamContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "tool_search_tool_result_error" | "tool_search_tool_search_result")
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "tool_search_tool_result_error" => {
+                    Self::ToolSearchToolResultError(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "tool_search_tool_search_result" => {
+                    Self::ToolSearchToolSearchResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("tool_search_tool_result_error") => {
+                    Self::ToolSearchToolResultError(runtime::wire::variant(value)?)
+                }
+                Some("tool_search_tool_search_result") => {
+                    Self::ToolSearchToolSearchResult(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockParamContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<ToolSearchToolResultErrorParam> for ToolSearchToolResultBlockParamContent {
+    fn from(value: ToolSearchToolResultErrorParam) -> Self {
+        Self::ToolSearchToolResultError(value)
+    }
+}
+
+impl From<ToolSearchToolSearchResultBlockParam>
+for ToolSearchToolResultBlockParamContent {
+    fn from(value: ToolSearchToolSearchResultBlockParam) -> Self {
+        Self::ToolSearchToolSearchResult(value)
+    }
+}
+
+/// What a tool search produced: references to matching tools, or an error; replayed as input in a later turn.
+///
+/// Serialized with `"type": "tool_search_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "tool_search_tool_result")]
+pub struct ToolSearchToolResultBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// What the call produced, or why it failed.
+    pub content: ToolSearchToolResultBlockParamContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// The tool search failed; replayed as input in a later turn.
+///
+/// Serialized with `"type": "tool_search_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "tool_search_tool_result_error")]
+pub struct ToolSearchToolResultErrorParam {
+    /// Why the call failed.
+    pub error_code: ToolSearchErrorCode,
+}
+
+/// The tools a tool search found; replayed as input in a later turn.
+///
+/// Serialized with `"type": "tool_search_tool_search_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "tool_search_tool_search_result")]
+pub struct ToolSearchToolSearchResultBlockParam {
+    /// The tools that matched.
+    pub tool_references: Vec<ToolReferenceBlockParam>,
+}
+
+/// A reference to a tool, whose full definition is then made available to the model; replayed as input in a later turn.
+///
+/// Serialized with `"type": "tool_reference"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "tool_reference")]
+pub struct ToolReferenceBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Name of the referenced tool.
+    ///
+    /// Constraints: 1 to 256 characters; matches `^[a-zA-Z0-9_-]{1,256}$`.
+    pub tool_name: String,
+}
+
+/// A file placed in the code execution container; replayed as input in a later turn.
+///
+/// Serialized with `"type": "container_upload"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "container_upload")]
+pub struct ContainerUploadBlockParam {
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Id of the file, usable with the Files API.
+    pub file_id: String,
 }
 
 /// A citation attached to a text block sent as input, told apart by its `type`.
@@ -1426,14 +2644,7 @@ pub struct CitationCharLocationParam {
     /// Constraints: at least 0.
     pub document_index: i64,
     /// Title of the cited document, if it has one.
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::wire::nullable"
-    )]
-    pub document_title: Option<Option<String>>,
+    pub document_title: Option<String>,
     /// Zero-based index of the first cited character.
     ///
     /// Constraints: at least 0.
@@ -1457,14 +2668,7 @@ pub struct CitationPageLocationParam {
     /// Constraints: at least 0.
     pub document_index: i64,
     /// Title of the cited document, if it has one.
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::wire::nullable"
-    )]
-    pub document_title: Option<Option<String>>,
+    pub document_title: Option<String>,
     /// One-based number of the first cited page.
     ///
     /// Constraints: at least 1.
@@ -1488,14 +2692,7 @@ pub struct CitationContentBlockLocationParam {
     /// Constraints: at least 0.
     pub document_index: i64,
     /// Title of the cited document, if it has one.
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::wire::nullable"
-    )]
-    pub document_title: Option<Option<String>>,
+    pub document_title: Option<String>,
     /// Zero-based index of the first cited block.
     ///
     /// Constraints: at least 0.
@@ -1519,14 +2716,7 @@ pub struct CitationWebSearchResultLocationParam {
     /// Address of the cited page.
     pub url: String,
     /// Title of the cited page, if known.
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::wire::nullable"
-    )]
-    pub title: Option<Option<String>>,
+    pub title: Option<String>,
 }
 
 /// Cites blocks of a caller-supplied search result.
@@ -1552,14 +2742,7 @@ pub struct CitationSearchResultLocationParam {
     /// Constraints: at least 0.
     pub end_block_index: i64,
     /// Title of the cited search result, if it has one.
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::wire::nullable"
-    )]
-    pub title: Option<Option<String>>,
+    pub title: Option<String>,
 }
 
 /// A tool the model may call, told apart by its `type`: `custom` for a tool the caller
@@ -1581,55 +2764,42 @@ pub enum Tool {
     WebSearch20250305(WebSearchTool20250305),
     /// `"type": "web_fetch_20250910"`
     WebFetch20250910(WebFetchTool20250910),
+    /// `"type": "code_execution_20250522"`
+    CodeExecution20250522(CodeExecutionTool20250522),
+    /// `"type": "code_execution_20260120"`
+    CodeExecution20260120(CodeExecutionTool20260120),
+    /// `"type": "memory_20250818"`
+    Memory20250818(MemoryTool20250818),
+    /// `"type": "text_editor_20250124"`
+    TextEditor20250124(TextEditorTool20250124),
+    /// `"type": "text_editor_20250429"`
+    TextEditor20250429(TextEditorTool20250429),
+    /// `"type": "web_search_20260209"`
+    WebSearch20260209(WebSearchTool20260209),
+    /// `"type": "web_fetch_20260209"`
+    WebFetch20260209(WebFetchTool20260209),
+    /// `"type": "web_fetch_20260309"`
+    WebFetch20260309(WebFetchTool20260309),
+    /// `"type": "tool_search_tool_bm25_20251119"`
+    ToolSearchToolBm2520251119(ToolSearchBm25Tool20251119),
+    /// `"type": "tool_search_tool_bm25"`
+    ToolSearchToolBm25(ToolSearchBm25Tool20251119),
+    /// `"type": "tool_search_tool_regex_20251119"`
+    ToolSearchToolRegex20251119(ToolSearchRegexTool20251119),
+    /// `"type": "tool_search_tool_regex"`
+    ToolSearchToolRegex(ToolSearchRegexTool20251119),
     /// A variant this version of the client does not know, kept as raw JSON (it is also
     /// how to send one).
     Unknown(serde_json::Value),
 }
 
-impl runtime::wire::Tagged for Tool {
-    const PROPERTY: &'static str = "type";
-
-    fn is_known(tag: &str) -> bool {
-        matches!(
-            tag, "custom" | "bash_20250124" | "code_execution_20250825" |
-            "text_editor_20250728" | "web_search_20250305" | "web_fetch_20250910"
-        )
-    }
-
-    fn decode_known<'de, D: serde::Deserializer<'de>>(
-        tag: &str,
-        rest: D,
+impl<'de> serde::Deserialize<'de> for Tool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
     ) -> Result<Self, D::Error> {
-        Ok(
-            match tag {
-                "custom" => Self::Custom(serde::Deserialize::deserialize(rest)?),
-                "bash_20250124" => {
-                    Self::Bash20250124(serde::Deserialize::deserialize(rest)?)
-                }
-                "code_execution_20250825" => {
-                    Self::CodeExecution20250825(serde::Deserialize::deserialize(rest)?)
-                }
-                "text_editor_20250728" => {
-                    Self::TextEditor20250728(serde::Deserialize::deserialize(rest)?)
-                }
-                "web_search_20250305" => {
-                    Self::WebSearch20250305(serde::Deserialize::deserialize(rest)?)
-                }
-                "web_fetch_20250910" => {
-                    Self::WebFetch20250910(serde::Deserialize::deserialize(rest)?)
-                }
-                other => {
-                    return Err(
-                        serde::de::Error::custom(
-                            format_args!("unknown `{}`: {other}", "type"),
-                        ),
-                    );
-                }
-            },
-        )
-    }
-
-    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         Ok(
             match runtime::wire::tag_of(&value, "type").as_deref() {
                 Some("custom") => Self::Custom(runtime::wire::variant(value)?),
@@ -1648,17 +2818,45 @@ impl runtime::wire::Tagged for Tool {
                 Some("web_fetch_20250910") => {
                     Self::WebFetch20250910(runtime::wire::variant(value)?)
                 }
+                Some("code_execution_20250522") => {
+                    Self::CodeExecution20250522(runtime::wire::variant(value)?)
+                }
+                Some("code_execution_20260120") => {
+                    Self::CodeExecution20260120(runtime::wire::variant(value)?)
+                }
+                Some("memory_20250818") => {
+                    Self::Memory20250818(runtime::wire::variant(value)?)
+                }
+                Some("text_editor_20250124") => {
+                    Self::TextEditor20250124(runtime::wire::variant(value)?)
+                }
+                Some("text_editor_20250429") => {
+                    Self::TextEditor20250429(runtime::wire::variant(value)?)
+                }
+                Some("web_search_20260209") => {
+                    Self::WebSearch20260209(runtime::wire::variant(value)?)
+                }
+                Some("web_fetch_20260209") => {
+                    Self::WebFetch20260209(runtime::wire::variant(value)?)
+                }
+                Some("web_fetch_20260309") => {
+                    Self::WebFetch20260309(runtime::wire::variant(value)?)
+                }
+                Some("tool_search_tool_bm25_20251119") => {
+                    Self::ToolSearchToolBm2520251119(runtime::wire::variant(value)?)
+                }
+                Some("tool_search_tool_bm25") => {
+                    Self::ToolSearchToolBm25(runtime::wire::variant(value)?)
+                }
+                Some("tool_search_tool_regex_20251119") => {
+                    Self::ToolSearchToolRegex20251119(runtime::wire::variant(value)?)
+                }
+                Some("tool_search_tool_regex") => {
+                    Self::ToolSearchToolRegex(runtime::wire::variant(value)?)
+                }
                 _ => Self::Unknown(value),
             },
         )
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Tool {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        runtime::wire::tagged(deserializer)
     }
 }
 
@@ -1698,6 +2896,54 @@ impl From<WebFetchTool20250910> for Tool {
     }
 }
 
+impl From<CodeExecutionTool20250522> for Tool {
+    fn from(value: CodeExecutionTool20250522) -> Self {
+        Self::CodeExecution20250522(value)
+    }
+}
+
+impl From<CodeExecutionTool20260120> for Tool {
+    fn from(value: CodeExecutionTool20260120) -> Self {
+        Self::CodeExecution20260120(value)
+    }
+}
+
+impl From<MemoryTool20250818> for Tool {
+    fn from(value: MemoryTool20250818) -> Self {
+        Self::Memory20250818(value)
+    }
+}
+
+impl From<TextEditorTool20250124> for Tool {
+    fn from(value: TextEditorTool20250124) -> Self {
+        Self::TextEditor20250124(value)
+    }
+}
+
+impl From<TextEditorTool20250429> for Tool {
+    fn from(value: TextEditorTool20250429) -> Self {
+        Self::TextEditor20250429(value)
+    }
+}
+
+impl From<WebSearchTool20260209> for Tool {
+    fn from(value: WebSearchTool20260209) -> Self {
+        Self::WebSearch20260209(value)
+    }
+}
+
+impl From<WebFetchTool20260209> for Tool {
+    fn from(value: WebFetchTool20260209) -> Self {
+        Self::WebFetch20260209(value)
+    }
+}
+
+impl From<WebFetchTool20260309> for Tool {
+    fn from(value: WebFetchTool20260309) -> Self {
+        Self::WebFetch20260309(value)
+    }
+}
+
 /// A tool implemented by the caller, described by a JSON Schema for its input. The API also
 /// accepts this object with `type` left out; this description makes `type: custom` the tag so
 /// that every tool is identified the same way.
@@ -1716,6 +2962,27 @@ pub struct CustomTool {
     /// Marks a prompt cache breakpoint at this block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+    /// Whether the tool's input may be streamed before it is complete; null leaves the choice to the server.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub eager_input_streaming: Option<Option<bool>>,
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Example inputs that show the model how the tool is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_examples: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
 /// JSON Schema of a custom tool's input. The top level must be an object schema; any other JSON Schema keywords are allowed.
@@ -1753,20 +3020,36 @@ pub struct ToolInputSchema {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_20250124")]
 pub struct BashTool20250124 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Example inputs that show the model how the tool is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_examples: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Always `bash`.
     ///
     /// Always `"bash"`; `Default` fills it in.
     pub name: String,
-    /// Marks a prompt cache breakpoint at this block.
+    /// When `true`, the tool's name and input are checked strictly against its definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControlEphemeral>,
+    pub strict: Option<bool>,
 }
 
 impl Default for BashTool20250124 {
     fn default() -> Self {
         Self {
-            name: "bash".to_owned(),
+            allowed_callers: Default::default(),
             cache_control: Default::default(),
+            defer_loading: Default::default(),
+            input_examples: Default::default(),
+            name: "bash".to_owned(),
+            strict: Default::default(),
         }
     }
 }
@@ -1777,20 +3060,32 @@ impl Default for BashTool20250124 {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_20250825")]
 pub struct CodeExecutionTool20250825 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
     /// Always `code_execution`.
     ///
     /// Always `"code_execution"`; `Default` fills it in.
     pub name: String,
-    /// Marks a prompt cache breakpoint at this block.
+    /// When `true`, the tool's name and input are checked strictly against its definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControlEphemeral>,
+    pub strict: Option<bool>,
 }
 
 impl Default for CodeExecutionTool20250825 {
     fn default() -> Self {
         Self {
-            name: "code_execution".to_owned(),
+            allowed_callers: Default::default(),
             cache_control: Default::default(),
+            defer_loading: Default::default(),
+            name: "code_execution".to_owned(),
+            strict: Default::default(),
         }
     }
 }
@@ -1801,10 +3096,18 @@ impl Default for CodeExecutionTool20250825 {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_20250728")]
 pub struct TextEditorTool20250728 {
-    /// Always `str_replace_based_edit_tool`.
-    ///
-    /// Always `"str_replace_based_edit_tool"`; `Default` fills it in.
-    pub name: String,
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Example inputs that show the model how the tool is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_examples: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Largest number of characters shown when the model views a file; longer files are cut off.
     ///
     /// Constraints: at least 1.
@@ -1816,17 +3119,25 @@ pub struct TextEditorTool20250728 {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub max_characters: Option<Option<i64>>,
-    /// Marks a prompt cache breakpoint at this block.
+    /// Always `str_replace_based_edit_tool`.
+    ///
+    /// Always `"str_replace_based_edit_tool"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControlEphemeral>,
+    pub strict: Option<bool>,
 }
 
 impl Default for TextEditorTool20250728 {
     fn default() -> Self {
         Self {
-            name: "str_replace_based_edit_tool".to_owned(),
-            max_characters: Default::default(),
+            allowed_callers: Default::default(),
             cache_control: Default::default(),
+            defer_loading: Default::default(),
+            input_examples: Default::default(),
+            max_characters: Default::default(),
+            name: "str_replace_based_edit_tool".to_owned(),
+            strict: Default::default(),
         }
     }
 }
@@ -1837,11 +3148,10 @@ impl Default for TextEditorTool20250728 {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_20250305")]
 pub struct WebSearchTool20250305 {
-    /// Always `web_search`.
-    ///
-    /// Always `"web_search"`; `Default` fills it in.
-    pub name: String,
-    /// If set, only these domains appear in results. Cannot be combined with `blocked_domains`.
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// If set, only these domains are used. Cannot be combined with `blocked_domains`.
     ///
     /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
     #[serde(
@@ -1850,7 +3160,7 @@ pub struct WebSearchTool20250305 {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub allowed_domains: Option<Option<Vec<String>>>,
-    /// If set, these domains never appear in results. Cannot be combined with `allowed_domains`.
+    /// If set, these domains are never used. Cannot be combined with `allowed_domains`.
     ///
     /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
     #[serde(
@@ -1859,7 +3169,13 @@ pub struct WebSearchTool20250305 {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub blocked_domains: Option<Option<Vec<String>>>,
-    /// Largest number of searches the model may run for this request.
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Largest number of times the model may use this tool in the request.
     ///
     /// Constraints: at least 1.
     ///
@@ -1870,6 +3186,13 @@ pub struct WebSearchTool20250305 {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub max_uses: Option<Option<i32>>,
+    /// Always `web_search`.
+    ///
+    /// Always `"web_search"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
     /// Rough location of the user, used to localize results.
     ///
     /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
@@ -1879,20 +3202,20 @@ pub struct WebSearchTool20250305 {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub user_location: Option<Option<WebSearchUserLocation>>,
-    /// Marks a prompt cache breakpoint at this block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControlEphemeral>,
 }
 
 impl Default for WebSearchTool20250305 {
     fn default() -> Self {
         Self {
-            name: "web_search".to_owned(),
+            allowed_callers: Default::default(),
             allowed_domains: Default::default(),
             blocked_domains: Default::default(),
-            max_uses: Default::default(),
-            user_location: Default::default(),
             cache_control: Default::default(),
+            defer_loading: Default::default(),
+            max_uses: Default::default(),
+            name: "web_search".to_owned(),
+            strict: Default::default(),
+            user_location: Default::default(),
         }
     }
 }
@@ -1903,11 +3226,10 @@ impl Default for WebSearchTool20250305 {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_20250910")]
 pub struct WebFetchTool20250910 {
-    /// Always `web_fetch`.
-    ///
-    /// Always `"web_fetch"`; `Default` fills it in.
-    pub name: String,
-    /// If set, only URLs on these domains may be fetched.
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// If set, only these domains are used. Cannot be combined with `blocked_domains`.
     ///
     /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
     #[serde(
@@ -1916,7 +3238,7 @@ pub struct WebFetchTool20250910 {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub allowed_domains: Option<Option<Vec<String>>>,
-    /// If set, URLs on these domains are never fetched.
+    /// If set, these domains are never used. Cannot be combined with `allowed_domains`.
     ///
     /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
     #[serde(
@@ -1925,17 +3247,15 @@ pub struct WebFetchTool20250910 {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub blocked_domains: Option<Option<Vec<String>>>,
-    /// Largest number of fetches the model may make for this request.
-    ///
-    /// Constraints: at least 1.
-    ///
-    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::wire::nullable"
-    )]
-    pub max_uses: Option<Option<i32>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Whether the model may cite what the tool returns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<CitationsConfigParam>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
     /// Longest fetched content, in tokens, that is passed to the model.
     ///
     /// Constraints: at least 1.
@@ -1947,26 +3267,641 @@ pub struct WebFetchTool20250910 {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub max_content_tokens: Option<Option<i32>>,
-    /// Whether the model may cite this source.
+    /// Largest number of times the model may use this tool in the request.
+    ///
+    /// Constraints: at least 1.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub max_uses: Option<Option<i32>>,
+    /// Always `web_fetch`.
+    ///
+    /// Always `"web_fetch"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citations: Option<CitationsConfigParam>,
-    /// Marks a prompt cache breakpoint at this block.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_control: Option<CacheControlEphemeral>,
+    pub strict: Option<bool>,
 }
 
 impl Default for WebFetchTool20250910 {
     fn default() -> Self {
         Self {
-            name: "web_fetch".to_owned(),
+            allowed_callers: Default::default(),
             allowed_domains: Default::default(),
             blocked_domains: Default::default(),
-            max_uses: Default::default(),
-            max_content_tokens: Default::default(),
-            citations: Default::default(),
             cache_control: Default::default(),
+            citations: Default::default(),
+            defer_loading: Default::default(),
+            max_content_tokens: Default::default(),
+            max_uses: Default::default(),
+            name: "web_fetch".to_owned(),
+            strict: Default::default(),
         }
     }
+}
+
+/// The server-run code execution tool, version of 2025-05-22.
+///
+/// Serialized with `"type": "code_execution_20250522"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_20250522")]
+pub struct CodeExecutionTool20250522 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Always `code_execution`.
+    ///
+    /// Always `"code_execution"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+}
+
+impl Default for CodeExecutionTool20250522 {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            cache_control: Default::default(),
+            defer_loading: Default::default(),
+            name: "code_execution".to_owned(),
+            strict: Default::default(),
+        }
+    }
+}
+
+/// The server-run code execution tool, version of 2026-01-20.
+///
+/// Serialized with `"type": "code_execution_20260120"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_20260120")]
+pub struct CodeExecutionTool20260120 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Always `code_execution`.
+    ///
+    /// Always `"code_execution"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+}
+
+impl Default for CodeExecutionTool20260120 {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            cache_control: Default::default(),
+            defer_loading: Default::default(),
+            name: "code_execution".to_owned(),
+            strict: Default::default(),
+        }
+    }
+}
+
+/// The memory tool, version of 2025-08-18: the model reads and writes files of a memory directory that the caller stores.
+///
+/// Serialized with `"type": "memory_20250818"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "memory_20250818")]
+pub struct MemoryTool20250818 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Example inputs that show the model how the tool is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_examples: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Always `memory`.
+    ///
+    /// Always `"memory"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+}
+
+impl Default for MemoryTool20250818 {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            cache_control: Default::default(),
+            defer_loading: Default::default(),
+            input_examples: Default::default(),
+            name: "memory".to_owned(),
+            strict: Default::default(),
+        }
+    }
+}
+
+/// The server-defined text editor tool, version of 2025-01-24.
+///
+/// Serialized with `"type": "text_editor_20250124"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_20250124")]
+pub struct TextEditorTool20250124 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Example inputs that show the model how the tool is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_examples: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Always `str_replace_editor`.
+    ///
+    /// Always `"str_replace_editor"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+}
+
+impl Default for TextEditorTool20250124 {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            cache_control: Default::default(),
+            defer_loading: Default::default(),
+            input_examples: Default::default(),
+            name: "str_replace_editor".to_owned(),
+            strict: Default::default(),
+        }
+    }
+}
+
+/// The server-defined text editor tool, version of 2025-04-29.
+///
+/// Serialized with `"type": "text_editor_20250429"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_20250429")]
+pub struct TextEditorTool20250429 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Example inputs that show the model how the tool is called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_examples: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Always `str_replace_based_edit_tool`.
+    ///
+    /// Always `"str_replace_based_edit_tool"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+}
+
+impl Default for TextEditorTool20250429 {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            cache_control: Default::default(),
+            defer_loading: Default::default(),
+            input_examples: Default::default(),
+            name: "str_replace_based_edit_tool".to_owned(),
+            strict: Default::default(),
+        }
+    }
+}
+
+/// The server-run web search tool, version of 2026-02-09.
+///
+/// Serialized with `"type": "web_search_20260209"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_search_20260209")]
+pub struct WebSearchTool20260209 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// If set, only these domains are used. Cannot be combined with `blocked_domains`.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub allowed_domains: Option<Option<Vec<String>>>,
+    /// If set, these domains are never used. Cannot be combined with `allowed_domains`.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub blocked_domains: Option<Option<Vec<String>>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Largest number of times the model may use this tool in the request.
+    ///
+    /// Constraints: at least 1.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub max_uses: Option<Option<i32>>,
+    /// Always `web_search`.
+    ///
+    /// Always `"web_search"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+    /// Rough location of the user, used to localize results.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub user_location: Option<Option<WebSearchUserLocation>>,
+}
+
+impl Default for WebSearchTool20260209 {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            allowed_domains: Default::default(),
+            blocked_domains: Default::default(),
+            cache_control: Default::default(),
+            defer_loading: Default::default(),
+            max_uses: Default::default(),
+            name: "web_search".to_owned(),
+            strict: Default::default(),
+            user_location: Default::default(),
+        }
+    }
+}
+
+/// The server-run web fetch tool, version of 2026-02-09.
+///
+/// Serialized with `"type": "web_fetch_20260209"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_20260209")]
+pub struct WebFetchTool20260209 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// If set, only these domains are used. Cannot be combined with `blocked_domains`.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub allowed_domains: Option<Option<Vec<String>>>,
+    /// If set, these domains are never used. Cannot be combined with `allowed_domains`.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub blocked_domains: Option<Option<Vec<String>>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Whether the model may cite what the tool returns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<CitationsConfigParam>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Longest fetched content, in tokens, that is passed to the model.
+    ///
+    /// Constraints: at least 1.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub max_content_tokens: Option<Option<i32>>,
+    /// Largest number of times the model may use this tool in the request.
+    ///
+    /// Constraints: at least 1.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub max_uses: Option<Option<i32>>,
+    /// Always `web_fetch`.
+    ///
+    /// Always `"web_fetch"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+}
+
+impl Default for WebFetchTool20260209 {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            allowed_domains: Default::default(),
+            blocked_domains: Default::default(),
+            cache_control: Default::default(),
+            citations: Default::default(),
+            defer_loading: Default::default(),
+            max_content_tokens: Default::default(),
+            max_uses: Default::default(),
+            name: "web_fetch".to_owned(),
+            strict: Default::default(),
+        }
+    }
+}
+
+/// The server-run web fetch tool, version of 2026-03-09; it can also be told not to serve a cached copy.
+///
+/// Serialized with `"type": "web_fetch_20260309"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_20260309")]
+pub struct WebFetchTool20260309 {
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// If set, only these domains are used. Cannot be combined with `blocked_domains`.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub allowed_domains: Option<Option<Vec<String>>>,
+    /// If set, these domains are never used. Cannot be combined with `allowed_domains`.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub blocked_domains: Option<Option<Vec<String>>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// Whether the model may cite what the tool returns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citations: Option<CitationsConfigParam>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// Longest fetched content, in tokens, that is passed to the model.
+    ///
+    /// Constraints: at least 1.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub max_content_tokens: Option<Option<i32>>,
+    /// Largest number of times the model may use this tool in the request.
+    ///
+    /// Constraints: at least 1.
+    ///
+    /// `None`: absent; `Some(None)`: `null`; `Some(Some(_))`: a value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::runtime::wire::nullable"
+    )]
+    pub max_uses: Option<Option<i32>>,
+    /// Always `web_fetch`.
+    ///
+    /// Always `"web_fetch"`; `Default` fills it in.
+    pub name: String,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+    /// Set to `false` to always fetch a fresh copy instead of a cached one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_cache: Option<bool>,
+}
+
+impl Default for WebFetchTool20260309 {
+    fn default() -> Self {
+        Self {
+            allowed_callers: Default::default(),
+            allowed_domains: Default::default(),
+            blocked_domains: Default::default(),
+            cache_control: Default::default(),
+            citations: Default::default(),
+            defer_loading: Default::default(),
+            max_content_tokens: Default::default(),
+            max_uses: Default::default(),
+            name: "web_fetch".to_owned(),
+            strict: Default::default(),
+            use_cache: Default::default(),
+        }
+    }
+}
+
+/// Generated from `/components/schemas/ToolSearchBm25Tool20251119/properties/type`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ToolSearchBm25Tool20251119Type {
+    /// `"tool_search_tool_bm25_20251119"`
+    ToolSearchToolBm2520251119,
+    /// `"tool_search_tool_bm25"`
+    ToolSearchToolBm25,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ToolSearchBm25Tool20251119Type {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ToolSearchToolBm2520251119 => "tool_search_tool_bm25_20251119",
+            Self::ToolSearchToolBm25 => "tool_search_tool_bm25",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "tool_search_tool_bm25_20251119" => Some(Self::ToolSearchToolBm2520251119),
+            "tool_search_tool_bm25" => Some(Self::ToolSearchToolBm25),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ToolSearchBm25Tool20251119Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ToolSearchBm25Tool20251119Type {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolSearchBm25Tool20251119Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for ToolSearchBm25Tool20251119Type {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The server-run tool search, version of 2025-11-19, matching tools by BM25 ranking of a natural-language query. `type` may also be given without its date.
+///
+/// Serialized with `"name": "tool_search_tool_bm25"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "name", rename = "tool_search_tool_bm25")]
+pub struct ToolSearchBm25Tool20251119 {
+    /// Generated from `/components/schemas/ToolSearchBm25Tool20251119/properties/type`.
+    pub r#type: ToolSearchBm25Tool20251119Type,
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
+}
+
+/// Generated from `/components/schemas/ToolSearchRegexTool20251119/properties/type`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ToolSearchRegexTool20251119Type {
+    /// `"tool_search_tool_regex_20251119"`
+    ToolSearchToolRegex20251119,
+    /// `"tool_search_tool_regex"`
+    ToolSearchToolRegex,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ToolSearchRegexTool20251119Type {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ToolSearchToolRegex20251119 => "tool_search_tool_regex_20251119",
+            Self::ToolSearchToolRegex => "tool_search_tool_regex",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "tool_search_tool_regex_20251119" => Some(Self::ToolSearchToolRegex20251119),
+            "tool_search_tool_regex" => Some(Self::ToolSearchToolRegex),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ToolSearchRegexTool20251119Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ToolSearchRegexTool20251119Type {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolSearchRegexTool20251119Type {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for ToolSearchRegexTool20251119Type {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The server-run tool search, version of 2025-11-19, matching tools by a regular expression. `type` may also be given without its date.
+///
+/// Serialized with `"name": "tool_search_tool_regex"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "name", rename = "tool_search_tool_regex")]
+pub struct ToolSearchRegexTool20251119 {
+    /// Generated from `/components/schemas/ToolSearchRegexTool20251119/properties/type`.
+    pub r#type: ToolSearchRegexTool20251119Type,
+    /// Who may call this tool; when unset, only the model itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_callers: Option<Vec<AllowedCaller>>,
+    /// Marks a prompt cache breakpoint at this block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<CacheControlEphemeral>,
+    /// When `true`, the tool is left out of the initial prompt and made available only once a tool search returns a reference to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defer_loading: Option<bool>,
+    /// When `true`, the tool's name and input are checked strictly against its definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strict: Option<bool>,
 }
 
 /// An approximate user location for web search.
@@ -2239,6 +4174,9 @@ pub struct ThinkingConfigEnabled {
     ///
     /// Constraints: at least 1024.
     pub budget_tokens: i64,
+    /// How the thinking appears in the response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<ThinkingDisplayMode>,
 }
 
 /// Turns extended thinking off.
@@ -2253,7 +4191,219 @@ pub struct ThinkingConfigDisabled {}
 /// Serialized with `"type": "adaptive"`.
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "adaptive")]
-pub struct ThinkingConfigAdaptive {}
+pub struct ThinkingConfigAdaptive {
+    /// How the thinking appears in the response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<ThinkingDisplayMode>,
+}
+
+/// Settings for the model's output: how much effort to spend, and a format to follow.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct OutputConfig {
+    /// How much effort the model puts into its answer; more effort may answer more thoroughly but takes longer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort: Option<EffortLevel>,
+    /// A format the output must follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<JsonOutputFormat>,
+}
+
+/// Asks for output that is JSON matching a given JSON Schema.
+///
+/// Serialized with `"type": "json_schema"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "json_schema")]
+pub struct JsonOutputFormat {
+    /// The JSON Schema the output must match.
+    pub schema: serde_json::Map<String, serde_json::Value>,
+}
+
+/// How much effort the model spends on its answer, from `low` to `max`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EffortLevel {
+    /// `"low"`
+    Low,
+    /// `"medium"`
+    Medium,
+    /// `"high"`
+    High,
+    /// `"xhigh"`
+    Xhigh,
+    /// `"max"`
+    Max,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl EffortLevel {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Xhigh => "xhigh",
+            Self::Max => "max",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "low" => Some(Self::Low),
+            "medium" => Some(Self::Medium),
+            "high" => Some(Self::High),
+            "xhigh" => Some(Self::Xhigh),
+            "max" => Some(Self::Max),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for EffortLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EffortLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EffortLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for EffortLevel {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// How thinking appears in the response; `summarized` gives a summary of it, `omitted` leaves it out.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ThinkingDisplayMode {
+    /// `"summarized"`
+    Summarized,
+    /// `"omitted"`
+    Omitted,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ThinkingDisplayMode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Summarized => "summarized",
+            Self::Omitted => "omitted",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "summarized" => Some(Self::Summarized),
+            "omitted" => Some(Self::Omitted),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ThinkingDisplayMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ThinkingDisplayMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ThinkingDisplayMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for ThinkingDisplayMode {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// A caller that may use a tool; `direct` is the model itself, the others are code running in that version of the code execution tool.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AllowedCaller {
+    /// `"direct"`
+    Direct,
+    /// `"code_execution_20250825"`
+    CodeExecution20250825,
+    /// `"code_execution_20260120"`
+    CodeExecution20260120,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl AllowedCaller {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Direct => "direct",
+            Self::CodeExecution20250825 => "code_execution_20250825",
+            Self::CodeExecution20260120 => "code_execution_20260120",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "direct" => Some(Self::Direct),
+            "code_execution_20250825" => Some(Self::CodeExecution20250825),
+            "code_execution_20260120" => Some(Self::CodeExecution20260120),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for AllowedCaller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for AllowedCaller {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AllowedCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for AllowedCaller {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
 
 /// One line of a batch's results file: the outcome of the request with the given `custom_id`.
 /// Lines are in no particular order.
@@ -2414,6 +4564,10 @@ pub struct Message {
     pub stop_sequence: Option<String>,
     /// Token accounting for one message. All counts are in tokens unless noted.
     pub usage: Usage,
+    /// More about why generation stopped, for a `refusal`; null when there is nothing to add.
+    pub stop_details: Option<RefusalStopDetails>,
+    /// The code execution container the request used; null when it used none.
+    pub container: Option<Container>,
 }
 
 impl Default for Message {
@@ -2426,6 +4580,8 @@ impl Default for Message {
             stop_reason: Default::default(),
             stop_sequence: Default::default(),
             usage: Default::default(),
+            stop_details: Default::default(),
+            container: Default::default(),
         }
     }
 }
@@ -2531,6 +4687,16 @@ pub enum ContentBlock {
     WebSearchToolResult(WebSearchToolResultBlock),
     /// `"type": "web_fetch_tool_result"`
     WebFetchToolResult(WebFetchToolResultBlock),
+    /// `"type": "code_execution_tool_result"`
+    CodeExecutionToolResult(CodeExecutionToolResultBlock),
+    /// `"type": "bash_code_execution_tool_result"`
+    BashCodeExecutionToolResult(BashCodeExecutionToolResultBlock),
+    /// `"type": "text_editor_code_execution_tool_result"`
+    TextEditorCodeExecutionToolResult(TextEditorCodeExecutionToolResultBlock),
+    /// `"type": "tool_search_tool_result"`
+    ToolSearchToolResult(ToolSearchToolResultBlock),
+    /// `"type": "container_upload"`
+    ContainerUpload(ContainerUploadBlock),
     /// A variant this version of the client does not know, kept as raw JSON (it is also
     /// how to send one).
     Unknown(serde_json::Value),
@@ -2542,7 +4708,10 @@ impl runtime::wire::Tagged for ContentBlock {
     fn is_known(tag: &str) -> bool {
         matches!(
             tag, "text" | "thinking" | "redacted_thinking" | "tool_use" |
-            "server_tool_use" | "web_search_tool_result" | "web_fetch_tool_result"
+            "server_tool_use" | "web_search_tool_result" | "web_fetch_tool_result" |
+            "code_execution_tool_result" | "bash_code_execution_tool_result" |
+            "text_editor_code_execution_tool_result" | "tool_search_tool_result" |
+            "container_upload"
         )
     }
 
@@ -2566,6 +4735,25 @@ impl runtime::wire::Tagged for ContentBlock {
                 }
                 "web_fetch_tool_result" => {
                     Self::WebFetchToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "code_execution_tool_result" => {
+                    Self::CodeExecutionToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "bash_code_execution_tool_result" => {
+                    Self::BashCodeExecutionToolResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "text_editor_code_execution_tool_result" => {
+                    Self::TextEditorCodeExecutionToolResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "tool_search_tool_result" => {
+                    Self::ToolSearchToolResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "container_upload" => {
+                    Self::ContainerUpload(serde::Deserialize::deserialize(rest)?)
                 }
                 other => {
                     return Err(
@@ -2595,6 +4783,23 @@ impl runtime::wire::Tagged for ContentBlock {
                 }
                 Some("web_fetch_tool_result") => {
                     Self::WebFetchToolResult(runtime::wire::variant(value)?)
+                }
+                Some("code_execution_tool_result") => {
+                    Self::CodeExecutionToolResult(runtime::wire::variant(value)?)
+                }
+                Some("bash_code_execution_tool_result") => {
+                    Self::BashCodeExecutionToolResult(runtime::wire::variant(value)?)
+                }
+                Some("text_editor_code_execution_tool_result") => {
+                    Self::TextEditorCodeExecutionToolResult(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("tool_search_tool_result") => {
+                    Self::ToolSearchToolResult(runtime::wire::variant(value)?)
+                }
+                Some("container_upload") => {
+                    Self::ContainerUpload(runtime::wire::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },
@@ -2652,18 +4857,131 @@ impl From<WebFetchToolResultBlock> for ContentBlock {
     }
 }
 
+impl From<CodeExecutionToolResultBlock> for ContentBlock {
+    fn from(value: CodeExecutionToolResultBlock) -> Self {
+        Self::CodeExecutionToolResult(value)
+    }
+}
+
+impl From<BashCodeExecutionToolResultBlock> for ContentBlock {
+    fn from(value: BashCodeExecutionToolResultBlock) -> Self {
+        Self::BashCodeExecutionToolResult(value)
+    }
+}
+
+impl From<TextEditorCodeExecutionToolResultBlock> for ContentBlock {
+    fn from(value: TextEditorCodeExecutionToolResultBlock) -> Self {
+        Self::TextEditorCodeExecutionToolResult(value)
+    }
+}
+
+impl From<ToolSearchToolResultBlock> for ContentBlock {
+    fn from(value: ToolSearchToolResultBlock) -> Self {
+        Self::ToolSearchToolResult(value)
+    }
+}
+
+impl From<ContainerUploadBlock> for ContentBlock {
+    fn from(value: ContainerUploadBlock) -> Self {
+        Self::ContainerUpload(value)
+    }
+}
+
+/// The fetched page, or why the fetch failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum WebFetchToolResultBlockContent {
+    /// `"type": "web_fetch_tool_result_error"`
+    WebFetchToolResultError(WebFetchToolResultError),
+    /// `"type": "web_fetch_result"`
+    WebFetchResult(WebFetchResultBlock),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for WebFetchToolResultBlockContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "web_fetch_tool_result_error" | "web_fetch_result")
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "web_fetch_tool_result_error" => {
+                    Self::WebFetchToolResultError(serde::Deserialize::deserialize(rest)?)
+                }
+                "web_fetch_result" => {
+                    Self::WebFetchResult(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("web_fetch_tool_result_error") => {
+                    Self::WebFetchToolResultError(runtime::wire::variant(value)?)
+                }
+                Some("web_fetch_result") => {
+                    Self::WebFetchResult(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<WebFetchToolResultError> for WebFetchToolResultBlockContent {
+    fn from(value: WebFetchToolResultError) -> Self {
+        Self::WebFetchToolResultError(value)
+    }
+}
+
+impl From<WebFetchResultBlock> for WebFetchToolResultBlockContent {
+    fn from(value: WebFetchResultBlock) -> Self {
+        Self::WebFetchResult(value)
+    }
+}
+
 /// The outcome of a web fetch the model asked for: the fetched document, or an error. The
 /// shape of `content` is told apart by its own `type` (`web_fetch_result` or
 /// `web_fetch_tool_result_error`).
 ///
 /// Serialized with `"type": "web_fetch_tool_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result")]
 pub struct WebFetchToolResultBlock {
     /// Id of the `server_tool_use` block this answers.
     pub tool_use_id: String,
-    /// The fetched document (URL, retrieval time and content) or an error code.
-    pub content: serde_json::Map<String, serde_json::Value>,
+    /// The fetched page, or why the fetch failed.
+    pub content: WebFetchToolResultBlockContent,
+    /// Who made the call; the model itself when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<ToolCaller>,
 }
 
 /// Text written by the model.
@@ -2712,20 +5030,26 @@ pub struct ToolUseBlock {
     pub name: String,
     /// Arguments, a JSON object meant to match the tool's input schema.
     pub input: serde_json::Map<String, serde_json::Value>,
+    /// Who made the call; the model itself when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<ToolCaller>,
 }
 
 /// A call by the model to a server-run tool, such as web search.
 ///
 /// Serialized with `"type": "server_tool_use"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "server_tool_use")]
 pub struct ServerToolUseBlock {
     /// Identifier of the call; the matching result block refers to it.
     pub id: String,
-    /// Name of the server tool, for example `web_search`.
-    pub name: String,
+    /// Which server tool was called.
+    pub name: ServerToolName,
     /// Arguments of the call.
     pub input: serde_json::Map<String, serde_json::Value>,
+    /// Who made the call; the model itself when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<ToolCaller>,
 }
 
 /// The outcome of a web search run by the server.
@@ -2738,6 +5062,9 @@ pub struct WebSearchToolResultBlock {
     pub tool_use_id: String,
     /// Either an error object or the list of search results.
     pub content: WebSearchToolResultContent,
+    /// Who made the call; the model itself when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<ToolCaller>,
 }
 
 /// Either an error object or the list of search results.
@@ -2790,6 +5117,8 @@ pub enum WebSearchErrorCode {
     TooManyRequests,
     /// `"query_too_long"`
     QueryTooLong,
+    /// `"request_too_large"`
+    RequestTooLarge,
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
@@ -2803,6 +5132,7 @@ impl WebSearchErrorCode {
             Self::MaxUsesExceeded => "max_uses_exceeded",
             Self::TooManyRequests => "too_many_requests",
             Self::QueryTooLong => "query_too_long",
+            Self::RequestTooLarge => "request_too_large",
             Self::Unknown(value) => value,
         }
     }
@@ -2814,6 +5144,7 @@ impl WebSearchErrorCode {
             "max_uses_exceeded" => Some(Self::MaxUsesExceeded),
             "too_many_requests" => Some(Self::TooManyRequests),
             "query_too_long" => Some(Self::QueryTooLong),
+            "request_too_large" => Some(Self::RequestTooLarge),
             _ => None,
         }
     }
@@ -2859,6 +5190,1462 @@ pub struct WebSearchResultBlock {
     pub url: String,
     /// How old the page is, as reported by the search provider; null when unknown.
     pub page_age: Option<String>,
+}
+
+/// The code execution container a request ran in.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Container {
+    /// When the container is removed.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Identifier of the container; send it as `container` in a later request to reuse it.
+    pub id: String,
+}
+
+/// The policy area that led to the refusal; null when it maps to no named area.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RefusalStopDetailsCategory {
+    /// `"cyber"`
+    Cyber,
+    /// `"bio"`
+    Bio,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl RefusalStopDetailsCategory {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cyber => "cyber",
+            Self::Bio => "bio",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "cyber" => Some(Self::Cyber),
+            "bio" => Some(Self::Bio),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for RefusalStopDetailsCategory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RefusalStopDetailsCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RefusalStopDetailsCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for RefusalStopDetailsCategory {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// More about a refusal: the policy area involved and, when there is one, an explanation.
+///
+/// Serialized with `"type": "refusal"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "refusal")]
+pub struct RefusalStopDetails {
+    /// The policy area that led to the refusal; null when it maps to no named area.
+    pub category: Option<RefusalStopDetailsCategory>,
+    /// A readable explanation; its wording may change. Null when none is available.
+    pub explanation: Option<String>,
+}
+
+/// The model called the tool itself.
+///
+/// Serialized with `"type": "direct"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "direct")]
+pub struct DirectCaller {}
+
+/// Code running in the code execution tool (version of 2025-08-25) called the tool.
+///
+/// Serialized with `"type": "code_execution_20250825"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_20250825")]
+pub struct ServerToolCaller20250825 {
+    /// Id of the code execution call (its `server_tool_use` block) that made this call.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_id: String,
+}
+
+/// Code running in the code execution tool (version of 2026-01-20) called the tool.
+///
+/// Serialized with `"type": "code_execution_20260120"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_20260120")]
+pub struct ServerToolCaller20260120 {
+    /// Id of the code execution call (its `server_tool_use` block) that made this call.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_id: String,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum CodeExecutionToolResultBlockContent {
+    /// `"type": "code_execution_tool_result_error"`
+    CodeExecutionToolResultError(CodeExecutionToolResultError),
+    /// `"type": "code_execution_result"`
+    CodeExecutionResult(CodeExecutionResultBlock),
+    /// `"type": "encrypted_code_execution_result"`
+    EncryptedCodeExecutionResult(EncryptedCodeExecutionResultBlock),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for CodeExecutionToolResultBlockContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "code_execution_tool_result_error" | "code_execution_result" |
+            "encrypted_code_execution_result"
+        )
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "code_execution_tool_result_error" => {
+                    Self::CodeExecutionToolResultError(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "code_execution_result" => {
+                    Self::CodeExecutionResult(serde::Deserialize::deserialize(rest)?)
+                }
+                "encrypted_code_execution_result" => {
+                    Self::EncryptedCodeExecutionResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("code_execution_tool_result_error") => {
+                    Self::CodeExecutionToolResultError(runtime::wire::variant(value)?)
+                }
+                Some("code_execution_result") => {
+                    Self::CodeExecutionResult(runtime::wire::variant(value)?)
+                }
+                Some("encrypted_code_execution_result") => {
+                    Self::EncryptedCodeExecutionResult(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<CodeExecutionToolResultError> for CodeExecutionToolResultBlockContent {
+    fn from(value: CodeExecutionToolResultError) -> Self {
+        Self::CodeExecutionToolResultError(value)
+    }
+}
+
+impl From<CodeExecutionResultBlock> for CodeExecutionToolResultBlockContent {
+    fn from(value: CodeExecutionResultBlock) -> Self {
+        Self::CodeExecutionResult(value)
+    }
+}
+
+impl From<EncryptedCodeExecutionResultBlock> for CodeExecutionToolResultBlockContent {
+    fn from(value: EncryptedCodeExecutionResultBlock) -> Self {
+        Self::EncryptedCodeExecutionResult(value)
+    }
+}
+
+/// What a code execution tool call produced: the run's output, or an error.
+///
+/// Serialized with `"type": "code_execution_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_tool_result")]
+pub struct CodeExecutionToolResultBlock {
+    /// What the call produced, or why it failed.
+    pub content: CodeExecutionToolResultBlockContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// The code execution tool could not run the code.
+///
+/// Serialized with `"type": "code_execution_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_tool_result_error")]
+pub struct CodeExecutionToolResultError {
+    /// Why the call failed.
+    pub error_code: CodeExecutionErrorCode,
+}
+
+/// Output of code run by the code execution tool.
+///
+/// Serialized with `"type": "code_execution_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_result")]
+pub struct CodeExecutionResultBlock {
+    /// Files the code wrote.
+    pub content: Vec<CodeExecutionOutputBlock>,
+    /// Exit status of the run.
+    pub return_code: i64,
+    /// What the run wrote to standard error.
+    pub stderr: String,
+    /// What the run wrote to standard output.
+    pub stdout: String,
+}
+
+/// A file written by the executed code.
+///
+/// Serialized with `"type": "code_execution_output"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "code_execution_output")]
+pub struct CodeExecutionOutputBlock {
+    /// Id of the file, usable with the Files API.
+    pub file_id: String,
+}
+
+/// Output of code run by the code execution tool, with its standard output encrypted.
+///
+/// Serialized with `"type": "encrypted_code_execution_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "encrypted_code_execution_result")]
+pub struct EncryptedCodeExecutionResultBlock {
+    /// Files the code wrote.
+    pub content: Vec<CodeExecutionOutputBlock>,
+    /// Standard output, encrypted; send it back unchanged in later turns.
+    pub encrypted_stdout: String,
+    /// Exit status of the run.
+    pub return_code: i64,
+    /// What the run wrote to standard error.
+    pub stderr: String,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum BashCodeExecutionToolResultBlockContent {
+    /// `"type": "bash_code_execution_tool_result_error"`
+    BashCodeExecutionToolResultError(BashCodeExecutionToolResultError),
+    /// `"type": "bash_code_execution_result"`
+    BashCodeExecutionResult(BashCodeExecutionResultBlock),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for BashCodeExecutionToolResultBlockContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "bash_code_execution_tool_result_error" | "bash_code_execution_result"
+        )
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "bash_code_execution_tool_result_error" => {
+                    Self::BashCodeExecutionToolResultError(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "bash_code_execution_result" => {
+                    Self::BashCodeExecutionResult(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("bash_code_execution_tool_result_error") => {
+                    Self::BashCodeExecutionToolResultError(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("bash_code_execution_result") => {
+                    Self::BashCodeExecutionResult(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<BashCodeExecutionToolResultError> for BashCodeExecutionToolResultBlockContent {
+    fn from(value: BashCodeExecutionToolResultError) -> Self {
+        Self::BashCodeExecutionToolResultError(value)
+    }
+}
+
+impl From<BashCodeExecutionResultBlock> for BashCodeExecutionToolResultBlockContent {
+    fn from(value: BashCodeExecutionResultBlock) -> Self {
+        Self::BashCodeExecutionResult(value)
+    }
+}
+
+/// What a bash command run in the code execution container produced: its output, or an error.
+///
+/// Serialized with `"type": "bash_code_execution_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "bash_code_execution_tool_result")]
+pub struct BashCodeExecutionToolResultBlock {
+    /// What the call produced, or why it failed.
+    pub content: BashCodeExecutionToolResultBlockContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// The bash command could not be run.
+///
+/// Serialized with `"type": "bash_code_execution_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "bash_code_execution_tool_result_error")]
+pub struct BashCodeExecutionToolResultError {
+    /// Why the call failed.
+    pub error_code: BashCodeExecutionErrorCode,
+}
+
+/// Output of a bash command run in the code execution container.
+///
+/// Serialized with `"type": "bash_code_execution_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "bash_code_execution_result")]
+pub struct BashCodeExecutionResultBlock {
+    /// Files the command wrote.
+    pub content: Vec<BashCodeExecutionOutputBlock>,
+    /// Exit status of the run.
+    pub return_code: i64,
+    /// What the run wrote to standard error.
+    pub stderr: String,
+    /// What the run wrote to standard output.
+    pub stdout: String,
+}
+
+/// A file written by the bash command.
+///
+/// Serialized with `"type": "bash_code_execution_output"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "bash_code_execution_output")]
+pub struct BashCodeExecutionOutputBlock {
+    /// Id of the file, usable with the Files API.
+    pub file_id: String,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum TextEditorCodeExecutionToolResultBlockContent {
+    /// `"type": "text_editor_code_execution_tool_result_error"`
+    TextEditorCodeExecutionToolResultError(TextEditorCodeExecutionToolResultError),
+    /// `"type": "text_editor_code_execution_view_result"`
+    TextEditorCodeExecutionViewResult(TextEditorCodeExecutionViewResultBlock),
+    /// `"type": "text_editor_code_execution_create_result"`
+    TextEditorCodeExecutionCreateResult(TextEditorCodeExecutionCreateResultBlock),
+    /// `"type": "text_editor_code_execution_str_replace_result"`
+    TextEditorCodeExecutionStrReplaceResult(
+        TextEditorCodeExecutionStrReplaceResultBlock,
+    ),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for TextEditorCodeExecutionToolResultBlockContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(
+            tag, "text_editor_code_execution_tool_result_error" |
+            "text_editor_code_execution_view_result" |
+            "text_editor_code_execution_create_result" |
+            "text_editor_code_execution_str_replace_result"
+        )
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "text_editor_code_execution_tool_result_error" => {
+                    Self::TextEditorCodeExecutionToolResultError(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "text_editor_code_execution_view_result" => {
+                    Self::TextEditorCodeExecutionViewResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "text_editor_code_execution_create_result" => {
+                    Self::TextEditorCodeExecutionCreateResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "text_editor_code_execution_str_replace_result" => {
+                    Self::TextEditorCodeExecutionStrReplaceResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("text_editor_code_execution_tool_result_error") => {
+                    Self::TextEditorCodeExecutionToolResultError(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("text_editor_code_execution_view_result") => {
+                    Self::TextEditorCodeExecutionViewResult(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("text_editor_code_execution_create_result") => {
+                    Self::TextEditorCodeExecutionCreateResult(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                Some("text_editor_code_execution_str_replace_result") => {
+                    Self::TextEditorCodeExecutionStrReplaceResult(
+                        runtime::wire::variant(value)?,
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<TextEditorCodeExecutionToolResultError>
+for TextEditorCodeExecutionToolResultBlockContent {
+    fn from(value: TextEditorCodeExecutionToolResultError) -> Self {
+        Self::TextEditorCodeExecutionToolResultError(value)
+    }
+}
+
+impl From<TextEditorCodeExecutionViewResultBlock>
+for TextEditorCodeExecutionToolResultBlockContent {
+    fn from(value: TextEditorCodeExecutionViewResultBlock) -> Self {
+        Self::TextEditorCodeExecutionViewResult(value)
+    }
+}
+
+impl From<TextEditorCodeExecutionCreateResultBlock>
+for TextEditorCodeExecutionToolResultBlockContent {
+    fn from(value: TextEditorCodeExecutionCreateResultBlock) -> Self {
+        Self::TextEditorCodeExecutionCreateResult(value)
+    }
+}
+
+impl From<TextEditorCodeExecutionStrReplaceResultBlock>
+for TextEditorCodeExecutionToolResultBlockContent {
+    fn from(value: TextEditorCodeExecutionStrReplaceResultBlock) -> Self {
+        Self::TextEditorCodeExecutionStrReplaceResult(value)
+    }
+}
+
+/// What a text editor command run in the code execution container produced, or an error.
+///
+/// Serialized with `"type": "text_editor_code_execution_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_tool_result")]
+pub struct TextEditorCodeExecutionToolResultBlock {
+    /// What the call produced, or why it failed.
+    pub content: TextEditorCodeExecutionToolResultBlockContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// The text editor command failed.
+///
+/// Serialized with `"type": "text_editor_code_execution_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_tool_result_error")]
+pub struct TextEditorCodeExecutionToolResultError {
+    /// Why the call failed.
+    pub error_code: TextEditorCodeExecutionErrorCode,
+    /// More detail about the failure; null when there is none.
+    pub error_message: Option<String>,
+}
+
+/// What kind of file was viewed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextEditorCodeExecutionViewResultBlockFileType {
+    /// `"text"`
+    Text,
+    /// `"image"`
+    Image,
+    /// `"pdf"`
+    Pdf,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl TextEditorCodeExecutionViewResultBlockFileType {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Text => "text",
+            Self::Image => "image",
+            Self::Pdf => "pdf",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "text" => Some(Self::Text),
+            "image" => Some(Self::Image),
+            "pdf" => Some(Self::Pdf),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for TextEditorCodeExecutionViewResultBlockFileType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TextEditorCodeExecutionViewResultBlockFileType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockFileType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockFileType {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// The content of a file the model viewed.
+///
+/// Serialized with `"type": "text_editor_code_execution_view_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_view_result")]
+pub struct TextEditorCodeExecutionViewResultBlock {
+    /// The text of the file.
+    pub content: String,
+    /// What kind of file was viewed.
+    pub file_type: TextEditorCodeExecutionViewResultBlockFileType,
+    /// Number of lines shown; null when not applicable.
+    pub num_lines: Option<i64>,
+    /// Number of the first line shown (counting from 1); null when not applicable.
+    pub start_line: Option<i64>,
+    /// Number of lines in the whole file; null when not applicable.
+    pub total_lines: Option<i64>,
+}
+
+/// A file the model created or overwrote.
+///
+/// Serialized with `"type": "text_editor_code_execution_create_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_create_result")]
+pub struct TextEditorCodeExecutionCreateResultBlock {
+    /// `true` when an existing file was overwritten, `false` when a new file was created.
+    pub is_file_update: bool,
+}
+
+/// A replacement the model made in a file, as a diff hunk.
+///
+/// Serialized with `"type": "text_editor_code_execution_str_replace_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "text_editor_code_execution_str_replace_result")]
+pub struct TextEditorCodeExecutionStrReplaceResultBlock {
+    /// The lines of the change in unified diff form; null when not reported.
+    pub lines: Option<Vec<String>>,
+    /// Length of the changed region after the edit; null when not reported.
+    pub new_lines: Option<i64>,
+    /// First line of the changed region after the edit; null when not reported.
+    pub new_start: Option<i64>,
+    /// Length of the changed region before the edit; null when not reported.
+    pub old_lines: Option<i64>,
+    /// First line of the changed region before the edit; null when not reported.
+    pub old_start: Option<i64>,
+}
+
+/// What the call produced, or why it failed.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ToolSearchToolResultBlockContent {
+    /// `"type": "tool_search_tool_result_error"`
+    ToolSearchToolResultError(ToolSearchToolResultError),
+    /// `"type": "tool_search_tool_search_result"`
+    ToolSearchToolSearchResult(ToolSearchToolSearchResultBlock),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for ToolSearchToolResultBlockContent {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "tool_search_tool_result_error" | "tool_search_tool_search_result")
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "tool_search_tool_result_error" => {
+                    Self::ToolSearchToolResultError(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                "tool_search_tool_search_result" => {
+                    Self::ToolSearchToolSearchResult(
+                        serde::Deserialize::deserialize(rest)?,
+                    )
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("tool_search_tool_result_error") => {
+                    Self::ToolSearchToolResultError(runtime::wire::variant(value)?)
+                }
+                Some("tool_search_tool_search_result") => {
+                    Self::ToolSearchToolSearchResult(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<ToolSearchToolResultError> for ToolSearchToolResultBlockContent {
+    fn from(value: ToolSearchToolResultError) -> Self {
+        Self::ToolSearchToolResultError(value)
+    }
+}
+
+impl From<ToolSearchToolSearchResultBlock> for ToolSearchToolResultBlockContent {
+    fn from(value: ToolSearchToolSearchResultBlock) -> Self {
+        Self::ToolSearchToolSearchResult(value)
+    }
+}
+
+/// What a tool search produced: references to matching tools, or an error.
+///
+/// Serialized with `"type": "tool_search_tool_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "tool_search_tool_result")]
+pub struct ToolSearchToolResultBlock {
+    /// What the call produced, or why it failed.
+    pub content: ToolSearchToolResultBlockContent,
+    /// The `id` of the `server_tool_use` block this answers.
+    ///
+    /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
+    pub tool_use_id: String,
+}
+
+/// The tool search failed.
+///
+/// Serialized with `"type": "tool_search_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "tool_search_tool_result_error")]
+pub struct ToolSearchToolResultError {
+    /// Why the call failed.
+    pub error_code: ToolSearchErrorCode,
+    /// More detail about the failure; null when there is none.
+    pub error_message: Option<String>,
+}
+
+/// The tools a tool search found.
+///
+/// Serialized with `"type": "tool_search_tool_search_result"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "tool_search_tool_search_result")]
+pub struct ToolSearchToolSearchResultBlock {
+    /// The tools that matched.
+    pub tool_references: Vec<ToolReferenceBlock>,
+}
+
+/// A reference to a tool, whose full definition is then made available to the model.
+///
+/// Serialized with `"type": "tool_reference"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "tool_reference")]
+pub struct ToolReferenceBlock {
+    /// Name of the referenced tool.
+    ///
+    /// Constraints: 1 to 256 characters; matches `^[a-zA-Z0-9_-]{1,256}$`.
+    pub tool_name: String,
+}
+
+/// A file placed in the code execution container.
+///
+/// Serialized with `"type": "container_upload"`.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "container_upload")]
+pub struct ContainerUploadBlock {
+    /// Id of the file, usable with the Files API.
+    pub file_id: String,
+}
+
+/// The web fetch failed.
+///
+/// Serialized with `"type": "web_fetch_tool_result_error"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_tool_result_error")]
+pub struct WebFetchToolResultError {
+    /// Why the call failed.
+    pub error_code: WebFetchErrorCode,
+}
+
+/// A page fetched by the web fetch tool.
+///
+/// Serialized with `"type": "web_fetch_result"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "web_fetch_result")]
+pub struct WebFetchResultBlock {
+    /// The fetched page as a document.
+    pub content: DocumentBlock,
+    /// When the page was fetched, as reported by the server; null when unknown.
+    pub retrieved_at: Option<String>,
+    /// Address of the fetched page.
+    pub url: String,
+}
+
+/// The document's content.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum DocumentBlockSource {
+    /// `"type": "base64"`
+    Base64(Base64PdfSource),
+    /// `"type": "text"`
+    Text(PlainTextSource),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for DocumentBlockSource {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "base64" | "text")
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "base64" => Self::Base64(serde::Deserialize::deserialize(rest)?),
+                "text" => Self::Text(serde::Deserialize::deserialize(rest)?),
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("base64") => Self::Base64(runtime::wire::variant(value)?),
+                Some("text") => Self::Text(runtime::wire::variant(value)?),
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentBlockSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<Base64PdfSource> for DocumentBlockSource {
+    fn from(value: Base64PdfSource) -> Self {
+        Self::Base64(value)
+    }
+}
+
+impl From<PlainTextSource> for DocumentBlockSource {
+    fn from(value: PlainTextSource) -> Self {
+        Self::Text(value)
+    }
+}
+
+/// A document in model output, such as the text of a fetched page.
+///
+/// Serialized with `"type": "document"`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "type", rename = "document")]
+pub struct DocumentBlock {
+    /// Whether citations are on for this document; null when not set.
+    pub citations: Option<CitationsConfig>,
+    /// The document's content.
+    pub source: DocumentBlockSource,
+    /// Title of the document; null when it has none.
+    pub title: Option<String>,
+}
+
+/// Whether citations are on for a document.
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CitationsConfig {
+    /// Whether the model may cite the document.
+    pub enabled: bool,
+}
+
+/// Who made a tool call, told apart by its `type`: the model itself, or code running in a
+/// version of the code execution tool.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
+pub enum ToolCaller {
+    /// `"type": "direct"`
+    Direct(DirectCaller),
+    /// `"type": "code_execution_20250825"`
+    CodeExecution20250825(ServerToolCaller20250825),
+    /// `"type": "code_execution_20260120"`
+    CodeExecution20260120(ServerToolCaller20260120),
+    /// A variant this version of the client does not know, kept as raw JSON (it is also
+    /// how to send one).
+    Unknown(serde_json::Value),
+}
+
+impl runtime::wire::Tagged for ToolCaller {
+    const PROPERTY: &'static str = "type";
+
+    fn is_known(tag: &str) -> bool {
+        matches!(tag, "direct" | "code_execution_20250825" | "code_execution_20260120")
+    }
+
+    fn decode_known<'de, D: serde::Deserializer<'de>>(
+        tag: &str,
+        rest: D,
+    ) -> Result<Self, D::Error> {
+        Ok(
+            match tag {
+                "direct" => Self::Direct(serde::Deserialize::deserialize(rest)?),
+                "code_execution_20250825" => {
+                    Self::CodeExecution20250825(serde::Deserialize::deserialize(rest)?)
+                }
+                "code_execution_20260120" => {
+                    Self::CodeExecution20260120(serde::Deserialize::deserialize(rest)?)
+                }
+                other => {
+                    return Err(
+                        serde::de::Error::custom(
+                            format_args!("unknown `{}`: {other}", "type"),
+                        ),
+                    );
+                }
+            },
+        )
+    }
+
+    fn from_value<E: serde::de::Error>(value: serde_json::Value) -> Result<Self, E> {
+        Ok(
+            match runtime::wire::tag_of(&value, "type").as_deref() {
+                Some("direct") => Self::Direct(runtime::wire::variant(value)?),
+                Some("code_execution_20250825") => {
+                    Self::CodeExecution20250825(runtime::wire::variant(value)?)
+                }
+                Some("code_execution_20260120") => {
+                    Self::CodeExecution20260120(runtime::wire::variant(value)?)
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::tagged(deserializer)
+    }
+}
+
+impl From<DirectCaller> for ToolCaller {
+    fn from(value: DirectCaller) -> Self {
+        Self::Direct(value)
+    }
+}
+
+impl From<ServerToolCaller20250825> for ToolCaller {
+    fn from(value: ServerToolCaller20250825) -> Self {
+        Self::CodeExecution20250825(value)
+    }
+}
+
+impl From<ServerToolCaller20260120> for ToolCaller {
+    fn from(value: ServerToolCaller20260120) -> Self {
+        Self::CodeExecution20260120(value)
+    }
+}
+
+/// A server-run tool the model can call.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ServerToolName {
+    /// `"web_search"`
+    WebSearch,
+    /// `"web_fetch"`
+    WebFetch,
+    /// `"code_execution"`
+    CodeExecution,
+    /// `"bash_code_execution"`
+    BashCodeExecution,
+    /// `"text_editor_code_execution"`
+    TextEditorCodeExecution,
+    /// `"tool_search_tool_regex"`
+    ToolSearchToolRegex,
+    /// `"tool_search_tool_bm25"`
+    ToolSearchToolBm25,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ServerToolName {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WebSearch => "web_search",
+            Self::WebFetch => "web_fetch",
+            Self::CodeExecution => "code_execution",
+            Self::BashCodeExecution => "bash_code_execution",
+            Self::TextEditorCodeExecution => "text_editor_code_execution",
+            Self::ToolSearchToolRegex => "tool_search_tool_regex",
+            Self::ToolSearchToolBm25 => "tool_search_tool_bm25",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "web_search" => Some(Self::WebSearch),
+            "web_fetch" => Some(Self::WebFetch),
+            "code_execution" => Some(Self::CodeExecution),
+            "bash_code_execution" => Some(Self::BashCodeExecution),
+            "text_editor_code_execution" => Some(Self::TextEditorCodeExecution),
+            "tool_search_tool_regex" => Some(Self::ToolSearchToolRegex),
+            "tool_search_tool_bm25" => Some(Self::ToolSearchToolBm25),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ServerToolName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ServerToolName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ServerToolName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for ServerToolName {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Why a code execution tool call failed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CodeExecutionErrorCode {
+    /// `"invalid_tool_input"`
+    InvalidToolInput,
+    /// `"unavailable"`
+    Unavailable,
+    /// `"too_many_requests"`
+    TooManyRequests,
+    /// `"execution_time_exceeded"`
+    ExecutionTimeExceeded,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CodeExecutionErrorCode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidToolInput => "invalid_tool_input",
+            Self::Unavailable => "unavailable",
+            Self::TooManyRequests => "too_many_requests",
+            Self::ExecutionTimeExceeded => "execution_time_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "invalid_tool_input" => Some(Self::InvalidToolInput),
+            "unavailable" => Some(Self::Unavailable),
+            "too_many_requests" => Some(Self::TooManyRequests),
+            "execution_time_exceeded" => Some(Self::ExecutionTimeExceeded),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for CodeExecutionErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CodeExecutionErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CodeExecutionErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for CodeExecutionErrorCode {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Why a bash command in the code execution container failed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BashCodeExecutionErrorCode {
+    /// `"invalid_tool_input"`
+    InvalidToolInput,
+    /// `"unavailable"`
+    Unavailable,
+    /// `"too_many_requests"`
+    TooManyRequests,
+    /// `"execution_time_exceeded"`
+    ExecutionTimeExceeded,
+    /// `"output_file_too_large"`
+    OutputFileTooLarge,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl BashCodeExecutionErrorCode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidToolInput => "invalid_tool_input",
+            Self::Unavailable => "unavailable",
+            Self::TooManyRequests => "too_many_requests",
+            Self::ExecutionTimeExceeded => "execution_time_exceeded",
+            Self::OutputFileTooLarge => "output_file_too_large",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "invalid_tool_input" => Some(Self::InvalidToolInput),
+            "unavailable" => Some(Self::Unavailable),
+            "too_many_requests" => Some(Self::TooManyRequests),
+            "execution_time_exceeded" => Some(Self::ExecutionTimeExceeded),
+            "output_file_too_large" => Some(Self::OutputFileTooLarge),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for BashCodeExecutionErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BashCodeExecutionErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for BashCodeExecutionErrorCode {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Why a text editor command in the code execution container failed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TextEditorCodeExecutionErrorCode {
+    /// `"invalid_tool_input"`
+    InvalidToolInput,
+    /// `"unavailable"`
+    Unavailable,
+    /// `"too_many_requests"`
+    TooManyRequests,
+    /// `"execution_time_exceeded"`
+    ExecutionTimeExceeded,
+    /// `"file_not_found"`
+    FileNotFound,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl TextEditorCodeExecutionErrorCode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidToolInput => "invalid_tool_input",
+            Self::Unavailable => "unavailable",
+            Self::TooManyRequests => "too_many_requests",
+            Self::ExecutionTimeExceeded => "execution_time_exceeded",
+            Self::FileNotFound => "file_not_found",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "invalid_tool_input" => Some(Self::InvalidToolInput),
+            "unavailable" => Some(Self::Unavailable),
+            "too_many_requests" => Some(Self::TooManyRequests),
+            "execution_time_exceeded" => Some(Self::ExecutionTimeExceeded),
+            "file_not_found" => Some(Self::FileNotFound),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for TextEditorCodeExecutionErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TextEditorCodeExecutionErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for TextEditorCodeExecutionErrorCode {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Why a tool search failed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ToolSearchErrorCode {
+    /// `"invalid_tool_input"`
+    InvalidToolInput,
+    /// `"unavailable"`
+    Unavailable,
+    /// `"too_many_requests"`
+    TooManyRequests,
+    /// `"execution_time_exceeded"`
+    ExecutionTimeExceeded,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl ToolSearchErrorCode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidToolInput => "invalid_tool_input",
+            Self::Unavailable => "unavailable",
+            Self::TooManyRequests => "too_many_requests",
+            Self::ExecutionTimeExceeded => "execution_time_exceeded",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "invalid_tool_input" => Some(Self::InvalidToolInput),
+            "unavailable" => Some(Self::Unavailable),
+            "too_many_requests" => Some(Self::TooManyRequests),
+            "execution_time_exceeded" => Some(Self::ExecutionTimeExceeded),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ToolSearchErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ToolSearchErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ToolSearchErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for ToolSearchErrorCode {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
+}
+
+/// Why a web fetch failed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebFetchErrorCode {
+    /// `"invalid_tool_input"`
+    InvalidToolInput,
+    /// `"url_too_long"`
+    UrlTooLong,
+    /// `"url_not_allowed"`
+    UrlNotAllowed,
+    /// `"url_not_accessible"`
+    UrlNotAccessible,
+    /// `"unsupported_content_type"`
+    UnsupportedContentType,
+    /// `"too_many_requests"`
+    TooManyRequests,
+    /// `"max_uses_exceeded"`
+    MaxUsesExceeded,
+    /// `"unavailable"`
+    Unavailable,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl WebFetchErrorCode {
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidToolInput => "invalid_tool_input",
+            Self::UrlTooLong => "url_too_long",
+            Self::UrlNotAllowed => "url_not_allowed",
+            Self::UrlNotAccessible => "url_not_accessible",
+            Self::UnsupportedContentType => "unsupported_content_type",
+            Self::TooManyRequests => "too_many_requests",
+            Self::MaxUsesExceeded => "max_uses_exceeded",
+            Self::Unavailable => "unavailable",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    fn known(value: &str) -> Option<Self> {
+        match value {
+            "invalid_tool_input" => Some(Self::InvalidToolInput),
+            "url_too_long" => Some(Self::UrlTooLong),
+            "url_not_allowed" => Some(Self::UrlNotAllowed),
+            "url_not_accessible" => Some(Self::UrlNotAccessible),
+            "unsupported_content_type" => Some(Self::UnsupportedContentType),
+            "too_many_requests" => Some(Self::TooManyRequests),
+            "max_uses_exceeded" => Some(Self::MaxUsesExceeded),
+            "unavailable" => Some(Self::Unavailable),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for WebFetchErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebFetchErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebFetchErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::wire::open_enum(deserializer, Self::known, Self::Unknown)
+    }
+}
+
+impl runtime::ParamValue for WebFetchErrorCode {
+    fn param_value(&self) -> String {
+        self.as_str().to_owned()
+    }
 }
 
 /// A citation in model output, told apart by its `type`.
@@ -3131,6 +6918,8 @@ pub struct Usage {
     pub server_tool_use: Option<ServerToolUsage>,
     /// Capacity the request was served from; null when not reported.
     pub service_tier: Option<UsageServiceTier>,
+    /// Geographic region the inference ran in; null when not reported.
+    pub inference_geo: Option<String>,
 }
 
 /// Input tokens written to the prompt cache, by cache lifetime.

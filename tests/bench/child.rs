@@ -35,8 +35,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
 }
 
-/// `--client-results BASE_URL BATCH_ID`: the generated client streams every result.
-pub fn results(base_url: &str, batch_id: &str) -> Result<(), String> {
+/// `--client-results BASE_URL BATCH_ID`: the generated client streams every result; with
+/// `keep_text` (`--client-results-text`), through `next_with_raw`, each line's JSON text kept
+/// beside its value (and its length counted, so that it is used).
+pub fn results(base_url: &str, batch_id: &str, keep_text: bool) -> Result<(), String> {
     let rss_start = proc_status_kib("VmRSS");
     let rt = runtime()?;
     let report = rt.block_on(async {
@@ -46,7 +48,19 @@ pub fn results(base_url: &str, batch_id: &str) -> Result<(), String> {
         let first_byte = start.elapsed();
         let (mut lines, mut failed, mut counts) = (0u64, 0u64, Counts::default());
         let mut first_error = None;
-        while let Some(line) = stream.next().await {
+        let mut text_bytes = 0u64;
+        loop {
+            let line = if keep_text {
+                stream.next_with_raw().await.map(|line| {
+                    line.map(|kept| {
+                        text_bytes += kept.json().len() as u64;
+                        kept.value
+                    })
+                })
+            } else {
+                stream.next().await
+            };
+            let Some(line) = line else { break };
             lines += 1;
             match line {
                 Ok(item) => {
@@ -69,6 +83,7 @@ pub fn results(base_url: &str, batch_id: &str) -> Result<(), String> {
             "failed": failed,
             "first_error": first_error,
             "resumptions": stream.resumptions(),
+            "text_bytes": text_bytes,
             "counts": counts.to_json(),
         }))
     })?;

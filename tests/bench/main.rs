@@ -166,7 +166,8 @@ fn main() -> ExitCode {
     }
     let outcome = match args.first().map(String::as_str) {
         // Hidden modes: the client side of the results benchmark, in its own process.
-        Some("--client-results") if args.len() == 3 => child::results(&args[1], &args[2]),
+        Some("--client-results") if args.len() == 3 => child::results(&args[1], &args[2], false),
+        Some("--client-results-text") if args.len() == 3 => child::results(&args[1], &args[2], true),
         Some("--client-raw") if args.len() == 2 => child::raw(&args[1]),
         _ => match Options::parse(&args) {
             Ok(Some(options)) => run(&options),
@@ -210,6 +211,10 @@ struct ResultsRuns {
     limit_secs: Vec<f64>,
     limit_cpu_secs: Vec<f64>,
     ratio: Vec<f64>,
+    /// The client with each line's JSON text kept (`next_with_raw`), right after the pair.
+    text_secs: Vec<f64>,
+    text_cpu_secs: Vec<f64>,
+    text_ratio: Vec<f64>,
     /// Share of the machine's CPUs other processes used during each pair.
     others: Vec<f64>,
     raw_secs: Vec<f64>,
@@ -294,6 +299,10 @@ fn run(options: &Options) -> Result<(), String> {
         if limit_first {
             limit_secs = measure_limit(&body, lines, expected, &mut runs)?;
         }
+        // The client keeping each line's text runs next to the plain client, before it in odd
+        // runs and after it in even ones.
+        let kept_first =
+            if run % 2 == 1 { Some(text_child(&exe, &server, &config, lines, expected)?) } else { None };
         server.refill();
         let (child, wall) = run_child(
             Command::new(&exe).args(["--client-results", &server.url, BATCH_ID]),
@@ -315,6 +324,13 @@ fn run(options: &Options) -> Result<(), String> {
         runs.client_rss_start_kib.push(num(&child, "rss_start_kib"));
         runs.client_cpu_secs.push(num(&child, "cpu_secs"));
         runs.ratio.push(limit_secs / secs);
+        let kept = match kept_first {
+            Some(kept) => kept,
+            None => text_child(&exe, &server, &config, lines, expected)?,
+        };
+        runs.text_secs.push(num(&kept, "secs"));
+        runs.text_cpu_secs.push(num(&kept, "cpu_secs"));
+        runs.text_ratio.push(limit_secs / num(&kept, "secs"));
 
         server.refill();
         let (raw, _) =
@@ -594,6 +610,33 @@ fn check_pass(what: &str, pass: &inmemory::Pass, lines: usize, expected: Counts)
         ));
     }
     Ok(())
+}
+
+/// One run of the client keeping each line's JSON text (`--client-results-text`), checked: every
+/// line decoded, and the text kept is the body less its line breaks.
+fn text_child(
+    exe: &Path,
+    server: &ResultsServer,
+    config: &Config,
+    lines: usize,
+    expected: Counts,
+) -> Result<Value, String> {
+    server.refill();
+    let (kept, _) = run_child(
+        Command::new(exe).args(["--client-results-text", &server.url, BATCH_ID]),
+        config.child_timeout,
+    )?;
+    check_child("generated client keeping each line's text", &kept, lines, expected)?;
+    // The last line may lack its line break.
+    let breaks = server.body.len().saturating_sub(num(&kept, "text_bytes") as usize);
+    if breaks != lines && breaks + 1 != lines {
+        return Err(format!(
+            "the kept text is {} bytes for {lines} lines in {} bytes",
+            kept["text_bytes"],
+            server.body.len()
+        ));
+    }
+    Ok(kept)
 }
 
 fn check_child(what: &str, report: &Value, lines: usize, expected: Counts) -> Result<(), String> {
@@ -1071,6 +1114,27 @@ impl Summary<'_> {
                     "≥ {:.0} %: {}",
                     GOAL_RATIO * 100.0,
                     verdict(ratio.as_ref().is_some_and(|s| s.median >= GOAL_RATIO * 100.0))
+                )),
+        );
+        let kept = self.mbps(&r.text_secs);
+        rows.push(
+            Row::new("results: client keeping each line's text (next_with_raw)").stats(kept.as_ref(), 0, "MB/s").notes(
+                format!(
+                    "child process, next to the plain client (before it in odd runs, after it in even ones); every line's JSON text kept beside its value (`Raw<T>`, a shared slice of the network chunk), its length summed; CPU time {:.2} s (all threads) vs {:.2} s for the plain client",
+                    Stats::of(&r.text_cpu_secs).map_or(f64::NAN, |s| s.median),
+                    Stats::of(&r.client_cpu_secs).map_or(f64::NAN, |s| s.median),
+                ),
+            ),
+        );
+        let text_ratio = Stats::of(&r.text_ratio.iter().map(|x| x * 100.0).collect::<Vec<_>>());
+        rows.push(
+            Row::new("results: client keeping text / in-memory limit")
+                .stats(text_ratio.as_ref(), 1, "%")
+                .notes("throughput ratio to the limit of the same run's pair")
+                .goal(format!(
+                    "≥ {:.0} %: {}",
+                    GOAL_RATIO * 100.0,
+                    verdict(text_ratio.as_ref().is_some_and(|s| s.median >= GOAL_RATIO * 100.0))
                 )),
         );
         let raw = self.mbps(&r.raw_secs);

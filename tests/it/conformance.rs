@@ -486,9 +486,27 @@ struct Violation {
 /// The violations of the `sl-violations` header (none when the header is absent).
 fn violations(headers: &HeaderMap) -> Vec<Violation> {
     let Some(raw) = headers.get("sl-violations") else { return Vec::new() };
-    let value: Value = serde_json::from_slice(raw.as_bytes())
-        .unwrap_or_else(|e| panic!("sl-violations is not JSON ({e}): {raw:?}"));
+    let text = String::from_utf8_lossy(raw.as_bytes());
+    if let Some(cut) = text.strip_prefix("Too many violations! ") {
+        return parse_violations(&whole_items(cut));
+    }
+    let value: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("sl-violations is not JSON ({e}): {raw:?}"));
     parse_violations(&value)
+}
+
+/// Prism shortens a long list to `Too many violations! [{..},{..},{..` cut off mid-item, which is
+/// not JSON: the items that are still whole.
+fn whole_items(cut: &str) -> Value {
+    let inner = cut.strip_prefix('[').unwrap_or(cut);
+    let items = inner
+        .split("},{")
+        .map(|item| {
+            format!("{{{}}}", item.trim_start_matches('{').trim_end_matches(']').trim_end_matches('}'))
+        })
+        .filter_map(|item| serde_json::from_str::<Value>(&item).ok())
+        .collect();
+    Value::Array(items)
 }
 
 /// The violations of a response: the `sl-violations` header, or else what the

@@ -380,6 +380,7 @@ async fn create_sends_every_example_body_unchanged() {
         "CreateMessageBatchParams.every_block",
         "CreateMessageBatchParams.every_tool",
         "CreateMessageBatchParams.options_tool_choice_thinking",
+        "CreateMessageBatchParams.new_params_and_blocks",
     ];
     for name in names {
         let body = example(&format!("{name}.json"));

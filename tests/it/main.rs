@@ -34,3 +34,4 @@ mod no_panic;
 mod openapi31;
 mod roundtrip;
 mod snapshots;
+mod unknown_fields;

@@ -121,7 +121,10 @@ fn a_block_type_added_to_the_spec_decodes_into_its_own_variant() {
         _ => None,
     });
     assert_eq!(fetched.tool_use_id, "srvtoolu_01WebFetch");
-    assert_eq!(fetched.content["url"], "https://example.com/rust-2024");
+    let types::WebFetchToolResultBlockContent::WebFetchResult(page) = fetched.content else {
+        panic!("expected a fetched page, got {:?}", fetched.content);
+    };
+    assert_eq!(page.url, "https://example.com/rust-2024");
 }
 
 #[test]

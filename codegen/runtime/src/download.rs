@@ -172,7 +172,7 @@ pub async fn download_lines<T: DeserializeOwned, E: FromResponse>(
             request.options.header("range".to_owned(), format!("bytes={}-", state.offset));
         }
         let response = client
-            .call::<_, E, _, _>(&request, |response| async { Ok(response) })
+            .call::<_, E, _, _>(&request, |response| async { Ok((response, bytes::Bytes::new())) })
             .await
             .map_err(Failure::from)?;
         let response: reqwest::Response = response.value;

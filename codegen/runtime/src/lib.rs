@@ -28,6 +28,7 @@ mod lines;
 mod multipart;
 mod options;
 mod paging;
+mod raw;
 mod request;
 mod retry;
 mod token;
@@ -40,6 +41,7 @@ pub use error::{ApiError, DecodeError, Error};
 pub use jsonl::JsonlStream;
 // …and its methods return these (`send_with_response`, `items`).
 pub use paging::Paginator;
+pub use raw::Raw;
 pub use request::ApiResponse;
 // …and so do these, when the API takes bearer tokens.
 pub use token::{TokenError, TokenProvider};
@@ -113,6 +115,7 @@ const _: () = {
             .max_retries(0)
             .options;
         options.body_field("extra".to_owned(), Value::Null);
+        options.body_value("/extra/deeper".to_owned(), Value::Null);
         let operation = "get_item";
         let id = path_segment("id", "1").map_err(|reason| Error::InvalidParameter { operation, reason })?;
         let mut parts =

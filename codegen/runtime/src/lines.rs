@@ -85,6 +85,16 @@ impl Lines {
         }
     }
 
+    /// The bytes of a line as shared `Bytes`: a slice of the chunk (no copy) when the line lies
+    /// inside it, a copy of the gathered buffer otherwise.
+    pub fn shared(&self, line: Line) -> Bytes {
+        match line {
+            Line::InChunk(start, end) if end <= self.chunk.len() => self.chunk.slice(start..end),
+            Line::InChunk(..) => Bytes::new(),
+            Line::Gathered => Bytes::copy_from_slice(&self.partial),
+        }
+    }
+
     /// Body offset just past the last complete line.
     pub fn consumed(&self) -> u64 {
         let pending = if self.partial_handed_out { 0 } else { self.partial.len() as u64 };

@@ -5,7 +5,8 @@ use super::client::Client;
 use super::credentials::{accepted, asks, values, Credential, CredentialPlacement, Security, Sent};
 use super::encode::cookie_value;
 use super::error::{ApiError, DecodeError, Error, FromResponse};
-use super::options::RequestOptions;
+use super::options::{set_at, RequestOptions};
+use super::raw::unknown_fields;
 use super::retry::should_retry_status;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE};
@@ -32,6 +33,19 @@ pub struct ApiResponse<T> {
     pub headers: HeaderMap,
     /// The server's request id, when the response carried one.
     pub request_id: Option<String>,
+    /// The body as it came, for a body read whole (JSON, text, bytes); empty for a stream or a
+    /// response without a body. What this version of the types does not name is still in it:
+    /// [`ApiResponse::unknown_fields`] lists it.
+    pub body: Bytes,
+}
+
+impl<T: serde::Serialize> ApiResponse<T> {
+    /// The fields of a JSON body that the decoded value does not carry (those the description
+    /// does not name), as JSON pointers and values; see
+    /// [`Raw::unknown_fields`](super::raw::Raw::unknown_fields).
+    pub fn unknown_fields(&self) -> Vec<(String, serde_json::Value)> {
+        unknown_fields(&self.body, &self.value)
+    }
 }
 
 /// The parts of a request a generated operation fills in.
@@ -85,10 +99,10 @@ impl RequestParts {
     // Operations with a JSON request body call it; a crate without one leaves it unused.
     #[allow(dead_code)]
     pub fn json_body<T: serde::Serialize, E>(&mut self, body: &T, media_type: &str) -> Result<(), Error<E>> {
-        let bytes = if self.options.body_fields.is_empty() {
+        let bytes = if self.options.body_fields.is_empty() && self.options.body_values.is_empty() {
             serde_json::to_vec(body).map_err(|source| self.encode_error(source))?
         } else {
-            let value = self.object_body(body)?;
+            let value = self.extended_body(body)?;
             serde_json::to_vec(&value).map_err(|source| self.encode_error(source))?
         };
         self.set_body(bytes, media_type.to_owned());
@@ -113,18 +127,38 @@ impl RequestParts {
         Error::Encode { operation: self.operation, source }
     }
 
-    /// The body as a JSON object, with the caller's extra body fields merged in.
+    /// The body as a JSON object, with the caller's extra body fields and values merged in.
+    // Form and multipart bodies call it; a crate with neither leaves it unused.
+    #[allow(dead_code)]
     pub fn object_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<serde_json::Value, Error<E>> {
+        let value = self.extended_body(body)?;
+        if value.is_object() {
+            Ok(value)
+        } else {
+            Err(self.not_an_object())
+        }
+    }
+
+    /// The body as JSON with the caller's extra top-level fields (the body must be an object
+    /// then) and the values set at pointers inside it.
+    fn extended_body<T: serde::Serialize, E>(&mut self, body: &T) -> Result<serde_json::Value, Error<E>> {
         let mut value = serde_json::to_value(body).map_err(|source| self.encode_error(source))?;
-        let Some(object) = value.as_object_mut() else {
-            return Err(Error::InvalidParameter {
-                operation: self.operation,
-                reason: "this body must be a JSON object (to merge extra fields or write form fields)"
-                    .to_owned(),
-            });
-        };
-        object.extend(std::mem::take(&mut self.options.body_fields));
+        if !self.options.body_fields.is_empty() {
+            let Some(object) = value.as_object_mut() else { return Err(self.not_an_object()) };
+            object.extend(std::mem::take(&mut self.options.body_fields));
+        }
+        for (pointer, new) in std::mem::take(&mut self.options.body_values) {
+            set_at(&mut value, &pointer, new)
+                .map_err(|reason| Error::InvalidParameter { operation: self.operation, reason })?;
+        }
         Ok(value)
+    }
+
+    fn not_an_object<E>(&self) -> Error<E> {
+        Error::InvalidParameter {
+            operation: self.operation,
+            reason: "this body must be a JSON object (to merge extra fields or write form fields)".to_owned(),
+        }
     }
 }
 
@@ -163,7 +197,7 @@ impl Client {
     where
         E: FromResponse,
         R: Fn(reqwest::Response) -> F,
-        F: std::future::Future<Output = Result<T, (Error<E>, bool)>>,
+        F: std::future::Future<Output = Result<(T, Bytes), (Error<E>, bool)>>,
     {
         // The span is passed down rather than looked up with `Span::current()`: a subscriber need
         // not track the current span, and one that filters this span out would otherwise have
@@ -192,7 +226,9 @@ impl Client {
                         let headers = response.headers().clone();
                         let request_id = self.request_id(&headers);
                         match read(response).await {
-                            Ok(value) => return Ok(ApiResponse { value, status, headers, request_id }),
+                            Ok((value, body)) => {
+                                return Ok(ApiResponse { value, status, headers, request_id, body })
+                            }
                             Err((error, retry)) => Failed { error, retry, headers: None },
                         }
                     }
@@ -399,8 +435,9 @@ impl Client {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
             let body = read_body(operation, response).await?;
-            serde_json::from_slice(&body)
-                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))
+            let value = serde_json::from_slice(&body)
+                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))?;
+            Ok((value, body))
         };
         self.call(&parts, read).await
     }
@@ -415,11 +452,12 @@ impl Client {
         let read = |response: reqwest::Response| async move {
             let status = response.status();
             let body = read_body(operation, response).await?;
-            T::from_response(status, &body).ok_or_else(|| {
+            let value = T::from_response(status, &body).ok_or_else(|| {
                 let detail =
                     format!("the body of this {status} response is not the JSON its status promises");
                 (Error::Decode(DecodeError::text(operation, detail, &body)), false)
-            })
+            })?;
+            Ok((value, body))
         };
         self.call(&parts, read).await
     }
@@ -433,11 +471,11 @@ impl Client {
         let read = |response: reqwest::Response| async move {
             let body = read_body(operation, response).await?;
             if body.iter().all(u8::is_ascii_whitespace) {
-                return Ok(None);
+                return Ok((None, body));
             }
-            serde_json::from_slice(&body)
-                .map(Some)
-                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))
+            let value = serde_json::from_slice(&body)
+                .map_err(|error| (Error::Decode(DecodeError::new(operation, None, &error, &body)), false))?;
+            Ok((Some(value), body))
         };
         self.call(&parts, read).await
     }
@@ -453,13 +491,14 @@ impl Client {
         let operation = parts.operation;
         let read = |response: reqwest::Response| async move {
             let body = read_body(operation, response).await?;
-            String::from_utf8(body.to_vec()).map_err(|error| {
+            let text = String::from_utf8(body.to_vec()).map_err(|error| {
                 let detail = format!(
                     "the text body is not valid UTF-8 (at byte {})",
                     error.utf8_error().valid_up_to()
                 );
                 (Error::Decode(DecodeError::text(operation, detail, &body)), false)
-            })
+            })?;
+            Ok((text, body))
         };
         self.call(&parts, read).await
     }
@@ -470,7 +509,10 @@ impl Client {
         parts: RequestParts,
     ) -> Result<ApiResponse<Bytes>, Error<E>> {
         let operation = parts.operation;
-        let read = |response: reqwest::Response| async move { read_body(operation, response).await };
+        let read = |response: reqwest::Response| async move {
+            let body = read_body(operation, response).await?;
+            Ok((body.clone(), body))
+        };
         self.call(&parts, read).await
     }
 
@@ -479,7 +521,7 @@ impl Client {
         &self,
         parts: RequestParts,
     ) -> Result<ApiResponse<()>, Error<E>> {
-        self.call(&parts, |_response| async { Ok(()) }).await
+        self.call(&parts, |_response| async { Ok(((), Bytes::new())) }).await
     }
 }
 

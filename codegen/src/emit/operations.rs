@@ -206,6 +206,17 @@ fn builder(op: &Operation, api: &Api) -> TokenStream {
                     self.options.body_field(name.into(), value);
                     self
                 }
+
+                /// Sets a value anywhere inside the JSON body, at a JSON pointer
+                /// (`/items/0/settings/new_option`), when the request is sent: a field this
+                /// version of the client does not know of, at any depth. Objects missing on the
+                /// way are created; an array index must exist (`-` as the last step appends).
+                /// A pointer that does not fit the body fails the call with
+                /// `Error::InvalidParameter` before anything is sent.
+                pub fn extra_body_at(mut self, pointer: impl Into<String>, value: serde_json::Value) -> Self {
+                    self.options.body_value(pointer.into(), value);
+                    self
+                }
             }
         });
 

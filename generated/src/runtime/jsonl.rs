@@ -11,6 +11,7 @@
 use super::client::Client;
 use super::error::{DecodeError, Error, FromResponse};
 use super::lines::{Line, Lines};
+use super::raw::Raw;
 use super::request::{ApiResponse, RequestParts};
 use bytes::Bytes;
 use futures_core::Stream;
@@ -31,15 +32,15 @@ impl Client {
         mut parts: RequestParts,
     ) -> Result<ApiResponse<JsonlStream<T, E>>, Error<E>> {
         parts.streaming = true;
-        let response = self.call(&parts, |response| async { Ok(response) }).await?;
-        let ApiResponse { value, status, headers, request_id } = response;
+        let response = self.call(&parts, |response| async { Ok((response, Bytes::new())) }).await?;
+        let ApiResponse { value, status, headers, request_id, body } = response;
         let stream = JsonlStream::new(self.clone(), parts, value);
-        Ok(ApiResponse { value: stream, status, headers, request_id })
+        Ok(ApiResponse { value: stream, status, headers, request_id, body })
     }
 
     /// Re-sends a streaming request (with extra headers such as `Range`), retrying as usual.
     async fn reopen<E: FromResponse>(&self, parts: RequestParts) -> Result<reqwest::Response, Error<E>> {
-        let response = self.call(&parts, |response| async { Ok(response) }).await?;
+        let response = self.call(&parts, |response| async { Ok((response, Bytes::new())) }).await?;
         Ok(response.value)
     }
 }
@@ -81,6 +82,10 @@ pub struct JsonlStream<T, E = serde_json::Value> {
     reopens: u32,
     /// Longest wait for the next piece of the body.
     idle: Duration,
+    /// The caller asked for lines with their text ([`JsonlStream::next_with_raw`]): the text of
+    /// the line just decoded is kept in `raw`.
+    keep_raw: bool,
+    raw: Bytes,
     _marker: PhantomData<fn() -> T>,
 }
 
@@ -113,6 +118,8 @@ impl<T: DeserializeOwned, E: FromResponse + Send + 'static> JsonlStream<T, E> {
             reopens_left,
             reopens: 0,
             idle,
+            keep_raw: false,
+            raw: Bytes::new(),
             _marker: PhantomData,
         }
     }
@@ -125,6 +132,16 @@ impl<T: DeserializeOwned, E: FromResponse + Send + 'static> JsonlStream<T, E> {
     /// (The same as `StreamExt::next`, without needing the trait.)
     pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// The next line with its JSON text beside the decoded value, or `None` at the end. The text
+    /// keeps what this version of the types does not name ([`Raw::unknown_fields`] lists it); it
+    /// is a shared slice of the network chunk, so keeping it costs no copy for most lines.
+    pub async fn next_with_raw(&mut self) -> Option<Result<Raw<T>, Error<E>>> {
+        self.keep_raw = true;
+        let item = self.next().await?;
+        let raw = std::mem::take(&mut self.raw);
+        Some(item.map(|value| Raw::new(value, raw)))
     }
 
     /// Number of lines read so far (the line number of the last item yielded).
@@ -148,6 +165,10 @@ impl<T: DeserializeOwned, E: FromResponse + Send + 'static> JsonlStream<T, E> {
         }
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return None;
+        }
+        if self.keep_raw {
+            let text = self.lines.shared(line);
+            self.raw = text.slice(..bytes.len().min(text.len()));
         }
         let operation = self.parts.operation;
         Some(

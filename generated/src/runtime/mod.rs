@@ -14,6 +14,7 @@ mod jsonl;
 mod lines;
 mod options;
 mod paging;
+mod raw;
 mod request;
 mod retry;
 mod wait;
@@ -22,6 +23,7 @@ pub(crate) mod wire;
 pub use client::{Client, ClientBuilder, ConfigError};
 pub use error::{ApiError, DecodeError, Error};
 pub use jsonl::JsonlStream;
+pub use raw::Raw;
 
 pub(crate) use builder::per_call_options;
 pub(crate) use client::{env_var, SpecInfo};

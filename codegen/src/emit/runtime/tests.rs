@@ -202,12 +202,12 @@ fn a_crate_gets_the_modules_its_operations_need() {
     let one_call = api(ONE_CALL);
     assert_eq!(
         module_names(&one_call),
-        ["retry", "error", "options", "builder", "wire", "encode", "credentials", "client", "request"]
+        ["retry", "error", "options", "builder", "wire", "encode", "credentials", "client", "raw", "request"]
     );
     assert!(!dependencies(&one_call).contains(&FUTURES_CORE));
     assert_eq!(
         public_names(&one_call),
-        ["ApiError", "Client", "ClientBuilder", "ConfigError", "DecodeError", "Error"]
+        ["ApiError", "Client", "ClientBuilder", "ConfigError", "DecodeError", "Error", "Raw"]
     );
 
     let streams = api(
