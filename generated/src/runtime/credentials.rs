@@ -159,7 +159,9 @@ pub(crate) fn asks(chosen: &[&Credential]) -> bool {
 }
 
 /// `base64(username:password)`, the credentials of `Authorization: Basic` (RFC 7617).
-// Setters of HTTP basic schemes call it; a crate without one leaves it unused.
+// Setters of HTTP basic schemes call it; a crate without one leaves it unused. The encoder is
+// the one `base64.rs` has, written again here on purpose: every client gets this module, and only
+// crates whose types hold bytes get that one.
 #[allow(dead_code)]
 pub(crate) fn basic_credentials(username: &str, password: &str) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
