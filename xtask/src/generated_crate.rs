@@ -235,7 +235,8 @@ pub fn check_crate(dir: &Path, target_dir: &Path, clippy: bool) -> Result<Checke
     Ok(Checked { dependencies, check, clippy })
 }
 
-/// The keys of a manifest's `[dependencies]` table.
+/// The keys of a manifest's `[dependencies]` table, but the optional ones (a feature's, such as
+/// the command-line tool's), which a build without that feature does not have.
 fn dependencies(manifest: &str) -> Vec<String> {
     let mut in_table = false;
     let mut names = Vec::new();
@@ -243,7 +244,8 @@ fn dependencies(manifest: &str) -> Vec<String> {
         if line.starts_with('[') {
             in_table = line == "[dependencies]";
         } else if in_table {
-            if let Some((key, _)) = line.split_once('=').filter(|_| !line.starts_with('#')) {
+            let entry = line.split_once('=').filter(|_| !line.starts_with('#'));
+            if let Some((key, _)) = entry.filter(|(_, value)| !value.contains("optional = true")) {
                 names.push(key.trim().trim_matches('"').to_owned());
             }
         }
@@ -270,7 +272,7 @@ mod tests {
 
     #[test]
     fn manifest_dependencies_and_name_are_read() {
-        let manifest = "# header\n[package]\nname = \"github-api\"\nversion = \"0.1.0\"\n\n[dependencies]\nbytes = \"1\"\nserde = { version = \"1\" }\n\n[dev-dependencies]\nx = \"1\"\n";
+        let manifest = "# header\n[package]\nname = \"github-api\"\nversion = \"0.1.0\"\n\n[dependencies]\nbytes = \"1\"\nclap = { version = \"4\", optional = true }\nserde = { version = \"1\" }\n\n[dev-dependencies]\nx = \"1\"\n";
         assert_eq!(dependencies(manifest), ["bytes", "serde"]);
         assert_eq!(package_name(manifest).as_deref(), Some("github-api"));
     }
