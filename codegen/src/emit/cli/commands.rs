@@ -40,16 +40,22 @@ impl<'a> Tool<'a> {
     pub(super) fn new(api: &'a Api) -> Self {
         let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|flag| (*flag).to_owned()).collect();
         taken.extend(COMMAND_FLAGS.iter().map(|flag| (*flag).to_owned()));
+        let same = |a: &Param, b: &Param| a.wire_name == b.wire_name && a.location == b.location;
+        // A parameter every operation takes is a global flag set on the client, unless some
+        // operation needs it as a method argument: then each subcommand takes it itself.
+        let argument_somewhere = |shared: &Param| {
+            api.operations
+                .iter()
+                .any(|op| op.params.iter().any(|param| same(param, shared) && param.is_argument()))
+        };
         let shared: Vec<(String, &Param)> = api
             .shared_params
             .iter()
+            .filter(|param| !argument_somewhere(param))
             .map(|param| (claim(&mut taken, &param.rust_name.as_str().to_kebab_case()), param))
             .collect();
-        let is_shared = |param: &Param| {
-            api.shared_params
-                .iter()
-                .any(|shared| shared.wire_name == param.wire_name && shared.location == param.location)
-        };
+        let global: Vec<&Param> = shared.iter().map(|(_, param)| *param).collect();
+        let is_shared = |param: &Param| global.iter().any(|shared| same(shared, param));
         let mut names: BTreeSet<String> = BUILT_IN_COMMANDS.iter().map(|name| (*name).to_owned()).collect();
         let mut commands = Vec::new();
         // A multipart body has file parts, which a JSON file on the command line cannot hold.
