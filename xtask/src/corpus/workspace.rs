@@ -151,7 +151,9 @@ pub(super) fn workspace_pass(
     passed: &[&str],
     log: &mut dyn Write,
 ) -> Result<(f64, BTreeMap<String, CargoStep>), String> {
-    let mut args = vec![subcommand, "--workspace", "--keep-going", "--message-format", "json"];
+    // `--all-features`: each crate's command-line tool (its `cli` feature) is checked too.
+    let mut args =
+        vec![subcommand, "--workspace", "--all-features", "--keep-going", "--message-format", "json"];
     for name in excluded {
         args.extend(["--exclude", name.as_str()]);
     }
