@@ -192,30 +192,19 @@ fn client(matches: &ArgMatches) -> Result<Client, Failure> {
     if let Some(retries) = matches.get_one::<u32>("max-retries") {
         builder = builder.max_retries(*retries);
     }
-    if let Some(value) = match matches.get_one::<String>("anthropic-version") {
-        Some(text) => Some(runtime::cli::parse::<String>("--anthropic-version", text)?),
-        None => None,
-    } {
+    if let Some(value) = runtime::cli::one::<
+        String,
+    >(matches, "anthropic-version", "--anthropic-version")? {
         builder = builder.anthropic_version(value);
     }
-    if let Some(value) = match matches.get_many::<String>("anthropic-beta") {
-        Some(values) => {
-            Some(
-                values
-                    .map(|text| runtime::cli::parse::<String>("--anthropic-beta", text))
-                    .collect::<Result<Vec<_>, _>>()?,
-            )
-        }
-        None => None,
-    } {
+    if let Some(value) = runtime::cli::many::<
+        String,
+    >(matches, "anthropic-beta", "--anthropic-beta")? {
         builder = builder.anthropic_beta(value);
     }
-    if let Some(value) = match matches.get_one::<String>("anthropic-workspace-id") {
-        Some(text) => {
-            Some(runtime::cli::parse::<String>("--anthropic-workspace-id", text)?)
-        }
-        None => None,
-    } {
+    if let Some(value) = runtime::cli::one::<
+        String,
+    >(matches, "anthropic-workspace-id", "--anthropic-workspace-id")? {
         builder = builder.anthropic_workspace_id(value);
     }
     if let Some(value) = matches.get_one::<bool>("beta").copied() {
@@ -422,22 +411,17 @@ async fn run_list_message_batches(
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
     let mut request = context.client.list_message_batches();
-    if let Some(value) = match matches.get_one::<String>("before-id") {
-        Some(text) => Some(runtime::cli::parse::<String>("--before-id", text)?),
-        None => None,
-    } {
+    if let Some(value) = runtime::cli::one::<
+        String,
+    >(matches, "before-id", "--before-id")? {
         request = request.before_id(value);
     }
-    if let Some(value) = match matches.get_one::<String>("after-id") {
-        Some(text) => Some(runtime::cli::parse::<String>("--after-id", text)?),
-        None => None,
-    } {
+    if let Some(value) = runtime::cli::one::<
+        String,
+    >(matches, "after-id", "--after-id")? {
         request = request.after_id(value);
     }
-    if let Some(value) = match matches.get_one::<String>("limit") {
-        Some(text) => Some(runtime::cli::parse::<i32>("--limit", text)?),
-        None => None,
-    } {
+    if let Some(value) = runtime::cli::one::<i32>(matches, "limit", "--limit")? {
         request = request.limit(value);
     }
     if matches.get_flag("all") {
@@ -465,12 +449,9 @@ async fn run_create_message_batch(
         None => return Err(Failure::usage("--body is required")),
     };
     let mut request = context.client.create_message_batch(body);
-    if let Some(value) = match matches.get_one::<String>("anthropic-user-profile-id") {
-        Some(text) => {
-            Some(runtime::cli::parse::<String>("--anthropic-user-profile-id", text)?)
-        }
-        None => None,
-    } {
+    if let Some(value) = runtime::cli::one::<
+        String,
+    >(matches, "anthropic-user-profile-id", "--anthropic-user-profile-id")? {
         request = request.anthropic_user_profile_id(value);
     }
     let value = request.send().await?;
@@ -483,10 +464,9 @@ async fn run_retrieve_message_batch(
     context: &Context,
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
-    let message_batch_id = (match matches.get_one::<String>("message-batch-id") {
-        Some(text) => Some(runtime::cli::parse::<String>("MESSAGE_BATCH_ID", text)?),
-        None => None,
-    })
+    let message_batch_id = (runtime::cli::one::<
+        String,
+    >(matches, "message-batch-id", "MESSAGE_BATCH_ID")?)
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.retrieve_message_batch(message_batch_id);
     let value = request.send().await?;
@@ -499,10 +479,9 @@ async fn run_wait_until_ended(
     context: &Context,
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
-    let message_batch_id = (match matches.get_one::<String>("message-batch-id") {
-        Some(text) => Some(runtime::cli::parse::<String>("MESSAGE_BATCH_ID", text)?),
-        None => None,
-    })
+    let message_batch_id = (runtime::cli::one::<
+        String,
+    >(matches, "message-batch-id", "MESSAGE_BATCH_ID")?)
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.retrieve_message_batch(message_batch_id);
     let status = runtime::cli::WaitStatus::new(
@@ -532,10 +511,9 @@ async fn run_delete_message_batch(
     context: &Context,
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
-    let message_batch_id = (match matches.get_one::<String>("message-batch-id") {
-        Some(text) => Some(runtime::cli::parse::<String>("MESSAGE_BATCH_ID", text)?),
-        None => None,
-    })
+    let message_batch_id = (runtime::cli::one::<
+        String,
+    >(matches, "message-batch-id", "MESSAGE_BATCH_ID")?)
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.delete_message_batch(message_batch_id);
     let value = request.send().await?;
@@ -548,10 +526,9 @@ async fn run_cancel_message_batch(
     context: &Context,
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
-    let message_batch_id = (match matches.get_one::<String>("message-batch-id") {
-        Some(text) => Some(runtime::cli::parse::<String>("MESSAGE_BATCH_ID", text)?),
-        None => None,
-    })
+    let message_batch_id = (runtime::cli::one::<
+        String,
+    >(matches, "message-batch-id", "MESSAGE_BATCH_ID")?)
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.cancel_message_batch(message_batch_id);
     let value = request.send().await?;
@@ -564,10 +541,9 @@ async fn run_retrieve_message_batch_results(
     context: &Context,
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
-    let message_batch_id = (match matches.get_one::<String>("message-batch-id") {
-        Some(text) => Some(runtime::cli::parse::<String>("MESSAGE_BATCH_ID", text)?),
-        None => None,
-    })
+    let message_batch_id = (runtime::cli::one::<
+        String,
+    >(matches, "message-batch-id", "MESSAGE_BATCH_ID")?)
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.retrieve_message_batch_results(message_batch_id);
     let parts = request.request_parts().await?;

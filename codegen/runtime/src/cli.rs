@@ -151,6 +151,24 @@ pub fn parse<T: DeserializeOwned>(flag: &str, text: &str) -> Result<T, Failure> 
         .map_err(|error| Failure::usage(format!("{flag}: `{text}` is not a valid value: {error}")))
 }
 
+/// The value of argument `id` read as `T` ([`parse`]), if given; `shown` names it in errors.
+pub fn one<T: DeserializeOwned>(
+    matches: &clap::ArgMatches,
+    id: &str,
+    shown: &str,
+) -> Result<Option<T>, Failure> {
+    matches.get_one::<String>(id).map(|text| parse(shown, text)).transpose()
+}
+
+/// The values of a repeatable argument `id`, each read as `T`, if given.
+pub fn many<T: DeserializeOwned>(
+    matches: &clap::ArgMatches,
+    id: &str,
+    shown: &str,
+) -> Result<Option<Vec<T>>, Failure> {
+    matches.get_many::<String>(id).map(|texts| texts.map(|text| parse(shown, text)).collect()).transpose()
+}
+
 /// The bytes of a file (`-` is stdin), for a request body sent as it is.
 pub fn read_bytes(source: &str) -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();
@@ -383,6 +401,20 @@ mod tests {
         let failure = parse::<i64>("--limit", "many").expect_err("not a number");
         assert_eq!(failure.code, exit::USAGE);
         assert!(failure.message.starts_with("--limit: `many` is not a valid value"), "{}", failure.message);
+    }
+
+    #[test]
+    fn arguments_are_read_as_their_types_and_a_bad_one_is_a_usage_error() {
+        let command = clap::Command::new("tool")
+            .arg(clap::Arg::new("limit").long("limit"))
+            .arg(clap::Arg::new("ids").long("ids").action(clap::ArgAction::Append).value_delimiter(','));
+        let matches = command.clone().get_matches_from(["tool", "--limit", "5", "--ids", "1,2"]);
+        assert_eq!(one::<i64>(&matches, "limit", "--limit").expect("a number"), Some(5));
+        assert_eq!(many::<i64>(&matches, "ids", "--ids").expect("numbers"), Some(vec![1, 2]));
+        let matches = command.clone().get_matches_from(["tool"]);
+        assert_eq!(one::<i64>(&matches, "limit", "--limit").expect("absent"), None);
+        let matches = command.get_matches_from(["tool", "--limit", "five"]);
+        assert_eq!(one::<i64>(&matches, "limit", "--limit").expect_err("not a number").code, exit::USAGE);
     }
 
     #[test]

@@ -150,6 +150,9 @@ const _: () = {
         let context = Context { client: client.clone(), output: None, mode };
         let _: i32 = cli::run(async move {
             let _: Value = cli::parse("--limit", "1")?;
+            let matches = clap::Command::new("tool").get_matches_from(["tool"]);
+            let _: Option<Value> = cli::one(&matches, "limit", "--limit")?;
+            let _: Option<Vec<Value>> = cli::many(&matches, "tags", "--tags")?;
             cli::completions(clap_complete::Shell::Bash, &mut clap::Command::new("tool"), "tool");
             let _: Value = cli::read_body("-")?;
             let _: String = cli::read_text("-")?;

@@ -154,6 +154,24 @@ pub fn parse<T: DeserializeOwned>(flag: &str, text: &str) -> Result<T, Failure> 
         .map_err(|error| Failure::usage(format!("{flag}: `{text}` is not a valid value: {error}")))
 }
 
+/// The value of argument `id` read as `T` ([`parse`]), if given; `shown` names it in errors.
+pub fn one<T: DeserializeOwned>(
+    matches: &clap::ArgMatches,
+    id: &str,
+    shown: &str,
+) -> Result<Option<T>, Failure> {
+    matches.get_one::<String>(id).map(|text| parse(shown, text)).transpose()
+}
+
+/// The values of a repeatable argument `id`, each read as `T`, if given.
+pub fn many<T: DeserializeOwned>(
+    matches: &clap::ArgMatches,
+    id: &str,
+    shown: &str,
+) -> Result<Option<Vec<T>>, Failure> {
+    matches.get_many::<String>(id).map(|texts| texts.map(|text| parse(shown, text)).collect()).transpose()
+}
+
 /// The bytes of a file (`-` is stdin), for a request body sent as it is.
 pub fn read_bytes(source: &str) -> Result<Vec<u8>, Failure> {
     let mut bytes = Vec::new();

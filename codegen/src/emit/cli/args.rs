@@ -85,31 +85,8 @@ pub(super) fn read_param(api: &Api, flag: &str, param: &Param) -> TokenStream {
         ValueKind::Bool => quote! { matches.get_one::<bool>(#flag).copied() },
         ValueKind::List(inner) => {
             let inner = type_tokens(&inner, &types_prefix());
-            quote! {
-                match matches.get_many::<String>(#flag) {
-                    Some(values) => Some(
-                        values.map(|text| runtime::cli::parse::<#inner>(#shown, text)).collect::<Result<Vec<_>, _>>()?,
-                    ),
-                    None => None,
-                }
-            }
+            quote! { runtime::cli::many::<#inner>(matches, #flag, #shown)? }
         }
-        ValueKind::Choice(_) | ValueKind::One => quote! {
-            match matches.get_one::<String>(#flag) {
-                Some(text) => Some(runtime::cli::parse::<#ty>(#shown, text)?),
-                None => None,
-            }
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sentences_are_cut_at_the_first_full_stop() {
-        assert_eq!(first_sentence("Lists batches. Newest first.\n\nMore."), "Lists batches.");
-        assert_eq!(first_sentence("No stop\nhere"), "No stop here");
+        ValueKind::Choice(_) | ValueKind::One => quote! { runtime::cli::one::<#ty>(matches, #flag, #shown)? },
     }
 }
