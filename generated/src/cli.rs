@@ -116,13 +116,13 @@ pub fn command() -> Command {
                     "Set to `true` to call the beta rendering of the endpoint (`?beta=true`), usually together with\nan `anthropic-beta` header such as `message-batches-2024-09-24`. Omit it for the stable rendering.",
                 ),
         )
-        .subcommand(list_message_batches())
-        .subcommand(create_message_batch())
-        .subcommand(retrieve_message_batch())
-        .subcommand(wait_until_ended())
-        .subcommand(delete_message_batch())
-        .subcommand(cancel_message_batch())
-        .subcommand(retrieve_message_batch_results())
+        .subcommand(command_list_message_batches())
+        .subcommand(command_create_message_batch())
+        .subcommand(command_retrieve_message_batch())
+        .subcommand(command_wait_until_ended())
+        .subcommand(command_delete_message_batch())
+        .subcommand(command_cancel_message_batch())
+        .subcommand(command_retrieve_message_batch_results())
         .subcommand(
             Command::new("completions")
                 .about("Prints a shell completion script")
@@ -213,7 +213,7 @@ fn client(matches: &ArgMatches) -> Result<Client, Failure> {
     builder.build().map_err(|error| Failure::usage(error.to_string()))
 }
 
-fn list_message_batches() -> Command {
+fn command_list_message_batches() -> Command {
     Command::new("list-message-batches")
         .visible_alias("list")
         .about("List Message Batches")
@@ -261,7 +261,7 @@ fn list_message_batches() -> Command {
         )
 }
 
-fn create_message_batch() -> Command {
+fn command_create_message_batch() -> Command {
     Command::new("create-message-batch")
         .visible_alias("create")
         .about("Create a Message Batch")
@@ -288,7 +288,7 @@ fn create_message_batch() -> Command {
         )
 }
 
-fn retrieve_message_batch() -> Command {
+fn command_retrieve_message_batch() -> Command {
     Command::new("retrieve-message-batch")
         .visible_alias("retrieve")
         .about("Retrieve a Message Batch")
@@ -308,7 +308,7 @@ fn retrieve_message_batch() -> Command {
         )
 }
 
-fn wait_until_ended() -> Command {
+fn command_wait_until_ended() -> Command {
     Command::new("wait-until-ended")
         .about(
             "Polls `retrieveMessageBatch` until `processing_status` is ended, then prints the result",
@@ -346,7 +346,7 @@ fn wait_until_ended() -> Command {
         )
 }
 
-fn delete_message_batch() -> Command {
+fn command_delete_message_batch() -> Command {
     Command::new("delete-message-batch")
         .visible_alias("delete")
         .about("Delete a Message Batch")
@@ -366,7 +366,7 @@ fn delete_message_batch() -> Command {
         )
 }
 
-fn cancel_message_batch() -> Command {
+fn command_cancel_message_batch() -> Command {
     Command::new("cancel-message-batch")
         .visible_alias("cancel")
         .about("Cancel a Message Batch")
@@ -386,7 +386,7 @@ fn cancel_message_batch() -> Command {
         )
 }
 
-fn retrieve_message_batch_results() -> Command {
+fn command_retrieve_message_batch_results() -> Command {
     Command::new("retrieve-message-batch-results")
         .visible_alias("retrieve-results")
         .about("Retrieve Message Batch results")

@@ -28,7 +28,9 @@ enum Action<'a> {
 pub(super) struct SubCommand<'a> {
     pub(super) name: String,
     alias: Option<String>,
-    /// The Rust function that builds it (`list_message_batches`).
+    /// What the Rust functions that build and run it are named after: `command_` and `run_`
+    /// before it (`command_list_message_batches`); the prefix keeps a name of digits (an
+    /// operationId `1.5`) an identifier.
     pub(super) function: String,
     op: &'a Operation,
     action: Action<'a>,
@@ -153,7 +155,7 @@ fn add_aliases(commands: &mut [SubCommand]) {
 impl SubCommand<'_> {
     /// `fn list_message_batches() -> Command`.
     pub(super) fn builder_fn(&self, api: &Api) -> TokenStream {
-        let function = ident(&self.function);
+        let function = ident(&format!("command_{}", self.function));
         let name = &self.name;
         let op = self.op;
         let (about, long_about) = match self.action {

@@ -32,7 +32,7 @@ pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
     let shared_flags = tool.shared.iter().map(|(flag, param)| flag_arg(api, flag, param, true));
     let command_builders = tool.commands.iter().map(|command| command.builder_fn(api));
     let subcommands = tool.commands.iter().map(|command| {
-        let function = ident(&command.function);
+        let function = ident(&format!("command_{}", command.function));
         quote! { .subcommand(#function()) }
     });
     let arms = tool.commands.iter().map(|command| {
