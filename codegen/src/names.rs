@@ -107,7 +107,7 @@ fn escape_keyword(name: String) -> String {
 
 /// Hands out names that are unique within one scope (a module, a struct's fields, an enum's
 /// variants), adding `2`, `3`… to later claimants of a taken name.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
 }

@@ -432,10 +432,7 @@ async fn run_list_message_batches(
         }
         return out.finish();
     }
-    let value = request.send().await?;
-    let mut out = context.output()?;
-    out.value(&value)?;
-    out.finish()
+    context.print(&request.send().await?)
 }
 
 async fn run_create_message_batch(
@@ -454,10 +451,7 @@ async fn run_create_message_batch(
     >(matches, "anthropic-user-profile-id", "--anthropic-user-profile-id")? {
         request = request.anthropic_user_profile_id(value);
     }
-    let value = request.send().await?;
-    let mut out = context.output()?;
-    out.value(&value)?;
-    out.finish()
+    context.print(&request.send().await?)
 }
 
 async fn run_retrieve_message_batch(
@@ -469,10 +463,7 @@ async fn run_retrieve_message_batch(
     >(matches, "message-batch-id", "MESSAGE_BATCH_ID")?)
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.retrieve_message_batch(message_batch_id);
-    let value = request.send().await?;
-    let mut out = context.output()?;
-    out.value(&value)?;
-    out.finish()
+    context.print(&request.send().await?)
 }
 
 async fn run_wait_until_ended(
@@ -501,10 +492,7 @@ async fn run_wait_until_ended(
         interval: matches.get_one::<f64>("interval").copied().unwrap_or(5.0),
         deadline: matches.get_one::<f64>("deadline").copied(),
     };
-    let value = wait.run(status, || request.clone().send()).await?;
-    let mut out = context.output()?;
-    out.value(&value)?;
-    out.finish()
+    context.print(&wait.run(status, || request.clone().send()).await?)
 }
 
 async fn run_delete_message_batch(
@@ -516,10 +504,7 @@ async fn run_delete_message_batch(
     >(matches, "message-batch-id", "MESSAGE_BATCH_ID")?)
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.delete_message_batch(message_batch_id);
-    let value = request.send().await?;
-    let mut out = context.output()?;
-    out.value(&value)?;
-    out.finish()
+    context.print(&request.send().await?)
 }
 
 async fn run_cancel_message_batch(
@@ -531,10 +516,7 @@ async fn run_cancel_message_batch(
     >(matches, "message-batch-id", "MESSAGE_BATCH_ID")?)
         .ok_or_else(|| Failure::usage("`message-batch-id` is required"))?;
     let request = context.client.cancel_message_batch(message_batch_id);
-    let value = request.send().await?;
-    let mut out = context.output()?;
-    out.value(&value)?;
-    out.finish()
+    context.print(&request.send().await?)
 }
 
 async fn run_retrieve_message_batch_results(

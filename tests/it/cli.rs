@@ -41,16 +41,21 @@ fn tool() -> &'static Path {
     })
 }
 
-/// Runs the tool against `server` with `args` (the key from the environment, no waits between
-/// retries worth waiting for).
-fn tool_run(server: &TestServer, args: &[&str]) -> Finished {
-    let mut command = Command::new(tool());
-    command
-        .args(["--base-url", &server.url()])
-        .args(args)
-        .env("ANTHROPIC_API_KEY", "sk-test")
-        .env_remove("ANTHROPIC_BASE_URL");
-    run(&mut command, Some(Duration::from_secs(120))).expect("the tool runs")
+/// Runs the tool against the server at `url` with `args` (the key from the environment), on a
+/// blocking thread so that the test's server keeps answering.
+async fn tool_run(url: String, args: &[&str]) -> Finished {
+    let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let mut command = Command::new(tool());
+        command
+            .args(["--base-url", &url])
+            .args(&args)
+            .env("ANTHROPIC_API_KEY", "sk-test")
+            .env_remove("ANTHROPIC_BASE_URL");
+        run(&mut command, Some(Duration::from_secs(120))).expect("the tool runs")
+    })
+    .await
+    .expect("joined")
 }
 
 fn code(finished: &Finished) -> i32 {
@@ -98,19 +103,7 @@ async fn list_all_writes_2500_batches_in_25_requests_each_id_once() {
     let ids: Arc<Vec<String>> = Arc::new((0..2500).map(|i| format!("msgbatch_{i:05}")).collect());
     let served = Arc::clone(&ids);
     let server = TestServer::start(move |req| list_page(&served, req)).await;
-    let finished = tokio::task::spawn_blocking({
-        let url = server.url();
-        move || {
-            let server_url = url;
-            let mut command = Command::new(tool());
-            command
-                .args(["--base-url", &server_url, "list", "--all", "--limit", "100"])
-                .env("ANTHROPIC_API_KEY", "sk-test");
-            run(&mut command, Some(Duration::from_secs(120))).expect("the tool runs")
-        }
-    })
-    .await
-    .expect("joined");
+    let finished = tool_run(server.url(), &["list", "--all", "--limit", "100"]).await;
     assert!(finished.success(), "{}", finished.report());
     let got: Vec<String> = finished
         .stdout
@@ -204,20 +197,8 @@ async fn a_download_stopped_at_a_random_point_and_run_again_is_identical() {
     .expect("joined");
     assert!(stopped < body.len(), "stopped before the end ({stopped} of {} bytes)", body.len());
     let requests_before = server.request_count();
-    let again = tokio::task::spawn_blocking({
-        let server_url = server.url();
-        let file = path.clone();
-        move || {
-            let mut command = Command::new(tool());
-            command
-                .args(["--base-url", &server_url, "retrieve-results", "b1", "--output"])
-                .arg(&file)
-                .env("ANTHROPIC_API_KEY", "sk-test");
-            run(&mut command, Some(Duration::from_secs(120))).expect("the tool runs")
-        }
-    })
-    .await
-    .expect("joined");
+    let again =
+        tool_run(server.url(), &["retrieve-results", "b1", "--output", &path.to_string_lossy()]).await;
     assert!(again.success(), "{}", again.report());
     let written = std::fs::read(&path).expect("the file");
     assert!(
@@ -247,18 +228,7 @@ async fn wait_ends_on_ended_and_shows_each_poll_with_counts() {
         Reply::json(200, &batch)
     })
     .await;
-    let finished = tokio::task::spawn_blocking({
-        let server = server.url();
-        move || {
-            let mut command = Command::new(tool());
-            command
-                .args(["--base-url", &server, "wait-until-ended", "b1", "--interval", "0.01"])
-                .env("ANTHROPIC_API_KEY", "sk-test");
-            run(&mut command, Some(Duration::from_secs(60))).expect("the tool runs")
-        }
-    })
-    .await
-    .expect("joined");
+    let finished = tool_run(server.url(), &["wait-until-ended", "b1", "--interval", "0.01"]).await;
     assert!(finished.success(), "{}", finished.report());
     let result: Value = serde_json::from_str(&finished.stdout).expect("the final batch as JSON");
     assert_eq!(result["processing_status"], "ended");
@@ -286,10 +256,7 @@ async fn wait_ends_on_ended_and_shows_each_poll_with_counts() {
 /// The exit code and stderr of `retrieve b1` against a server that always answers `reply`.
 async fn retrieve_against(reply: Reply, retries: &str) -> Finished {
     let server = TestServer::start(move |_req| reply.clone()).await;
-    let retries = retries.to_owned();
-    tokio::task::spawn_blocking(move || tool_run(&server, &["--max-retries", &retries, "retrieve", "b1"]))
-        .await
-        .expect("joined")
+    tool_run(server.url(), &["--max-retries", retries, "retrieve", "b1"]).await
 }
 
 fn error_reply(status: u16, file: &str) -> Reply {
@@ -332,13 +299,9 @@ async fn a_download_cut_off_for_good_exits_10_and_keeps_the_complete_lines() {
     .await;
     url.set(server.url()).expect("set once");
     let path = scratch("cut.jsonl");
-    let file = path.clone();
-    let finished = tokio::task::spawn_blocking(move || {
-        let file = file.to_string_lossy().into_owned();
-        tool_run(&server, &["--max-retries", "1", "retrieve-results", "b1", "--output", &file])
-    })
-    .await
-    .expect("joined");
+    let file = path.to_string_lossy();
+    let finished =
+        tool_run(server.url(), &["--max-retries", "1", "retrieve-results", "b1", "--output", &file]).await;
     assert_eq!(code(&finished), 10, "{}", finished.report());
     assert!(finished.stderr.contains("run the same command again to continue"), "{}", finished.report());
     let kept = std::fs::read(&path).expect("the file");
@@ -367,14 +330,8 @@ async fn a_body_that_does_not_fit_its_type_is_refused_before_sending_with_its_pa
     let body = scratch("body.json");
     std::fs::write(&body, r#"{"requests": [{"custom_id": "a", "params": {"model": "m", "max_tokens": "many", "messages": []}}]}"#)
         .expect("written");
-    let file = body.to_string_lossy().into_owned();
-    let finished = tokio::task::spawn_blocking(move || {
-        let refused = tool_run(&server, &["create", "--body", &file]);
-        (refused, server.request_count())
-    })
-    .await
-    .expect("joined");
-    let (refused, requests) = finished;
+    let refused = tool_run(server.url(), &["create", "--body", &body.to_string_lossy()]).await;
+    let requests = server.request_count();
     assert_eq!(code(&refused), 2, "{}", refused.report());
     assert!(refused.stderr.contains("at `requests[0].params.max_tokens`"), "{}", refused.report());
     assert_eq!(requests, 0, "nothing was sent");

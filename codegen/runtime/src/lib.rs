@@ -157,6 +157,7 @@ const _: () = {
             let _: Value = cli::read_body("-")?;
             let _: String = cli::read_text("-")?;
             cli::write_bytes(context.output.as_deref(), &cli::read_bytes("-")?)?;
+            context.print(&Value::Null)?;
             let mut out = context.output()?;
             out.value(&Value::Null)?;
             out.line(&Value::Null)?;

@@ -120,6 +120,13 @@ impl Context {
     pub fn output(&self) -> Result<Output, Failure> {
         Output::open(self.output.as_deref())
     }
+
+    /// Writes a command's result, one JSON document, to the output.
+    pub fn print<T: Serialize>(&self, value: &T) -> Result<(), Failure> {
+        let mut out = self.output()?;
+        out.value(value)?;
+        out.finish()
+    }
 }
 
 /// Prints the completion script of `command` for `shell`.

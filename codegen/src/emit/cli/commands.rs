@@ -7,6 +7,7 @@ use super::{BUILT_IN_COMMANDS, COMMAND_FLAGS, GLOBAL_FLAGS};
 use crate::emit::docs::prose;
 use crate::emit::tokens::{ident, rust_ident, type_tokens, types_prefix};
 use crate::model::{Api, BodyKind, Encoding, Operation, Param, TypeDef, TypeKind, TypeRef, Waiter};
+use crate::names::Scope;
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -40,8 +41,8 @@ pub(super) struct SubCommand<'a> {
 
 impl<'a> Tool<'a> {
     pub(super) fn new(api: &'a Api) -> Self {
-        let mut taken: BTreeSet<String> = GLOBAL_FLAGS.iter().map(|flag| (*flag).to_owned()).collect();
-        taken.extend(COMMAND_FLAGS.iter().map(|flag| (*flag).to_owned()));
+        let reserved: Vec<&str> = GLOBAL_FLAGS.iter().chain(&COMMAND_FLAGS).copied().collect();
+        let mut taken = Scope::with_reserved(&reserved);
         let same = |a: &Param, b: &Param| a.wire_name == b.wire_name && a.location == b.location;
         // A parameter every operation takes is a global flag set on the client, unless some
         // operation needs it as a method argument: then each subcommand takes it itself.
@@ -58,7 +59,7 @@ impl<'a> Tool<'a> {
             .collect();
         let global: Vec<&Param> = shared.iter().map(|(_, param)| *param).collect();
         let is_shared = |param: &Param| global.iter().any(|shared| same(shared, param));
-        let mut names: BTreeSet<String> = BUILT_IN_COMMANDS.iter().map(|name| (*name).to_owned()).collect();
+        let mut names = Scope::with_reserved(&BUILT_IN_COMMANDS);
         let mut commands = Vec::new();
         // A multipart body has file parts, which a JSON file on the command line cannot hold.
         let callable = api
@@ -95,17 +96,9 @@ impl<'a> Tool<'a> {
     }
 }
 
-/// `wanted`, or `wanted2`, `wanted3`… when taken.
-fn claim(taken: &mut BTreeSet<String>, wanted: &str) -> String {
-    let wanted = if wanted.is_empty() { "value" } else { wanted };
-    let mut name = wanted.to_owned();
-    let mut counter = 2;
-    while taken.contains(&name) {
-        name = format!("{wanted}{counter}");
-        counter += 1;
-    }
-    taken.insert(name.clone());
-    name
+/// `wanted` made unique in `scope` (a name made of nothing but symbols is `value`).
+fn claim(scope: &mut Scope, wanted: &str) -> String {
+    scope.claim(if wanted.is_empty() { "value" } else { wanted })
 }
 
 /// Short aliases: each name without the words every command shares (`list-message-batches` →
@@ -297,14 +290,10 @@ impl SubCommand<'_> {
                     interval: matches.get_one::<f64>("interval").copied().unwrap_or(5.0),
                     deadline: matches.get_one::<f64>("deadline").copied(),
                 };
-                let value = wait.run(status, || request.clone().send()).await?;
-                let mut out = context.output()?;
-                out.value(&value)?;
-                out.finish()
+                context.print(&wait.run(status, || request.clone().send()).await?)
             };
         }
-        if let Some(pagination) = &op.pagination {
-            let _ = pagination;
+        if op.pagination.is_some() {
             return quote! {
                 if matches.get_flag("all") {
                     let mut out = context.output()?;
@@ -314,10 +303,7 @@ impl SubCommand<'_> {
                     }
                     return out.finish();
                 }
-                let value = request.send().await?;
-                let mut out = context.output()?;
-                out.value(&value)?;
-                out.finish()
+                context.print(&request.send().await?)
             };
         }
         match &op.success {
@@ -350,24 +336,16 @@ impl SubCommand<'_> {
                 let union = ident(name);
                 let arms = variants.iter().map(|variant| {
                     let variant = ident(&variant.variant);
-                    quote! { types::#union::#variant(body) => out.value(&body)?, }
+                    quote! { types::#union::#variant(body) => context.print(&body), }
                 });
                 quote! {
-                    let value = request.send().await?;
-                    let mut out = context.output()?;
-                    match value {
+                    match request.send().await? {
                         #(#arms)*
-                        types::#union::Other(body) => out.value(&body)?,
+                        types::#union::Other(body) => context.print(&body),
                     }
-                    out.finish()
                 }
             }
-            _ => quote! {
-                let value = request.send().await?;
-                let mut out = context.output()?;
-                out.value(&value)?;
-                out.finish()
-            },
+            _ => quote! { context.print(&request.send().await?) },
         }
     }
 }
@@ -378,7 +356,7 @@ mod tests {
 
     #[test]
     fn taken_names_get_a_number() {
-        let mut taken = BTreeSet::from(["output".to_owned()]);
+        let mut taken = Scope::with_reserved(&["output"]);
         assert_eq!(claim(&mut taken, "output"), "output2");
         assert_eq!(claim(&mut taken, ""), "value");
     }

@@ -186,20 +186,7 @@ impl Bundler<'_> {
                     let key = crate::downgrade::key_text(key);
                     if key == "$ref" {
                         if let Value::String(reference) = child {
-                            if !reference.starts_with('#') {
-                                let asked_at = shown.at(&at.key("$ref"));
-                                if let Some(local) = self.place(reference, kind, file, asked_at) {
-                                    *reference = local;
-                                }
-                            } else if !matches!(shown, Shown::Main) {
-                                // A local reference of another file points into that file.
-                                let target =
-                                    Target { file: file.to_path_buf(), pointer: reference[1..].to_owned() };
-                                let asked_at = shown.at(&at.key("$ref"));
-                                if let Some(local) = self.place_target(target, reference, kind, asked_at) {
-                                    *reference = local;
-                                }
-                            }
+                            self.redirect(reference, kind, file, shown, shown.at(&at.key("$ref")));
                         }
                         continue;
                     }
@@ -248,19 +235,27 @@ impl Bundler<'_> {
             let Value::String(reference) = value else { continue };
             let is_reference = reference.contains(['#', '/'])
                 || [".yaml", ".yml", ".json"].iter().any(|end| reference.ends_with(end));
-            let asked_at = shown.at(&at.key(&crate::downgrade::key_text(key)));
-            let local = match reference.strip_prefix('#') {
-                _ if !is_reference => None,
-                Some(pointer) if !matches!(shown, Shown::Main) => {
-                    let target = Target { file: file.to_path_buf(), pointer: pointer.to_owned() };
-                    self.place_target(target, reference, Kind::Schema, asked_at)
-                }
-                Some(_) => None,
-                None => self.place(reference, Kind::Schema, file, asked_at),
-            };
-            if let Some(local) = local {
-                *reference = local;
+            if is_reference {
+                let asked_at = shown.at(&at.key(&crate::downgrade::key_text(key)));
+                self.redirect(reference, Kind::Schema, file, shown, asked_at);
             }
+        }
+    }
+
+    /// Points `reference` (written in `file`) at the copy of what it names: a reference to
+    /// another file always; a local one (`#/…`) when `file` is not the main description, since
+    /// it points into that file.
+    fn redirect(&mut self, reference: &mut String, kind: Kind, file: &Path, shown: &Shown, asked_at: String) {
+        let local = match reference.strip_prefix('#') {
+            None => self.place(reference, kind, file, asked_at),
+            Some(_) if matches!(shown, Shown::Main) => None,
+            Some(pointer) => {
+                let target = Target { file: file.to_path_buf(), pointer: pointer.to_owned() };
+                self.place_target(target, reference, kind, asked_at)
+            }
+        };
+        if let Some(local) = local {
+            *reference = local;
         }
     }
 
