@@ -53,6 +53,13 @@ pub struct Api {
     pub webhooks: Vec<Webhook>,
     /// Parameters that every operation takes (same name and location): settable once on the client.
     pub shared_params: Vec<Param>,
+    /// The Cargo features of the crate, one per group of operations (and one for the component
+    /// schemas no operation uses), in the order of their first operation; see [`FeatureGroup`].
+    /// Empty for a crate without operations: everything is compiled.
+    pub groups: Vec<FeatureGroup>,
+    /// Every group is on by default (a small API); otherwise none is, and users turn on the
+    /// groups they call (see `resolve::features`).
+    pub all_groups_by_default: bool,
     /// How many component schemas no operation uses (left out of the crate when
     /// [`crate::Options::skip_unused_schemas`] is set).
     pub unused_schemas: usize,
@@ -88,6 +95,37 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// What kind of type it is.
     pub kind: TypeKind,
+    /// The [`Api::groups`] whose features compile it (any one of them suffices); empty when
+    /// every group of operations uses it, so it is always compiled.
+    pub groups: Vec<usize>,
+}
+
+/// A group of operations compiled behind a Cargo feature of its own, with the types only they
+/// use: a user of a large API compiles what they call.
+#[derive(Clone, Debug)]
+pub struct FeatureGroup {
+    /// The Cargo feature (`repos`, `message-batches`): lower-case letters, digits and `-`,
+    /// unique, never a feature the crate has otherwise (`full`, `default`, `cli`).
+    pub feature: String,
+    /// What the group is made of.
+    pub origin: GroupOrigin,
+    /// The tag's `description`, for the crate docs.
+    pub description: Option<String>,
+    /// Groups this one turns on: an operation of this group calls one of theirs first
+    /// (`x-url-from`), so its feature enables theirs.
+    pub requires: Vec<usize>,
+}
+
+/// Where a [`FeatureGroup`] comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum GroupOrigin {
+    /// The operations whose first tag is this one.
+    Tag(String),
+    /// The operations without tags whose path starts with this segment (`/users/...`).
+    PathSegment(String),
+    /// No operation: the component schemas no operation sends or receives (webhook payloads,
+    /// say), and the types only they use.
+    UnusedSchemas,
 }
 
 /// The shape of a named type.
@@ -395,6 +433,10 @@ pub struct RequestBody {
 pub struct Operation {
     /// The spec's `operationId`.
     pub operation_id: String,
+    /// The first of its `tags`.
+    pub tag: Option<String>,
+    /// Its [`FeatureGroup`] (an index into [`Api::groups`]).
+    pub group: usize,
     /// Client method name (snake_case).
     pub method_name: RustName,
     /// Request builder type name (UpperCamelCase).

@@ -23,7 +23,7 @@ pub fn main() -> i32 {
 
 /// The command line: options every subcommand takes, and one subcommand per operation.
 pub fn command() -> Command {
-    Command::new("anthropic-batches")
+    let command = Command::new("anthropic-batches")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Anthropic Message Batches API")
         .long_about(
@@ -115,14 +115,22 @@ pub fn command() -> Command {
                 .long_help(
                     "Set to `true` to call the beta rendering of the endpoint (`?beta=true`), usually together with\nan `anthropic-beta` header such as `message-batches-2024-09-24`. Omit it for the stable rendering.",
                 ),
-        )
-        .subcommand(command_list_message_batches())
-        .subcommand(command_create_message_batch())
-        .subcommand(command_retrieve_message_batch())
-        .subcommand(command_wait_until_ended())
-        .subcommand(command_delete_message_batch())
-        .subcommand(command_cancel_message_batch())
-        .subcommand(command_retrieve_message_batch_results())
+        );
+    #[cfg(feature = "message-batches")]
+    let command = command.subcommand(command_list_message_batches());
+    #[cfg(feature = "message-batches")]
+    let command = command.subcommand(command_create_message_batch());
+    #[cfg(feature = "message-batches")]
+    let command = command.subcommand(command_retrieve_message_batch());
+    #[cfg(feature = "message-batches")]
+    let command = command.subcommand(command_wait_until_ended());
+    #[cfg(feature = "message-batches")]
+    let command = command.subcommand(command_delete_message_batch());
+    #[cfg(feature = "message-batches")]
+    let command = command.subcommand(command_cancel_message_batch());
+    #[cfg(feature = "message-batches")]
+    let command = command.subcommand(command_retrieve_message_batch_results());
+    command
         .subcommand(
             Command::new("completions")
                 .about("Prints a shell completion script")
@@ -151,12 +159,19 @@ async fn dispatch(matches: ArgMatches) -> Result<(), Failure> {
     };
     let matches = command_matches;
     match name {
+        #[cfg(feature = "message-batches")]
         "list-message-batches" => run_list_message_batches(&context, matches).await,
+        #[cfg(feature = "message-batches")]
         "create-message-batch" => run_create_message_batch(&context, matches).await,
+        #[cfg(feature = "message-batches")]
         "retrieve-message-batch" => run_retrieve_message_batch(&context, matches).await,
+        #[cfg(feature = "message-batches")]
         "wait-until-ended" => run_wait_until_ended(&context, matches).await,
+        #[cfg(feature = "message-batches")]
         "delete-message-batch" => run_delete_message_batch(&context, matches).await,
+        #[cfg(feature = "message-batches")]
         "cancel-message-batch" => run_cancel_message_batch(&context, matches).await,
+        #[cfg(feature = "message-batches")]
         "retrieve-message-batch-results" => {
             run_retrieve_message_batch_results(&context, matches).await
         }
@@ -213,6 +228,7 @@ fn client(matches: &ArgMatches) -> Result<Client, Failure> {
     builder.build().map_err(|error| Failure::usage(error.to_string()))
 }
 
+#[cfg(feature = "message-batches")]
 fn command_list_message_batches() -> Command {
     Command::new("list-message-batches")
         .visible_alias("list")
@@ -261,6 +277,7 @@ fn command_list_message_batches() -> Command {
         )
 }
 
+#[cfg(feature = "message-batches")]
 fn command_create_message_batch() -> Command {
     Command::new("create-message-batch")
         .visible_alias("create")
@@ -288,6 +305,7 @@ fn command_create_message_batch() -> Command {
         )
 }
 
+#[cfg(feature = "message-batches")]
 fn command_retrieve_message_batch() -> Command {
     Command::new("retrieve-message-batch")
         .visible_alias("retrieve")
@@ -308,6 +326,7 @@ fn command_retrieve_message_batch() -> Command {
         )
 }
 
+#[cfg(feature = "message-batches")]
 fn command_wait_until_ended() -> Command {
     Command::new("wait-until-ended")
         .about(
@@ -346,6 +365,7 @@ fn command_wait_until_ended() -> Command {
         )
 }
 
+#[cfg(feature = "message-batches")]
 fn command_delete_message_batch() -> Command {
     Command::new("delete-message-batch")
         .visible_alias("delete")
@@ -366,6 +386,7 @@ fn command_delete_message_batch() -> Command {
         )
 }
 
+#[cfg(feature = "message-batches")]
 fn command_cancel_message_batch() -> Command {
     Command::new("cancel-message-batch")
         .visible_alias("cancel")
@@ -386,6 +407,7 @@ fn command_cancel_message_batch() -> Command {
         )
 }
 
+#[cfg(feature = "message-batches")]
 fn command_retrieve_message_batch_results() -> Command {
     Command::new("retrieve-message-batch-results")
         .visible_alias("retrieve-results")
@@ -406,6 +428,7 @@ fn command_retrieve_message_batch_results() -> Command {
         )
 }
 
+#[cfg(feature = "message-batches")]
 async fn run_list_message_batches(
     context: &Context,
     matches: &ArgMatches,
@@ -435,6 +458,7 @@ async fn run_list_message_batches(
     context.print(&request.send().await?)
 }
 
+#[cfg(feature = "message-batches")]
 async fn run_create_message_batch(
     context: &Context,
     matches: &ArgMatches,
@@ -454,6 +478,7 @@ async fn run_create_message_batch(
     context.print(&request.send().await?)
 }
 
+#[cfg(feature = "message-batches")]
 async fn run_retrieve_message_batch(
     context: &Context,
     matches: &ArgMatches,
@@ -466,6 +491,7 @@ async fn run_retrieve_message_batch(
     context.print(&request.send().await?)
 }
 
+#[cfg(feature = "message-batches")]
 async fn run_wait_until_ended(
     context: &Context,
     matches: &ArgMatches,
@@ -495,6 +521,7 @@ async fn run_wait_until_ended(
     context.print(&wait.run(status, || request.clone().send()).await?)
 }
 
+#[cfg(feature = "message-batches")]
 async fn run_delete_message_batch(
     context: &Context,
     matches: &ArgMatches,
@@ -507,6 +534,7 @@ async fn run_delete_message_batch(
     context.print(&request.send().await?)
 }
 
+#[cfg(feature = "message-batches")]
 async fn run_cancel_message_batch(
     context: &Context,
     matches: &ArgMatches,
@@ -519,6 +547,7 @@ async fn run_cancel_message_batch(
     context.print(&request.send().await?)
 }
 
+#[cfg(feature = "message-batches")]
 async fn run_retrieve_message_batch_results(
     context: &Context,
     matches: &ArgMatches,

@@ -22,16 +22,30 @@
 //!
 //! A client generated from the API's OpenAPI description (version 2023-06-01). Build a [`Client`] with [`Client::builder`], then call one method per operation; each returns a request builder that you `.await`.
 //!
-//! | method | request |
-//! |---|---|
-//! | [`list_message_batches`](Client::list_message_batches) | `GET /v1/messages/batches` |
-//! | [`create_message_batch`](Client::create_message_batch) | `POST /v1/messages/batches` |
-//! | [`retrieve_message_batch`](Client::retrieve_message_batch) | `GET /v1/messages/batches/{message_batch_id}` |
-//! | [`delete_message_batch`](Client::delete_message_batch) | `DELETE /v1/messages/batches/{message_batch_id}` |
-//! | [`cancel_message_batch`](Client::cancel_message_batch) | `POST /v1/messages/batches/{message_batch_id}/cancel` |
-//! | [`retrieve_message_batch_results`](Client::retrieve_message_batch_results) | `GET /v1/messages/batches/{message_batch_id}/results` (streamed) |
+//! | method | request | feature |
+//! |---|---|---|
+//! | [`list_message_batches`](Client::list_message_batches) | `GET /v1/messages/batches` | `message-batches` |
+//! | [`create_message_batch`](Client::create_message_batch) | `POST /v1/messages/batches` | `message-batches` |
+//! | [`retrieve_message_batch`](Client::retrieve_message_batch) | `GET /v1/messages/batches/{message_batch_id}` | `message-batches` |
+//! | [`delete_message_batch`](Client::delete_message_batch) | `DELETE /v1/messages/batches/{message_batch_id}` | `message-batches` |
+//! | [`cancel_message_batch`](Client::cancel_message_batch) | `POST /v1/messages/batches/{message_batch_id}/cancel` | `message-batches` |
+//! | [`retrieve_message_batch_results`](Client::retrieve_message_batch_results) | `GET /v1/messages/batches/{message_batch_id}/results` (streamed) | `message-batches` |
+//!
+//! # Features
+//!
+//! Each group of operations (the operations of one tag) is a Cargo feature that compiles its methods and the types only it uses; types every group uses are always compiled. Every group is on by default; `full` turns every group on.
+//!
+//! | feature | operations | description |
+//! |---|---|---|
+//! | `message-batches` | 6 | Tag `Message Batches`. Create, inspect, list, cancel and delete batches of Messages API requests, and read their results. |
+//!
+//! The `cli` feature builds the command-line tool, with a subcommand per operation of the groups that are on.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(
+    not(feature = "full"),
+    allow(dead_code, unused_imports, unused_macros, unused_variables, rustdoc::broken_intra_doc_links)
+)]
 #[rustfmt::skip]
 #[allow(deprecated)]
 mod client;

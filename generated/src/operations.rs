@@ -37,6 +37,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg(feature = "message-batches")]
     pub fn list_message_batches(&self) -> ListMessageBatches<'_> {
         ListMessageBatches {
             client: self,
@@ -75,6 +76,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg(feature = "message-batches")]
     pub fn create_message_batch(
         &self,
         body: types::CreateMessageBatchParams,
@@ -111,6 +113,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg(feature = "message-batches")]
     pub fn retrieve_message_batch(
         &self,
         message_batch_id: impl Into<String>,
@@ -145,6 +148,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg(feature = "message-batches")]
     pub fn delete_message_batch(
         &self,
         message_batch_id: impl Into<String>,
@@ -181,6 +185,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg(feature = "message-batches")]
     pub fn cancel_message_batch(
         &self,
         message_batch_id: impl Into<String>,
@@ -221,6 +226,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
+    #[cfg(feature = "message-batches")]
     pub fn retrieve_message_batch_results(
         &self,
         message_batch_id: impl Into<String>,
@@ -241,6 +247,7 @@ impl Client {
     /// Polls every 5 s at first, then less often (up to once a minute), and gives up after 25 hours; change that on the returned builder. Each poll is retried like any request.
     ///
     /// Short for `retrieve_message_batch(…).wait_until_ended()`.
+    #[cfg(feature = "message-batches")]
     pub fn wait_until_ended(
         &self,
         message_batch_id: impl Into<String>,
@@ -250,6 +257,7 @@ impl Client {
 }
 
 /// Request builder for [`Client::list_message_batches`]: set optional parameters, then `.await` it or call [`send`](Self::send).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ListMessageBatches<'a> {
@@ -264,6 +272,7 @@ pub struct ListMessageBatches<'a> {
     pub(crate) options: runtime::RequestOptions,
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> ListMessageBatches<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
     ///
@@ -453,6 +462,7 @@ impl<'a> ListMessageBatches<'a> {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> IntoFuture for ListMessageBatches<'a> {
     type Output = Result<types::MessageBatchList, Error<types::ErrorResponse>>;
 
@@ -464,6 +474,7 @@ impl<'a> IntoFuture for ListMessageBatches<'a> {
 }
 
 /// Request builder for [`Client::create_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateMessageBatch<'a> {
@@ -477,6 +488,7 @@ pub struct CreateMessageBatch<'a> {
     pub(crate) options: runtime::RequestOptions,
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> CreateMessageBatch<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
     ///
@@ -628,6 +640,7 @@ impl<'a> CreateMessageBatch<'a> {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> IntoFuture for CreateMessageBatch<'a> {
     type Output = Result<types::MessageBatch, Error<types::ErrorResponse>>;
 
@@ -639,6 +652,7 @@ impl<'a> IntoFuture for CreateMessageBatch<'a> {
 }
 
 /// Request builder for [`Client::retrieve_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RetrieveMessageBatch<'a> {
@@ -651,6 +665,7 @@ pub struct RetrieveMessageBatch<'a> {
     pub(crate) options: runtime::RequestOptions,
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> RetrieveMessageBatch<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
     ///
@@ -773,6 +788,7 @@ impl<'a> RetrieveMessageBatch<'a> {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> IntoFuture for RetrieveMessageBatch<'a> {
     type Output = Result<types::MessageBatch, Error<types::ErrorResponse>>;
 
@@ -784,6 +800,7 @@ impl<'a> IntoFuture for RetrieveMessageBatch<'a> {
 }
 
 /// Waits until `processing_status` reaches an awaited value; returned by `wait_until_ended`. Set how it polls, then `.await` it.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug)]
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilEnded<'a> {
@@ -791,6 +808,7 @@ pub struct WaitUntilEnded<'a> {
     options: runtime::WaitOptions,
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> WaitUntilEnded<'a> {
     /// The wait between the first two polls (default 5 s).
     pub fn poll_interval(mut self, interval: std::time::Duration) -> Self {
@@ -835,6 +853,7 @@ impl<'a> WaitUntilEnded<'a> {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> IntoFuture for WaitUntilEnded<'a> {
     type Output = Result<types::MessageBatch, Error<types::ErrorResponse>>;
 
@@ -846,6 +865,7 @@ impl<'a> IntoFuture for WaitUntilEnded<'a> {
 }
 
 /// Request builder for [`Client::delete_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteMessageBatch<'a> {
@@ -858,6 +878,7 @@ pub struct DeleteMessageBatch<'a> {
     pub(crate) options: runtime::RequestOptions,
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> DeleteMessageBatch<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
     ///
@@ -975,6 +996,7 @@ impl<'a> DeleteMessageBatch<'a> {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> IntoFuture for DeleteMessageBatch<'a> {
     type Output = Result<types::DeletedMessageBatch, Error<types::ErrorResponse>>;
 
@@ -986,6 +1008,7 @@ impl<'a> IntoFuture for DeleteMessageBatch<'a> {
 }
 
 /// Request builder for [`Client::cancel_message_batch`]: set optional parameters, then `.await` it or call [`send`](Self::send).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CancelMessageBatch<'a> {
@@ -998,6 +1021,7 @@ pub struct CancelMessageBatch<'a> {
     pub(crate) options: runtime::RequestOptions,
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> CancelMessageBatch<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
     ///
@@ -1110,6 +1134,7 @@ impl<'a> CancelMessageBatch<'a> {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> IntoFuture for CancelMessageBatch<'a> {
     type Output = Result<types::MessageBatch, Error<types::ErrorResponse>>;
 
@@ -1121,6 +1146,7 @@ impl<'a> IntoFuture for CancelMessageBatch<'a> {
 }
 
 /// Request builder for [`Client::retrieve_message_batch_results`]: set optional parameters, then `.await` it or call [`send`](Self::send).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RetrieveMessageBatchResults<'a> {
@@ -1133,6 +1159,7 @@ pub struct RetrieveMessageBatchResults<'a> {
     pub(crate) options: runtime::RequestOptions,
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> RetrieveMessageBatchResults<'a> {
     /// Version of the API the client was written against. `2023-06-01` is the current value.
     ///
@@ -1296,6 +1323,7 @@ impl<'a> RetrieveMessageBatchResults<'a> {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'a> IntoFuture for RetrieveMessageBatchResults<'a> {
     type Output = Result<
         runtime::JsonlStream<

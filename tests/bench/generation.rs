@@ -205,7 +205,12 @@ pub fn run(exe: &Path, config: &SeriesConfig, work: &Path) -> Result<Series, Str
             }
             Some(spec) => {
                 println!("  cargo check of the {} crate ...", spec.label);
-                let checked = github::check_crate(&out_dir(&spec.label), &github::check_target_dir(), false)?;
+                let checked = github::check_crate(
+                    &out_dir(&spec.label),
+                    &github::check_target_dir(),
+                    false,
+                    &["--all-features"],
+                )?;
                 CrateCheck::Ran { dependencies: checked.dependencies, check: checked.check }
             }
         }

@@ -28,6 +28,7 @@ mod e2e_streams;
 mod e2e_tracing;
 mod example;
 mod fail_fast;
+mod features;
 mod freshness;
 mod multi_file;
 mod no_panic;

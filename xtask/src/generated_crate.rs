@@ -211,7 +211,14 @@ pub struct Checked {
 
 /// Checks the generated crate in `dir` ([`prepare_crate`] first): its dependencies on their own,
 /// so that the crate's time is its own, then the crate from scratch, then clippy if `clippy`.
-pub fn check_crate(dir: &Path, target_dir: &Path, clippy: bool) -> Result<Checked, String> {
+/// `features` selects the crate's features for the check and clippy (`["--all-features"]`,
+/// `["--no-default-features", "--features", "repos"]`; none: its defaults).
+pub fn check_crate(
+    dir: &Path,
+    target_dir: &Path,
+    clippy: bool,
+    features: &[&str],
+) -> Result<Checked, String> {
     prepare_crate(dir)?;
     let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
     let mut args = vec!["check".to_owned(), "--quiet".to_owned()];
@@ -228,9 +235,11 @@ pub fn check_crate(dir: &Path, target_dir: &Path, clippy: bool) -> Result<Checke
     if !clean.ok {
         return Err(format!("{} failed:\n{}", clean.command, clean.stderr));
     }
-    let check = cargo(dir, target_dir, &["check", "--quiet"])?;
+    let check = cargo(dir, target_dir, &[&["check", "--quiet"], features].concat())?;
     let clippy = (clippy && check.ok)
-        .then(|| cargo(dir, target_dir, &["clippy", "--quiet", "--", "-D", "warnings"]))
+        .then(|| {
+            cargo(dir, target_dir, &[&["clippy", "--quiet"], features, &["--", "-D", "warnings"]].concat())
+        })
         .transpose()?;
     Ok(Checked { dependencies, check, clippy })
 }

@@ -8,7 +8,8 @@
 //!    time and peak RSS.
 //! 3. Every diagnostic is printed, grouped by kind ([`group`]).
 //! 4. `cargo check` and `cargo clippy -- -D warnings` run on the written crate, offline, with the
-//!    workspace's `Cargo.lock` and their own target directory ([`check_crate`]).
+//!    workspace's `Cargo.lock` and their own target directory ([`check_crate`]): with every
+//!    feature, then with the largest group of operations alone ([`SELECTIONS`]).
 //! 5. A summary table is printed and written to `target/github/summary.md`.
 //!
 //! This module holds GitHub's package and the command; downloading it is [`crate::npm`]'s job,
@@ -125,7 +126,8 @@ const USAGE: &str = "usage: cargo xtask github [--no-clippy]
 Downloads GitHub's description (npm pack @octokit/openapi@23.0.2 into .tools/github/, once),
 generates target/github/github-api/ from api.github.com.json with the release generator, prints
 every diagnostic grouped by kind, runs cargo check and cargo clippy -D warnings on the crate
-(offline, target dir target/github/target), and writes target/github/summary.md.
+with all features, then with the `repos` feature alone (offline, target dir
+target/github/target), and writes target/github/summary.md.
 Exits 1 when generation, check or clippy fails.";
 
 /// `cargo xtask github [--no-clippy]`.
@@ -188,13 +190,26 @@ fn github_run(clippy: bool, out: &mut dyn Write) -> Result<bool, String> {
     let _ = writeln!(out, "{}", generation.stdout.trim_end());
 
     let size = crate_size(&crate_dir);
-    let checked = if generation.succeeded() {
-        let _ = writeln!(out, "\nchecking {}/ (cargo check, then clippy; offline)", shown(&crate_dir));
-        Some(check_crate(&crate_dir, &check_target_dir(), clippy)?)
-    } else {
-        None
-    };
-    if let Some(checked) = &checked {
+    // Every feature (every group of operations and the command-line tool), then one group alone:
+    // the two ways a user compiles the crate.
+    let mut checks: Vec<(Selection, Checked)> = Vec::new();
+    if generation.succeeded() {
+        for selection in SELECTIONS {
+            let _ = writeln!(
+                out,
+                "\nchecking {}/ with {} (cargo check, then clippy; offline)",
+                shown(&crate_dir),
+                selection.label
+            );
+            let checked = check_crate(&crate_dir, &check_target_dir(), clippy, selection.args)?;
+            let failed = !checked.check.ok || checked.clippy.as_ref().is_some_and(|step| !step.ok);
+            checks.push((selection, checked));
+            if failed {
+                break;
+            }
+        }
+    }
+    for (selection, checked) in &checks {
         let steps = [
             ("dependencies", Some(&checked.dependencies)),
             ("check", Some(&checked.check)),
@@ -203,7 +218,7 @@ fn github_run(clippy: bool, out: &mut dyn Write) -> Result<bool, String> {
         for (name, step) in steps {
             let Some(step) = step else { continue };
             // The whole output, for the errors past the first ten.
-            let log = work.join(format!("{name}.log"));
+            let log = work.join(format!("{name}-{}.log", selection.file_suffix));
             let _ = fs::write(&log, format!("$ {}\n{}", step.command, step.stderr));
             if !step.ok {
                 let _ = writeln!(
@@ -221,7 +236,7 @@ fn github_run(clippy: bool, out: &mut dyn Write) -> Result<bool, String> {
     let failed = if !generation.succeeded() {
         Some(format!("generation {}", generation.outcome()))
     } else {
-        checked.as_ref().and_then(|c| {
+        checks.iter().find_map(|(_, c)| {
             [Some(&c.check), c.clippy.as_ref()]
                 .into_iter()
                 .flatten()
@@ -230,13 +245,35 @@ fn github_run(clippy: bool, out: &mut dyn Write) -> Result<bool, String> {
         })
     };
     let ok = failed.is_none();
-    let summary =
-        summary(&spec, &facts, &generation, &size, checked.as_ref(), clippy, failed, started.elapsed());
+    let summary = summary(&spec, &facts, &generation, &size, &checks, clippy, failed, started.elapsed());
     let path = work.join("summary.md");
     fs::write(&path, &summary).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let _ = writeln!(out, "\n{summary}\nwrote {}", shown(&path));
     Ok(ok)
 }
+
+/// A choice of the crate's features to check it with.
+pub struct Selection {
+    /// How the summary names it.
+    pub label: &'static str,
+    /// Cargo's arguments for it.
+    pub args: &'static [&'static str],
+    /// What its log files are named after.
+    pub file_suffix: &'static str,
+}
+
+/// The largest group of GitHub's operations (tag `repos`).
+pub const LARGEST_GROUP: &str = "repos";
+
+/// What the crate is checked with: every feature, and the largest group alone.
+pub const SELECTIONS: [Selection; 2] = [
+    Selection { label: "all features", args: &["--all-features"], file_suffix: "all-features" },
+    Selection {
+        label: "tag `repos` only",
+        args: &["--no-default-features", "--features", LARGEST_GROUP],
+        file_suffix: "repos",
+    },
+];
 
 /// The summary: a table, then the diagnostics by kind.
 #[allow(clippy::too_many_arguments)]
@@ -245,7 +282,7 @@ fn summary(
     facts: &SpecFacts,
     generation: &Generation,
     size: &CrateSize,
-    checked: Option<&Checked>,
+    checks: &[(Selection, Checked)],
     clippy: bool,
     failed: Option<String>,
     elapsed: Duration,
@@ -259,7 +296,7 @@ fn summary(
     };
     let clippy_skipped = if !clippy {
         "not run (--no-clippy)"
-    } else if checked.is_some() {
+    } else if !checks.is_empty() {
         "not run: cargo check failed"
     } else {
         not_run
@@ -299,14 +336,32 @@ fn summary(
                 )
             },
         ),
-        ("dependencies check", step(checked.map(|c| &c.dependencies), not_run) + " (0 once compiled)"),
-        ("cargo check (the crate alone)", step(checked.map(|c| &c.check), not_run)),
-        ("cargo clippy -- -D warnings", step(checked.and_then(|c| c.clippy.as_ref()), clippy_skipped)),
     ];
+    let mut rows: Vec<(String, String)> =
+        rows.into_iter().map(|(name, value)| (name.to_owned(), value)).collect();
+    for selection in &SELECTIONS {
+        let checked =
+            checks.iter().find(|(done, _)| done.label == selection.label).map(|(_, checked)| checked);
+        let skipped = if checks.is_empty() { not_run } else { "not run: an earlier step failed" };
+        let label = selection.label;
+        rows.push((
+            format!("dependencies check, {label}"),
+            step(checked.map(|c| &c.dependencies), skipped) + " (0 once compiled)",
+        ));
+        rows.push((
+            format!("cargo check, {label} (the crate alone)"),
+            step(checked.map(|c| &c.check), skipped),
+        ));
+        let clippy_skipped = if checked.is_some() { clippy_skipped } else { skipped };
+        rows.push((
+            format!("cargo clippy -D warnings, {label}"),
+            step(checked.and_then(|c| c.clippy.as_ref()), clippy_skipped),
+        ));
+    }
     // Cargo's own verdict when a step failed, e.g. "could not compile … due to 12 previous errors".
-    let failures: Vec<String> = checked
-        .into_iter()
-        .flat_map(|c| [Some(&c.dependencies), Some(&c.check), c.clippy.as_ref()])
+    let failures: Vec<String> = checks
+        .iter()
+        .flat_map(|(_, c)| [Some(&c.dependencies), Some(&c.check), c.clippy.as_ref()])
         .flatten()
         .filter(|s| !s.ok)
         .map(|s| {

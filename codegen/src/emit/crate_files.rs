@@ -3,7 +3,7 @@
 use super::docs::prose;
 use super::runtime::{self, Dependency, BYTES, CHRONO, CLI_DEPENDENCIES, REQWEST, SERDE, SERDE_JSON, UUID};
 use super::tokens::{ident, request_line, type_tokens};
-use crate::model::{Api, BodyKind, TypeRef};
+use crate::model::{Api, BodyKind, GroupOrigin, TypeRef};
 use crate::{GeneratedFile, Settings};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -43,21 +43,30 @@ pub fn cargo_toml(api: &Api, settings: &Settings, source: &str) -> String {
         .iter()
         .map(|dependency| format!("{} = {}\n", dependency.name, dependency.requirement))
         .collect();
-    let features = match tool {
-        true => {
-            let enables: Vec<String> =
-                CLI_DEPENDENCIES.iter().map(|dependency| format!("\"dep:{}\"", dependency.name)).collect();
-            format!(
-                "\n[features]\n\
-                 # The command-line tool: `cargo install --path . --features cli` installs `{name}`.\n\
-                 cli = [{}, \"tokio/rt\"]\n\
-                 \n[[bin]]\nname = \"{name}\"\npath = \"src/bin/{name}.rs\"\nrequired-features = [\"cli\"]\n",
-                enables.join(", "),
-                name = settings.crate_name,
-            )
-        }
-        false => String::new(),
-    };
+    let mut features = group_features(api);
+    if tool {
+        let enables: Vec<String> =
+            CLI_DEPENDENCIES.iter().map(|dependency| format!("\"dep:{}\"", dependency.name)).collect();
+        features.push_str(&format!(
+            "# The command-line tool, with a subcommand per operation of the groups that are on:\n\
+             # `cargo install --path . --features cli` installs `{name}`.\n\
+             cli = [{}, \"tokio/rt\"]\n",
+            enables.join(", "),
+            name = settings.crate_name,
+        ));
+    }
+    if !features.is_empty() {
+        features = format!("\n[features]\n{features}");
+    }
+    if tool {
+        features.push_str(&format!(
+            "\n[[bin]]\nname = \"{name}\"\npath = \"src/bin/{name}.rs\"\nrequired-features = [\"cli\"]\n",
+            name = settings.crate_name,
+        ));
+    }
+    if !api.groups.is_empty() {
+        features.push_str("\n[package.metadata.docs.rs]\nall-features = true\n");
+    }
     let what = if api.operations.is_empty() { "Rust types" } else { "A Rust client" };
     let description =
         format!("{what} for {}, generated from its OpenAPI description.", api.title).replace('"', "'");
@@ -77,6 +86,59 @@ license = \"MIT OR Apache-2.0\"\n\
         name = settings.crate_name,
         version = settings.crate_version,
     )
+}
+
+/// The `[features]` lines of the groups: `default`, `full`, then one per group with what it
+/// turns on (empty for a crate without operations).
+fn group_features(api: &Api) -> String {
+    if api.groups.is_empty() {
+        return String::new();
+    }
+    let quoted = |features: &mut dyn Iterator<Item = &str>| -> String {
+        features.map(|feature| format!("\"{feature}\"")).collect::<Vec<_>>().join(", ")
+    };
+    let mut text = String::new();
+    if api.all_groups_by_default {
+        text.push_str("# Everything: a small API compiles in a few seconds.\ndefault = [\"full\"]\n");
+    } else {
+        text.push_str(&format!(
+            "# Nothing but the client and the types every group uses: the API is large ({} operations,\n\
+             # {} types), so turn on the groups you call, or `full`.\ndefault = []\n",
+            api.operations.len(),
+            api.types.len()
+        ));
+    }
+    let every = quoted(&mut api.groups.iter().map(|group| group.feature.as_str()));
+    let every = match every.len() > 80 {
+        true => format!("\n    {},\n", every.replace(", ", ",\n    ")),
+        false => every,
+    };
+    text.push_str(&format!("# Every group below.\nfull = [{every}]\n"));
+    for (at, group) in api.groups.iter().enumerate() {
+        let operations = api.operations.iter().filter(|op| op.group == at).count();
+        let what = match &group.origin {
+            GroupOrigin::Tag(tag) => {
+                format!("tag `{tag}`: {} {}", operations, plural(operations, "operation"))
+            }
+            GroupOrigin::PathSegment(segment) => {
+                format!("untagged operations under `/{segment}`: {operations}")
+            }
+            GroupOrigin::UnusedSchemas => {
+                "the component schemas no operation uses, and the types only they use".to_owned()
+            }
+        };
+        let requires = quoted(&mut group.requires.iter().map(|at| api.groups[*at].feature.as_str()));
+        text.push_str(&format!("# {}\n{} = [{requires}]\n", what.replace('\n', " "), group.feature));
+    }
+    text
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
+    }
 }
 
 /// The command-line tool's binary: all of it is the crate's `cli` module.
@@ -115,19 +177,21 @@ pub fn lib_module(api: &Api) -> TokenStream {
              you `.await`.\n\n",
             api.version
         ));
-        text.push_str("| method | request |\n|---|---|\n");
+        text.push_str("| method | request | feature |\n|---|---|---|\n");
         for op in &api.operations {
             let kind = match op.success {
                 BodyKind::JsonLines(_) => " (streamed)",
                 _ => "",
             };
             text.push_str(&format!(
-                "| [`{}`](Client::{}) | `{}`{kind} |\n",
+                "| [`{}`](Client::{}) | `{}`{kind} | `{}` |\n",
                 op.method_name.as_str(),
                 op.method_name.as_str(),
                 request_line(op),
+                api.groups[op.group].feature,
             ));
         }
+        features_section(api, &mut text);
     }
     webhook_table(api, &mut text);
     // The runtime's public types that this crate has (`JsonlStream` only with a streamed operation).
@@ -164,10 +228,18 @@ pub fn lib_module(api: &Api) -> TokenStream {
             pub use runtime::{#(#runtime_exports),*};
         }
     });
+    // With a group off, what only its operations use is unused (runtime parts, imports, the
+    // tool's dispatch variables) and the docs link to items that are not compiled.
+    let partial = (!api.groups.is_empty()).then(|| {
+        quote! {
+            #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros, unused_variables, rustdoc::broken_intra_doc_links))]
+        }
+    });
     quote! {
         #(#docs)*
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #partial
 
         #client_modules
         #cli_module
@@ -179,6 +251,50 @@ pub fn lib_module(api: &Api) -> TokenStream {
 
         #exports
     }
+}
+
+/// The crate's features: what each group holds, which are on by default.
+fn features_section(api: &Api, text: &mut String) {
+    text.push_str("\n# Features\n\n");
+    text.push_str(&format!(
+        "Each group of operations (the operations of one tag) is a Cargo feature that compiles its \
+         methods and the types only it uses; types every group uses are always compiled. {} `full` \
+         turns every group on.\n\n",
+        match api.all_groups_by_default {
+            true => "Every group is on by default;",
+            false => "No group is on by default (the API is large: turn on the groups you call);",
+        }
+    ));
+    text.push_str("| feature | operations | description |\n|---|---|---|\n");
+    for (at, group) in api.groups.iter().enumerate() {
+        let operations = api.operations.iter().filter(|op| op.group == at).count();
+        let mut what = match &group.origin {
+            GroupOrigin::Tag(tag) => format!("Tag `{}`.", tag.replace('`', "'")),
+            GroupOrigin::PathSegment(segment) => {
+                format!("Operations without tags under `/{}`.", segment.replace('`', "'"))
+            }
+            GroupOrigin::UnusedSchemas => {
+                "The component schemas no operation sends or receives (webhook payloads, say).".to_owned()
+            }
+        };
+        if let Some(description) =
+            group.description.as_deref().and_then(|text| text.lines().find(|line| !line.trim().is_empty()))
+        {
+            what.push(' ');
+            what.push_str(description.trim());
+        }
+        if !group.requires.is_empty() {
+            let required: Vec<String> =
+                group.requires.iter().map(|at| format!("`{}`", api.groups[*at].feature)).collect();
+            what.push_str(&format!(" Turns on {} (its operations call theirs).", required.join(", ")));
+        }
+        text.push_str(&format!(
+            "| `{}` | {operations} | {} |\n",
+            group.feature,
+            prose(Some(&what), "").replace('\n', " ").replace('|', "\\|")
+        ));
+    }
+    text.push_str("\nThe `cli` feature builds the command-line tool, with a subcommand per operation of the groups that are on.\n");
 }
 
 /// The webhooks (requests the API sends) and the types of their payloads, for the crate docs.

@@ -171,7 +171,8 @@ pub fn url_from_prelude(op: &Operation, from: &UrlFrom) -> (TokenStream, TokenSt
 }
 
 /// `Client::wait_until_*` shortcuts: the operation's arguments, then its waiter.
-pub fn client_waiter_methods(op: &Operation) -> TokenStream {
+/// `gate` compiles them (the operation's feature).
+pub fn client_waiter_methods(op: &Operation, gate: &TokenStream) -> TokenStream {
     let operation_method = rust_ident(&op.method_name);
     let mut args = Vec::new();
     let mut passed = Vec::new();
@@ -198,6 +199,7 @@ pub fn client_waiter_methods(op: &Operation) -> TokenStream {
         ));
         quote! {
             #docs
+            #gate
             pub fn #method(&self, #(#args),*) -> #builder<'_> {
                 self.#operation_method(#(#passed),*).#builder_method()
             }

@@ -10,6 +10,50 @@ use std::collections::{BTreeMap, BTreeSet};
 /// `runtime::Client` and `crate::runtime::wire::nullable` (the first segment after the module).
 pub type PathsUsed = BTreeMap<String, BTreeSet<String>>;
 
+/// Items formatted together, and the attributes each of them gets (a type's struct and its
+/// `impl`s behind its `#[cfg(feature = …)]`).
+pub struct Chunk {
+    /// The items.
+    pub tokens: TokenStream,
+    /// Outer attributes for every item (empty: none), placed after its doc comment.
+    pub gate: TokenStream,
+}
+
+impl From<TokenStream> for Chunk {
+    fn from(tokens: TokenStream) -> Self {
+        Chunk { tokens, gate: TokenStream::new() }
+    }
+}
+
+/// Puts `gate` on every item of `file`, after the item's doc comment (rustdoc shows a doc
+/// comment first; the attributes read as part of the declaration).
+fn gate_items(file: &mut syn::File, gate: &TokenStream) -> syn::Result<()> {
+    if gate.is_empty() {
+        return Ok(());
+    }
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Const(item) => &mut item.attrs,
+            syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Fn(item) => &mut item.attrs,
+            syn::Item::Impl(item) => &mut item.attrs,
+            syn::Item::Mod(item) => &mut item.attrs,
+            syn::Item::Static(item) => &mut item.attrs,
+            syn::Item::Struct(item) => &mut item.attrs,
+            syn::Item::Trait(item) => &mut item.attrs,
+            syn::Item::Type(item) => &mut item.attrs,
+            syn::Item::Union(item) => &mut item.attrs,
+            syn::Item::Use(item) => &mut item.attrs,
+            _ => continue,
+        };
+        let after_docs = attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
+        // Parsed for each item: syn's syntax tree is built without `Clone` (less to compile).
+        let gate = syn::parse::Parser::parse2(syn::Attribute::parse_outer, gate.clone())?;
+        attrs.splice(after_docs..after_docs, gate);
+    }
+    Ok(())
+}
+
 /// One module's text: the header, the `use crate::<module>;` lines of the `modules` its code
 /// names (`runtime::Client`), then each group of items formatted in turn; and which names of
 /// those modules the code uses (the runtime's `mod.rs` re-exports exactly those). prettyplease
@@ -19,21 +63,24 @@ pub fn format_module(
     path: &str,
     header: &str,
     modules: &[&str],
-    items: impl Iterator<Item = TokenStream>,
+    items: impl Iterator<Item = impl Into<Chunk>>,
 ) -> (GeneratedFile, Diagnostics, PathsUsed) {
     let mut diagnostics = Diagnostics::default();
     let mut used = PathsUsed::new();
     // The modules the code names by a short path (`runtime::Client`): they need a `use` line.
     let mut imported = BTreeSet::new();
     let mut body = String::new();
-    for tokens in items {
+    for chunk in items {
+        let Chunk { tokens, gate } = chunk.into();
         for module in modules {
             let names = used.entry((*module).to_owned()).or_default();
             if collect_paths(&tokens, module, names) {
                 imported.insert(*module);
             }
         }
-        match syn::parse2::<syn::File>(tokens) {
+        let parsed =
+            syn::parse2::<syn::File>(tokens).and_then(|mut file| gate_items(&mut file, &gate).map(|()| file));
+        match parsed {
             Ok(file) => {
                 if !body.is_empty() {
                     body.push('\n');

@@ -75,7 +75,7 @@ pub fn emit(api: &Api, settings: &Settings) -> Result<Vec<GeneratedFile>, Diagno
                 "src/cli.rs",
                 &header,
                 &["runtime", "types"],
-                std::iter::once(cli_module(api, &settings.crate_name)),
+                cli_module(api, &settings.crate_name),
             ));
         }
         // Without a thread (the system refused one), the types are formatted here.

@@ -3,9 +3,10 @@
 
 use super::docs::{attrs, prose};
 use super::extensions;
+use super::format::Chunk;
 use super::tokens::{
-    error_type, ident, location_name, output_type, param_text, request_line, rust_ident, setter_arg,
-    style_tokens, type_tokens, types_prefix, value_ident,
+    error_type, ident, location_name, operation_gate, output_type, param_text, request_line, rust_ident,
+    setter_arg, style_tokens, type_tokens, types_prefix, value_ident,
 };
 use crate::model::*;
 use proc_macro2::TokenStream;
@@ -43,10 +44,7 @@ fn push_param(param: &Param) -> TokenStream {
 
 /// Client methods and request builders for every operation, one group of items at a time (see
 /// `types_module`).
-pub fn operations_module<'a>(
-    api: &'a Api,
-    crate_path: &'a str,
-) -> Box<dyn Iterator<Item = TokenStream> + 'a> {
+pub fn operations_module<'a>(api: &'a Api, crate_path: &'a str) -> Box<dyn Iterator<Item = Chunk> + 'a> {
     if api.operations.is_empty() {
         return Box::new(std::iter::empty());
     }
@@ -57,7 +55,8 @@ pub fn operations_module<'a>(
     };
     let client_methods = std::iter::once_with(move || {
         let methods = api.operations.iter().map(|op| client_method(op, api, crate_path));
-        let waiter_methods = api.operations.iter().map(extensions::client_waiter_methods);
+        let waiter_methods =
+            api.operations.iter().map(|op| extensions::client_waiter_methods(op, &operation_gate(api, op)));
         quote! {
             impl Client {
                 #(#methods)*
@@ -68,9 +67,9 @@ pub fn operations_module<'a>(
     let builders = api.operations.iter().map(move |op| {
         let builder = builder(op, api);
         let waiters = extensions::waiter_builders(op);
-        quote! { #builder #waiters }
+        Chunk { tokens: quote! { #builder #waiters }, gate: operation_gate(api, op) }
     });
-    Box::new(std::iter::once(preamble).chain(client_methods).chain(builders))
+    Box::new(std::iter::once(preamble.into()).chain(client_methods.map(Chunk::from)).chain(builders))
 }
 
 fn operation_docs(op: &Operation) -> String {
@@ -121,9 +120,11 @@ fn client_method(op: &Operation, api: &Api, crate_path: &str) -> TokenStream {
         text.push_str(&example);
     }
     let docs = attrs(&text);
+    let gate = operation_gate(api, op);
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     quote! {
         #docs
+        #gate
         #deprecated
         pub fn #method(&self, #(#args),*) -> #builder<'_> {
             #builder { client: self, #(#inits)* options: Default::default() }

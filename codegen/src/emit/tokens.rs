@@ -76,6 +76,23 @@ pub fn request_line(op: &Operation) -> String {
     format!("{} {}{query}", op.http_method, op.path)
 }
 
+/// `#[cfg(feature = "repos")]`, or `#[cfg(any(feature = "a", feature = "b"))]`: what compiles an
+/// item of these [`Api::groups`]; nothing for an item every group has (no groups).
+pub fn feature_gate(api: &Api, groups: &[usize]) -> TokenStream {
+    let features: Vec<&str> =
+        groups.iter().filter_map(|at| Some(api.groups.get(*at)?.feature.as_str())).collect();
+    match features.as_slice() {
+        [] => TokenStream::new(),
+        [one] => quote! { #[cfg(feature = #one)] },
+        many => quote! { #[cfg(any(#(feature = #many),*))] },
+    }
+}
+
+/// [`feature_gate`] of an operation's group.
+pub fn operation_gate(api: &Api, op: &Operation) -> TokenStream {
+    feature_gate(api, std::slice::from_ref(&op.group))
+}
+
 pub fn value_ident() -> Ident {
     ident("value")
 }

@@ -2,7 +2,8 @@
 
 use super::docs::{attrs, prose};
 use super::enums::{enum_def, int_enum_def};
-use super::tokens::{boxed_type, boxed_value, ident, rust_ident, type_tokens};
+use super::format::Chunk;
+use super::tokens::{boxed_type, boxed_value, feature_gate, ident, rust_ident, type_tokens};
 use super::tuples::tuple_def;
 use crate::model::*;
 use proc_macro2::{Ident, TokenStream};
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 /// Every type of the API, in model order, then how error bodies decode: one group of items at a
 /// time, so that the emitter formats each before the next is built (a large API's tokens never
 /// all sit in memory at once).
-pub fn types_module(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
+pub fn types_module(api: &Api) -> impl Iterator<Item = Chunk> + '_ {
     let summaries: HashMap<&str, String> = api
         .types
         .iter()
@@ -20,8 +21,11 @@ pub fn types_module(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
         .collect();
     api.types
         .iter()
-        .map(move |def| type_def(def, &summaries, !api.operations.is_empty()))
-        .chain(std::iter::once_with(|| error_body_impls(api)))
+        .map(move |def| Chunk {
+            tokens: type_def(def, &summaries, !api.operations.is_empty()),
+            gate: feature_gate(api, &def.groups),
+        })
+        .chain(std::iter::once_with(|| error_body_impls(api).into()))
 }
 
 /// The first paragraph of a type's docs: what a field of that type says when the spec describes
@@ -43,8 +47,10 @@ fn error_body_impls(api: &Api) -> TokenStream {
     names.sort_unstable();
     names.dedup();
     let impls = names.into_iter().map(|name| {
+        let gate = api.type_def(name).map(|def| feature_gate(api, &def.groups));
         let name = ident(name);
         quote! {
+            #gate
             impl runtime::FromResponse for #name {
                 fn from_response(_status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
                     serde_json::from_slice(body).ok()

@@ -228,6 +228,7 @@ impl<'a> Resolver<'a> {
             docs: Some(format!("The body of {what} of this operation, by response status.")),
             deprecated: false,
             kind: TypeKind::StatusUnion(variants),
+            groups: Vec::new(),
         });
         TypeRef::Named(name)
     }

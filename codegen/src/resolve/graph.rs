@@ -66,7 +66,7 @@ pub(super) fn unused_schemas(
 }
 
 /// Every type a type refers to, by value or not.
-fn referenced(kind: &TypeKind) -> Vec<TypeRef> {
+pub(super) fn referenced(kind: &TypeKind) -> Vec<TypeRef> {
     match kind {
         TypeKind::Struct(structure) => {
             let extra = structure.extra.as_ref().map(|extra| extra.ty.clone());

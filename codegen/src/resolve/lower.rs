@@ -54,7 +54,14 @@ impl<'a> Resolver<'a> {
                 Node::Ref(reference) => TypeKind::Alias(self.lower_ref(reference, &pointer).0),
                 Node::Inline(schema) => self.shape(&rust, schema, &pointer),
             };
-            self.push_type(TypeDef { name: rust, pointer: pointer.to_string(), docs, deprecated, kind });
+            self.push_type(TypeDef {
+                name: rust,
+                pointer: pointer.to_string(),
+                docs,
+                deprecated,
+                kind,
+                groups: Vec::new(),
+            });
         }
     }
 
@@ -260,6 +267,7 @@ impl<'a> Resolver<'a> {
             docs,
             deprecated,
             kind: resolver.shape(name, schema, at),
+            groups: Vec::new(),
         })
     }
 

@@ -123,6 +123,7 @@ impl<'a> Resolver<'a> {
             docs,
             deprecated: false,
             kind: TypeKind::Struct(resolver.structure(name, &facts.objects)),
+            groups: Vec::new(),
         });
         (ty, facts.nullable)
     }

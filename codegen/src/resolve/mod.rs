@@ -18,7 +18,8 @@
 //! - `webhooks`: the payload types of the requests the API sends;
 //! - `tuples`: arrays with a schema per position (`prefixItems`);
 //! - `links`: the operation extensions that link operations (pagination, waiters, URLs);
-//! - `graph`: whole-model passes (unused schemas, cycles, defaults, `From` impls of unions).
+//! - `graph`: whole-model passes (unused schemas, cycles, defaults, `From` impls of unions);
+//! - `features`: the Cargo feature of each group of operations, and the groups of each type.
 //!
 //! Imports run one way: `operations` / `webhooks` → `parameters` / `bodies` → `lower` → `merge` /
 //! `tuples` → `unions` → `all_of` → `docs`, and every file may use `resolver` (the `Resolver`, its
@@ -29,6 +30,7 @@
 mod all_of;
 mod bodies;
 mod docs;
+mod features;
 mod graph;
 mod links;
 mod lower;
@@ -46,6 +48,7 @@ use crate::diagnostics::{Diagnostics, Pointer};
 use crate::extensions;
 use crate::load::Loaded;
 use crate::model::*;
+pub use features::UNUSED_SCHEMAS_FEATURE;
 use resolver::Resolver;
 pub use resolver::RESERVED_TYPE_NAMES;
 
@@ -114,6 +117,9 @@ pub fn resolve(loaded: &Loaded, options: &crate::Options) -> Result<Api, Diagnos
     api.index_types();
     unions::open_untagged_unions(&mut api);
     graph::from_impls(&mut api);
+    let tag_descriptions =
+        document.tags.iter().filter_map(|tag| Some((tag.name.clone(), tag.description.clone()?))).collect();
+    features::assign(&mut api, &tag_descriptions);
     loaded.relocations.restore(&mut resolver.diagnostics.0);
     resolver.diagnostics.0.sort();
     resolver.diagnostics.0.dedup();

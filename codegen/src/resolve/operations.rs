@@ -74,6 +74,8 @@ impl Resolver<'_> {
                 let error = self.error_type(&operation.responses, &at.key("responses"), &builder_name);
                 operations.push(Operation {
                     operation_id,
+                    tag: operation.tags.first().cloned(),
+                    group: 0,
                     method_name,
                     builder_name,
                     http_method: method.to_ascii_uppercase(),

@@ -33,7 +33,7 @@ pub(super) struct SubCommand<'a> {
     /// before it (`command_list_message_batches`); the prefix keeps a name of digits (an
     /// operationId `1.5`) an identifier.
     pub(super) function: String,
-    op: &'a Operation,
+    pub(super) op: &'a Operation,
     action: Action<'a>,
     /// Its parameters (not the shared ones), each with its flag or argument name.
     params: Vec<(String, &'a Param)>,

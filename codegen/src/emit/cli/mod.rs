@@ -9,10 +9,11 @@ mod args;
 mod commands;
 
 use super::docs::prose;
-use super::tokens::{ident, rust_ident};
+use super::format::Chunk;
+use super::tokens::{ident, operation_gate, rust_ident};
 use crate::model::Api;
 use args::{flag_arg, read_param};
-use commands::Tool;
+use commands::{SubCommand, Tool};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -24,26 +25,30 @@ pub(super) const COMMAND_FLAGS: [&str; 4] = ["all", "body", "interval", "deadlin
 
 /// The subcommands no operation may be named.
 pub(super) const BUILT_IN_COMMANDS: [&str; 2] = ["completions", "help"];
-/// The items of `src/cli.rs`.
-pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
+/// The items of `src/cli.rs`: what every tool has, then the functions that build and run each
+/// subcommand, behind its operation's feature.
+pub fn cli_module<'a>(api: &'a Api, crate_name: &str) -> impl Iterator<Item = Chunk> + 'a {
     let tool = Tool::new(api);
     let about = api.title.replace(['\r', '\n'], " ");
     let long_about = api.description.as_deref().map(|text| prose(Some(text), "")).unwrap_or_default();
     let shared_flags = tool.shared.iter().map(|(flag, param)| flag_arg(api, flag, param, true));
-    let command_builders = tool.commands.iter().map(|command| command.builder_fn(api));
     let subcommands = tool.commands.iter().map(|command| {
+        let gate = operation_gate(api, command.op);
         let function = ident(&format!("command_{}", command.function));
-        quote! { .subcommand(#function()) }
+        quote! {
+            #gate
+            let command = command.subcommand(#function());
+        }
     });
     let arms = tool.commands.iter().map(|command| {
+        let gate = operation_gate(api, command.op);
         let name = &command.name;
         let function = ident(&format!("run_{}", command.function));
-        quote! { #name => #function(&context, matches).await, }
+        quote! { #gate #name => #function(&context, matches).await, }
     });
-    let runners = tool.commands.iter().map(|command| command.run_fn(api));
     let client_fn = client_fn(api, &tool);
     let bin = crate_name;
-    quote! {
+    let common = quote! {
         use crate::Client;
         use clap::{Arg, ArgAction, ArgMatches, Command};
         use runtime::cli::{exit, Context, Failure, ProgressMode};
@@ -64,7 +69,7 @@ pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
 
         /// The command line: options every subcommand takes, and one subcommand per operation.
         pub fn command() -> Command {
-            Command::new(#bin)
+            let command = Command::new(#bin)
                 .version(env!("CARGO_PKG_VERSION"))
                 .about(#about)
                 .long_about(#long_about)
@@ -74,9 +79,9 @@ pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
                 .arg(Arg::new("max-retries").long("max-retries").global(true).value_name("N").value_parser(clap::value_parser!(u32)).help("How often a failed request is retried"))
                 .arg(Arg::new("output").long("output").short('o').global(true).value_name("FILE").value_parser(clap::value_parser!(PathBuf)).help("Write the result to FILE (a streamed download into an existing FILE continues where it stopped)"))
                 .arg(Arg::new("quiet").long("quiet").short('q').global(true).action(ArgAction::SetTrue).help("Show no progress on stderr"))
-                #(.arg(#shared_flags))*
-                #(#subcommands)*
-                .subcommand(
+                #(.arg(#shared_flags))*;
+            #(#subcommands)*
+            command.subcommand(
                     Command::new("completions")
                         .about("Prints a shell completion script")
                         .arg(Arg::new("shell").required(true).value_parser(clap::value_parser!(clap_complete::Shell))),
@@ -106,11 +111,16 @@ pub fn cli_module(api: &Api, crate_name: &str) -> TokenStream {
         }
 
         #client_fn
-
-        #(#command_builders)*
-
-        #(#runners)*
-    }
+    };
+    let gated = |command: &SubCommand<'a>, function: TokenStream| Chunk {
+        tokens: function,
+        gate: operation_gate(api, command.op),
+    };
+    let builders: Vec<Chunk> =
+        tool.commands.iter().map(|command| gated(command, command.builder_fn(api))).collect();
+    let runners: Vec<Chunk> =
+        tool.commands.iter().map(|command| gated(command, command.run_fn(api))).collect();
+    std::iter::once(common.into()).chain(builders).chain(runners)
 }
 fn client_fn(api: &Api, tool: &Tool) -> TokenStream {
     let base_url_env = api.base_url_env.as_ref().map(|variable| {
