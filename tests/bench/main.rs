@@ -21,6 +21,7 @@
 
 mod child;
 mod cli_download;
+mod compile;
 mod data;
 mod failfast;
 mod generation;
@@ -47,7 +48,7 @@ use crate::report::{mib, verdict, Row, Stats};
 const PYTHON_SDK: &str = "anthropic==2.12.0";
 
 const USAGE: &str = "\
-usage: bench [--smoke] [--no-python] [--no-perf] [--only generation|failfast|cli]
+usage: bench [--smoke] [--no-python] [--no-perf] [--only generation|failfast|cli|compile]
 
   --smoke      every measurement with tiny sizes, in a few seconds; prints the table and writes
                nothing (the Python SDK only if target/bench/venv already has it)
@@ -62,6 +63,10 @@ usage: bench [--smoke] [--no-python] [--no-perf] [--only generation|failfast|cli
                section of BENCHMARKS.md
   --only cli   only the download of the results body to a file: the generated command-line
                tool, curl -o and the Python SDK; a full run rewrites only its section
+  --only compile
+               only what GitHub's crate (generated without flags) costs to compile by feature
+               selection, and generation without flags (GitHub's and the bundled spec); about
+               25 minutes; a full run rewrites only its section
 
 The full run (no --smoke) serves a ~1 GiB body, takes a few minutes on 2 cores, creates
 target/bench/venv for the Python SDK if needed, and writes BENCHMARKS.md. Its generation series
@@ -75,6 +80,7 @@ struct Options {
     only_generation: bool,
     only_cli: bool,
     only_failfast: bool,
+    only_compile: bool,
 }
 
 impl Options {
@@ -86,6 +92,7 @@ impl Options {
             only_generation: false,
             only_failfast: false,
             only_cli: false,
+            only_compile: false,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -95,11 +102,10 @@ impl Options {
                     Some("generation") => options.only_generation = true,
                     Some("failfast") => options.only_failfast = true,
                     Some("cli") => options.only_cli = true,
-                    other => {
-                        return Err(format!(
-                            "--only takes `generation`, `failfast` or `cli`, not {other:?}\n{USAGE}"
-                        ))
-                    }
+                    Some("compile") => options.only_compile = true,
+                    other => return Err(format!(
+                        "--only takes `generation`, `failfast`, `cli` or `compile`, not {other:?}\n{USAGE}"
+                    )),
                 },
                 "--no-python" => options.python = false,
                 "--no-perf" => options.perf = false,
@@ -254,6 +260,11 @@ fn run(options: &Options) -> Result<(), String> {
     let series_dir = bench_dir().join("generation");
     if options.only_generation {
         return generation_only(&exe, &series_config, &series_dir, &machine, options.smoke);
+    }
+    if options.only_compile {
+        let section = compile::run(&exe, options.smoke, &machine)?;
+        println!("\n{section}");
+        return if options.smoke { Ok(()) } else { write_section(compile::HEADING, &section) };
     }
     if options.only_failfast {
         let section = failfast::run(options.smoke, &machine)?;

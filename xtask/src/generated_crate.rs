@@ -221,13 +221,7 @@ pub fn check_crate(
 ) -> Result<Checked, String> {
     prepare_crate(dir)?;
     let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
-    let mut args = vec!["check".to_owned(), "--quiet".to_owned()];
-    for dependency in dependencies(&manifest) {
-        args.push("-p".to_owned());
-        args.push(dependency);
-    }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let dependencies = cargo(dir, target_dir, &args)?;
+    let dependencies = compile_dependencies(dir, target_dir, &[&["check", "--quiet"], features].concat())?;
     // Every manifest the generator writes names its package; one that does not is no crate of ours.
     let name = package_name(&manifest)
         .ok_or_else(|| format!("{} names no package", dir.join("Cargo.toml").display()))?;
@@ -244,22 +238,38 @@ pub fn check_crate(
     Ok(Checked { dependencies, check, clippy })
 }
 
-/// The keys of a manifest's `[dependencies]` table, but the optional ones (a feature's, such as
-/// the command-line tool's), which a build without that feature does not have.
-fn dependencies(manifest: &str) -> Vec<String> {
-    let mut in_table = false;
-    let mut names = Vec::new();
-    for line in manifest.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_table = line == "[dependencies]";
-        } else if in_table {
-            let entry = line.split_once('=').filter(|_| !line.starts_with('#'));
-            if let Some((key, _)) = entry.filter(|(_, value)| !value.contains("optional = true")) {
-                names.push(key.trim().trim_matches('"').to_owned());
-            }
+/// Compiles the dependencies of the crate in `dir` (prepared) with `args` (`check --quiet
+/// --all-features`), and nothing of the crate itself, so that a later step's time is the
+/// crate's alone: a copy of its manifest with an empty library (and no binaries) is compiled in
+/// `<dir>.deps/`, into the same target directory, where the dependencies' artifacts are the
+/// same (their features come from the same manifest and arguments).
+pub fn compile_dependencies(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<CargoStep, String> {
+    let manifest = fs::read_to_string(dir.join("Cargo.toml"))
+        .map_err(|e| format!("cannot read {}: {e}", dir.join("Cargo.toml").display()))?;
+    let deps_dir = dir.with_extension("deps");
+    let src = deps_dir.join("src");
+    fs::create_dir_all(&src).map_err(|e| format!("cannot create {}: {e}", src.display()))?;
+    fs::write(deps_dir.join("Cargo.toml"), without_binaries(&manifest))
+        .and_then(|()| fs::write(src.join("lib.rs"), "//! Nothing: only the dependencies are compiled.\n"))
+        .and_then(|()| fs::copy(root().join("Cargo.lock"), deps_dir.join("Cargo.lock")).map(drop))
+        .map_err(|e| format!("cannot write {}: {e}", deps_dir.display()))?;
+    cargo(&deps_dir, target_dir, args)
+}
+
+/// A manifest without its `[[bin]]` tables.
+fn without_binaries(manifest: &str) -> String {
+    let mut kept = String::new();
+    let mut in_bin = false;
+    for line in manifest.lines() {
+        if line.trim_start().starts_with('[') {
+            in_bin = line.trim() == "[[bin]]";
+        }
+        if !in_bin {
+            kept.push_str(line);
+            kept.push('\n');
         }
     }
-    names
+    kept
 }
 
 /// The manifest's `package.name`.
@@ -280,10 +290,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn manifest_dependencies_and_name_are_read() {
-        let manifest = "# header\n[package]\nname = \"github-api\"\nversion = \"0.1.0\"\n\n[dependencies]\nbytes = \"1\"\nclap = { version = \"4\", optional = true }\nserde = { version = \"1\" }\n\n[dev-dependencies]\nx = \"1\"\n";
-        assert_eq!(dependencies(manifest), ["bytes", "serde"]);
+    fn the_name_is_read_and_binaries_are_left_out_of_the_dependencies_manifest() {
+        let manifest = "# header\n[package]\nname = \"github-api\"\nversion = \"0.1.0\"\n\n[dependencies]\nbytes = \"1\"\n\n[[bin]]\nname = \"github-api\"\npath = \"src/bin/github-api.rs\"\n\n[package.metadata.docs.rs]\nall-features = true\n";
         assert_eq!(package_name(manifest).as_deref(), Some("github-api"));
+        let kept = without_binaries(manifest);
+        assert!(!kept.contains("[[bin]]") && !kept.contains("src/bin"), "{kept}");
+        assert!(
+            kept.contains("bytes = \"1\"\n\n[package.metadata.docs.rs]\nall-features = true\n"),
+            "{kept}"
+        );
     }
 
     #[test]

@@ -25,9 +25,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub use crate::generated_crate::{
-    cargo, check_crate, crate_size, prepare_crate, CargoStep, Checked, CrateSize,
+    cargo, check_crate, compile_dependencies, crate_size, prepare_crate, CargoStep, Checked, CrateSize,
 };
-pub use crate::measure::{measure, run_generation, Generation, MEASURE_PREFIX, MEASURE_TASK};
+pub use crate::measure::{
+    measure, run_generation, run_generation_without_flags, Generation, MEASURE_PREFIX, MEASURE_TASK,
+};
 pub use crate::paths::shown;
 pub use crate::text::{group, plural, tail};
 

@@ -167,11 +167,36 @@ pub fn run_generation(
 /// [`run_generation`], telling a child that reported from one that panicked, crashed or ran out
 /// of time; an `Err` means the child could not be run or waited for.
 pub fn run_generation_ended(
+    program: Command,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    timeout: Option<Duration>,
+) -> Result<Ended, String> {
+    // A client needs the types its operations use; GitHub's description also defines
+    // thousands of webhook payloads that none does.
+    spawn_generation(program, spec, out, name, timeout, &["--skip-unused-schemas"])
+}
+
+/// [`run_generation`] without options: every component schema is kept (behind the crate's
+/// `other-schemas` feature), as a user who runs `generate` without flags gets it.
+pub fn run_generation_without_flags(
+    program: Command,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    timeout: Option<Duration>,
+) -> Result<Generation, String> {
+    spawn_generation(program, spec, out, name, timeout, &[])?.reported()
+}
+
+fn spawn_generation(
     mut program: Command,
     spec: &Path,
     out: &Path,
     name: &str,
     timeout: Option<Duration>,
+    options: &[&str],
 ) -> Result<Ended, String> {
     program
         .arg(MEASURE_TASK)
@@ -181,9 +206,7 @@ pub fn run_generation_ended(
         .arg("--out")
         .arg(out)
         .args(["--name", name])
-        // A client needs the types its operations use; GitHub's description also defines
-        // thousands of webhook payloads that none does.
-        .arg("--skip-unused-schemas")
+        .args(options)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
