@@ -115,7 +115,7 @@ fn timed_cargo(dir: &Path, target: &Path, args: &[&str]) -> Result<Timed, String
 
 /// Generates the crate `runs` times (the last run's output is kept), measuring each run.
 fn generations(
-    exe: &Path,
+    generator: &Path,
     spec: &Path,
     out: &Path,
     name: &str,
@@ -126,9 +126,8 @@ fn generations(
         if out.exists() {
             std::fs::remove_dir_all(out).map_err(|e| format!("cannot empty {}: {e}", out.display()))?;
         }
-        let mut program = Command::new(exe);
-        program.arg("--xtask");
-        let generation = github::run_generation_without_flags(program, spec, out, name, None)?;
+        let generation =
+            github::run_generation_without_flags(Command::new(generator), spec, out, name, None)?;
         if !generation.succeeded() {
             return Err(format!("generating {} {}", spec.display(), generation.outcome()));
         }
@@ -161,7 +160,7 @@ fn generation_rows(
         Row::new(&format!("generation wall time: {label}"))
             .stats(wall.as_ref(), digits, "s")
             .notes(format!(
-                "child process, spawn to exit, without flags; CPU time {}",
+                "release `xtask generate` without flags in a child process, spawn to exit; CPU time {}",
                 cpu.as_ref().map_or_else(
                     || "?".to_owned(),
                     |s| format!("{} ({})", s.show(digits, "s"), s.spread(digits))
@@ -183,7 +182,10 @@ fn generation_rows(
 }
 
 /// Measures everything and returns the section for `BENCHMARKS.md`.
-pub fn run(exe: &Path, smoke: bool, machine: &report::Machine) -> Result<String, String> {
+pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
+    // The generator users run: the release `xtask` binary, with its allocator.
+    let exe = xtask::measure::release_generator()?;
+    let exe = exe.as_path();
     let specs = github::downloaded()
         .ok_or("GitHub's description is not downloaded: run `cargo xtask github` once")?;
     let spec = specs.join(github::SPEC_FILE);
@@ -243,15 +245,13 @@ pub fn run(exe: &Path, smoke: bool, machine: &report::Machine) -> Result<String,
             goals.push(format!("≤ {goal} GB peak: {}", verdict(stats.median * 1.073_741_824 <= goal)));
         }
         let features = if step.features.is_empty() { "(none)".to_owned() } else { step.features.join(" ") };
-        rows.push(
-            Row::new(step.name).stats(secs.as_ref(), 1, "s").goal(goals.join("; ")).notes(format!(
+        rows.push(Row::new(step.name).stats(secs.as_ref(), 1, "s").goal(goals.join("; ")).notes(format!(
                 "`cargo {} {features}` after `cargo clean -p {}`; rustc peak RSS {}",
                 step.command,
                 github::CRATE_NAME,
                 peak.as_ref()
                     .map_or_else(|| "?".to_owned(), |s| format!("{} ({})", s.show(2, "GiB"), s.spread(2)))
-            )),
-        );
+            )));
     }
 
     let mut out = format!("{HEADING}\n\n");

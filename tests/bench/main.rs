@@ -103,9 +103,11 @@ impl Options {
                     Some("failfast") => options.only_failfast = true,
                     Some("cli") => options.only_cli = true,
                     Some("compile") => options.only_compile = true,
-                    other => return Err(format!(
+                    other => {
+                        return Err(format!(
                         "--only takes `generation`, `failfast`, `cli` or `compile`, not {other:?}\n{USAGE}"
-                    )),
+                    ))
+                    }
                 },
                 "--no-python" => options.python = false,
                 "--no-perf" => options.perf = false,
@@ -262,7 +264,7 @@ fn run(options: &Options) -> Result<(), String> {
         return generation_only(&exe, &series_config, &series_dir, &machine, options.smoke);
     }
     if options.only_compile {
-        let section = compile::run(&exe, options.smoke, &machine)?;
+        let section = compile::run(options.smoke, &machine)?;
         println!("\n{section}");
         return if options.smoke { Ok(()) } else { write_section(compile::HEADING, &section) };
     }
