@@ -95,8 +95,8 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// What kind of type it is.
     pub kind: TypeKind,
-    /// The [`Api::groups`] whose features compile it (any one of them suffices); empty when
-    /// every group of operations uses it, so it is always compiled.
+    /// The [`Api::groups`] whose features compile it (any one of them suffices); empty for a
+    /// type the client builder takes (a parameter every operation has), always compiled.
     pub groups: Vec<usize>,
 }
 

@@ -33,7 +33,7 @@
 //!
 //! # Features
 //!
-//! Each group of operations (the operations of one tag) is a Cargo feature that compiles its methods and the types only it uses; types every group uses are always compiled. Every group is on by default; `full` turns every group on.
+//! Each group of operations (the operations of one tag) is a Cargo feature that compiles its methods and the types it uses (a type several groups use compiles when any of them is on). Every group is on by default; `full` turns every group on.
 //!
 //! | feature | operations | description |
 //! |---|---|---|
@@ -44,7 +44,13 @@
 #![warn(missing_docs)]
 #![cfg_attr(
     not(feature = "full"),
-    allow(dead_code, unused_imports, unused_macros, unused_variables, rustdoc::broken_intra_doc_links)
+    allow(
+        dead_code,
+        unused_imports,
+        unused_macros,
+        unused_variables,
+        rustdoc::broken_intra_doc_links
+    )
 )]
 #[rustfmt::skip]
 #[allow(deprecated)]

@@ -7,6 +7,7 @@ use crate::runtime;
 /// timestamps that have not happened yet, and `results_url` before processing ends, are null.
 ///
 /// Serialized with `"type": "message_batch"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "message_batch")]
 pub struct MessageBatch {
@@ -38,6 +39,7 @@ pub struct MessageBatch {
 /// Where the batch is in its lifecycle: `in_progress` while requests are being processed,
 /// `canceling` after a cancel request until in-flight work finishes, `ended` once every request
 /// has a final outcome.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageBatchProcessingStatus {
@@ -51,6 +53,7 @@ pub enum MessageBatchProcessingStatus {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl MessageBatchProcessingStatus {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -72,18 +75,21 @@ impl MessageBatchProcessingStatus {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for MessageBatchProcessingStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for MessageBatchProcessingStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for MessageBatchProcessingStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -92,6 +98,7 @@ impl<'de> serde::Deserialize<'de> for MessageBatchProcessingStatus {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for MessageBatchProcessingStatus {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -101,6 +108,7 @@ impl runtime::ParamValue for MessageBatchProcessingStatus {
 /// How many of the batch's requests are in each state. All requests count as `processing` until
 /// the whole batch ends; only then are the other counters filled in. The five counters always add
 /// up to the number of requests in the batch.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MessageBatchRequestCounts {
     /// Requests still being processed.
@@ -126,6 +134,7 @@ pub struct MessageBatchRequestCounts {
 }
 
 /// One page of batches, newest first, with the cursors needed to fetch the neighbouring pages.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MessageBatchList {
     /// The batches on this page.
@@ -141,6 +150,7 @@ pub struct MessageBatchList {
 /// Confirmation that a batch was deleted.
 ///
 /// Serialized with `"type": "message_batch_deleted"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "message_batch_deleted")]
 pub struct DeletedMessageBatch {
@@ -150,6 +160,7 @@ pub struct DeletedMessageBatch {
 
 /// Body of the create call. A batch holds at most 100,000 requests, and the serialized body
 /// must not exceed 256 MB.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CreateMessageBatchParams {
     /// The requests to run; between 1 and 100,000 of them, each with a distinct `custom_id`.
@@ -159,6 +170,7 @@ pub struct CreateMessageBatchParams {
 }
 
 /// One Messages API request inside a batch, labelled so its result can be found again.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MessageBatchRequest {
     /// Caller-chosen label, unique within the batch, copied onto the matching result line.
@@ -173,6 +185,7 @@ pub struct MessageBatchRequest {
 
 /// The Messages API request to run for one batch entry. It is the same body as a direct
 /// Messages API call, except that streaming is not available.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct MessageCreateParams {
     /// Model to use, for example `claude-sonnet-4-5`. Model ids form an open set, so any string is accepted here.
@@ -251,6 +264,7 @@ pub struct MessageCreateParams {
 }
 
 /// One turn of the conversation.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessageParam {
     /// Who spoke a turn.
@@ -260,6 +274,7 @@ pub struct MessageParam {
 }
 
 /// Who spoke a turn.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MessageRole {
@@ -271,6 +286,7 @@ pub enum MessageRole {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl MessageRole {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -290,18 +306,21 @@ impl MessageRole {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for MessageRole {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for MessageRole {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for MessageRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -310,6 +329,7 @@ impl<'de> serde::Deserialize<'de> for MessageRole {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for MessageRole {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -317,6 +337,7 @@ impl runtime::ParamValue for MessageRole {
 }
 
 /// The content of a turn, either plain text or a list of content blocks.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -330,12 +351,14 @@ pub enum MessageContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl From<String> for MessageContent {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Vec<ContentBlockParam>> for MessageContent {
     fn from(value: Vec<ContentBlockParam>) -> Self {
         Self::ContentBlockParamList(value)
@@ -343,6 +366,7 @@ impl From<Vec<ContentBlockParam>> for MessageContent {
 }
 
 /// The system prompt, either plain text or a list of text blocks (which can carry cache control).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -356,12 +380,14 @@ pub enum SystemPrompt {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl From<String> for SystemPrompt {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Vec<TextBlockParam>> for SystemPrompt {
     fn from(value: Vec<TextBlockParam>) -> Self {
         Self::TextBlockParamList(value)
@@ -369,6 +395,7 @@ impl From<Vec<TextBlockParam>> for SystemPrompt {
 }
 
 /// Information about the request that is not shown to the model.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Metadata {
     /// An opaque identifier of the end user (a hash or UUID, never personal data), used for abuse detection.
@@ -383,6 +410,7 @@ pub struct Metadata {
 }
 
 /// Capacity to use for the request. `auto` may use priority capacity when available; `standard_only` never does.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServiceTierParam {
@@ -394,6 +422,7 @@ pub enum ServiceTierParam {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl ServiceTierParam {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -413,18 +442,21 @@ impl ServiceTierParam {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for ServiceTierParam {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for ServiceTierParam {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ServiceTierParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -433,6 +465,7 @@ impl<'de> serde::Deserialize<'de> for ServiceTierParam {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for ServiceTierParam {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -442,6 +475,7 @@ impl runtime::ParamValue for ServiceTierParam {
 /// Marks a prompt cache breakpoint at this block.
 ///
 /// Serialized with `"type": "ephemeral"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "ephemeral")]
 pub struct CacheControlEphemeral {
@@ -451,6 +485,7 @@ pub struct CacheControlEphemeral {
 }
 
 /// How long the cached prefix lives; `5m` (five minutes) unless set to `1h` (one hour).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CacheControlTtl {
@@ -462,6 +497,7 @@ pub enum CacheControlTtl {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl CacheControlTtl {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -481,18 +517,21 @@ impl CacheControlTtl {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for CacheControlTtl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for CacheControlTtl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for CacheControlTtl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -501,6 +540,7 @@ impl<'de> serde::Deserialize<'de> for CacheControlTtl {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for CacheControlTtl {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -508,6 +548,7 @@ impl runtime::ParamValue for CacheControlTtl {
 }
 
 /// A block of input content, told apart by its `type`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -550,6 +591,7 @@ pub enum ContentBlockParam {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ContentBlockParam {
     const PROPERTY: &'static str = "type";
 
@@ -668,6 +710,7 @@ impl runtime::wire::Tagged for ContentBlockParam {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ContentBlockParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -676,96 +719,112 @@ impl<'de> serde::Deserialize<'de> for ContentBlockParam {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextBlockParam> for ContentBlockParam {
     fn from(value: TextBlockParam) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ImageBlockParam> for ContentBlockParam {
     fn from(value: ImageBlockParam) -> Self {
         Self::Image(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<DocumentBlockParam> for ContentBlockParam {
     fn from(value: DocumentBlockParam) -> Self {
         Self::Document(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolUseBlockParam> for ContentBlockParam {
     fn from(value: ToolUseBlockParam) -> Self {
         Self::ToolUse(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolResultBlockParam> for ContentBlockParam {
     fn from(value: ToolResultBlockParam) -> Self {
         Self::ToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ThinkingBlockParam> for ContentBlockParam {
     fn from(value: ThinkingBlockParam) -> Self {
         Self::Thinking(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<RedactedThinkingBlockParam> for ContentBlockParam {
     fn from(value: RedactedThinkingBlockParam) -> Self {
         Self::RedactedThinking(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<SearchResultBlockParam> for ContentBlockParam {
     fn from(value: SearchResultBlockParam) -> Self {
         Self::SearchResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ServerToolUseBlockParam> for ContentBlockParam {
     fn from(value: ServerToolUseBlockParam) -> Self {
         Self::ServerToolUse(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebSearchToolResultBlockParam> for ContentBlockParam {
     fn from(value: WebSearchToolResultBlockParam) -> Self {
         Self::WebSearchToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchToolResultBlockParam> for ContentBlockParam {
     fn from(value: WebFetchToolResultBlockParam) -> Self {
         Self::WebFetchToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionToolResultBlockParam> for ContentBlockParam {
     fn from(value: CodeExecutionToolResultBlockParam) -> Self {
         Self::CodeExecutionToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<BashCodeExecutionToolResultBlockParam> for ContentBlockParam {
     fn from(value: BashCodeExecutionToolResultBlockParam) -> Self {
         Self::BashCodeExecutionToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionToolResultBlockParam> for ContentBlockParam {
     fn from(value: TextEditorCodeExecutionToolResultBlockParam) -> Self {
         Self::TextEditorCodeExecutionToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolSearchToolResultBlockParam> for ContentBlockParam {
     fn from(value: ToolSearchToolResultBlockParam) -> Self {
         Self::ToolSearchToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ContainerUploadBlockParam> for ContentBlockParam {
     fn from(value: ContainerUploadBlockParam) -> Self {
         Self::ContainerUpload(value)
@@ -775,6 +834,7 @@ impl From<ContainerUploadBlockParam> for ContentBlockParam {
 /// A block of text.
 ///
 /// Serialized with `"type": "text"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct TextBlockParam {
@@ -791,6 +851,7 @@ pub struct TextBlockParam {
 /// An image, given inline as base64 or by URL.
 ///
 /// Serialized with `"type": "image"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "image")]
 pub struct ImageBlockParam {
@@ -802,6 +863,7 @@ pub struct ImageBlockParam {
 }
 
 /// Where an image's bytes come from.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -816,6 +878,7 @@ pub enum ImageSource {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ImageSource {
     const PROPERTY: &'static str = "type";
 
@@ -853,6 +916,7 @@ impl runtime::wire::Tagged for ImageSource {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ImageSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -861,12 +925,14 @@ impl<'de> serde::Deserialize<'de> for ImageSource {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Base64ImageSource> for ImageSource {
     fn from(value: Base64ImageSource) -> Self {
         Self::Base64(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<UrlImageSource> for ImageSource {
     fn from(value: UrlImageSource) -> Self {
         Self::Url(value)
@@ -876,6 +942,7 @@ impl From<UrlImageSource> for ImageSource {
 /// Image bytes embedded in the request, base64-encoded.
 ///
 /// Serialized with `"type": "base64"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "base64")]
 pub struct Base64ImageSource {
@@ -886,6 +953,7 @@ pub struct Base64ImageSource {
 }
 
 /// MIME type of an embedded image.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImageMediaType {
@@ -901,6 +969,7 @@ pub enum ImageMediaType {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl ImageMediaType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -924,18 +993,21 @@ impl ImageMediaType {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for ImageMediaType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for ImageMediaType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ImageMediaType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -944,6 +1016,7 @@ impl<'de> serde::Deserialize<'de> for ImageMediaType {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for ImageMediaType {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -953,6 +1026,7 @@ impl runtime::ParamValue for ImageMediaType {
 /// An image that the API downloads from a URL.
 ///
 /// Serialized with `"type": "url"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "url")]
 pub struct UrlImageSource {
@@ -963,6 +1037,7 @@ pub struct UrlImageSource {
 /// A document (PDF, plain text or custom content) the model can read and cite.
 ///
 /// Serialized with `"type": "document"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "document")]
 pub struct DocumentBlockParam {
@@ -995,6 +1070,7 @@ pub struct DocumentBlockParam {
 }
 
 /// Whether the model may cite this source.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CitationsConfigParam {
     /// Set to `true` to allow citations.
@@ -1003,6 +1079,7 @@ pub struct CitationsConfigParam {
 }
 
 /// Where a document's content comes from.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1021,6 +1098,7 @@ pub enum DocumentSource {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for DocumentSource {
     const PROPERTY: &'static str = "type";
 
@@ -1062,6 +1140,7 @@ impl runtime::wire::Tagged for DocumentSource {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for DocumentSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1070,24 +1149,28 @@ impl<'de> serde::Deserialize<'de> for DocumentSource {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Base64PdfSource> for DocumentSource {
     fn from(value: Base64PdfSource) -> Self {
         Self::Base64(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<PlainTextSource> for DocumentSource {
     fn from(value: PlainTextSource) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<UrlPdfSource> for DocumentSource {
     fn from(value: UrlPdfSource) -> Self {
         Self::Url(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ContentBlockSource> for DocumentSource {
     fn from(value: ContentBlockSource) -> Self {
         Self::Content(value)
@@ -1097,6 +1180,7 @@ impl From<ContentBlockSource> for DocumentSource {
 /// A PDF embedded in the request, base64-encoded.
 ///
 /// Serialized with `"type": "base64"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "base64")]
 pub struct Base64PdfSource {
@@ -1108,6 +1192,7 @@ pub struct Base64PdfSource {
     pub data: String,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for Base64PdfSource {
     fn default() -> Self {
         Self {
@@ -1120,6 +1205,7 @@ impl Default for Base64PdfSource {
 /// A plain-text document given inline.
 ///
 /// Serialized with `"type": "text"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct PlainTextSource {
@@ -1131,6 +1217,7 @@ pub struct PlainTextSource {
     pub data: String,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for PlainTextSource {
     fn default() -> Self {
         Self {
@@ -1143,6 +1230,7 @@ impl Default for PlainTextSource {
 /// A PDF that the API downloads from a URL.
 ///
 /// Serialized with `"type": "url"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "url")]
 pub struct UrlPdfSource {
@@ -1153,6 +1241,7 @@ pub struct UrlPdfSource {
 /// A document made of caller-supplied content blocks; each block can be cited separately.
 ///
 /// Serialized with `"type": "content"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "content")]
 pub struct ContentBlockSource {
@@ -1161,6 +1250,7 @@ pub struct ContentBlockSource {
 }
 
 /// The document's content, either one string or a list of text and image blocks.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1174,12 +1264,14 @@ pub enum ContentBlockSourceContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl From<String> for ContentBlockSourceContent {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Vec<ContentBlockSourceItem>> for ContentBlockSourceContent {
     fn from(value: Vec<ContentBlockSourceItem>) -> Self {
         Self::ContentBlockSourceItemList(value)
@@ -1187,6 +1279,7 @@ impl From<Vec<ContentBlockSourceItem>> for ContentBlockSourceContent {
 }
 
 /// A block inside a content-block document.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1201,6 +1294,7 @@ pub enum ContentBlockSourceItem {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ContentBlockSourceItem {
     const PROPERTY: &'static str = "type";
 
@@ -1238,6 +1332,7 @@ impl runtime::wire::Tagged for ContentBlockSourceItem {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ContentBlockSourceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1246,12 +1341,14 @@ impl<'de> serde::Deserialize<'de> for ContentBlockSourceItem {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextBlockParam> for ContentBlockSourceItem {
     fn from(value: TextBlockParam) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ImageBlockParam> for ContentBlockSourceItem {
     fn from(value: ImageBlockParam) -> Self {
         Self::Image(value)
@@ -1261,6 +1358,7 @@ impl From<ImageBlockParam> for ContentBlockSourceItem {
 /// A tool call made by the assistant in an earlier turn, replayed as input.
 ///
 /// Serialized with `"type": "tool_use"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_use")]
 pub struct ToolUseBlockParam {
@@ -1281,6 +1379,7 @@ pub struct ToolUseBlockParam {
 /// The outcome of a tool call, sent back to the model in a `user` turn.
 ///
 /// Serialized with `"type": "tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_result")]
 pub struct ToolResultBlockParam {
@@ -1298,6 +1397,7 @@ pub struct ToolResultBlockParam {
 }
 
 /// What the tool returned, either a string or a list of text and image blocks.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1311,12 +1411,14 @@ pub enum ToolResultContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl From<String> for ToolResultContent {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Vec<ToolResultContentItem>> for ToolResultContent {
     fn from(value: Vec<ToolResultContentItem>) -> Self {
         Self::ToolResultContentItemList(value)
@@ -1324,6 +1426,7 @@ impl From<Vec<ToolResultContentItem>> for ToolResultContent {
 }
 
 /// A block inside a tool result.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1344,6 +1447,7 @@ pub enum ToolResultContentItem {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ToolResultContentItem {
     const PROPERTY: &'static str = "type";
 
@@ -1395,6 +1499,7 @@ impl runtime::wire::Tagged for ToolResultContentItem {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ToolResultContentItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1403,30 +1508,35 @@ impl<'de> serde::Deserialize<'de> for ToolResultContentItem {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextBlockParam> for ToolResultContentItem {
     fn from(value: TextBlockParam) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ImageBlockParam> for ToolResultContentItem {
     fn from(value: ImageBlockParam) -> Self {
         Self::Image(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<SearchResultBlockParam> for ToolResultContentItem {
     fn from(value: SearchResultBlockParam) -> Self {
         Self::SearchResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<DocumentBlockParam> for ToolResultContentItem {
     fn from(value: DocumentBlockParam) -> Self {
         Self::Document(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolReferenceBlockParam> for ToolResultContentItem {
     fn from(value: ToolReferenceBlockParam) -> Self {
         Self::ToolReference(value)
@@ -1436,6 +1546,7 @@ impl From<ToolReferenceBlockParam> for ToolResultContentItem {
 /// Extended-thinking output from an earlier assistant turn, passed back unchanged.
 ///
 /// Serialized with `"type": "thinking"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "thinking")]
 pub struct ThinkingBlockParam {
@@ -1448,6 +1559,7 @@ pub struct ThinkingBlockParam {
 /// An encrypted thinking block from an earlier assistant turn, passed back unchanged.
 ///
 /// Serialized with `"type": "redacted_thinking"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "redacted_thinking")]
 pub struct RedactedThinkingBlockParam {
@@ -1458,6 +1570,7 @@ pub struct RedactedThinkingBlockParam {
 /// A search result supplied by the caller, which the model can cite.
 ///
 /// Serialized with `"type": "search_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "search_result")]
 pub struct SearchResultBlockParam {
@@ -1478,6 +1591,7 @@ pub struct SearchResultBlockParam {
 /// A server tool call made by the assistant in an earlier turn, replayed as input.
 ///
 /// Serialized with `"type": "server_tool_use"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "server_tool_use")]
 pub struct ServerToolUseBlockParam {
@@ -1498,6 +1612,7 @@ pub struct ServerToolUseBlockParam {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1511,12 +1626,14 @@ pub enum WebSearchToolResultBlockParamContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Vec<WebSearchResultBlockParam>> for WebSearchToolResultBlockParamContent {
     fn from(value: Vec<WebSearchResultBlockParam>) -> Self {
         Self::WebSearchResultBlockParamList(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebSearchToolResultErrorParam> for WebSearchToolResultBlockParamContent {
     fn from(value: WebSearchToolResultErrorParam) -> Self {
         Self::WebSearchToolResultErrorParam(value)
@@ -1526,6 +1643,7 @@ impl From<WebSearchToolResultErrorParam> for WebSearchToolResultBlockParamConten
 /// The outcome of an earlier web search, replayed as input.
 ///
 /// Serialized with `"type": "web_search_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_tool_result")]
 pub struct WebSearchToolResultBlockParam {
@@ -1546,6 +1664,7 @@ pub struct WebSearchToolResultBlockParam {
 /// One web page found by an earlier search, replayed as input.
 ///
 /// Serialized with `"type": "web_search_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_result")]
 pub struct WebSearchResultBlockParam {
@@ -1569,6 +1688,7 @@ pub struct WebSearchResultBlockParam {
 /// A failed web search, replayed as input.
 ///
 /// Serialized with `"type": "web_search_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_tool_result_error")]
 pub struct WebSearchToolResultErrorParam {
@@ -1577,6 +1697,7 @@ pub struct WebSearchToolResultErrorParam {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1591,6 +1712,7 @@ pub enum WebFetchToolResultBlockParamContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for WebFetchToolResultBlockParamContent {
     const PROPERTY: &'static str = "type";
 
@@ -1636,6 +1758,7 @@ impl runtime::wire::Tagged for WebFetchToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParamContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1644,12 +1767,14 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchToolResultErrorParam> for WebFetchToolResultBlockParamContent {
     fn from(value: WebFetchToolResultErrorParam) -> Self {
         Self::WebFetchToolResultError(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchResultBlockParam> for WebFetchToolResultBlockParamContent {
     fn from(value: WebFetchResultBlockParam) -> Self {
         Self::WebFetchResult(value)
@@ -1659,6 +1784,7 @@ impl From<WebFetchResultBlockParam> for WebFetchToolResultBlockParamContent {
 /// The outcome of an earlier web fetch, replayed as input.
 ///
 /// Serialized with `"type": "web_fetch_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result")]
 pub struct WebFetchToolResultBlockParam {
@@ -1679,6 +1805,7 @@ pub struct WebFetchToolResultBlockParam {
 /// A page fetched by the web fetch tool; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "web_fetch_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_result")]
 pub struct WebFetchResultBlockParam {
@@ -1700,6 +1827,7 @@ pub struct WebFetchResultBlockParam {
 /// The web fetch failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "web_fetch_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result_error")]
 pub struct WebFetchToolResultErrorParam {
@@ -1708,6 +1836,7 @@ pub struct WebFetchToolResultErrorParam {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1724,6 +1853,7 @@ pub enum CodeExecutionToolResultBlockParamContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for CodeExecutionToolResultBlockParamContent {
     const PROPERTY: &'static str = "type";
 
@@ -1782,6 +1912,7 @@ impl runtime::wire::Tagged for CodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockParamContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1790,6 +1921,7 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionToolResultErrorParam>
 for CodeExecutionToolResultBlockParamContent {
     fn from(value: CodeExecutionToolResultErrorParam) -> Self {
@@ -1797,12 +1929,14 @@ for CodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionResultBlockParam> for CodeExecutionToolResultBlockParamContent {
     fn from(value: CodeExecutionResultBlockParam) -> Self {
         Self::CodeExecutionResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<EncryptedCodeExecutionResultBlockParam>
 for CodeExecutionToolResultBlockParamContent {
     fn from(value: EncryptedCodeExecutionResultBlockParam) -> Self {
@@ -1813,6 +1947,7 @@ for CodeExecutionToolResultBlockParamContent {
 /// What a code execution tool call produced: the run's output, or an error; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result")]
 pub struct CodeExecutionToolResultBlockParam {
@@ -1830,6 +1965,7 @@ pub struct CodeExecutionToolResultBlockParam {
 /// The code execution tool could not run the code; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result_error")]
 pub struct CodeExecutionToolResultErrorParam {
@@ -1840,6 +1976,7 @@ pub struct CodeExecutionToolResultErrorParam {
 /// Output of code run by the code execution tool; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_result")]
 pub struct CodeExecutionResultBlockParam {
@@ -1856,6 +1993,7 @@ pub struct CodeExecutionResultBlockParam {
 /// Output of code run by the code execution tool, with its standard output encrypted; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "encrypted_code_execution_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "encrypted_code_execution_result")]
 pub struct EncryptedCodeExecutionResultBlockParam {
@@ -1872,6 +2010,7 @@ pub struct EncryptedCodeExecutionResultBlockParam {
 /// A file written by the executed code; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_output"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_output")]
 pub struct CodeExecutionOutputBlockParam {
@@ -1880,6 +2019,7 @@ pub struct CodeExecutionOutputBlockParam {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -1894,6 +2034,7 @@ pub enum BashCodeExecutionToolResultBlockParamContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for BashCodeExecutionToolResultBlockParamContent {
     const PROPERTY: &'static str = "type";
 
@@ -1945,6 +2086,7 @@ impl runtime::wire::Tagged for BashCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockParamContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1953,6 +2095,7 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockParamConte
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<BashCodeExecutionToolResultErrorParam>
 for BashCodeExecutionToolResultBlockParamContent {
     fn from(value: BashCodeExecutionToolResultErrorParam) -> Self {
@@ -1960,6 +2103,7 @@ for BashCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<BashCodeExecutionResultBlockParam>
 for BashCodeExecutionToolResultBlockParamContent {
     fn from(value: BashCodeExecutionResultBlockParam) -> Self {
@@ -1970,6 +2114,7 @@ for BashCodeExecutionToolResultBlockParamContent {
 /// What a bash command run in the code execution container produced: its output, or an error; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result")]
 pub struct BashCodeExecutionToolResultBlockParam {
@@ -1987,6 +2132,7 @@ pub struct BashCodeExecutionToolResultBlockParam {
 /// The bash command could not be run; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result_error")]
 pub struct BashCodeExecutionToolResultErrorParam {
@@ -1997,6 +2143,7 @@ pub struct BashCodeExecutionToolResultErrorParam {
 /// Output of a bash command run in the code execution container; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_code_execution_result")]
 pub struct BashCodeExecutionResultBlockParam {
@@ -2013,6 +2160,7 @@ pub struct BashCodeExecutionResultBlockParam {
 /// A file written by the bash command; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_output"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_code_execution_output")]
 pub struct BashCodeExecutionOutputBlockParam {
@@ -2021,6 +2169,7 @@ pub struct BashCodeExecutionOutputBlockParam {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -2041,6 +2190,7 @@ pub enum TextEditorCodeExecutionToolResultBlockParamContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for TextEditorCodeExecutionToolResultBlockParamContent {
     const PROPERTY: &'static str = "type";
 
@@ -2119,6 +2269,7 @@ impl runtime::wire::Tagged for TextEditorCodeExecutionToolResultBlockParamConten
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de>
 for TextEditorCodeExecutionToolResultBlockParamContent {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2128,6 +2279,7 @@ for TextEditorCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionToolResultErrorParam>
 for TextEditorCodeExecutionToolResultBlockParamContent {
     fn from(value: TextEditorCodeExecutionToolResultErrorParam) -> Self {
@@ -2135,6 +2287,7 @@ for TextEditorCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionViewResultBlockParam>
 for TextEditorCodeExecutionToolResultBlockParamContent {
     fn from(value: TextEditorCodeExecutionViewResultBlockParam) -> Self {
@@ -2142,6 +2295,7 @@ for TextEditorCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionCreateResultBlockParam>
 for TextEditorCodeExecutionToolResultBlockParamContent {
     fn from(value: TextEditorCodeExecutionCreateResultBlockParam) -> Self {
@@ -2149,6 +2303,7 @@ for TextEditorCodeExecutionToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionStrReplaceResultBlockParam>
 for TextEditorCodeExecutionToolResultBlockParamContent {
     fn from(value: TextEditorCodeExecutionStrReplaceResultBlockParam) -> Self {
@@ -2159,6 +2314,7 @@ for TextEditorCodeExecutionToolResultBlockParamContent {
 /// What a text editor command run in the code execution container produced, or an error; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result")]
 pub struct TextEditorCodeExecutionToolResultBlockParam {
@@ -2176,6 +2332,7 @@ pub struct TextEditorCodeExecutionToolResultBlockParam {
 /// The text editor command failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result_error")]
 pub struct TextEditorCodeExecutionToolResultErrorParam {
@@ -2193,6 +2350,7 @@ pub struct TextEditorCodeExecutionToolResultErrorParam {
 }
 
 /// What kind of file was viewed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextEditorCodeExecutionViewResultBlockParamFileType {
@@ -2206,6 +2364,7 @@ pub enum TextEditorCodeExecutionViewResultBlockParamFileType {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl TextEditorCodeExecutionViewResultBlockParamFileType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -2227,18 +2386,21 @@ impl TextEditorCodeExecutionViewResultBlockParamFileType {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for TextEditorCodeExecutionViewResultBlockParamFileType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for TextEditorCodeExecutionViewResultBlockParamFileType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de>
 for TextEditorCodeExecutionViewResultBlockParamFileType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2248,6 +2410,7 @@ for TextEditorCodeExecutionViewResultBlockParamFileType {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockParamFileType {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -2257,6 +2420,7 @@ impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockParamFileType
 /// The content of a file the model viewed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_view_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_view_result")]
 pub struct TextEditorCodeExecutionViewResultBlockParam {
@@ -2296,6 +2460,7 @@ pub struct TextEditorCodeExecutionViewResultBlockParam {
 /// A file the model created or overwrote; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_create_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_create_result")]
 pub struct TextEditorCodeExecutionCreateResultBlockParam {
@@ -2306,6 +2471,7 @@ pub struct TextEditorCodeExecutionCreateResultBlockParam {
 /// A replacement the model made in a file, as a diff hunk; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_str_replace_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_str_replace_result")]
 pub struct TextEditorCodeExecutionStrReplaceResultBlockParam {
@@ -2357,6 +2523,7 @@ pub struct TextEditorCodeExecutionStrReplaceResultBlockParam {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -2371,6 +2538,7 @@ pub enum ToolSearchToolResultBlockParamContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ToolSearchToolResultBlockParamContent {
     const PROPERTY: &'static str = "type";
 
@@ -2420,6 +2588,7 @@ impl runtime::wire::Tagged for ToolSearchToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockParamContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2428,12 +2597,14 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockParamContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolSearchToolResultErrorParam> for ToolSearchToolResultBlockParamContent {
     fn from(value: ToolSearchToolResultErrorParam) -> Self {
         Self::ToolSearchToolResultError(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolSearchToolSearchResultBlockParam>
 for ToolSearchToolResultBlockParamContent {
     fn from(value: ToolSearchToolSearchResultBlockParam) -> Self {
@@ -2444,6 +2615,7 @@ for ToolSearchToolResultBlockParamContent {
 /// What a tool search produced: references to matching tools, or an error; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_search_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result")]
 pub struct ToolSearchToolResultBlockParam {
@@ -2461,6 +2633,7 @@ pub struct ToolSearchToolResultBlockParam {
 /// The tool search failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_search_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result_error")]
 pub struct ToolSearchToolResultErrorParam {
@@ -2471,6 +2644,7 @@ pub struct ToolSearchToolResultErrorParam {
 /// The tools a tool search found; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_search_tool_search_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_search_tool_search_result")]
 pub struct ToolSearchToolSearchResultBlockParam {
@@ -2481,6 +2655,7 @@ pub struct ToolSearchToolSearchResultBlockParam {
 /// A reference to a tool, whose full definition is then made available to the model; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_reference"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_reference")]
 pub struct ToolReferenceBlockParam {
@@ -2496,6 +2671,7 @@ pub struct ToolReferenceBlockParam {
 /// A file placed in the code execution container; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "container_upload"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "container_upload")]
 pub struct ContainerUploadBlockParam {
@@ -2507,6 +2683,7 @@ pub struct ContainerUploadBlockParam {
 }
 
 /// A citation attached to a text block sent as input, told apart by its `type`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -2527,6 +2704,7 @@ pub enum TextCitationParam {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for TextCitationParam {
     const PROPERTY: &'static str = "type";
 
@@ -2593,6 +2771,7 @@ impl runtime::wire::Tagged for TextCitationParam {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for TextCitationParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2601,30 +2780,35 @@ impl<'de> serde::Deserialize<'de> for TextCitationParam {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationCharLocationParam> for TextCitationParam {
     fn from(value: CitationCharLocationParam) -> Self {
         Self::CharLocation(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationPageLocationParam> for TextCitationParam {
     fn from(value: CitationPageLocationParam) -> Self {
         Self::PageLocation(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationContentBlockLocationParam> for TextCitationParam {
     fn from(value: CitationContentBlockLocationParam) -> Self {
         Self::ContentBlockLocation(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationWebSearchResultLocationParam> for TextCitationParam {
     fn from(value: CitationWebSearchResultLocationParam) -> Self {
         Self::WebSearchResultLocation(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationSearchResultLocationParam> for TextCitationParam {
     fn from(value: CitationSearchResultLocationParam) -> Self {
         Self::SearchResultLocation(value)
@@ -2634,6 +2818,7 @@ impl From<CitationSearchResultLocationParam> for TextCitationParam {
 /// Cites a character range of a plain-text document.
 ///
 /// Serialized with `"type": "char_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "char_location")]
 pub struct CitationCharLocationParam {
@@ -2658,6 +2843,7 @@ pub struct CitationCharLocationParam {
 /// Cites a page range of a PDF document.
 ///
 /// Serialized with `"type": "page_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "page_location")]
 pub struct CitationPageLocationParam {
@@ -2682,6 +2868,7 @@ pub struct CitationPageLocationParam {
 /// Cites a range of blocks of a content-block document.
 ///
 /// Serialized with `"type": "content_block_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "content_block_location")]
 pub struct CitationContentBlockLocationParam {
@@ -2706,6 +2893,7 @@ pub struct CitationContentBlockLocationParam {
 /// Cites a web search result.
 ///
 /// Serialized with `"type": "web_search_result_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_result_location")]
 pub struct CitationWebSearchResultLocationParam {
@@ -2722,6 +2910,7 @@ pub struct CitationWebSearchResultLocationParam {
 /// Cites blocks of a caller-supplied search result.
 ///
 /// Serialized with `"type": "search_result_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "search_result_location")]
 pub struct CitationSearchResultLocationParam {
@@ -2747,6 +2936,7 @@ pub struct CitationSearchResultLocationParam {
 
 /// A tool the model may call, told apart by its `type`: `custom` for a tool the caller
 /// implements, or a dated server tool type. New dated server tools are added every few months.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -2793,6 +2983,7 @@ pub enum Tool {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for Tool {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2860,84 +3051,98 @@ impl<'de> serde::Deserialize<'de> for Tool {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CustomTool> for Tool {
     fn from(value: CustomTool) -> Self {
         Self::Custom(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<BashTool20250124> for Tool {
     fn from(value: BashTool20250124) -> Self {
         Self::Bash20250124(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionTool20250825> for Tool {
     fn from(value: CodeExecutionTool20250825) -> Self {
         Self::CodeExecution20250825(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorTool20250728> for Tool {
     fn from(value: TextEditorTool20250728) -> Self {
         Self::TextEditor20250728(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebSearchTool20250305> for Tool {
     fn from(value: WebSearchTool20250305) -> Self {
         Self::WebSearch20250305(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchTool20250910> for Tool {
     fn from(value: WebFetchTool20250910) -> Self {
         Self::WebFetch20250910(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionTool20250522> for Tool {
     fn from(value: CodeExecutionTool20250522) -> Self {
         Self::CodeExecution20250522(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionTool20260120> for Tool {
     fn from(value: CodeExecutionTool20260120) -> Self {
         Self::CodeExecution20260120(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<MemoryTool20250818> for Tool {
     fn from(value: MemoryTool20250818) -> Self {
         Self::Memory20250818(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorTool20250124> for Tool {
     fn from(value: TextEditorTool20250124) -> Self {
         Self::TextEditor20250124(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorTool20250429> for Tool {
     fn from(value: TextEditorTool20250429) -> Self {
         Self::TextEditor20250429(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebSearchTool20260209> for Tool {
     fn from(value: WebSearchTool20260209) -> Self {
         Self::WebSearch20260209(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchTool20260209> for Tool {
     fn from(value: WebFetchTool20260209) -> Self {
         Self::WebFetch20260209(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchTool20260309> for Tool {
     fn from(value: WebFetchTool20260309) -> Self {
         Self::WebFetch20260309(value)
@@ -2949,6 +3154,7 @@ impl From<WebFetchTool20260309> for Tool {
 /// that every tool is identified the same way.
 ///
 /// Serialized with `"type": "custom"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "custom")]
 pub struct CustomTool {
@@ -2988,6 +3194,7 @@ pub struct CustomTool {
 /// JSON Schema of a custom tool's input. The top level must be an object schema; any other JSON Schema keywords are allowed.
 ///
 /// Serialized with `"type": "object"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "object")]
 pub struct ToolInputSchema {
@@ -3017,6 +3224,7 @@ pub struct ToolInputSchema {
 /// The server-defined bash tool, version of 2025-01-24.
 ///
 /// Serialized with `"type": "bash_20250124"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_20250124")]
 pub struct BashTool20250124 {
@@ -3041,6 +3249,7 @@ pub struct BashTool20250124 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for BashTool20250124 {
     fn default() -> Self {
         Self {
@@ -3057,6 +3266,7 @@ impl Default for BashTool20250124 {
 /// The server-run code execution tool, version of 2025-08-25.
 ///
 /// Serialized with `"type": "code_execution_20250825"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_20250825")]
 pub struct CodeExecutionTool20250825 {
@@ -3078,6 +3288,7 @@ pub struct CodeExecutionTool20250825 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for CodeExecutionTool20250825 {
     fn default() -> Self {
         Self {
@@ -3093,6 +3304,7 @@ impl Default for CodeExecutionTool20250825 {
 /// The server-defined text editor tool, version of 2025-07-28.
 ///
 /// Serialized with `"type": "text_editor_20250728"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_20250728")]
 pub struct TextEditorTool20250728 {
@@ -3128,6 +3340,7 @@ pub struct TextEditorTool20250728 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for TextEditorTool20250728 {
     fn default() -> Self {
         Self {
@@ -3145,6 +3358,7 @@ impl Default for TextEditorTool20250728 {
 /// The server-run web search tool, version of 2025-03-05.
 ///
 /// Serialized with `"type": "web_search_20250305"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_20250305")]
 pub struct WebSearchTool20250305 {
@@ -3204,6 +3418,7 @@ pub struct WebSearchTool20250305 {
     pub user_location: Option<Option<WebSearchUserLocation>>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for WebSearchTool20250305 {
     fn default() -> Self {
         Self {
@@ -3223,6 +3438,7 @@ impl Default for WebSearchTool20250305 {
 /// The server-run web fetch tool, version of 2025-09-10; it reads the full text of a URL.
 ///
 /// Serialized with `"type": "web_fetch_20250910"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_20250910")]
 pub struct WebFetchTool20250910 {
@@ -3287,6 +3503,7 @@ pub struct WebFetchTool20250910 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for WebFetchTool20250910 {
     fn default() -> Self {
         Self {
@@ -3307,6 +3524,7 @@ impl Default for WebFetchTool20250910 {
 /// The server-run code execution tool, version of 2025-05-22.
 ///
 /// Serialized with `"type": "code_execution_20250522"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_20250522")]
 pub struct CodeExecutionTool20250522 {
@@ -3328,6 +3546,7 @@ pub struct CodeExecutionTool20250522 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for CodeExecutionTool20250522 {
     fn default() -> Self {
         Self {
@@ -3343,6 +3562,7 @@ impl Default for CodeExecutionTool20250522 {
 /// The server-run code execution tool, version of 2026-01-20.
 ///
 /// Serialized with `"type": "code_execution_20260120"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_20260120")]
 pub struct CodeExecutionTool20260120 {
@@ -3364,6 +3584,7 @@ pub struct CodeExecutionTool20260120 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for CodeExecutionTool20260120 {
     fn default() -> Self {
         Self {
@@ -3379,6 +3600,7 @@ impl Default for CodeExecutionTool20260120 {
 /// The memory tool, version of 2025-08-18: the model reads and writes files of a memory directory that the caller stores.
 ///
 /// Serialized with `"type": "memory_20250818"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "memory_20250818")]
 pub struct MemoryTool20250818 {
@@ -3403,6 +3625,7 @@ pub struct MemoryTool20250818 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for MemoryTool20250818 {
     fn default() -> Self {
         Self {
@@ -3419,6 +3642,7 @@ impl Default for MemoryTool20250818 {
 /// The server-defined text editor tool, version of 2025-01-24.
 ///
 /// Serialized with `"type": "text_editor_20250124"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_20250124")]
 pub struct TextEditorTool20250124 {
@@ -3443,6 +3667,7 @@ pub struct TextEditorTool20250124 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for TextEditorTool20250124 {
     fn default() -> Self {
         Self {
@@ -3459,6 +3684,7 @@ impl Default for TextEditorTool20250124 {
 /// The server-defined text editor tool, version of 2025-04-29.
 ///
 /// Serialized with `"type": "text_editor_20250429"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_20250429")]
 pub struct TextEditorTool20250429 {
@@ -3483,6 +3709,7 @@ pub struct TextEditorTool20250429 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for TextEditorTool20250429 {
     fn default() -> Self {
         Self {
@@ -3499,6 +3726,7 @@ impl Default for TextEditorTool20250429 {
 /// The server-run web search tool, version of 2026-02-09.
 ///
 /// Serialized with `"type": "web_search_20260209"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_20260209")]
 pub struct WebSearchTool20260209 {
@@ -3558,6 +3786,7 @@ pub struct WebSearchTool20260209 {
     pub user_location: Option<Option<WebSearchUserLocation>>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for WebSearchTool20260209 {
     fn default() -> Self {
         Self {
@@ -3577,6 +3806,7 @@ impl Default for WebSearchTool20260209 {
 /// The server-run web fetch tool, version of 2026-02-09.
 ///
 /// Serialized with `"type": "web_fetch_20260209"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_20260209")]
 pub struct WebFetchTool20260209 {
@@ -3641,6 +3871,7 @@ pub struct WebFetchTool20260209 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for WebFetchTool20260209 {
     fn default() -> Self {
         Self {
@@ -3661,6 +3892,7 @@ impl Default for WebFetchTool20260209 {
 /// The server-run web fetch tool, version of 2026-03-09; it can also be told not to serve a cached copy.
 ///
 /// Serialized with `"type": "web_fetch_20260309"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_20260309")]
 pub struct WebFetchTool20260309 {
@@ -3728,6 +3960,7 @@ pub struct WebFetchTool20260309 {
     pub use_cache: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for WebFetchTool20260309 {
     fn default() -> Self {
         Self {
@@ -3747,6 +3980,7 @@ impl Default for WebFetchTool20260309 {
 }
 
 /// Generated from `/components/schemas/ToolSearchBm25Tool20251119/properties/type`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ToolSearchBm25Tool20251119Type {
@@ -3758,6 +3992,7 @@ pub enum ToolSearchBm25Tool20251119Type {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl ToolSearchBm25Tool20251119Type {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3777,18 +4012,21 @@ impl ToolSearchBm25Tool20251119Type {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for ToolSearchBm25Tool20251119Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for ToolSearchBm25Tool20251119Type {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ToolSearchBm25Tool20251119Type {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3797,6 +4035,7 @@ impl<'de> serde::Deserialize<'de> for ToolSearchBm25Tool20251119Type {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for ToolSearchBm25Tool20251119Type {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -3806,6 +4045,7 @@ impl runtime::ParamValue for ToolSearchBm25Tool20251119Type {
 /// The server-run tool search, version of 2025-11-19, matching tools by BM25 ranking of a natural-language query. `type` may also be given without its date.
 ///
 /// Serialized with `"name": "tool_search_tool_bm25"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "name", rename = "tool_search_tool_bm25")]
 pub struct ToolSearchBm25Tool20251119 {
@@ -3826,6 +4066,7 @@ pub struct ToolSearchBm25Tool20251119 {
 }
 
 /// Generated from `/components/schemas/ToolSearchRegexTool20251119/properties/type`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ToolSearchRegexTool20251119Type {
@@ -3837,6 +4078,7 @@ pub enum ToolSearchRegexTool20251119Type {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl ToolSearchRegexTool20251119Type {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -3856,18 +4098,21 @@ impl ToolSearchRegexTool20251119Type {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for ToolSearchRegexTool20251119Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for ToolSearchRegexTool20251119Type {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ToolSearchRegexTool20251119Type {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3876,6 +4121,7 @@ impl<'de> serde::Deserialize<'de> for ToolSearchRegexTool20251119Type {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for ToolSearchRegexTool20251119Type {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -3885,6 +4131,7 @@ impl runtime::ParamValue for ToolSearchRegexTool20251119Type {
 /// The server-run tool search, version of 2025-11-19, matching tools by a regular expression. `type` may also be given without its date.
 ///
 /// Serialized with `"name": "tool_search_tool_regex"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "name", rename = "tool_search_tool_regex")]
 pub struct ToolSearchRegexTool20251119 {
@@ -3907,6 +4154,7 @@ pub struct ToolSearchRegexTool20251119 {
 /// An approximate user location for web search.
 ///
 /// Serialized with `"type": "approximate"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "approximate")]
 pub struct WebSearchUserLocation {
@@ -3949,6 +4197,7 @@ pub struct WebSearchUserLocation {
 }
 
 /// How the model should use the tools, told apart by its `type`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -3967,6 +4216,7 @@ pub enum ToolChoice {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ToolChoice {
     const PROPERTY: &'static str = "type";
 
@@ -4008,6 +4258,7 @@ impl runtime::wire::Tagged for ToolChoice {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ToolChoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4016,24 +4267,28 @@ impl<'de> serde::Deserialize<'de> for ToolChoice {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolChoiceAuto> for ToolChoice {
     fn from(value: ToolChoiceAuto) -> Self {
         Self::Auto(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolChoiceAny> for ToolChoice {
     fn from(value: ToolChoiceAny) -> Self {
         Self::Any(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolChoiceTool> for ToolChoice {
     fn from(value: ToolChoiceTool) -> Self {
         Self::Tool(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolChoiceNone> for ToolChoice {
     fn from(value: ToolChoiceNone) -> Self {
         Self::None(value)
@@ -4043,6 +4298,7 @@ impl From<ToolChoiceNone> for ToolChoice {
 /// The model decides whether to call tools.
 ///
 /// Serialized with `"type": "auto"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "auto")]
 pub struct ToolChoiceAuto {
@@ -4054,6 +4310,7 @@ pub struct ToolChoiceAuto {
 /// The model must call one of the tools, of its choosing.
 ///
 /// Serialized with `"type": "any"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "any")]
 pub struct ToolChoiceAny {
@@ -4065,6 +4322,7 @@ pub struct ToolChoiceAny {
 /// The model must call the named tool.
 ///
 /// Serialized with `"type": "tool"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool")]
 pub struct ToolChoiceTool {
@@ -4078,11 +4336,13 @@ pub struct ToolChoiceTool {
 /// The model must not call any tool.
 ///
 /// Serialized with `"type": "none"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "none")]
 pub struct ToolChoiceNone {}
 
 /// Extended thinking settings, told apart by their `type`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4099,6 +4359,7 @@ pub enum ThinkingConfigParam {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ThinkingConfigParam {
     const PROPERTY: &'static str = "type";
 
@@ -4138,6 +4399,7 @@ impl runtime::wire::Tagged for ThinkingConfigParam {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ThinkingConfigParam {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4146,18 +4408,21 @@ impl<'de> serde::Deserialize<'de> for ThinkingConfigParam {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ThinkingConfigEnabled> for ThinkingConfigParam {
     fn from(value: ThinkingConfigEnabled) -> Self {
         Self::Enabled(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ThinkingConfigDisabled> for ThinkingConfigParam {
     fn from(value: ThinkingConfigDisabled) -> Self {
         Self::Disabled(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ThinkingConfigAdaptive> for ThinkingConfigParam {
     fn from(value: ThinkingConfigAdaptive) -> Self {
         Self::Adaptive(value)
@@ -4167,6 +4432,7 @@ impl From<ThinkingConfigAdaptive> for ThinkingConfigParam {
 /// Turns extended thinking on with a token budget.
 ///
 /// Serialized with `"type": "enabled"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "enabled")]
 pub struct ThinkingConfigEnabled {
@@ -4182,6 +4448,7 @@ pub struct ThinkingConfigEnabled {
 /// Turns extended thinking off.
 ///
 /// Serialized with `"type": "disabled"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "disabled")]
 pub struct ThinkingConfigDisabled {}
@@ -4189,6 +4456,7 @@ pub struct ThinkingConfigDisabled {}
 /// Lets the model decide how much to think.
 ///
 /// Serialized with `"type": "adaptive"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "adaptive")]
 pub struct ThinkingConfigAdaptive {
@@ -4198,6 +4466,7 @@ pub struct ThinkingConfigAdaptive {
 }
 
 /// Settings for the model's output: how much effort to spend, and a format to follow.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct OutputConfig {
     /// How much effort the model puts into its answer; more effort may answer more thoroughly but takes longer.
@@ -4211,6 +4480,7 @@ pub struct OutputConfig {
 /// Asks for output that is JSON matching a given JSON Schema.
 ///
 /// Serialized with `"type": "json_schema"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "json_schema")]
 pub struct JsonOutputFormat {
@@ -4219,6 +4489,7 @@ pub struct JsonOutputFormat {
 }
 
 /// How much effort the model spends on its answer, from `low` to `max`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EffortLevel {
@@ -4236,6 +4507,7 @@ pub enum EffortLevel {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl EffortLevel {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4261,18 +4533,21 @@ impl EffortLevel {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for EffortLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for EffortLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for EffortLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4281,6 +4556,7 @@ impl<'de> serde::Deserialize<'de> for EffortLevel {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for EffortLevel {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -4288,6 +4564,7 @@ impl runtime::ParamValue for EffortLevel {
 }
 
 /// How thinking appears in the response; `summarized` gives a summary of it, `omitted` leaves it out.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ThinkingDisplayMode {
@@ -4299,6 +4576,7 @@ pub enum ThinkingDisplayMode {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl ThinkingDisplayMode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4318,18 +4596,21 @@ impl ThinkingDisplayMode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for ThinkingDisplayMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for ThinkingDisplayMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ThinkingDisplayMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4338,6 +4619,7 @@ impl<'de> serde::Deserialize<'de> for ThinkingDisplayMode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for ThinkingDisplayMode {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -4345,6 +4627,7 @@ impl runtime::ParamValue for ThinkingDisplayMode {
 }
 
 /// A caller that may use a tool; `direct` is the model itself, the others are code running in that version of the code execution tool.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AllowedCaller {
@@ -4358,6 +4641,7 @@ pub enum AllowedCaller {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl AllowedCaller {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4379,18 +4663,21 @@ impl AllowedCaller {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for AllowedCaller {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for AllowedCaller {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for AllowedCaller {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4399,6 +4686,7 @@ impl<'de> serde::Deserialize<'de> for AllowedCaller {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for AllowedCaller {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -4407,6 +4695,7 @@ impl runtime::ParamValue for AllowedCaller {
 
 /// One line of a batch's results file: the outcome of the request with the given `custom_id`.
 /// Lines are in no particular order.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MessageBatchIndividualResponse {
     /// The `custom_id` of the request this result belongs to.
@@ -4416,6 +4705,7 @@ pub struct MessageBatchIndividualResponse {
 }
 
 /// The outcome of one batch request, told apart by its `type`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4434,6 +4724,7 @@ pub enum MessageBatchResult {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for MessageBatchResult {
     const PROPERTY: &'static str = "type";
 
@@ -4475,6 +4766,7 @@ impl runtime::wire::Tagged for MessageBatchResult {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for MessageBatchResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4483,24 +4775,28 @@ impl<'de> serde::Deserialize<'de> for MessageBatchResult {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<MessageBatchSucceededResult> for MessageBatchResult {
     fn from(value: MessageBatchSucceededResult) -> Self {
         Self::Succeeded(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<MessageBatchErroredResult> for MessageBatchResult {
     fn from(value: MessageBatchErroredResult) -> Self {
         Self::Errored(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<MessageBatchCanceledResult> for MessageBatchResult {
     fn from(value: MessageBatchCanceledResult) -> Self {
         Self::Canceled(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<MessageBatchExpiredResult> for MessageBatchResult {
     fn from(value: MessageBatchExpiredResult) -> Self {
         Self::Expired(value)
@@ -4510,6 +4806,7 @@ impl From<MessageBatchExpiredResult> for MessageBatchResult {
 /// The request completed and produced a message.
 ///
 /// Serialized with `"type": "succeeded"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "succeeded")]
 pub struct MessageBatchSucceededResult {
@@ -4520,6 +4817,7 @@ pub struct MessageBatchSucceededResult {
 /// The request failed; `error` says why. Invalid requests and server errors both end here.
 ///
 /// Serialized with `"type": "errored"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "errored")]
 pub struct MessageBatchErroredResult {
@@ -4531,6 +4829,7 @@ pub struct MessageBatchErroredResult {
 /// The request was never run because the batch was canceled.
 ///
 /// Serialized with `"type": "canceled"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "canceled")]
 pub struct MessageBatchCanceledResult {}
@@ -4538,6 +4837,7 @@ pub struct MessageBatchCanceledResult {}
 /// The request was never run because the batch reached its 24-hour deadline first.
 ///
 /// Serialized with `"type": "expired"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "expired")]
 pub struct MessageBatchExpiredResult {}
@@ -4545,6 +4845,7 @@ pub struct MessageBatchExpiredResult {}
 /// A message generated by the model.
 ///
 /// Serialized with `"type": "message"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "message")]
 pub struct Message {
@@ -4570,6 +4871,7 @@ pub struct Message {
     pub container: Option<Container>,
 }
 
+#[cfg(feature = "message-batches")]
 impl Default for Message {
     fn default() -> Self {
         Self {
@@ -4590,6 +4892,7 @@ impl Default for Message {
 /// `stop_sequence` (produced a custom stop sequence), `tool_use` (called a tool), `pause_turn`
 /// (paused a long server-tool turn, which may be continued), `refusal` (declined to answer),
 /// `model_context_window_exceeded` (ran out of context window).
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StopReason {
@@ -4611,6 +4914,7 @@ pub enum StopReason {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl StopReason {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -4640,18 +4944,21 @@ impl StopReason {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for StopReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for StopReason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for StopReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4660,6 +4967,7 @@ impl<'de> serde::Deserialize<'de> for StopReason {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for StopReason {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -4668,6 +4976,7 @@ impl runtime::ParamValue for StopReason {
 
 /// A block of model output, told apart by its `type`. Further server-tool result types are
 /// added over time.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4702,6 +5011,7 @@ pub enum ContentBlock {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ContentBlock {
     const PROPERTY: &'static str = "type";
 
@@ -4807,6 +5117,7 @@ impl runtime::wire::Tagged for ContentBlock {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ContentBlock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4815,72 +5126,84 @@ impl<'de> serde::Deserialize<'de> for ContentBlock {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextBlock> for ContentBlock {
     fn from(value: TextBlock) -> Self {
         Self::Text(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ThinkingBlock> for ContentBlock {
     fn from(value: ThinkingBlock) -> Self {
         Self::Thinking(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<RedactedThinkingBlock> for ContentBlock {
     fn from(value: RedactedThinkingBlock) -> Self {
         Self::RedactedThinking(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolUseBlock> for ContentBlock {
     fn from(value: ToolUseBlock) -> Self {
         Self::ToolUse(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ServerToolUseBlock> for ContentBlock {
     fn from(value: ServerToolUseBlock) -> Self {
         Self::ServerToolUse(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebSearchToolResultBlock> for ContentBlock {
     fn from(value: WebSearchToolResultBlock) -> Self {
         Self::WebSearchToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchToolResultBlock> for ContentBlock {
     fn from(value: WebFetchToolResultBlock) -> Self {
         Self::WebFetchToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionToolResultBlock> for ContentBlock {
     fn from(value: CodeExecutionToolResultBlock) -> Self {
         Self::CodeExecutionToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<BashCodeExecutionToolResultBlock> for ContentBlock {
     fn from(value: BashCodeExecutionToolResultBlock) -> Self {
         Self::BashCodeExecutionToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionToolResultBlock> for ContentBlock {
     fn from(value: TextEditorCodeExecutionToolResultBlock) -> Self {
         Self::TextEditorCodeExecutionToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolSearchToolResultBlock> for ContentBlock {
     fn from(value: ToolSearchToolResultBlock) -> Self {
         Self::ToolSearchToolResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ContainerUploadBlock> for ContentBlock {
     fn from(value: ContainerUploadBlock) -> Self {
         Self::ContainerUpload(value)
@@ -4888,6 +5211,7 @@ impl From<ContainerUploadBlock> for ContentBlock {
 }
 
 /// The fetched page, or why the fetch failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4902,6 +5226,7 @@ pub enum WebFetchToolResultBlockContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for WebFetchToolResultBlockContent {
     const PROPERTY: &'static str = "type";
 
@@ -4947,6 +5272,7 @@ impl runtime::wire::Tagged for WebFetchToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4955,12 +5281,14 @@ impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchToolResultError> for WebFetchToolResultBlockContent {
     fn from(value: WebFetchToolResultError) -> Self {
         Self::WebFetchToolResultError(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebFetchResultBlock> for WebFetchToolResultBlockContent {
     fn from(value: WebFetchResultBlock) -> Self {
         Self::WebFetchResult(value)
@@ -4972,6 +5300,7 @@ impl From<WebFetchResultBlock> for WebFetchToolResultBlockContent {
 /// `web_fetch_tool_result_error`).
 ///
 /// Serialized with `"type": "web_fetch_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result")]
 pub struct WebFetchToolResultBlock {
@@ -4987,6 +5316,7 @@ pub struct WebFetchToolResultBlock {
 /// Text written by the model.
 ///
 /// Serialized with `"type": "text"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct TextBlock {
@@ -4999,6 +5329,7 @@ pub struct TextBlock {
 /// The model's extended-thinking output.
 ///
 /// Serialized with `"type": "thinking"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "thinking")]
 pub struct ThinkingBlock {
@@ -5011,6 +5342,7 @@ pub struct ThinkingBlock {
 /// Thinking output that was encrypted for safety reasons.
 ///
 /// Serialized with `"type": "redacted_thinking"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "redacted_thinking")]
 pub struct RedactedThinkingBlock {
@@ -5021,6 +5353,7 @@ pub struct RedactedThinkingBlock {
 /// A call by the model to a caller-implemented tool.
 ///
 /// Serialized with `"type": "tool_use"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_use")]
 pub struct ToolUseBlock {
@@ -5038,6 +5371,7 @@ pub struct ToolUseBlock {
 /// A call by the model to a server-run tool, such as web search.
 ///
 /// Serialized with `"type": "server_tool_use"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "server_tool_use")]
 pub struct ServerToolUseBlock {
@@ -5055,6 +5389,7 @@ pub struct ServerToolUseBlock {
 /// The outcome of a web search run by the server.
 ///
 /// Serialized with `"type": "web_search_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_tool_result")]
 pub struct WebSearchToolResultBlock {
@@ -5068,6 +5403,7 @@ pub struct WebSearchToolResultBlock {
 }
 
 /// Either an error object or the list of search results.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5081,12 +5417,14 @@ pub enum WebSearchToolResultContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl From<WebSearchToolResultError> for WebSearchToolResultContent {
     fn from(value: WebSearchToolResultError) -> Self {
         Self::WebSearchToolResultError(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Vec<WebSearchResultBlock>> for WebSearchToolResultContent {
     fn from(value: Vec<WebSearchResultBlock>) -> Self {
         Self::WebSearchResultBlockList(value)
@@ -5096,6 +5434,7 @@ impl From<Vec<WebSearchResultBlock>> for WebSearchToolResultContent {
 /// The web search failed.
 ///
 /// Serialized with `"type": "web_search_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_tool_result_error")]
 pub struct WebSearchToolResultError {
@@ -5104,6 +5443,7 @@ pub struct WebSearchToolResultError {
 }
 
 /// Why a web search failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebSearchErrorCode {
@@ -5123,6 +5463,7 @@ pub enum WebSearchErrorCode {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl WebSearchErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5150,18 +5491,21 @@ impl WebSearchErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for WebSearchErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for WebSearchErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for WebSearchErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5170,6 +5514,7 @@ impl<'de> serde::Deserialize<'de> for WebSearchErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for WebSearchErrorCode {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -5179,6 +5524,7 @@ impl runtime::ParamValue for WebSearchErrorCode {
 /// One web page found by a search.
 ///
 /// Serialized with `"type": "web_search_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_result")]
 pub struct WebSearchResultBlock {
@@ -5193,6 +5539,7 @@ pub struct WebSearchResultBlock {
 }
 
 /// The code execution container a request ran in.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Container {
     /// When the container is removed.
@@ -5202,6 +5549,7 @@ pub struct Container {
 }
 
 /// The policy area that led to the refusal; null when it maps to no named area.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefusalStopDetailsCategory {
@@ -5213,6 +5561,7 @@ pub enum RefusalStopDetailsCategory {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl RefusalStopDetailsCategory {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5232,18 +5581,21 @@ impl RefusalStopDetailsCategory {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for RefusalStopDetailsCategory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for RefusalStopDetailsCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for RefusalStopDetailsCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5252,6 +5604,7 @@ impl<'de> serde::Deserialize<'de> for RefusalStopDetailsCategory {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for RefusalStopDetailsCategory {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -5261,6 +5614,7 @@ impl runtime::ParamValue for RefusalStopDetailsCategory {
 /// More about a refusal: the policy area involved and, when there is one, an explanation.
 ///
 /// Serialized with `"type": "refusal"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "refusal")]
 pub struct RefusalStopDetails {
@@ -5273,6 +5627,7 @@ pub struct RefusalStopDetails {
 /// The model called the tool itself.
 ///
 /// Serialized with `"type": "direct"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "direct")]
 pub struct DirectCaller {}
@@ -5280,6 +5635,7 @@ pub struct DirectCaller {}
 /// Code running in the code execution tool (version of 2025-08-25) called the tool.
 ///
 /// Serialized with `"type": "code_execution_20250825"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_20250825")]
 pub struct ServerToolCaller20250825 {
@@ -5292,6 +5648,7 @@ pub struct ServerToolCaller20250825 {
 /// Code running in the code execution tool (version of 2026-01-20) called the tool.
 ///
 /// Serialized with `"type": "code_execution_20260120"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_20260120")]
 pub struct ServerToolCaller20260120 {
@@ -5302,6 +5659,7 @@ pub struct ServerToolCaller20260120 {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5318,6 +5676,7 @@ pub enum CodeExecutionToolResultBlockContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for CodeExecutionToolResultBlockContent {
     const PROPERTY: &'static str = "type";
 
@@ -5376,6 +5735,7 @@ impl runtime::wire::Tagged for CodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5384,18 +5744,21 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionToolResultError> for CodeExecutionToolResultBlockContent {
     fn from(value: CodeExecutionToolResultError) -> Self {
         Self::CodeExecutionToolResultError(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CodeExecutionResultBlock> for CodeExecutionToolResultBlockContent {
     fn from(value: CodeExecutionResultBlock) -> Self {
         Self::CodeExecutionResult(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<EncryptedCodeExecutionResultBlock> for CodeExecutionToolResultBlockContent {
     fn from(value: EncryptedCodeExecutionResultBlock) -> Self {
         Self::EncryptedCodeExecutionResult(value)
@@ -5405,6 +5768,7 @@ impl From<EncryptedCodeExecutionResultBlock> for CodeExecutionToolResultBlockCon
 /// What a code execution tool call produced: the run's output, or an error.
 ///
 /// Serialized with `"type": "code_execution_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result")]
 pub struct CodeExecutionToolResultBlock {
@@ -5419,6 +5783,7 @@ pub struct CodeExecutionToolResultBlock {
 /// The code execution tool could not run the code.
 ///
 /// Serialized with `"type": "code_execution_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result_error")]
 pub struct CodeExecutionToolResultError {
@@ -5429,6 +5794,7 @@ pub struct CodeExecutionToolResultError {
 /// Output of code run by the code execution tool.
 ///
 /// Serialized with `"type": "code_execution_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_result")]
 pub struct CodeExecutionResultBlock {
@@ -5445,6 +5811,7 @@ pub struct CodeExecutionResultBlock {
 /// A file written by the executed code.
 ///
 /// Serialized with `"type": "code_execution_output"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "code_execution_output")]
 pub struct CodeExecutionOutputBlock {
@@ -5455,6 +5822,7 @@ pub struct CodeExecutionOutputBlock {
 /// Output of code run by the code execution tool, with its standard output encrypted.
 ///
 /// Serialized with `"type": "encrypted_code_execution_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "encrypted_code_execution_result")]
 pub struct EncryptedCodeExecutionResultBlock {
@@ -5469,6 +5837,7 @@ pub struct EncryptedCodeExecutionResultBlock {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5483,6 +5852,7 @@ pub enum BashCodeExecutionToolResultBlockContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for BashCodeExecutionToolResultBlockContent {
     const PROPERTY: &'static str = "type";
 
@@ -5534,6 +5904,7 @@ impl runtime::wire::Tagged for BashCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5542,12 +5913,14 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<BashCodeExecutionToolResultError> for BashCodeExecutionToolResultBlockContent {
     fn from(value: BashCodeExecutionToolResultError) -> Self {
         Self::BashCodeExecutionToolResultError(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<BashCodeExecutionResultBlock> for BashCodeExecutionToolResultBlockContent {
     fn from(value: BashCodeExecutionResultBlock) -> Self {
         Self::BashCodeExecutionResult(value)
@@ -5557,6 +5930,7 @@ impl From<BashCodeExecutionResultBlock> for BashCodeExecutionToolResultBlockCont
 /// What a bash command run in the code execution container produced: its output, or an error.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result")]
 pub struct BashCodeExecutionToolResultBlock {
@@ -5571,6 +5945,7 @@ pub struct BashCodeExecutionToolResultBlock {
 /// The bash command could not be run.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result_error")]
 pub struct BashCodeExecutionToolResultError {
@@ -5581,6 +5956,7 @@ pub struct BashCodeExecutionToolResultError {
 /// Output of a bash command run in the code execution container.
 ///
 /// Serialized with `"type": "bash_code_execution_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_code_execution_result")]
 pub struct BashCodeExecutionResultBlock {
@@ -5597,6 +5973,7 @@ pub struct BashCodeExecutionResultBlock {
 /// A file written by the bash command.
 ///
 /// Serialized with `"type": "bash_code_execution_output"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "bash_code_execution_output")]
 pub struct BashCodeExecutionOutputBlock {
@@ -5605,6 +5982,7 @@ pub struct BashCodeExecutionOutputBlock {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5625,6 +6003,7 @@ pub enum TextEditorCodeExecutionToolResultBlockContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for TextEditorCodeExecutionToolResultBlockContent {
     const PROPERTY: &'static str = "type";
 
@@ -5703,6 +6082,7 @@ impl runtime::wire::Tagged for TextEditorCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5711,6 +6091,7 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockCont
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionToolResultError>
 for TextEditorCodeExecutionToolResultBlockContent {
     fn from(value: TextEditorCodeExecutionToolResultError) -> Self {
@@ -5718,6 +6099,7 @@ for TextEditorCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionViewResultBlock>
 for TextEditorCodeExecutionToolResultBlockContent {
     fn from(value: TextEditorCodeExecutionViewResultBlock) -> Self {
@@ -5725,6 +6107,7 @@ for TextEditorCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionCreateResultBlock>
 for TextEditorCodeExecutionToolResultBlockContent {
     fn from(value: TextEditorCodeExecutionCreateResultBlock) -> Self {
@@ -5732,6 +6115,7 @@ for TextEditorCodeExecutionToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<TextEditorCodeExecutionStrReplaceResultBlock>
 for TextEditorCodeExecutionToolResultBlockContent {
     fn from(value: TextEditorCodeExecutionStrReplaceResultBlock) -> Self {
@@ -5742,6 +6126,7 @@ for TextEditorCodeExecutionToolResultBlockContent {
 /// What a text editor command run in the code execution container produced, or an error.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result")]
 pub struct TextEditorCodeExecutionToolResultBlock {
@@ -5756,6 +6141,7 @@ pub struct TextEditorCodeExecutionToolResultBlock {
 /// The text editor command failed.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result_error")]
 pub struct TextEditorCodeExecutionToolResultError {
@@ -5766,6 +6152,7 @@ pub struct TextEditorCodeExecutionToolResultError {
 }
 
 /// What kind of file was viewed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextEditorCodeExecutionViewResultBlockFileType {
@@ -5779,6 +6166,7 @@ pub enum TextEditorCodeExecutionViewResultBlockFileType {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl TextEditorCodeExecutionViewResultBlockFileType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -5800,18 +6188,21 @@ impl TextEditorCodeExecutionViewResultBlockFileType {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for TextEditorCodeExecutionViewResultBlockFileType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for TextEditorCodeExecutionViewResultBlockFileType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockFileType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5820,6 +6211,7 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockFile
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockFileType {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -5829,6 +6221,7 @@ impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockFileType {
 /// The content of a file the model viewed.
 ///
 /// Serialized with `"type": "text_editor_code_execution_view_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_view_result")]
 pub struct TextEditorCodeExecutionViewResultBlock {
@@ -5847,6 +6240,7 @@ pub struct TextEditorCodeExecutionViewResultBlock {
 /// A file the model created or overwrote.
 ///
 /// Serialized with `"type": "text_editor_code_execution_create_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_create_result")]
 pub struct TextEditorCodeExecutionCreateResultBlock {
@@ -5857,6 +6251,7 @@ pub struct TextEditorCodeExecutionCreateResultBlock {
 /// A replacement the model made in a file, as a diff hunk.
 ///
 /// Serialized with `"type": "text_editor_code_execution_str_replace_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_str_replace_result")]
 pub struct TextEditorCodeExecutionStrReplaceResultBlock {
@@ -5873,6 +6268,7 @@ pub struct TextEditorCodeExecutionStrReplaceResultBlock {
 }
 
 /// What the call produced, or why it failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5887,6 +6283,7 @@ pub enum ToolSearchToolResultBlockContent {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ToolSearchToolResultBlockContent {
     const PROPERTY: &'static str = "type";
 
@@ -5936,6 +6333,7 @@ impl runtime::wire::Tagged for ToolSearchToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5944,12 +6342,14 @@ impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockContent {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolSearchToolResultError> for ToolSearchToolResultBlockContent {
     fn from(value: ToolSearchToolResultError) -> Self {
         Self::ToolSearchToolResultError(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ToolSearchToolSearchResultBlock> for ToolSearchToolResultBlockContent {
     fn from(value: ToolSearchToolSearchResultBlock) -> Self {
         Self::ToolSearchToolSearchResult(value)
@@ -5959,6 +6359,7 @@ impl From<ToolSearchToolSearchResultBlock> for ToolSearchToolResultBlockContent 
 /// What a tool search produced: references to matching tools, or an error.
 ///
 /// Serialized with `"type": "tool_search_tool_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result")]
 pub struct ToolSearchToolResultBlock {
@@ -5973,6 +6374,7 @@ pub struct ToolSearchToolResultBlock {
 /// The tool search failed.
 ///
 /// Serialized with `"type": "tool_search_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result_error")]
 pub struct ToolSearchToolResultError {
@@ -5985,6 +6387,7 @@ pub struct ToolSearchToolResultError {
 /// The tools a tool search found.
 ///
 /// Serialized with `"type": "tool_search_tool_search_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_search_tool_search_result")]
 pub struct ToolSearchToolSearchResultBlock {
@@ -5995,6 +6398,7 @@ pub struct ToolSearchToolSearchResultBlock {
 /// A reference to a tool, whose full definition is then made available to the model.
 ///
 /// Serialized with `"type": "tool_reference"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "tool_reference")]
 pub struct ToolReferenceBlock {
@@ -6007,6 +6411,7 @@ pub struct ToolReferenceBlock {
 /// A file placed in the code execution container.
 ///
 /// Serialized with `"type": "container_upload"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "container_upload")]
 pub struct ContainerUploadBlock {
@@ -6017,6 +6422,7 @@ pub struct ContainerUploadBlock {
 /// The web fetch failed.
 ///
 /// Serialized with `"type": "web_fetch_tool_result_error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result_error")]
 pub struct WebFetchToolResultError {
@@ -6027,6 +6433,7 @@ pub struct WebFetchToolResultError {
 /// A page fetched by the web fetch tool.
 ///
 /// Serialized with `"type": "web_fetch_result"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_fetch_result")]
 pub struct WebFetchResultBlock {
@@ -6039,6 +6446,7 @@ pub struct WebFetchResultBlock {
 }
 
 /// The document's content.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -6053,6 +6461,7 @@ pub enum DocumentBlockSource {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for DocumentBlockSource {
     const PROPERTY: &'static str = "type";
 
@@ -6090,6 +6499,7 @@ impl runtime::wire::Tagged for DocumentBlockSource {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for DocumentBlockSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6098,12 +6508,14 @@ impl<'de> serde::Deserialize<'de> for DocumentBlockSource {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<Base64PdfSource> for DocumentBlockSource {
     fn from(value: Base64PdfSource) -> Self {
         Self::Base64(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<PlainTextSource> for DocumentBlockSource {
     fn from(value: PlainTextSource) -> Self {
         Self::Text(value)
@@ -6113,6 +6525,7 @@ impl From<PlainTextSource> for DocumentBlockSource {
 /// A document in model output, such as the text of a fetched page.
 ///
 /// Serialized with `"type": "document"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "document")]
 pub struct DocumentBlock {
@@ -6125,6 +6538,7 @@ pub struct DocumentBlock {
 }
 
 /// Whether citations are on for a document.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CitationsConfig {
     /// Whether the model may cite the document.
@@ -6133,6 +6547,7 @@ pub struct CitationsConfig {
 
 /// Who made a tool call, told apart by its `type`: the model itself, or code running in a
 /// version of the code execution tool.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -6149,6 +6564,7 @@ pub enum ToolCaller {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for ToolCaller {
     const PROPERTY: &'static str = "type";
 
@@ -6196,6 +6612,7 @@ impl runtime::wire::Tagged for ToolCaller {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ToolCaller {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6204,18 +6621,21 @@ impl<'de> serde::Deserialize<'de> for ToolCaller {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<DirectCaller> for ToolCaller {
     fn from(value: DirectCaller) -> Self {
         Self::Direct(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ServerToolCaller20250825> for ToolCaller {
     fn from(value: ServerToolCaller20250825) -> Self {
         Self::CodeExecution20250825(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<ServerToolCaller20260120> for ToolCaller {
     fn from(value: ServerToolCaller20260120) -> Self {
         Self::CodeExecution20260120(value)
@@ -6223,6 +6643,7 @@ impl From<ServerToolCaller20260120> for ToolCaller {
 }
 
 /// A server-run tool the model can call.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ServerToolName {
@@ -6244,6 +6665,7 @@ pub enum ServerToolName {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl ServerToolName {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6273,18 +6695,21 @@ impl ServerToolName {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for ServerToolName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for ServerToolName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ServerToolName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6293,6 +6718,7 @@ impl<'de> serde::Deserialize<'de> for ServerToolName {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for ServerToolName {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -6300,6 +6726,7 @@ impl runtime::ParamValue for ServerToolName {
 }
 
 /// Why a code execution tool call failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CodeExecutionErrorCode {
@@ -6315,6 +6742,7 @@ pub enum CodeExecutionErrorCode {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl CodeExecutionErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6338,18 +6766,21 @@ impl CodeExecutionErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for CodeExecutionErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for CodeExecutionErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for CodeExecutionErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6358,6 +6789,7 @@ impl<'de> serde::Deserialize<'de> for CodeExecutionErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for CodeExecutionErrorCode {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -6365,6 +6797,7 @@ impl runtime::ParamValue for CodeExecutionErrorCode {
 }
 
 /// Why a bash command in the code execution container failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BashCodeExecutionErrorCode {
@@ -6382,6 +6815,7 @@ pub enum BashCodeExecutionErrorCode {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl BashCodeExecutionErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6407,18 +6841,21 @@ impl BashCodeExecutionErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for BashCodeExecutionErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for BashCodeExecutionErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for BashCodeExecutionErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6427,6 +6864,7 @@ impl<'de> serde::Deserialize<'de> for BashCodeExecutionErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for BashCodeExecutionErrorCode {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -6434,6 +6872,7 @@ impl runtime::ParamValue for BashCodeExecutionErrorCode {
 }
 
 /// Why a text editor command in the code execution container failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TextEditorCodeExecutionErrorCode {
@@ -6451,6 +6890,7 @@ pub enum TextEditorCodeExecutionErrorCode {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl TextEditorCodeExecutionErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6476,18 +6916,21 @@ impl TextEditorCodeExecutionErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for TextEditorCodeExecutionErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for TextEditorCodeExecutionErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6496,6 +6939,7 @@ impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for TextEditorCodeExecutionErrorCode {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -6503,6 +6947,7 @@ impl runtime::ParamValue for TextEditorCodeExecutionErrorCode {
 }
 
 /// Why a tool search failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ToolSearchErrorCode {
@@ -6518,6 +6963,7 @@ pub enum ToolSearchErrorCode {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl ToolSearchErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6541,18 +6987,21 @@ impl ToolSearchErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for ToolSearchErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for ToolSearchErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ToolSearchErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6561,6 +7010,7 @@ impl<'de> serde::Deserialize<'de> for ToolSearchErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for ToolSearchErrorCode {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -6568,6 +7018,7 @@ impl runtime::ParamValue for ToolSearchErrorCode {
 }
 
 /// Why a web fetch failed.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebFetchErrorCode {
@@ -6591,6 +7042,7 @@ pub enum WebFetchErrorCode {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl WebFetchErrorCode {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6622,18 +7074,21 @@ impl WebFetchErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for WebFetchErrorCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for WebFetchErrorCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for WebFetchErrorCode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6642,6 +7097,7 @@ impl<'de> serde::Deserialize<'de> for WebFetchErrorCode {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for WebFetchErrorCode {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -6649,6 +7105,7 @@ impl runtime::ParamValue for WebFetchErrorCode {
 }
 
 /// A citation in model output, told apart by its `type`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -6669,6 +7126,7 @@ pub enum TextCitation {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::wire::Tagged for TextCitation {
     const PROPERTY: &'static str = "type";
 
@@ -6735,6 +7193,7 @@ impl runtime::wire::Tagged for TextCitation {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for TextCitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -6743,30 +7202,35 @@ impl<'de> serde::Deserialize<'de> for TextCitation {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationCharLocation> for TextCitation {
     fn from(value: CitationCharLocation) -> Self {
         Self::CharLocation(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationPageLocation> for TextCitation {
     fn from(value: CitationPageLocation) -> Self {
         Self::PageLocation(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationContentBlockLocation> for TextCitation {
     fn from(value: CitationContentBlockLocation) -> Self {
         Self::ContentBlockLocation(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationWebSearchResultLocation> for TextCitation {
     fn from(value: CitationWebSearchResultLocation) -> Self {
         Self::WebSearchResultLocation(value)
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl From<CitationSearchResultLocation> for TextCitation {
     fn from(value: CitationSearchResultLocation) -> Self {
         Self::SearchResultLocation(value)
@@ -6776,6 +7240,7 @@ impl From<CitationSearchResultLocation> for TextCitation {
 /// Cites a character range of a plain-text document.
 ///
 /// Serialized with `"type": "char_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "char_location")]
 pub struct CitationCharLocation {
@@ -6802,6 +7267,7 @@ pub struct CitationCharLocation {
 /// Cites a page range of a PDF document.
 ///
 /// Serialized with `"type": "page_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "page_location")]
 pub struct CitationPageLocation {
@@ -6828,6 +7294,7 @@ pub struct CitationPageLocation {
 /// Cites a range of blocks of a content-block document.
 ///
 /// Serialized with `"type": "content_block_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "content_block_location")]
 pub struct CitationContentBlockLocation {
@@ -6854,6 +7321,7 @@ pub struct CitationContentBlockLocation {
 /// Cites a web search result.
 ///
 /// Serialized with `"type": "web_search_result_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "web_search_result_location")]
 pub struct CitationWebSearchResultLocation {
@@ -6870,6 +7338,7 @@ pub struct CitationWebSearchResultLocation {
 /// Cites blocks of a caller-supplied search result.
 ///
 /// Serialized with `"type": "search_result_location"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "search_result_location")]
 pub struct CitationSearchResultLocation {
@@ -6894,6 +7363,7 @@ pub struct CitationSearchResultLocation {
 }
 
 /// Token accounting for one message. All counts are in tokens unless noted.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Usage {
     /// Input tokens billed at the normal rate (not read from or written to the cache).
@@ -6923,6 +7393,7 @@ pub struct Usage {
 }
 
 /// Input tokens written to the prompt cache, by cache lifetime.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct CacheCreation {
     /// Tokens written with the five-minute lifetime.
@@ -6936,6 +7407,7 @@ pub struct CacheCreation {
 }
 
 /// Number of server tool invocations made while producing the message.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ServerToolUsage {
     /// Web searches run.
@@ -6949,6 +7421,7 @@ pub struct ServerToolUsage {
 }
 
 /// Capacity a request was served from.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UsageServiceTier {
@@ -6962,6 +7435,7 @@ pub enum UsageServiceTier {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl UsageServiceTier {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -6983,18 +7457,21 @@ impl UsageServiceTier {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for UsageServiceTier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for UsageServiceTier {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for UsageServiceTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7003,6 +7480,7 @@ impl<'de> serde::Deserialize<'de> for UsageServiceTier {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for UsageServiceTier {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
@@ -7013,6 +7491,7 @@ impl runtime::ParamValue for UsageServiceTier {
 /// `error.type` grow over time.
 ///
 /// Serialized with `"type": "error"`.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "type", rename = "error")]
 pub struct ErrorResponse {
@@ -7023,6 +7502,7 @@ pub struct ErrorResponse {
 }
 
 /// What went wrong.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApiError {
     /// Kind of error. Each one usually comes with one HTTP status: `invalid_request_error` 400,
@@ -7038,6 +7518,7 @@ pub struct ApiError {
 /// `authentication_error` 401, `billing_error` 402, `permission_error` 403, `not_found_error` 404,
 /// `request_too_large` 413, `rate_limit_error` 429, `api_error` 500, `timeout_error` 504,
 /// `overloaded_error` 529. New kinds are added over time, so clients should accept unknown values.
+#[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorType {
@@ -7065,6 +7546,7 @@ pub enum ErrorType {
     Unknown(String),
 }
 
+#[cfg(feature = "message-batches")]
 impl ErrorType {
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
@@ -7100,18 +7582,21 @@ impl ErrorType {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl std::fmt::Display for ErrorType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl serde::Serialize for ErrorType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl<'de> serde::Deserialize<'de> for ErrorType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -7120,12 +7605,14 @@ impl<'de> serde::Deserialize<'de> for ErrorType {
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::ParamValue for ErrorType {
     fn param_value(&self) -> String {
         self.as_str().to_owned()
     }
 }
 
+#[cfg(feature = "message-batches")]
 impl runtime::FromResponse for ErrorResponse {
     fn from_response(_status: reqwest::StatusCode, body: &[u8]) -> Option<Self> {
         serde_json::from_slice(body).ok()

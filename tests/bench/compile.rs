@@ -254,6 +254,8 @@ pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
             )));
     }
 
+    let expansion = if smoke { None } else { macro_stats(&crate_dir, &target, &["--no-default-features", "--features", "repos"]) };
+
     let mut out = format!("{HEADING}\n\n");
     let _ = writeln!(
         out,
@@ -276,5 +278,52 @@ pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
     );
     out.push('\n');
     out.push_str(&markdown_table(&rows));
+    if let Some(expansion) = expansion {
+        out.push_str("\nWhat rustc expands, by macro, for tag `repos` alone (`RUSTC_BOOTSTRAP=1 cargo rustc --profile check --no-default-features --features repos --lib -- -Z macro-stats`; the largest, by lines of code they expand to):\n\n");
+        out.push_str(&expansion);
+    }
     Ok(out)
+}
+
+/// The largest macro expansions of the crate (`-Z macro-stats`, through `RUSTC_BOOTSTRAP`):
+/// a Markdown table of the first rows, or `None` when rustc does not give them.
+fn macro_stats(dir: &Path, target: &Path, features: &[&str]) -> Option<String> {
+    timed_cargo(dir, target, &["clean", "-p", github::CRATE_NAME]).ok()?;
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command
+        .args(["rustc", "--offline", "--quiet", "--profile", "check", "--lib"])
+        .args(features)
+        .args(["--", "-Z", "macro-stats"])
+        .current_dir(dir)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TERM_COLOR", "never");
+    let finished = process::run(&mut command, None).ok()?;
+    // Rows: `macro-stats #[derive(serde::Deserialize)]   409   115_187   281.6 ...`.
+    let mut rows: Vec<(String, u64, u64)> = finished
+        .stderr
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.strip_prefix("macro-stats ")?.split_whitespace().collect();
+            let [name, uses, lines, ..] = fields.as_slice() else { return None };
+            let number = |text: &str| text.replace('_', "").parse::<u64>().ok();
+            Some(((*name).to_owned(), number(uses)?, number(lines)?))
+        })
+        .collect();
+    rows.sort_by(|a, b| b.2.cmp(&a.2));
+    let total: u64 = rows.iter().map(|row| row.2).sum();
+    if total == 0 {
+        return None;
+    }
+    let mut text = "| macro | uses | lines | lines per use | share of all expanded lines |\n|---|---:|---:|---:|---:|\n".to_owned();
+    for (name, uses, lines) in rows.iter().take(8) {
+        let _ = writeln!(
+            text,
+            "| `{}` | {uses} | {lines} | {:.1} | {:.1} % |",
+            name.replace('|', "\\|"),
+            *lines as f64 / (*uses).max(1) as f64,
+            *lines as f64 * 100.0 / total as f64
+        );
+    }
+    Some(text)
 }

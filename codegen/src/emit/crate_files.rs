@@ -258,7 +258,7 @@ fn features_section(api: &Api, text: &mut String) {
     text.push_str("\n# Features\n\n");
     text.push_str(&format!(
         "Each group of operations (the operations of one tag) is a Cargo feature that compiles its \
-         methods and the types only it uses; types every group uses are always compiled. {} `full` \
+         methods and the types it uses (a type several groups use compiles when any of them is on). {} `full` \
          turns every group on.\n\n",
         match api.all_groups_by_default {
             true => "Every group is on by default;",

@@ -77,7 +77,7 @@ pub fn request_line(op: &Operation) -> String {
 }
 
 /// `#[cfg(feature = "repos")]`, or `#[cfg(any(feature = "a", feature = "b"))]`: what compiles an
-/// item of these [`Api::groups`]; nothing for an item every group has (no groups).
+/// item of these [`Api::groups`]; nothing for an item of no group (always compiled).
 pub fn feature_gate(api: &Api, groups: &[usize]) -> TokenStream {
     let features: Vec<&str> =
         groups.iter().filter_map(|at| Some(api.groups.get(*at)?.feature.as_str())).collect();

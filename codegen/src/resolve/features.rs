@@ -4,9 +4,10 @@
 //!
 //! A group is the operations sharing their first tag, or, for operations without tags, the
 //! first segment of their path (a version segment such as `v1` skipped). A type belongs to every
-//! group that reaches it through parameters, bodies, responses and errors; a type every group
-//! reaches is always compiled. Component schemas no operation reaches (kept unless
-//! `skip_unused_schemas`) form a group of their own, [`UNUSED_SCHEMAS_FEATURE`].
+//! group that reaches it through parameters, bodies, responses and errors; the types of the
+//! parameters every operation takes (the client builder's setters) are always compiled. Component
+//! schemas no operation reaches (kept unless `skip_unused_schemas`) form a group of their own,
+//! [`UNUSED_SCHEMAS_FEATURE`].
 
 use super::graph::referenced;
 use crate::model::*;
@@ -78,13 +79,12 @@ pub(super) fn assign(api: &mut Api, tag_descriptions: &HashMap<String, String>) 
 }
 
 /// Each type's groups: the operation groups that reach it, then the unused-schemas group for
-/// what no operation reaches; cleared for types every operation group reaches.
+/// what no operation reaches; none for the types of the client builder's setters.
 fn type_groups(api: &mut Api) {
     let index: HashMap<&str, usize> =
         api.types.iter().enumerate().map(|(at, def)| (def.name.as_str(), at)).collect();
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); api.types.len()];
-    let operation_groups = api.groups.len();
-    let mut roots: Vec<Vec<usize>> = vec![Vec::new(); operation_groups];
+    let mut roots: Vec<Vec<usize>> = vec![Vec::new(); api.groups.len()];
     for op in &api.operations {
         let mut root = |ty: &TypeRef| roots[op.group].extend(ty.named().and_then(|name| index.get(name)));
         for param in op.params.iter().chain(&api.shared_params) {
@@ -134,11 +134,19 @@ fn type_groups(api: &mut Api) {
             requires: Vec::new(),
         });
     }
-    for (def, mut groups) in api.types.iter_mut().zip(groups) {
-        // Reached by every group of operations: nothing to gate.
-        if groups.iter().filter(|group| **group < operation_groups).count() == operation_groups {
-            groups.clear();
+    // The types of the parameters every operation takes are the client builder's (its setters
+    // are always there), and so are the types they use: always compiled.
+    let mut pending: Vec<usize> =
+        api.shared_params.iter().filter_map(|param| index.get(param.ty.named()?).copied()).collect();
+    while let Some(at) = pending.pop() {
+        if std::mem::take(&mut groups[at]).is_empty() {
+            continue;
         }
+        for ty in referenced(&types[at].kind) {
+            pending.extend(ty.named().and_then(|name| index.get(name)));
+        }
+    }
+    for (def, groups) in api.types.iter_mut().zip(groups) {
         def.groups = groups;
     }
 }
