@@ -42,16 +42,9 @@
 //! The `cli` feature builds the command-line tool, with a subcommand per operation of the groups that are on.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![cfg_attr(
-    not(feature = "full"),
-    allow(
-        dead_code,
-        unused_imports,
-        unused_macros,
-        unused_variables,
-        rustdoc::broken_intra_doc_links
-    )
-)]
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros))]
+#![cfg_attr(not(feature = "full"), allow(unused_variables))]
+#![cfg_attr(not(feature = "full"), allow(rustdoc::broken_intra_doc_links))]
 #[rustfmt::skip]
 #[allow(deprecated)]
 mod client;

@@ -254,7 +254,11 @@ pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
             )));
     }
 
-    let expansion = if smoke { None } else { macro_stats(&crate_dir, &target, &["--no-default-features", "--features", "repos"]) };
+    let expansion = if smoke {
+        None
+    } else {
+        macro_stats(&crate_dir, &target, &["--no-default-features", "--features", "repos"])
+    };
 
     let mut out = format!("{HEADING}\n\n");
     let _ = writeln!(
@@ -315,7 +319,9 @@ fn macro_stats(dir: &Path, target: &Path, features: &[&str]) -> Option<String> {
     if total == 0 {
         return None;
     }
-    let mut text = "| macro | uses | lines | lines per use | share of all expanded lines |\n|---|---:|---:|---:|---:|\n".to_owned();
+    let mut text =
+        "| macro | uses | lines | lines per use | share of all expanded lines |\n|---|---:|---:|---:|---:|\n"
+            .to_owned();
     for (name, uses, lines) in rows.iter().take(8) {
         let _ = writeln!(
             text,

@@ -229,10 +229,13 @@ pub fn lib_module(api: &Api) -> TokenStream {
         }
     });
     // With a group off, what only its operations use is unused (runtime parts, imports, the
-    // tool's dispatch variables) and the docs link to items that are not compiled.
+    // tool's dispatch variables) and the docs link to items that are not compiled. Short
+    // attributes: prettyplease and rustfmt print them alike, on one line.
     let partial = (!api.groups.is_empty()).then(|| {
         quote! {
-            #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros, unused_variables, rustdoc::broken_intra_doc_links))]
+            #![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports, unused_macros))]
+            #![cfg_attr(not(feature = "full"), allow(unused_variables))]
+            #![cfg_attr(not(feature = "full"), allow(rustdoc::broken_intra_doc_links))]
         }
     });
     quote! {
