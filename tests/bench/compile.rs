@@ -314,7 +314,7 @@ fn macro_stats(dir: &Path, target: &Path, features: &[&str]) -> Option<String> {
             Some(((*name).to_owned(), number(uses)?, number(lines)?))
         })
         .collect();
-    rows.sort_by(|a, b| b.2.cmp(&a.2));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.2));
     let total: u64 = rows.iter().map(|row| row.2).sum();
     if total == 0 {
         return None;
