@@ -126,6 +126,10 @@ fn github_label(path: &Path) -> String {
 /// Runs the series. `exe` is the bench binary (it serves `--xtask`), `work` the folder the crates
 /// are written into (each run writes into an emptied folder).
 pub fn run(exe: &Path, config: &SeriesConfig, work: &Path) -> Result<Series, String> {
+    // The full run measures the generator users run, the release `xtask` binary (with its
+    // allocator); the smoke test, the bench binary itself (building another would take minutes).
+    let generator: Option<PathBuf> =
+        if config.smoke { None } else { Some(xtask::measure::release_generator()?) };
     let load_start = report::load_average();
     let mut specs: Vec<(String, PathBuf, String)> = vec![(
         xtask::github::shown(&xtask::bundled_spec()),
@@ -177,8 +181,14 @@ pub fn run(exe: &Path, config: &SeriesConfig, work: &Path) -> Result<Series, Str
             if out.exists() {
                 std::fs::remove_dir_all(&out).map_err(|e| format!("cannot empty {}: {e}", out.display()))?;
             }
-            let mut program = Command::new(exe);
-            program.arg("--xtask");
+            let program = match &generator {
+                Some(xtask) => Command::new(xtask),
+                None => {
+                    let mut program = Command::new(exe);
+                    program.arg("--xtask");
+                    program
+                }
+            };
             let generation = github::run_generation(program, path, &out, name, Some(config.timeout))?;
             println!(
                 "  generation {}/{} {label}: {:.2} s, {:.0} MiB peak RSS, {}",
@@ -438,7 +448,7 @@ impl Series {
         );
         let _ = writeln!(
             out,
-            "- each run is `xtask generate --skip-unused-schemas` (read the spec, build the model, emit, write the crate into an emptied folder) in a child process of its own, so peak RSS (`VmHWM`) is that spec's alone; wall time from spawn to exit, median of {} runs, spread min–max; CPU time (user + system) as the child reports it; runs go round after round over every spec",
+            "- each run is the release `xtask generate --skip-unused-schemas` (read the spec, build the model, emit, write the crate into an emptied folder) in a child process of its own, so peak RSS (`VmHWM`) is that spec's alone; wall time from spawn to exit, median of {} runs, spread min–max; CPU time (user + system) as the child reports it; runs go round after round over every spec",
             self.runs
         );
         let _ = writeln!(
