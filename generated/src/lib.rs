@@ -44,7 +44,13 @@
 #![warn(missing_docs)]
 #![cfg_attr(
     not(feature = "full"),
-    allow(dead_code, unused_imports, unused_macros, unused_variables, rustdoc::broken_intra_doc_links)
+    allow(
+        dead_code,
+        unused_imports,
+        unused_macros,
+        unused_variables,
+        rustdoc::broken_intra_doc_links
+    )
 )]
 #[rustfmt::skip]
 #[allow(deprecated)]

@@ -7,7 +7,7 @@ use crate::runtime;
 /// timestamps that have not happened yet, and `results_url` before processing ends, are null.
 ///
 /// Serialized with `"type": "message_batch"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "message_batch")]
 pub struct MessageBatch {
     /// Unique identifier of the batch (for example `msgbatch_...`). Treat it as opaque; its format and length may change.
@@ -33,6 +33,100 @@ pub struct MessageBatch {
     /// Where the JSON Lines results can be downloaded (the `retrieveMessageBatchResults` endpoint).
     /// Null until processing has ended. Lines are not in request order; match them by `custom_id`.
     pub results_url: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for MessageBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatch {
+    const NAME: &'static str = "MessageBatch";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "processing_status",
+        "request_counts",
+        "created_at",
+        "expires_at",
+        "ended_at",
+        "cancel_initiated_at",
+        "archived_at",
+        "results_url",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut processing_status = None;
+        let mut request_counts = None;
+        let mut created_at = None;
+        let mut expires_at = None;
+        let mut ended_at = None;
+        let mut cancel_initiated_at = None;
+        let mut archived_at = None;
+        let mut results_url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut processing_status,
+                        "processing_status",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut request_counts,
+                        "request_counts",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut created_at, "created_at")?,
+                4 => runtime::de::value(&mut __map, &mut expires_at, "expires_at")?,
+                5 => runtime::de::value(&mut __map, &mut ended_at, "ended_at")?,
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut cancel_initiated_at,
+                        "cancel_initiated_at",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut archived_at, "archived_at")?,
+                8 => runtime::de::value(&mut __map, &mut results_url, "results_url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(id) = id else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(processing_status) = processing_status else {
+            return Err(serde::de::Error::missing_field("processing_status"));
+        };
+        let Some(request_counts) = request_counts else {
+            return Err(serde::de::Error::missing_field("request_counts"));
+        };
+        let Some(created_at) = created_at else {
+            return Err(serde::de::Error::missing_field("created_at"));
+        };
+        let Some(expires_at) = expires_at else {
+            return Err(serde::de::Error::missing_field("expires_at"));
+        };
+        Ok(Self {
+            id,
+            processing_status,
+            request_counts,
+            created_at,
+            expires_at,
+            ended_at: ended_at.flatten(),
+            cancel_initiated_at: cancel_initiated_at.flatten(),
+            archived_at: archived_at.flatten(),
+            results_url: results_url.flatten(),
+        })
+    }
 }
 
 /// Where the batch is in its lifecycle: `in_progress` while requests are being processed,
@@ -101,7 +195,7 @@ impl runtime::ParamValue for MessageBatchProcessingStatus {
 /// How many of the batch's requests are in each state. All requests count as `processing` until
 /// the whole batch ends; only then are the other counters filled in. The five counters always add
 /// up to the number of requests in the batch.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct MessageBatchRequestCounts {
     /// Requests still being processed.
     ///
@@ -125,8 +219,68 @@ pub struct MessageBatchRequestCounts {
     pub expired: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for MessageBatchRequestCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatchRequestCounts {
+    const NAME: &'static str = "MessageBatchRequestCounts";
+
+    const FIELDS: &'static [&'static str] = &[
+        "processing",
+        "succeeded",
+        "errored",
+        "canceled",
+        "expired",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut processing = None;
+        let mut succeeded = None;
+        let mut errored = None;
+        let mut canceled = None;
+        let mut expired = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut processing, "processing")?,
+                1 => runtime::de::value(&mut __map, &mut succeeded, "succeeded")?,
+                2 => runtime::de::value(&mut __map, &mut errored, "errored")?,
+                3 => runtime::de::value(&mut __map, &mut canceled, "canceled")?,
+                4 => runtime::de::value(&mut __map, &mut expired, "expired")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(processing) = processing else {
+            return Err(serde::de::Error::missing_field("processing"));
+        };
+        let Some(succeeded) = succeeded else {
+            return Err(serde::de::Error::missing_field("succeeded"));
+        };
+        let Some(errored) = errored else {
+            return Err(serde::de::Error::missing_field("errored"));
+        };
+        let Some(canceled) = canceled else {
+            return Err(serde::de::Error::missing_field("canceled"));
+        };
+        let Some(expired) = expired else {
+            return Err(serde::de::Error::missing_field("expired"));
+        };
+        Ok(Self {
+            processing,
+            succeeded,
+            errored,
+            canceled,
+            expired,
+        })
+    }
+}
+
 /// One page of batches, newest first, with the cursors needed to fetch the neighbouring pages.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct MessageBatchList {
     /// The batches on this page.
     pub data: Vec<MessageBatch>,
@@ -138,19 +292,89 @@ pub struct MessageBatchList {
     pub has_more: bool,
 }
 
+impl<'de> serde::Deserialize<'de> for MessageBatchList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatchList {
+    const NAME: &'static str = "MessageBatchList";
+
+    const FIELDS: &'static [&'static str] = &["data", "first_id", "last_id", "has_more"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        let mut first_id = None;
+        let mut last_id = None;
+        let mut has_more = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut data, "data")?,
+                1 => runtime::de::value(&mut __map, &mut first_id, "first_id")?,
+                2 => runtime::de::value(&mut __map, &mut last_id, "last_id")?,
+                3 => runtime::de::value(&mut __map, &mut has_more, "has_more")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(data) = data else {
+            return Err(serde::de::Error::missing_field("data"));
+        };
+        let Some(has_more) = has_more else {
+            return Err(serde::de::Error::missing_field("has_more"));
+        };
+        Ok(Self {
+            data,
+            first_id: first_id.flatten(),
+            last_id: last_id.flatten(),
+            has_more,
+        })
+    }
+}
+
 /// Confirmation that a batch was deleted.
 ///
 /// Serialized with `"type": "message_batch_deleted"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "message_batch_deleted")]
 pub struct DeletedMessageBatch {
     /// Identifier of the deleted batch.
     pub id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for DeletedMessageBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for DeletedMessageBatch {
+    const NAME: &'static str = "DeletedMessageBatch";
+
+    const FIELDS: &'static [&'static str] = &["id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(id) = id else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        Ok(Self { id })
+    }
+}
+
 /// Body of the create call. A batch holds at most 100,000 requests, and the serialized body
 /// must not exceed 256 MB.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct CreateMessageBatchParams {
     /// The requests to run; between 1 and 100,000 of them, each with a distinct `custom_id`.
     ///
@@ -158,8 +382,36 @@ pub struct CreateMessageBatchParams {
     pub requests: Vec<MessageBatchRequest>,
 }
 
+impl<'de> serde::Deserialize<'de> for CreateMessageBatchParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CreateMessageBatchParams {
+    const NAME: &'static str = "CreateMessageBatchParams";
+
+    const FIELDS: &'static [&'static str] = &["requests"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut requests = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut requests, "requests")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(requests) = requests else {
+            return Err(serde::de::Error::missing_field("requests"));
+        };
+        Ok(Self { requests })
+    }
+}
+
 /// One Messages API request inside a batch, labelled so its result can be found again.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct MessageBatchRequest {
     /// Caller-chosen label, unique within the batch, copied onto the matching result line.
     /// 1 to 64 characters from letters, digits, `_` and `-`.
@@ -171,9 +423,42 @@ pub struct MessageBatchRequest {
     pub params: MessageCreateParams,
 }
 
+impl<'de> serde::Deserialize<'de> for MessageBatchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatchRequest {
+    const NAME: &'static str = "MessageBatchRequest";
+
+    const FIELDS: &'static [&'static str] = &["custom_id", "params"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut custom_id = None;
+        let mut params = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut custom_id, "custom_id")?,
+                1 => runtime::de::value(&mut __map, &mut params, "params")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(custom_id) = custom_id else {
+            return Err(serde::de::Error::missing_field("custom_id"));
+        };
+        let Some(params) = params else {
+            return Err(serde::de::Error::missing_field("params"));
+        };
+        Ok(Self { custom_id, params })
+    }
+}
+
 /// The Messages API request to run for one batch entry. It is the same body as a direct
 /// Messages API call, except that streaming is not available.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct MessageCreateParams {
     /// Model to use, for example `claude-sonnet-4-5`. Model ids form an open set, so any string is accepted here.
     pub model: String,
@@ -250,13 +535,164 @@ pub struct MessageCreateParams {
     pub stream: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for MessageCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageCreateParams {
+    const NAME: &'static str = "MessageCreateParams";
+
+    const FIELDS: &'static [&'static str] = &[
+        "model",
+        "max_tokens",
+        "messages",
+        "system",
+        "metadata",
+        "stop_sequences",
+        "temperature",
+        "top_k",
+        "top_p",
+        "tools",
+        "tool_choice",
+        "thinking",
+        "service_tier",
+        "cache_control",
+        "container",
+        "inference_geo",
+        "output_config",
+        "stream",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut model = None;
+        let mut max_tokens = None;
+        let mut messages = None;
+        let mut system = None;
+        let mut metadata = None;
+        let mut stop_sequences = None;
+        let mut temperature = None;
+        let mut top_k = None;
+        let mut top_p = None;
+        let mut tools = None;
+        let mut tool_choice = None;
+        let mut thinking = None;
+        let mut service_tier = None;
+        let mut cache_control = None;
+        let mut container = None;
+        let mut inference_geo = None;
+        let mut output_config = None;
+        let mut stream = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut model, "model")?,
+                1 => runtime::de::value(&mut __map, &mut max_tokens, "max_tokens")?,
+                2 => runtime::de::value(&mut __map, &mut messages, "messages")?,
+                3 => runtime::de::value(&mut __map, &mut system, "system")?,
+                4 => runtime::de::value(&mut __map, &mut metadata, "metadata")?,
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut stop_sequences,
+                        "stop_sequences",
+                    )?
+                }
+                6 => runtime::de::value(&mut __map, &mut temperature, "temperature")?,
+                7 => runtime::de::value(&mut __map, &mut top_k, "top_k")?,
+                8 => runtime::de::value(&mut __map, &mut top_p, "top_p")?,
+                9 => runtime::de::value(&mut __map, &mut tools, "tools")?,
+                10 => runtime::de::value(&mut __map, &mut tool_choice, "tool_choice")?,
+                11 => runtime::de::value(&mut __map, &mut thinking, "thinking")?,
+                12 => runtime::de::value(&mut __map, &mut service_tier, "service_tier")?,
+                13 => {
+                    runtime::de::value(&mut __map, &mut cache_control, "cache_control")?
+                }
+                14 => runtime::de::value(&mut __map, &mut container, "container")?,
+                15 => {
+                    runtime::de::value(&mut __map, &mut inference_geo, "inference_geo")?
+                }
+                16 => {
+                    runtime::de::value(&mut __map, &mut output_config, "output_config")?
+                }
+                17 => runtime::de::value(&mut __map, &mut stream, "stream")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(model) = model else {
+            return Err(serde::de::Error::missing_field("model"));
+        };
+        let Some(max_tokens) = max_tokens else {
+            return Err(serde::de::Error::missing_field("max_tokens"));
+        };
+        let Some(messages) = messages else {
+            return Err(serde::de::Error::missing_field("messages"));
+        };
+        Ok(Self {
+            model,
+            max_tokens,
+            messages,
+            system: system.flatten(),
+            metadata: metadata.flatten(),
+            stop_sequences: stop_sequences.flatten(),
+            temperature: temperature.flatten(),
+            top_k: top_k.flatten(),
+            top_p: top_p.flatten(),
+            tools: tools.flatten(),
+            tool_choice: tool_choice.flatten(),
+            thinking: thinking.flatten(),
+            service_tier: service_tier.flatten(),
+            cache_control: cache_control.flatten(),
+            container,
+            inference_geo,
+            output_config: output_config.flatten(),
+            stream: stream.flatten(),
+        })
+    }
+}
+
 /// One turn of the conversation.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct MessageParam {
     /// Who spoke a turn.
     pub role: MessageRole,
     /// The content of a turn, either plain text or a list of content blocks.
     pub content: MessageContent,
+}
+
+impl<'de> serde::Deserialize<'de> for MessageParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageParam {
+    const NAME: &'static str = "MessageParam";
+
+    const FIELDS: &'static [&'static str] = &["role", "content"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut role = None;
+        let mut content = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut role, "role")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(role) = role else {
+            return Err(serde::de::Error::missing_field("role"));
+        };
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        Ok(Self { role, content })
+    }
 }
 
 /// Who spoke a turn.
@@ -369,7 +805,7 @@ impl From<Vec<TextBlockParam>> for SystemPrompt {
 }
 
 /// Information about the request that is not shown to the model.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct Metadata {
     /// An opaque identifier of the end user (a hash or UUID, never personal data), used for abuse detection.
     ///
@@ -380,6 +816,31 @@ pub struct Metadata {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub user_id: Option<Option<String>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for Metadata {
+    const NAME: &'static str = "Metadata";
+
+    const FIELDS: &'static [&'static str] = &["user_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut user_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut user_id, "user_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { user_id })
+    }
 }
 
 /// Capacity to use for the request. `auto` may use priority capacity when available; `standard_only` never does.
@@ -442,12 +903,37 @@ impl runtime::ParamValue for ServiceTierParam {
 /// Marks a prompt cache breakpoint at this block.
 ///
 /// Serialized with `"type": "ephemeral"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "ephemeral")]
 pub struct CacheControlEphemeral {
     /// How long the cached prefix lives; `5m` (five minutes) unless set to `1h` (one hour).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<CacheControlTtl>,
+}
+
+impl<'de> serde::Deserialize<'de> for CacheControlEphemeral {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CacheControlEphemeral {
+    const NAME: &'static str = "CacheControlEphemeral";
+
+    const FIELDS: &'static [&'static str] = &["ttl"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut ttl = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut ttl, "ttl")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { ttl: ttl.flatten() })
+    }
 }
 
 /// How long the cached prefix lives; `5m` (five minutes) unless set to `1h` (one hour).
@@ -775,7 +1261,7 @@ impl From<ContainerUploadBlockParam> for ContentBlockParam {
 /// A block of text.
 ///
 /// Serialized with `"type": "text"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct TextBlockParam {
     /// The text itself.
@@ -788,10 +1274,46 @@ pub struct TextBlockParam {
     pub citations: Option<Vec<TextCitationParam>>,
 }
 
+impl<'de> serde::Deserialize<'de> for TextBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextBlockParam {
+    const NAME: &'static str = "TextBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["text", "cache_control", "citations"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut cache_control = None;
+        let mut citations = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut text, "text")?,
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(text) = text else {
+            return Err(serde::de::Error::missing_field("text"));
+        };
+        Ok(Self {
+            text,
+            cache_control: cache_control.flatten(),
+            citations: citations.flatten(),
+        })
+    }
+}
+
 /// An image, given inline as base64 or by URL.
 ///
 /// Serialized with `"type": "image"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "image")]
 pub struct ImageBlockParam {
     /// Where an image's bytes come from.
@@ -799,6 +1321,39 @@ pub struct ImageBlockParam {
     /// Marks a prompt cache breakpoint at this block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<CacheControlEphemeral>,
+}
+
+impl<'de> serde::Deserialize<'de> for ImageBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ImageBlockParam {
+    const NAME: &'static str = "ImageBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["source", "cache_control"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut source = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut source, "source")?,
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(source) = source else {
+            return Err(serde::de::Error::missing_field("source"));
+        };
+        Ok(Self {
+            source,
+            cache_control: cache_control.flatten(),
+        })
+    }
 }
 
 /// Where an image's bytes come from.
@@ -876,13 +1431,46 @@ impl From<UrlImageSource> for ImageSource {
 /// Image bytes embedded in the request, base64-encoded.
 ///
 /// Serialized with `"type": "base64"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "base64")]
 pub struct Base64ImageSource {
     /// MIME type of an embedded image.
     pub media_type: ImageMediaType,
     /// The image file, base64-encoded.
     pub data: String,
+}
+
+impl<'de> serde::Deserialize<'de> for Base64ImageSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for Base64ImageSource {
+    const NAME: &'static str = "Base64ImageSource";
+
+    const FIELDS: &'static [&'static str] = &["media_type", "data"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut media_type = None;
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
+                1 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(media_type) = media_type else {
+            return Err(serde::de::Error::missing_field("media_type"));
+        };
+        let Some(data) = data else {
+            return Err(serde::de::Error::missing_field("data"));
+        };
+        Ok(Self { media_type, data })
+    }
 }
 
 /// MIME type of an embedded image.
@@ -953,17 +1541,45 @@ impl runtime::ParamValue for ImageMediaType {
 /// An image that the API downloads from a URL.
 ///
 /// Serialized with `"type": "url"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "url")]
 pub struct UrlImageSource {
     /// Address of the image.
     pub url: String,
 }
 
+impl<'de> serde::Deserialize<'de> for UrlImageSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for UrlImageSource {
+    const NAME: &'static str = "UrlImageSource";
+
+    const FIELDS: &'static [&'static str] = &["url"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(url) = url else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self { url })
+    }
+}
+
 /// A document (PDF, plain text or custom content) the model can read and cite.
 ///
 /// Serialized with `"type": "document"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "document")]
 pub struct DocumentBlockParam {
     /// Where a document's content comes from.
@@ -994,12 +1610,85 @@ pub struct DocumentBlockParam {
     pub cache_control: Option<CacheControlEphemeral>,
 }
 
+impl<'de> serde::Deserialize<'de> for DocumentBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for DocumentBlockParam {
+    const NAME: &'static str = "DocumentBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "source",
+        "title",
+        "context",
+        "citations",
+        "cache_control",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut source = None;
+        let mut title = None;
+        let mut context = None;
+        let mut citations = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut source, "source")?,
+                1 => runtime::de::value(&mut __map, &mut title, "title")?,
+                2 => runtime::de::value(&mut __map, &mut context, "context")?,
+                3 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                4 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(source) = source else {
+            return Err(serde::de::Error::missing_field("source"));
+        };
+        Ok(Self {
+            source,
+            title,
+            context,
+            citations: citations.flatten(),
+            cache_control: cache_control.flatten(),
+        })
+    }
+}
+
 /// Whether the model may cite this source.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct CitationsConfigParam {
     /// Set to `true` to allow citations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+impl<'de> serde::Deserialize<'de> for CitationsConfigParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationsConfigParam {
+    const NAME: &'static str = "CitationsConfigParam";
+
+    const FIELDS: &'static [&'static str] = &["enabled"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut enabled = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut enabled, "enabled")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { enabled: enabled.flatten() })
+    }
 }
 
 /// Where a document's content comes from.
@@ -1097,7 +1786,7 @@ impl From<ContentBlockSource> for DocumentSource {
 /// A PDF embedded in the request, base64-encoded.
 ///
 /// Serialized with `"type": "base64"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "base64")]
 pub struct Base64PdfSource {
     /// Always `application/pdf`.
@@ -1117,10 +1806,43 @@ impl Default for Base64PdfSource {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Base64PdfSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for Base64PdfSource {
+    const NAME: &'static str = "Base64PdfSource";
+
+    const FIELDS: &'static [&'static str] = &["media_type", "data"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut media_type = None;
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
+                1 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(media_type) = media_type else {
+            return Err(serde::de::Error::missing_field("media_type"));
+        };
+        let Some(data) = data else {
+            return Err(serde::de::Error::missing_field("data"));
+        };
+        Ok(Self { media_type, data })
+    }
+}
+
 /// A plain-text document given inline.
 ///
 /// Serialized with `"type": "text"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct PlainTextSource {
     /// Always `text/plain`.
@@ -1140,24 +1862,113 @@ impl Default for PlainTextSource {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PlainTextSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for PlainTextSource {
+    const NAME: &'static str = "PlainTextSource";
+
+    const FIELDS: &'static [&'static str] = &["media_type", "data"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut media_type = None;
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
+                1 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(media_type) = media_type else {
+            return Err(serde::de::Error::missing_field("media_type"));
+        };
+        let Some(data) = data else {
+            return Err(serde::de::Error::missing_field("data"));
+        };
+        Ok(Self { media_type, data })
+    }
+}
+
 /// A PDF that the API downloads from a URL.
 ///
 /// Serialized with `"type": "url"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "url")]
 pub struct UrlPdfSource {
     /// Address of the PDF.
     pub url: String,
 }
 
+impl<'de> serde::Deserialize<'de> for UrlPdfSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for UrlPdfSource {
+    const NAME: &'static str = "UrlPdfSource";
+
+    const FIELDS: &'static [&'static str] = &["url"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(url) = url else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self { url })
+    }
+}
+
 /// A document made of caller-supplied content blocks; each block can be cited separately.
 ///
 /// Serialized with `"type": "content"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "content")]
 pub struct ContentBlockSource {
     /// The document's content, either one string or a list of text and image blocks.
     pub content: ContentBlockSourceContent,
+}
+
+impl<'de> serde::Deserialize<'de> for ContentBlockSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ContentBlockSource {
+    const NAME: &'static str = "ContentBlockSource";
+
+    const FIELDS: &'static [&'static str] = &["content"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        Ok(Self { content })
+    }
 }
 
 /// The document's content, either one string or a list of text and image blocks.
@@ -1261,7 +2072,7 @@ impl From<ImageBlockParam> for ContentBlockSourceItem {
 /// A tool call made by the assistant in an earlier turn, replayed as input.
 ///
 /// Serialized with `"type": "tool_use"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_use")]
 pub struct ToolUseBlockParam {
     /// Identifier of the call; a later `tool_result` block refers to it.
@@ -1278,10 +2089,64 @@ pub struct ToolUseBlockParam {
     pub cache_control: Option<CacheControlEphemeral>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolUseBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolUseBlockParam {
+    const NAME: &'static str = "ToolUseBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "input",
+        "caller",
+        "cache_control",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut input = None;
+        let mut caller = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => runtime::de::value(&mut __map, &mut name, "name")?,
+                2 => runtime::de::value(&mut __map, &mut input, "input")?,
+                3 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                4 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(id) = id else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        let Some(input) = input else {
+            return Err(serde::de::Error::missing_field("input"));
+        };
+        Ok(Self {
+            id,
+            name,
+            input,
+            caller: caller.flatten(),
+            cache_control: cache_control.flatten(),
+        })
+    }
+}
+
 /// The outcome of a tool call, sent back to the model in a `user` turn.
 ///
 /// Serialized with `"type": "tool_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_result")]
 pub struct ToolResultBlockParam {
     /// The `id` of the `tool_use` block this answers.
@@ -1295,6 +2160,50 @@ pub struct ToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<CacheControlEphemeral>,
+}
+
+impl<'de> serde::Deserialize<'de> for ToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolResultBlockParam {
+    const NAME: &'static str = "ToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "tool_use_id",
+        "content",
+        "is_error",
+        "cache_control",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_use_id = None;
+        let mut content = None;
+        let mut is_error = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut is_error, "is_error")?,
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self {
+            tool_use_id,
+            content: content.flatten(),
+            is_error: is_error.flatten(),
+            cache_control: cache_control.flatten(),
+        })
+    }
 }
 
 /// What the tool returned, either a string or a list of text and image blocks.
@@ -1436,7 +2345,7 @@ impl From<ToolReferenceBlockParam> for ToolResultContentItem {
 /// Extended-thinking output from an earlier assistant turn, passed back unchanged.
 ///
 /// Serialized with `"type": "thinking"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "thinking")]
 pub struct ThinkingBlockParam {
     /// The reasoning text.
@@ -1445,20 +2354,81 @@ pub struct ThinkingBlockParam {
     pub signature: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ThinkingBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ThinkingBlockParam {
+    const NAME: &'static str = "ThinkingBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["thinking", "signature"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut thinking = None;
+        let mut signature = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut thinking, "thinking")?,
+                1 => runtime::de::value(&mut __map, &mut signature, "signature")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(thinking) = thinking else {
+            return Err(serde::de::Error::missing_field("thinking"));
+        };
+        let Some(signature) = signature else {
+            return Err(serde::de::Error::missing_field("signature"));
+        };
+        Ok(Self { thinking, signature })
+    }
+}
+
 /// An encrypted thinking block from an earlier assistant turn, passed back unchanged.
 ///
 /// Serialized with `"type": "redacted_thinking"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "redacted_thinking")]
 pub struct RedactedThinkingBlockParam {
     /// Opaque encrypted content.
     pub data: String,
 }
 
+impl<'de> serde::Deserialize<'de> for RedactedThinkingBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for RedactedThinkingBlockParam {
+    const NAME: &'static str = "RedactedThinkingBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["data"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(data) = data else {
+            return Err(serde::de::Error::missing_field("data"));
+        };
+        Ok(Self { data })
+    }
+}
+
 /// A search result supplied by the caller, which the model can cite.
 ///
 /// Serialized with `"type": "search_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "search_result")]
 pub struct SearchResultBlockParam {
     /// Where the result came from, for example a URL or a document path.
@@ -1475,10 +2445,64 @@ pub struct SearchResultBlockParam {
     pub cache_control: Option<CacheControlEphemeral>,
 }
 
+impl<'de> serde::Deserialize<'de> for SearchResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for SearchResultBlockParam {
+    const NAME: &'static str = "SearchResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "source",
+        "title",
+        "content",
+        "citations",
+        "cache_control",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut source = None;
+        let mut title = None;
+        let mut content = None;
+        let mut citations = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut source, "source")?,
+                1 => runtime::de::value(&mut __map, &mut title, "title")?,
+                2 => runtime::de::value(&mut __map, &mut content, "content")?,
+                3 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                4 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(source) = source else {
+            return Err(serde::de::Error::missing_field("source"));
+        };
+        let Some(title) = title else {
+            return Err(serde::de::Error::missing_field("title"));
+        };
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        Ok(Self {
+            source,
+            title,
+            content,
+            citations: citations.flatten(),
+            cache_control: cache_control.flatten(),
+        })
+    }
+}
+
 /// A server tool call made by the assistant in an earlier turn, replayed as input.
 ///
 /// Serialized with `"type": "server_tool_use"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "server_tool_use")]
 pub struct ServerToolUseBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1495,6 +2519,60 @@ pub struct ServerToolUseBlockParam {
     pub input: serde_json::Map<String, serde_json::Value>,
     /// Which server tool was called.
     pub name: ServerToolName,
+}
+
+impl<'de> serde::Deserialize<'de> for ServerToolUseBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ServerToolUseBlockParam {
+    const NAME: &'static str = "ServerToolUseBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cache_control",
+        "caller",
+        "id",
+        "input",
+        "name",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut caller = None;
+        let mut id = None;
+        let mut input = None;
+        let mut name = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                2 => runtime::de::value(&mut __map, &mut id, "id")?,
+                3 => runtime::de::value(&mut __map, &mut input, "input")?,
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(id) = id else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(input) = input else {
+            return Err(serde::de::Error::missing_field("input"));
+        };
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            caller: caller.flatten(),
+            id,
+            input,
+            name,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -1526,7 +2604,7 @@ impl From<WebSearchToolResultErrorParam> for WebSearchToolResultBlockParamConten
 /// The outcome of an earlier web search, replayed as input.
 ///
 /// Serialized with `"type": "web_search_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_tool_result")]
 pub struct WebSearchToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1543,10 +2621,57 @@ pub struct WebSearchToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchToolResultBlockParam {
+    const NAME: &'static str = "WebSearchToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cache_control",
+        "caller",
+        "content",
+        "tool_use_id",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut caller = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                2 => runtime::de::value(&mut __map, &mut content, "content")?,
+                3 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            caller: caller.flatten(),
+            content,
+            tool_use_id,
+        })
+    }
+}
+
 /// One web page found by an earlier search, replayed as input.
 ///
 /// Serialized with `"type": "web_search_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_result")]
 pub struct WebSearchResultBlockParam {
     /// Opaque page content, as returned by the search; send it back unchanged.
@@ -1566,14 +2691,98 @@ pub struct WebSearchResultBlockParam {
     pub url: String,
 }
 
+impl<'de> serde::Deserialize<'de> for WebSearchResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchResultBlockParam {
+    const NAME: &'static str = "WebSearchResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "encrypted_content",
+        "page_age",
+        "title",
+        "url",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut encrypted_content = None;
+        let mut page_age = None;
+        let mut title = None;
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_content,
+                        "encrypted_content",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut page_age, "page_age")?,
+                2 => runtime::de::value(&mut __map, &mut title, "title")?,
+                3 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(encrypted_content) = encrypted_content else {
+            return Err(serde::de::Error::missing_field("encrypted_content"));
+        };
+        let Some(title) = title else {
+            return Err(serde::de::Error::missing_field("title"));
+        };
+        let Some(url) = url else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self {
+            encrypted_content,
+            page_age,
+            title,
+            url,
+        })
+    }
+}
+
 /// A failed web search, replayed as input.
 ///
 /// Serialized with `"type": "web_search_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_tool_result_error")]
 pub struct WebSearchToolResultErrorParam {
     /// Why the call failed.
     pub error_code: WebSearchErrorCode,
+}
+
+impl<'de> serde::Deserialize<'de> for WebSearchToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchToolResultErrorParam {
+    const NAME: &'static str = "WebSearchToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -1659,7 +2868,7 @@ impl From<WebFetchResultBlockParam> for WebFetchToolResultBlockParamContent {
 /// The outcome of an earlier web fetch, replayed as input.
 ///
 /// Serialized with `"type": "web_fetch_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result")]
 pub struct WebFetchToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1676,10 +2885,57 @@ pub struct WebFetchToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchToolResultBlockParam {
+    const NAME: &'static str = "WebFetchToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cache_control",
+        "caller",
+        "content",
+        "tool_use_id",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut caller = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                2 => runtime::de::value(&mut __map, &mut content, "content")?,
+                3 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            caller: caller.flatten(),
+            content,
+            tool_use_id,
+        })
+    }
+}
+
 /// A page fetched by the web fetch tool; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "web_fetch_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_result")]
 pub struct WebFetchResultBlockParam {
     /// The fetched page as a document.
@@ -1697,14 +2953,77 @@ pub struct WebFetchResultBlockParam {
     pub url: String,
 }
 
+impl<'de> serde::Deserialize<'de> for WebFetchResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchResultBlockParam {
+    const NAME: &'static str = "WebFetchResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["content", "retrieved_at", "url"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut retrieved_at = None;
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut retrieved_at, "retrieved_at")?,
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(url) = url else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self { content, retrieved_at, url })
+    }
+}
+
 /// The web fetch failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "web_fetch_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result_error")]
 pub struct WebFetchToolResultErrorParam {
     /// Why the call failed.
     pub error_code: WebFetchErrorCode,
+}
+
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchToolResultErrorParam {
+    const NAME: &'static str = "WebFetchToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -1813,7 +3132,7 @@ for CodeExecutionToolResultBlockParamContent {
 /// What a code execution tool call produced: the run's output, or an error; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result")]
 pub struct CodeExecutionToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1827,20 +3146,87 @@ pub struct CodeExecutionToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultBlockParam {
+    const NAME: &'static str = "CodeExecutionToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            content,
+            tool_use_id,
+        })
+    }
+}
+
 /// The code execution tool could not run the code; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result_error")]
 pub struct CodeExecutionToolResultErrorParam {
     /// Why the call failed.
     pub error_code: CodeExecutionErrorCode,
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultErrorParam {
+    const NAME: &'static str = "CodeExecutionToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
+}
+
 /// Output of code run by the code execution tool; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_result")]
 pub struct CodeExecutionResultBlockParam {
     /// Files the code wrote.
@@ -1853,10 +3239,63 @@ pub struct CodeExecutionResultBlockParam {
     pub stdout: String,
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionResultBlockParam {
+    const NAME: &'static str = "CodeExecutionResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "return_code",
+        "stderr",
+        "stdout",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        let mut stdout = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                2 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                3 => runtime::de::value(&mut __map, &mut stdout, "stdout")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(return_code) = return_code else {
+            return Err(serde::de::Error::missing_field("return_code"));
+        };
+        let Some(stderr) = stderr else {
+            return Err(serde::de::Error::missing_field("stderr"));
+        };
+        let Some(stdout) = stdout else {
+            return Err(serde::de::Error::missing_field("stdout"));
+        };
+        Ok(Self {
+            content,
+            return_code,
+            stderr,
+            stdout,
+        })
+    }
+}
+
 /// Output of code run by the code execution tool, with its standard output encrypted; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "encrypted_code_execution_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "encrypted_code_execution_result")]
 pub struct EncryptedCodeExecutionResultBlockParam {
     /// Files the code wrote.
@@ -1869,14 +3308,101 @@ pub struct EncryptedCodeExecutionResultBlockParam {
     pub stderr: String,
 }
 
+impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for EncryptedCodeExecutionResultBlockParam {
+    const NAME: &'static str = "EncryptedCodeExecutionResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "encrypted_stdout",
+        "return_code",
+        "stderr",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut encrypted_stdout = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_stdout,
+                        "encrypted_stdout",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                3 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(encrypted_stdout) = encrypted_stdout else {
+            return Err(serde::de::Error::missing_field("encrypted_stdout"));
+        };
+        let Some(return_code) = return_code else {
+            return Err(serde::de::Error::missing_field("return_code"));
+        };
+        let Some(stderr) = stderr else {
+            return Err(serde::de::Error::missing_field("stderr"));
+        };
+        Ok(Self {
+            content,
+            encrypted_stdout,
+            return_code,
+            stderr,
+        })
+    }
+}
+
 /// A file written by the executed code; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_output"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_output")]
 pub struct CodeExecutionOutputBlockParam {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
+}
+
+impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionOutputBlockParam {
+    const NAME: &'static str = "CodeExecutionOutputBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(file_id) = file_id else {
+            return Err(serde::de::Error::missing_field("file_id"));
+        };
+        Ok(Self { file_id })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -1970,7 +3496,7 @@ for BashCodeExecutionToolResultBlockParamContent {
 /// What a bash command run in the code execution container produced: its output, or an error; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result")]
 pub struct BashCodeExecutionToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1984,20 +3510,87 @@ pub struct BashCodeExecutionToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultBlockParam {
+    const NAME: &'static str = "BashCodeExecutionToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            content,
+            tool_use_id,
+        })
+    }
+}
+
 /// The bash command could not be run; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result_error")]
 pub struct BashCodeExecutionToolResultErrorParam {
     /// Why the call failed.
     pub error_code: BashCodeExecutionErrorCode,
 }
 
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultErrorParam {
+    const NAME: &'static str = "BashCodeExecutionToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
+}
+
 /// Output of a bash command run in the code execution container; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_result")]
 pub struct BashCodeExecutionResultBlockParam {
     /// Files the command wrote.
@@ -2010,14 +3603,95 @@ pub struct BashCodeExecutionResultBlockParam {
     pub stdout: String,
 }
 
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionResultBlockParam {
+    const NAME: &'static str = "BashCodeExecutionResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "return_code",
+        "stderr",
+        "stdout",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        let mut stdout = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                2 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                3 => runtime::de::value(&mut __map, &mut stdout, "stdout")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(return_code) = return_code else {
+            return Err(serde::de::Error::missing_field("return_code"));
+        };
+        let Some(stderr) = stderr else {
+            return Err(serde::de::Error::missing_field("stderr"));
+        };
+        let Some(stdout) = stdout else {
+            return Err(serde::de::Error::missing_field("stdout"));
+        };
+        Ok(Self {
+            content,
+            return_code,
+            stderr,
+            stdout,
+        })
+    }
+}
+
 /// A file written by the bash command; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_output"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_output")]
 pub struct BashCodeExecutionOutputBlockParam {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
+}
+
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionOutputBlockParam {
+    const NAME: &'static str = "BashCodeExecutionOutputBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(file_id) = file_id else {
+            return Err(serde::de::Error::missing_field("file_id"));
+        };
+        Ok(Self { file_id })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -2159,7 +3833,7 @@ for TextEditorCodeExecutionToolResultBlockParamContent {
 /// What a text editor command run in the code execution container produced, or an error; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result")]
 pub struct TextEditorCodeExecutionToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2173,10 +3847,49 @@ pub struct TextEditorCodeExecutionToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultBlockParam {
+    const NAME: &'static str = "TextEditorCodeExecutionToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            content,
+            tool_use_id,
+        })
+    }
+}
+
 /// The text editor command failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result_error")]
 pub struct TextEditorCodeExecutionToolResultErrorParam {
     /// Why the call failed.
@@ -2190,6 +3903,36 @@ pub struct TextEditorCodeExecutionToolResultErrorParam {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub error_message: Option<Option<String>>,
+}
+
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultErrorParam {
+    const NAME: &'static str = "TextEditorCodeExecutionToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        let mut error_message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code, error_message })
+    }
 }
 
 /// What kind of file was viewed.
@@ -2257,7 +4000,7 @@ impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockParamFileType
 /// The content of a file the model viewed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_view_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_view_result")]
 pub struct TextEditorCodeExecutionViewResultBlockParam {
     /// The text of the file.
@@ -2293,20 +4036,105 @@ pub struct TextEditorCodeExecutionViewResultBlockParam {
     pub total_lines: Option<Option<i64>>,
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionViewResultBlockParam {
+    const NAME: &'static str = "TextEditorCodeExecutionViewResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "file_type",
+        "num_lines",
+        "start_line",
+        "total_lines",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut file_type = None;
+        let mut num_lines = None;
+        let mut start_line = None;
+        let mut total_lines = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut file_type, "file_type")?,
+                2 => runtime::de::value(&mut __map, &mut num_lines, "num_lines")?,
+                3 => runtime::de::value(&mut __map, &mut start_line, "start_line")?,
+                4 => runtime::de::value(&mut __map, &mut total_lines, "total_lines")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(file_type) = file_type else {
+            return Err(serde::de::Error::missing_field("file_type"));
+        };
+        Ok(Self {
+            content,
+            file_type,
+            num_lines,
+            start_line,
+            total_lines,
+        })
+    }
+}
+
 /// A file the model created or overwrote; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_create_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_create_result")]
 pub struct TextEditorCodeExecutionCreateResultBlockParam {
     /// `true` when an existing file was overwritten, `false` when a new file was created.
     pub is_file_update: bool,
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionCreateResultBlockParam {
+    const NAME: &'static str = "TextEditorCodeExecutionCreateResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["is_file_update"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut is_file_update = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut is_file_update,
+                        "is_file_update",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(is_file_update) = is_file_update else {
+            return Err(serde::de::Error::missing_field("is_file_update"));
+        };
+        Ok(Self { is_file_update })
+    }
+}
+
 /// A replacement the model made in a file, as a diff hunk; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_str_replace_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_str_replace_result")]
 pub struct TextEditorCodeExecutionStrReplaceResultBlockParam {
     /// The lines of the change in unified diff form; null when not reported.
@@ -2354,6 +4182,50 @@ pub struct TextEditorCodeExecutionStrReplaceResultBlockParam {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub old_start: Option<Option<i64>>,
+}
+
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de>
+for TextEditorCodeExecutionStrReplaceResultBlockParam {
+    const NAME: &'static str = "TextEditorCodeExecutionStrReplaceResultBlockParam";
+    const FIELDS: &'static [&'static str] = &[
+        "lines",
+        "new_lines",
+        "new_start",
+        "old_lines",
+        "old_start",
+    ];
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut lines = None;
+        let mut new_lines = None;
+        let mut new_start = None;
+        let mut old_lines = None;
+        let mut old_start = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut lines, "lines")?,
+                1 => runtime::de::value(&mut __map, &mut new_lines, "new_lines")?,
+                2 => runtime::de::value(&mut __map, &mut new_start, "new_start")?,
+                3 => runtime::de::value(&mut __map, &mut old_lines, "old_lines")?,
+                4 => runtime::de::value(&mut __map, &mut old_start, "old_start")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            lines,
+            new_lines,
+            new_start,
+            old_lines,
+            old_start,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -2444,7 +4316,7 @@ for ToolSearchToolResultBlockParamContent {
 /// What a tool search produced: references to matching tools, or an error; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_search_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result")]
 pub struct ToolSearchToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2458,30 +4330,131 @@ pub struct ToolSearchToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolSearchToolResultBlockParam {
+    const NAME: &'static str = "ToolSearchToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            content,
+            tool_use_id,
+        })
+    }
+}
+
 /// The tool search failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_search_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result_error")]
 pub struct ToolSearchToolResultErrorParam {
     /// Why the call failed.
     pub error_code: ToolSearchErrorCode,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolSearchToolResultErrorParam {
+    const NAME: &'static str = "ToolSearchToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
+}
+
 /// The tools a tool search found; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_search_tool_search_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_search_result")]
 pub struct ToolSearchToolSearchResultBlockParam {
     /// The tools that matched.
     pub tool_references: Vec<ToolReferenceBlockParam>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolSearchToolSearchResultBlockParam {
+    const NAME: &'static str = "ToolSearchToolSearchResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["tool_references"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_references = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut tool_references,
+                        "tool_references",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_references) = tool_references else {
+            return Err(serde::de::Error::missing_field("tool_references"));
+        };
+        Ok(Self { tool_references })
+    }
+}
+
 /// A reference to a tool, whose full definition is then made available to the model; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_reference"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_reference")]
 pub struct ToolReferenceBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2493,10 +4466,43 @@ pub struct ToolReferenceBlockParam {
     pub tool_name: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolReferenceBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolReferenceBlockParam {
+    const NAME: &'static str = "ToolReferenceBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "tool_name"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut tool_name = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut tool_name, "tool_name")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_name) = tool_name else {
+            return Err(serde::de::Error::missing_field("tool_name"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            tool_name,
+        })
+    }
+}
+
 /// A file placed in the code execution container; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "container_upload"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "container_upload")]
 pub struct ContainerUploadBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2504,6 +4510,39 @@ pub struct ContainerUploadBlockParam {
     pub cache_control: Option<CacheControlEphemeral>,
     /// Id of the file, usable with the Files API.
     pub file_id: String,
+}
+
+impl<'de> serde::Deserialize<'de> for ContainerUploadBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ContainerUploadBlockParam {
+    const NAME: &'static str = "ContainerUploadBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "file_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(file_id) = file_id else {
+            return Err(serde::de::Error::missing_field("file_id"));
+        };
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            file_id,
+        })
+    }
 }
 
 /// A citation attached to a text block sent as input, told apart by its `type`.
@@ -2634,7 +4673,7 @@ impl From<CitationSearchResultLocationParam> for TextCitationParam {
 /// Cites a character range of a plain-text document.
 ///
 /// Serialized with `"type": "char_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "char_location")]
 pub struct CitationCharLocationParam {
     /// The quoted text.
@@ -2655,10 +4694,91 @@ pub struct CitationCharLocationParam {
     pub end_char_index: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationCharLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationCharLocationParam {
+    const NAME: &'static str = "CitationCharLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "start_char_index",
+        "end_char_index",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut start_char_index = None;
+        let mut end_char_index = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_char_index,
+                        "start_char_index",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_char_index,
+                        "end_char_index",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(document_index) = document_index else {
+            return Err(serde::de::Error::missing_field("document_index"));
+        };
+        let Some(start_char_index) = start_char_index else {
+            return Err(serde::de::Error::missing_field("start_char_index"));
+        };
+        let Some(end_char_index) = end_char_index else {
+            return Err(serde::de::Error::missing_field("end_char_index"));
+        };
+        Ok(Self {
+            cited_text,
+            document_index,
+            document_title: document_title.flatten(),
+            start_char_index,
+            end_char_index,
+        })
+    }
+}
+
 /// Cites a page range of a PDF document.
 ///
 /// Serialized with `"type": "page_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "page_location")]
 pub struct CitationPageLocationParam {
     /// The quoted text.
@@ -2679,10 +4799,91 @@ pub struct CitationPageLocationParam {
     pub end_page_number: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationPageLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationPageLocationParam {
+    const NAME: &'static str = "CitationPageLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "start_page_number",
+        "end_page_number",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut start_page_number = None;
+        let mut end_page_number = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_page_number,
+                        "start_page_number",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_page_number,
+                        "end_page_number",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(document_index) = document_index else {
+            return Err(serde::de::Error::missing_field("document_index"));
+        };
+        let Some(start_page_number) = start_page_number else {
+            return Err(serde::de::Error::missing_field("start_page_number"));
+        };
+        let Some(end_page_number) = end_page_number else {
+            return Err(serde::de::Error::missing_field("end_page_number"));
+        };
+        Ok(Self {
+            cited_text,
+            document_index,
+            document_title: document_title.flatten(),
+            start_page_number,
+            end_page_number,
+        })
+    }
+}
+
 /// Cites a range of blocks of a content-block document.
 ///
 /// Serialized with `"type": "content_block_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "content_block_location")]
 pub struct CitationContentBlockLocationParam {
     /// The quoted text.
@@ -2703,10 +4904,91 @@ pub struct CitationContentBlockLocationParam {
     pub end_block_index: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationContentBlockLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationContentBlockLocationParam {
+    const NAME: &'static str = "CitationContentBlockLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "start_block_index",
+        "end_block_index",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut start_block_index = None;
+        let mut end_block_index = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_block_index,
+                        "start_block_index",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_block_index,
+                        "end_block_index",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(document_index) = document_index else {
+            return Err(serde::de::Error::missing_field("document_index"));
+        };
+        let Some(start_block_index) = start_block_index else {
+            return Err(serde::de::Error::missing_field("start_block_index"));
+        };
+        let Some(end_block_index) = end_block_index else {
+            return Err(serde::de::Error::missing_field("end_block_index"));
+        };
+        Ok(Self {
+            cited_text,
+            document_index,
+            document_title: document_title.flatten(),
+            start_block_index,
+            end_block_index,
+        })
+    }
+}
+
 /// Cites a web search result.
 ///
 /// Serialized with `"type": "web_search_result_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_result_location")]
 pub struct CitationWebSearchResultLocationParam {
     /// The quoted text.
@@ -2719,10 +5001,66 @@ pub struct CitationWebSearchResultLocationParam {
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationWebSearchResultLocationParam {
+    const NAME: &'static str = "CitationWebSearchResultLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "encrypted_index",
+        "url",
+        "title",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut encrypted_index = None;
+        let mut url = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_index,
+                        "encrypted_index",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                3 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(encrypted_index) = encrypted_index else {
+            return Err(serde::de::Error::missing_field("encrypted_index"));
+        };
+        let Some(url) = url else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self {
+            cited_text,
+            encrypted_index,
+            url,
+            title: title.flatten(),
+        })
+    }
+}
+
 /// Cites blocks of a caller-supplied search result.
 ///
 /// Serialized with `"type": "search_result_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "search_result_location")]
 pub struct CitationSearchResultLocationParam {
     /// The quoted text.
@@ -2743,6 +5081,88 @@ pub struct CitationSearchResultLocationParam {
     pub end_block_index: i64,
     /// Title of the cited search result, if it has one.
     pub title: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for CitationSearchResultLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationSearchResultLocationParam {
+    const NAME: &'static str = "CitationSearchResultLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "search_result_index",
+        "source",
+        "start_block_index",
+        "end_block_index",
+        "title",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut search_result_index = None;
+        let mut source = None;
+        let mut start_block_index = None;
+        let mut end_block_index = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut search_result_index,
+                        "search_result_index",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut source, "source")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_block_index,
+                        "start_block_index",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_block_index,
+                        "end_block_index",
+                    )?
+                }
+                5 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(search_result_index) = search_result_index else {
+            return Err(serde::de::Error::missing_field("search_result_index"));
+        };
+        let Some(source) = source else {
+            return Err(serde::de::Error::missing_field("source"));
+        };
+        let Some(start_block_index) = start_block_index else {
+            return Err(serde::de::Error::missing_field("start_block_index"));
+        };
+        let Some(end_block_index) = end_block_index else {
+            return Err(serde::de::Error::missing_field("end_block_index"));
+        };
+        Ok(Self {
+            cited_text,
+            search_result_index,
+            source,
+            start_block_index,
+            end_block_index,
+            title: title.flatten(),
+        })
+    }
 }
 
 /// A tool the model may call, told apart by its `type`: `custom` for a tool the caller
@@ -2949,7 +5369,7 @@ impl From<WebFetchTool20260309> for Tool {
 /// that every tool is identified the same way.
 ///
 /// Serialized with `"type": "custom"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "custom")]
 pub struct CustomTool {
     /// Name the model uses to call the tool.
@@ -2985,10 +5405,95 @@ pub struct CustomTool {
     pub input_examples: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
+impl<'de> serde::Deserialize<'de> for CustomTool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CustomTool {
+    const NAME: &'static str = "CustomTool";
+
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "input_schema",
+        "cache_control",
+        "strict",
+        "eager_input_streaming",
+        "allowed_callers",
+        "defer_loading",
+        "input_examples",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut input_schema = None;
+        let mut cache_control = None;
+        let mut strict = None;
+        let mut eager_input_streaming = None;
+        let mut allowed_callers = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut name, "name")?,
+                1 => runtime::de::value(&mut __map, &mut description, "description")?,
+                2 => runtime::de::value(&mut __map, &mut input_schema, "input_schema")?,
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut eager_input_streaming,
+                        "eager_input_streaming",
+                    )?
+                }
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                8 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        let Some(input_schema) = input_schema else {
+            return Err(serde::de::Error::missing_field("input_schema"));
+        };
+        Ok(Self {
+            name,
+            description: description.flatten(),
+            input_schema,
+            cache_control: cache_control.flatten(),
+            strict: strict.flatten(),
+            eager_input_streaming,
+            allowed_callers: allowed_callers.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+        })
+    }
+}
+
 /// JSON Schema of a custom tool's input. The top level must be an object schema; any other JSON Schema keywords are allowed.
 ///
 /// Serialized with `"type": "object"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "object")]
 pub struct ToolInputSchema {
     /// JSON Schemas of the input's fields, keyed by field name.
@@ -3014,10 +5519,51 @@ pub struct ToolInputSchema {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolInputSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolInputSchema {
+    const NAME: &'static str = "ToolInputSchema";
+
+    const FIELDS: &'static [&'static str] = &["properties", "required"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut properties = None;
+        let mut required = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(__key) = __map
+            .next_key_seed(runtime::de::FieldOrKey(Self::FIELDS))?
+        {
+            match __key {
+                runtime::de::Key::Field(0) => {
+                    runtime::de::value(&mut __map, &mut properties, "properties")?
+                }
+                runtime::de::Key::Field(1) => {
+                    runtime::de::value(&mut __map, &mut required, "required")?
+                }
+                runtime::de::Key::Other(__key) => {
+                    runtime::de::keep(&mut __map, &mut extra, __key)?
+                }
+                runtime::de::Key::Field(_) => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            properties,
+            required,
+            extra,
+        })
+    }
+}
+
 /// The server-defined bash tool, version of 2025-01-24.
 ///
 /// Serialized with `"type": "bash_20250124"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_20250124")]
 pub struct BashTool20250124 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3054,10 +5600,74 @@ impl Default for BashTool20250124 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for BashTool20250124 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashTool20250124 {
+    const NAME: &'static str = "BashTool20250124";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                5 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run code execution tool, version of 2025-08-25.
 ///
 /// Serialized with `"type": "code_execution_20250825"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20250825")]
 pub struct CodeExecutionTool20250825 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3090,10 +5700,64 @@ impl Default for CodeExecutionTool20250825 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250825 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionTool20250825 {
+    const NAME: &'static str = "CodeExecutionTool20250825";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => runtime::de::value(&mut __map, &mut name, "name")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-defined text editor tool, version of 2025-07-28.
 ///
 /// Serialized with `"type": "text_editor_20250728"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_20250728")]
 pub struct TextEditorTool20250728 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3142,10 +5806,84 @@ impl Default for TextEditorTool20250728 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorTool20250728 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorTool20250728 {
+    const NAME: &'static str = "TextEditorTool20250728";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "max_characters",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut max_characters = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut max_characters,
+                        "max_characters",
+                    )?
+                }
+                5 => runtime::de::value(&mut __map, &mut name, "name")?,
+                6 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            max_characters,
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run web search tool, version of 2025-03-05.
 ///
 /// Serialized with `"type": "web_search_20250305"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_20250305")]
 pub struct WebSearchTool20250305 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3220,10 +5958,92 @@ impl Default for WebSearchTool20250305 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchTool20250305 {
+    const NAME: &'static str = "WebSearchTool20250305";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "defer_loading",
+        "max_uses",
+        "name",
+        "strict",
+        "user_location",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        let mut user_location = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                5 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                6 => runtime::de::value(&mut __map, &mut name, "name")?,
+                7 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                8 => runtime::de::value(&mut __map, &mut user_location, "user_location")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_uses,
+            name,
+            strict: strict.flatten(),
+            user_location,
+        })
+    }
+}
+
 /// The server-run web fetch tool, version of 2025-09-10; it reads the full text of a URL.
 ///
 /// Serialized with `"type": "web_fetch_20250910"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_20250910")]
 pub struct WebFetchTool20250910 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3304,10 +6124,102 @@ impl Default for WebFetchTool20250910 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchTool20250910 {
+    const NAME: &'static str = "WebFetchTool20250910";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "citations",
+        "defer_loading",
+        "max_content_tokens",
+        "max_uses",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut citations = None;
+        let mut defer_loading = None;
+        let mut max_content_tokens = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                5 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut max_content_tokens,
+                        "max_content_tokens",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                8 => runtime::de::value(&mut __map, &mut name, "name")?,
+                9 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            citations: citations.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_content_tokens,
+            max_uses,
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run code execution tool, version of 2025-05-22.
 ///
 /// Serialized with `"type": "code_execution_20250522"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20250522")]
 pub struct CodeExecutionTool20250522 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3340,10 +6252,64 @@ impl Default for CodeExecutionTool20250522 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250522 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionTool20250522 {
+    const NAME: &'static str = "CodeExecutionTool20250522";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => runtime::de::value(&mut __map, &mut name, "name")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run code execution tool, version of 2026-01-20.
 ///
 /// Serialized with `"type": "code_execution_20260120"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20260120")]
 pub struct CodeExecutionTool20260120 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3376,10 +6342,64 @@ impl Default for CodeExecutionTool20260120 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260120 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionTool20260120 {
+    const NAME: &'static str = "CodeExecutionTool20260120";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => runtime::de::value(&mut __map, &mut name, "name")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The memory tool, version of 2025-08-18: the model reads and writes files of a memory directory that the caller stores.
 ///
 /// Serialized with `"type": "memory_20250818"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "memory_20250818")]
 pub struct MemoryTool20250818 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3416,10 +6436,74 @@ impl Default for MemoryTool20250818 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MemoryTool20250818 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MemoryTool20250818 {
+    const NAME: &'static str = "MemoryTool20250818";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                5 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-defined text editor tool, version of 2025-01-24.
 ///
 /// Serialized with `"type": "text_editor_20250124"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_20250124")]
 pub struct TextEditorTool20250124 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3456,10 +6540,74 @@ impl Default for TextEditorTool20250124 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorTool20250124 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorTool20250124 {
+    const NAME: &'static str = "TextEditorTool20250124";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                5 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-defined text editor tool, version of 2025-04-29.
 ///
 /// Serialized with `"type": "text_editor_20250429"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_20250429")]
 pub struct TextEditorTool20250429 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3496,10 +6644,74 @@ impl Default for TextEditorTool20250429 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorTool20250429 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorTool20250429 {
+    const NAME: &'static str = "TextEditorTool20250429";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                5 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run web search tool, version of 2026-02-09.
 ///
 /// Serialized with `"type": "web_search_20260209"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_20260209")]
 pub struct WebSearchTool20260209 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3574,10 +6786,92 @@ impl Default for WebSearchTool20260209 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchTool20260209 {
+    const NAME: &'static str = "WebSearchTool20260209";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "defer_loading",
+        "max_uses",
+        "name",
+        "strict",
+        "user_location",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        let mut user_location = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                5 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                6 => runtime::de::value(&mut __map, &mut name, "name")?,
+                7 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                8 => runtime::de::value(&mut __map, &mut user_location, "user_location")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_uses,
+            name,
+            strict: strict.flatten(),
+            user_location,
+        })
+    }
+}
+
 /// The server-run web fetch tool, version of 2026-02-09.
 ///
 /// Serialized with `"type": "web_fetch_20260209"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_20260209")]
 pub struct WebFetchTool20260209 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3658,10 +6952,102 @@ impl Default for WebFetchTool20260209 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchTool20260209 {
+    const NAME: &'static str = "WebFetchTool20260209";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "citations",
+        "defer_loading",
+        "max_content_tokens",
+        "max_uses",
+        "name",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut citations = None;
+        let mut defer_loading = None;
+        let mut max_content_tokens = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                5 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut max_content_tokens,
+                        "max_content_tokens",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                8 => runtime::de::value(&mut __map, &mut name, "name")?,
+                9 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            citations: citations.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_content_tokens,
+            max_uses,
+            name,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run web fetch tool, version of 2026-03-09; it can also be told not to serve a cached copy.
 ///
 /// Serialized with `"type": "web_fetch_20260309"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_20260309")]
 pub struct WebFetchTool20260309 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3746,6 +7132,102 @@ impl Default for WebFetchTool20260309 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchTool20260309 {
+    const NAME: &'static str = "WebFetchTool20260309";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "citations",
+        "defer_loading",
+        "max_content_tokens",
+        "max_uses",
+        "name",
+        "strict",
+        "use_cache",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut citations = None;
+        let mut defer_loading = None;
+        let mut max_content_tokens = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        let mut use_cache = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                5 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut max_content_tokens,
+                        "max_content_tokens",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                8 => runtime::de::value(&mut __map, &mut name, "name")?,
+                9 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                10 => runtime::de::value(&mut __map, &mut use_cache, "use_cache")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            citations: citations.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_content_tokens,
+            max_uses,
+            name,
+            strict: strict.flatten(),
+            use_cache: use_cache.flatten(),
+        })
+    }
+}
+
 /// Generated from `/components/schemas/ToolSearchBm25Tool20251119/properties/type`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -3806,7 +7288,7 @@ impl runtime::ParamValue for ToolSearchBm25Tool20251119Type {
 /// The server-run tool search, version of 2025-11-19, matching tools by BM25 ranking of a natural-language query. `type` may also be given without its date.
 ///
 /// Serialized with `"name": "tool_search_tool_bm25"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "name", rename = "tool_search_tool_bm25")]
 pub struct ToolSearchBm25Tool20251119 {
     /// Generated from `/components/schemas/ToolSearchBm25Tool20251119/properties/type`.
@@ -3823,6 +7305,60 @@ pub struct ToolSearchBm25Tool20251119 {
     /// When `true`, the tool's name and input are checked strictly against its definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,
+}
+
+impl<'de> serde::Deserialize<'de> for ToolSearchBm25Tool20251119 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolSearchBm25Tool20251119 {
+    const NAME: &'static str = "ToolSearchBm25Tool20251119";
+
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                3 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(r#type) = r#type else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            r#type,
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            strict: strict.flatten(),
+        })
+    }
 }
 
 /// Generated from `/components/schemas/ToolSearchRegexTool20251119/properties/type`.
@@ -3885,7 +7421,7 @@ impl runtime::ParamValue for ToolSearchRegexTool20251119Type {
 /// The server-run tool search, version of 2025-11-19, matching tools by a regular expression. `type` may also be given without its date.
 ///
 /// Serialized with `"name": "tool_search_tool_regex"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "name", rename = "tool_search_tool_regex")]
 pub struct ToolSearchRegexTool20251119 {
     /// Generated from `/components/schemas/ToolSearchRegexTool20251119/properties/type`.
@@ -3904,10 +7440,64 @@ pub struct ToolSearchRegexTool20251119 {
     pub strict: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolSearchRegexTool20251119 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolSearchRegexTool20251119 {
+    const NAME: &'static str = "ToolSearchRegexTool20251119";
+
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "strict",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                3 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(r#type) = r#type else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        Ok(Self {
+            r#type,
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// An approximate user location for web search.
 ///
 /// Serialized with `"type": "approximate"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "approximate")]
 pub struct WebSearchUserLocation {
     /// City name.
@@ -3946,6 +7536,42 @@ pub struct WebSearchUserLocation {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub timezone: Option<Option<String>>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebSearchUserLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchUserLocation {
+    const NAME: &'static str = "WebSearchUserLocation";
+
+    const FIELDS: &'static [&'static str] = &["city", "region", "country", "timezone"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut city = None;
+        let mut region = None;
+        let mut country = None;
+        let mut timezone = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut city, "city")?,
+                1 => runtime::de::value(&mut __map, &mut region, "region")?,
+                2 => runtime::de::value(&mut __map, &mut country, "country")?,
+                3 => runtime::de::value(&mut __map, &mut timezone, "timezone")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            city,
+            region,
+            country,
+            timezone,
+        })
+    }
 }
 
 /// How the model should use the tools, told apart by its `type`.
@@ -4043,7 +7669,7 @@ impl From<ToolChoiceNone> for ToolChoice {
 /// The model decides whether to call tools.
 ///
 /// Serialized with `"type": "auto"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "auto")]
 pub struct ToolChoiceAuto {
     /// When `true`, the model calls at most one tool per response.
@@ -4051,10 +7677,43 @@ pub struct ToolChoiceAuto {
     pub disable_parallel_tool_use: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolChoiceAuto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolChoiceAuto {
+    const NAME: &'static str = "ToolChoiceAuto";
+
+    const FIELDS: &'static [&'static str] = &["disable_parallel_tool_use"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut disable_parallel_tool_use = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut disable_parallel_tool_use,
+                        "disable_parallel_tool_use",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            disable_parallel_tool_use: disable_parallel_tool_use.flatten(),
+        })
+    }
+}
+
 /// The model must call one of the tools, of its choosing.
 ///
 /// Serialized with `"type": "any"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "any")]
 pub struct ToolChoiceAny {
     /// When `true`, the model calls exactly one tool per response.
@@ -4062,10 +7721,43 @@ pub struct ToolChoiceAny {
     pub disable_parallel_tool_use: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolChoiceAny {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolChoiceAny {
+    const NAME: &'static str = "ToolChoiceAny";
+
+    const FIELDS: &'static [&'static str] = &["disable_parallel_tool_use"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut disable_parallel_tool_use = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut disable_parallel_tool_use,
+                        "disable_parallel_tool_use",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            disable_parallel_tool_use: disable_parallel_tool_use.flatten(),
+        })
+    }
+}
+
 /// The model must call the named tool.
 ///
 /// Serialized with `"type": "tool"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool")]
 pub struct ToolChoiceTool {
     /// Name of the tool to call.
@@ -4075,12 +7767,71 @@ pub struct ToolChoiceTool {
     pub disable_parallel_tool_use: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolChoiceTool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolChoiceTool {
+    const NAME: &'static str = "ToolChoiceTool";
+
+    const FIELDS: &'static [&'static str] = &["name", "disable_parallel_tool_use"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut disable_parallel_tool_use = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut name, "name")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut disable_parallel_tool_use,
+                        "disable_parallel_tool_use",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        Ok(Self {
+            name,
+            disable_parallel_tool_use: disable_parallel_tool_use.flatten(),
+        })
+    }
+}
+
 /// The model must not call any tool.
 ///
 /// Serialized with `"type": "none"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "none")]
 pub struct ToolChoiceNone {}
+impl<'de> serde::Deserialize<'de> for ToolChoiceNone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolChoiceNone {
+    const NAME: &'static str = "ToolChoiceNone";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// Extended thinking settings, told apart by their `type`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -4167,7 +7918,7 @@ impl From<ThinkingConfigAdaptive> for ThinkingConfigParam {
 /// Turns extended thinking on with a token budget.
 ///
 /// Serialized with `"type": "enabled"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "enabled")]
 pub struct ThinkingConfigEnabled {
     /// Tokens the model may spend thinking; at least 1024 and less than `max_tokens`.
@@ -4179,17 +7930,70 @@ pub struct ThinkingConfigEnabled {
     pub display: Option<ThinkingDisplayMode>,
 }
 
+impl<'de> serde::Deserialize<'de> for ThinkingConfigEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ThinkingConfigEnabled {
+    const NAME: &'static str = "ThinkingConfigEnabled";
+
+    const FIELDS: &'static [&'static str] = &["budget_tokens", "display"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut budget_tokens = None;
+        let mut display = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut budget_tokens, "budget_tokens")?,
+                1 => runtime::de::value(&mut __map, &mut display, "display")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(budget_tokens) = budget_tokens else {
+            return Err(serde::de::Error::missing_field("budget_tokens"));
+        };
+        Ok(Self {
+            budget_tokens,
+            display: display.flatten(),
+        })
+    }
+}
+
 /// Turns extended thinking off.
 ///
 /// Serialized with `"type": "disabled"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "disabled")]
 pub struct ThinkingConfigDisabled {}
+impl<'de> serde::Deserialize<'de> for ThinkingConfigDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ThinkingConfigDisabled {
+    const NAME: &'static str = "ThinkingConfigDisabled";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// Lets the model decide how much to think.
 ///
 /// Serialized with `"type": "adaptive"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "adaptive")]
 pub struct ThinkingConfigAdaptive {
     /// How the thinking appears in the response.
@@ -4197,8 +8001,33 @@ pub struct ThinkingConfigAdaptive {
     pub display: Option<ThinkingDisplayMode>,
 }
 
+impl<'de> serde::Deserialize<'de> for ThinkingConfigAdaptive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ThinkingConfigAdaptive {
+    const NAME: &'static str = "ThinkingConfigAdaptive";
+
+    const FIELDS: &'static [&'static str] = &["display"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut display = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut display, "display")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { display: display.flatten() })
+    }
+}
+
 /// Settings for the model's output: how much effort to spend, and a format to follow.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct OutputConfig {
     /// How much effort the model puts into its answer; more effort may answer more thoroughly but takes longer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4208,14 +8037,72 @@ pub struct OutputConfig {
     pub format: Option<JsonOutputFormat>,
 }
 
+impl<'de> serde::Deserialize<'de> for OutputConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for OutputConfig {
+    const NAME: &'static str = "OutputConfig";
+
+    const FIELDS: &'static [&'static str] = &["effort", "format"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut effort = None;
+        let mut format = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut effort, "effort")?,
+                1 => runtime::de::value(&mut __map, &mut format, "format")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            effort: effort.flatten(),
+            format: format.flatten(),
+        })
+    }
+}
+
 /// Asks for output that is JSON matching a given JSON Schema.
 ///
 /// Serialized with `"type": "json_schema"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "json_schema")]
 pub struct JsonOutputFormat {
     /// The JSON Schema the output must match.
     pub schema: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for JsonOutputFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for JsonOutputFormat {
+    const NAME: &'static str = "JsonOutputFormat";
+
+    const FIELDS: &'static [&'static str] = &["schema"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut schema = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut schema, "schema")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(schema) = schema else {
+            return Err(serde::de::Error::missing_field("schema"));
+        };
+        Ok(Self { schema })
+    }
 }
 
 /// How much effort the model spends on its answer, from `low` to `max`.
@@ -4407,12 +8294,45 @@ impl runtime::ParamValue for AllowedCaller {
 
 /// One line of a batch's results file: the outcome of the request with the given `custom_id`.
 /// Lines are in no particular order.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct MessageBatchIndividualResponse {
     /// The `custom_id` of the request this result belongs to.
     pub custom_id: String,
     /// The outcome of one batch request, told apart by its `type`.
     pub result: MessageBatchResult,
+}
+
+impl<'de> serde::Deserialize<'de> for MessageBatchIndividualResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatchIndividualResponse {
+    const NAME: &'static str = "MessageBatchIndividualResponse";
+
+    const FIELDS: &'static [&'static str] = &["custom_id", "result"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut custom_id = None;
+        let mut result = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut custom_id, "custom_id")?,
+                1 => runtime::de::value(&mut __map, &mut result, "result")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(custom_id) = custom_id else {
+            return Err(serde::de::Error::missing_field("custom_id"));
+        };
+        let Some(result) = result else {
+            return Err(serde::de::Error::missing_field("result"));
+        };
+        Ok(Self { custom_id, result })
+    }
 }
 
 /// The outcome of one batch request, told apart by its `type`.
@@ -4510,17 +8430,45 @@ impl From<MessageBatchExpiredResult> for MessageBatchResult {
 /// The request completed and produced a message.
 ///
 /// Serialized with `"type": "succeeded"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "succeeded")]
 pub struct MessageBatchSucceededResult {
     /// A message generated by the model.
     pub message: Message,
 }
 
+impl<'de> serde::Deserialize<'de> for MessageBatchSucceededResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatchSucceededResult {
+    const NAME: &'static str = "MessageBatchSucceededResult";
+
+    const FIELDS: &'static [&'static str] = &["message"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut message, "message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(message) = message else {
+            return Err(serde::de::Error::missing_field("message"));
+        };
+        Ok(Self { message })
+    }
+}
+
 /// The request failed; `error` says why. Invalid requests and server errors both end here.
 ///
 /// Serialized with `"type": "errored"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "errored")]
 pub struct MessageBatchErroredResult {
     /// The body of a failed request, and the `error` of an errored batch result. Values of
@@ -4528,24 +8476,92 @@ pub struct MessageBatchErroredResult {
     pub error: ErrorResponse,
 }
 
+impl<'de> serde::Deserialize<'de> for MessageBatchErroredResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatchErroredResult {
+    const NAME: &'static str = "MessageBatchErroredResult";
+
+    const FIELDS: &'static [&'static str] = &["error"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error, "error")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error) = error else {
+            return Err(serde::de::Error::missing_field("error"));
+        };
+        Ok(Self { error })
+    }
+}
+
 /// The request was never run because the batch was canceled.
 ///
 /// Serialized with `"type": "canceled"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "canceled")]
 pub struct MessageBatchCanceledResult {}
+impl<'de> serde::Deserialize<'de> for MessageBatchCanceledResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatchCanceledResult {
+    const NAME: &'static str = "MessageBatchCanceledResult";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// The request was never run because the batch reached its 24-hour deadline first.
 ///
 /// Serialized with `"type": "expired"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "expired")]
 pub struct MessageBatchExpiredResult {}
+impl<'de> serde::Deserialize<'de> for MessageBatchExpiredResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for MessageBatchExpiredResult {
+    const NAME: &'static str = "MessageBatchExpiredResult";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// A message generated by the model.
 ///
 /// Serialized with `"type": "message"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "message")]
 pub struct Message {
     /// Unique identifier of the message. Treat it as opaque.
@@ -4583,6 +8599,82 @@ impl Default for Message {
             stop_details: Default::default(),
             container: Default::default(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for Message {
+    const NAME: &'static str = "Message";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "role",
+        "model",
+        "content",
+        "stop_reason",
+        "stop_sequence",
+        "usage",
+        "stop_details",
+        "container",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut role = None;
+        let mut model = None;
+        let mut content = None;
+        let mut stop_reason = None;
+        let mut stop_sequence = None;
+        let mut usage = None;
+        let mut stop_details = None;
+        let mut container = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => runtime::de::value(&mut __map, &mut role, "role")?,
+                2 => runtime::de::value(&mut __map, &mut model, "model")?,
+                3 => runtime::de::value(&mut __map, &mut content, "content")?,
+                4 => runtime::de::value(&mut __map, &mut stop_reason, "stop_reason")?,
+                5 => runtime::de::value(&mut __map, &mut stop_sequence, "stop_sequence")?,
+                6 => runtime::de::value(&mut __map, &mut usage, "usage")?,
+                7 => runtime::de::value(&mut __map, &mut stop_details, "stop_details")?,
+                8 => runtime::de::value(&mut __map, &mut container, "container")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(id) = id else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(role) = role else {
+            return Err(serde::de::Error::missing_field("role"));
+        };
+        let Some(model) = model else {
+            return Err(serde::de::Error::missing_field("model"));
+        };
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(usage) = usage else {
+            return Err(serde::de::Error::missing_field("usage"));
+        };
+        Ok(Self {
+            id,
+            role,
+            model,
+            content,
+            stop_reason: stop_reason.flatten(),
+            stop_sequence: stop_sequence.flatten(),
+            usage,
+            stop_details: stop_details.flatten(),
+            container: container.flatten(),
+        })
     }
 }
 
@@ -4972,7 +9064,7 @@ impl From<WebFetchResultBlock> for WebFetchToolResultBlockContent {
 /// `web_fetch_tool_result_error`).
 ///
 /// Serialized with `"type": "web_fetch_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result")]
 pub struct WebFetchToolResultBlock {
     /// Id of the `server_tool_use` block this answers.
@@ -4984,10 +9076,49 @@ pub struct WebFetchToolResultBlock {
     pub caller: Option<ToolCaller>,
 }
 
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchToolResultBlock {
+    const NAME: &'static str = "WebFetchToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["tool_use_id", "content", "caller"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_use_id = None;
+        let mut content = None;
+        let mut caller = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        Ok(Self {
+            tool_use_id,
+            content,
+            caller: caller.flatten(),
+        })
+    }
+}
+
 /// Text written by the model.
 ///
 /// Serialized with `"type": "text"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct TextBlock {
     /// The text.
@@ -4996,10 +9127,43 @@ pub struct TextBlock {
     pub citations: Option<Vec<TextCitation>>,
 }
 
+impl<'de> serde::Deserialize<'de> for TextBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextBlock {
+    const NAME: &'static str = "TextBlock";
+
+    const FIELDS: &'static [&'static str] = &["text", "citations"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut citations = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut text, "text")?,
+                1 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(text) = text else {
+            return Err(serde::de::Error::missing_field("text"));
+        };
+        Ok(Self {
+            text,
+            citations: citations.flatten(),
+        })
+    }
+}
+
 /// The model's extended-thinking output.
 ///
 /// Serialized with `"type": "thinking"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "thinking")]
 pub struct ThinkingBlock {
     /// The reasoning text.
@@ -5008,20 +9172,81 @@ pub struct ThinkingBlock {
     pub signature: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ThinkingBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ThinkingBlock {
+    const NAME: &'static str = "ThinkingBlock";
+
+    const FIELDS: &'static [&'static str] = &["thinking", "signature"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut thinking = None;
+        let mut signature = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut thinking, "thinking")?,
+                1 => runtime::de::value(&mut __map, &mut signature, "signature")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(thinking) = thinking else {
+            return Err(serde::de::Error::missing_field("thinking"));
+        };
+        let Some(signature) = signature else {
+            return Err(serde::de::Error::missing_field("signature"));
+        };
+        Ok(Self { thinking, signature })
+    }
+}
+
 /// Thinking output that was encrypted for safety reasons.
 ///
 /// Serialized with `"type": "redacted_thinking"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "redacted_thinking")]
 pub struct RedactedThinkingBlock {
     /// Opaque encrypted content; send it back unchanged when replaying this block.
     pub data: String,
 }
 
+impl<'de> serde::Deserialize<'de> for RedactedThinkingBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for RedactedThinkingBlock {
+    const NAME: &'static str = "RedactedThinkingBlock";
+
+    const FIELDS: &'static [&'static str] = &["data"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(data) = data else {
+            return Err(serde::de::Error::missing_field("data"));
+        };
+        Ok(Self { data })
+    }
+}
+
 /// A call by the model to a caller-implemented tool.
 ///
 /// Serialized with `"type": "tool_use"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_use")]
 pub struct ToolUseBlock {
     /// Identifier of the call; answer it with a `tool_result` block carrying this id.
@@ -5035,10 +9260,55 @@ pub struct ToolUseBlock {
     pub caller: Option<ToolCaller>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolUseBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolUseBlock {
+    const NAME: &'static str = "ToolUseBlock";
+
+    const FIELDS: &'static [&'static str] = &["id", "name", "input", "caller"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut input = None;
+        let mut caller = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => runtime::de::value(&mut __map, &mut name, "name")?,
+                2 => runtime::de::value(&mut __map, &mut input, "input")?,
+                3 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(id) = id else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        let Some(input) = input else {
+            return Err(serde::de::Error::missing_field("input"));
+        };
+        Ok(Self {
+            id,
+            name,
+            input,
+            caller: caller.flatten(),
+        })
+    }
+}
+
 /// A call by the model to a server-run tool, such as web search.
 ///
 /// Serialized with `"type": "server_tool_use"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "server_tool_use")]
 pub struct ServerToolUseBlock {
     /// Identifier of the call; the matching result block refers to it.
@@ -5052,10 +9322,55 @@ pub struct ServerToolUseBlock {
     pub caller: Option<ToolCaller>,
 }
 
+impl<'de> serde::Deserialize<'de> for ServerToolUseBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ServerToolUseBlock {
+    const NAME: &'static str = "ServerToolUseBlock";
+
+    const FIELDS: &'static [&'static str] = &["id", "name", "input", "caller"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut input = None;
+        let mut caller = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => runtime::de::value(&mut __map, &mut name, "name")?,
+                2 => runtime::de::value(&mut __map, &mut input, "input")?,
+                3 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(id) = id else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        let Some(name) = name else {
+            return Err(serde::de::Error::missing_field("name"));
+        };
+        let Some(input) = input else {
+            return Err(serde::de::Error::missing_field("input"));
+        };
+        Ok(Self {
+            id,
+            name,
+            input,
+            caller: caller.flatten(),
+        })
+    }
+}
+
 /// The outcome of a web search run by the server.
 ///
 /// Serialized with `"type": "web_search_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_tool_result")]
 pub struct WebSearchToolResultBlock {
     /// The `id` of the `server_tool_use` block this answers.
@@ -5065,6 +9380,45 @@ pub struct WebSearchToolResultBlock {
     /// Who made the call; the model itself when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCaller>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchToolResultBlock {
+    const NAME: &'static str = "WebSearchToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["tool_use_id", "content", "caller"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_use_id = None;
+        let mut content = None;
+        let mut caller = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        Ok(Self {
+            tool_use_id,
+            content,
+            caller: caller.flatten(),
+        })
+    }
 }
 
 /// Either an error object or the list of search results.
@@ -5096,11 +9450,39 @@ impl From<Vec<WebSearchResultBlock>> for WebSearchToolResultContent {
 /// The web search failed.
 ///
 /// Serialized with `"type": "web_search_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_tool_result_error")]
 pub struct WebSearchToolResultError {
     /// Why a web search failed.
     pub error_code: WebSearchErrorCode,
+}
+
+impl<'de> serde::Deserialize<'de> for WebSearchToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchToolResultError {
+    const NAME: &'static str = "WebSearchToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
 }
 
 /// Why a web search failed.
@@ -5179,7 +9561,7 @@ impl runtime::ParamValue for WebSearchErrorCode {
 /// One web page found by a search.
 ///
 /// Serialized with `"type": "web_search_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_result")]
 pub struct WebSearchResultBlock {
     /// Opaque page content; send it back unchanged in later turns so the model can cite it.
@@ -5192,13 +9574,102 @@ pub struct WebSearchResultBlock {
     pub page_age: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for WebSearchResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebSearchResultBlock {
+    const NAME: &'static str = "WebSearchResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "encrypted_content",
+        "title",
+        "url",
+        "page_age",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut encrypted_content = None;
+        let mut title = None;
+        let mut url = None;
+        let mut page_age = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_content,
+                        "encrypted_content",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut title, "title")?,
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                3 => runtime::de::value(&mut __map, &mut page_age, "page_age")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(encrypted_content) = encrypted_content else {
+            return Err(serde::de::Error::missing_field("encrypted_content"));
+        };
+        let Some(title) = title else {
+            return Err(serde::de::Error::missing_field("title"));
+        };
+        let Some(url) = url else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self {
+            encrypted_content,
+            title,
+            url,
+            page_age: page_age.flatten(),
+        })
+    }
+}
+
 /// The code execution container a request ran in.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct Container {
     /// When the container is removed.
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// Identifier of the container; send it as `container` in a later request to reuse it.
     pub id: String,
+}
+
+impl<'de> serde::Deserialize<'de> for Container {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for Container {
+    const NAME: &'static str = "Container";
+
+    const FIELDS: &'static [&'static str] = &["expires_at", "id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut expires_at = None;
+        let mut id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut expires_at, "expires_at")?,
+                1 => runtime::de::value(&mut __map, &mut id, "id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(expires_at) = expires_at else {
+            return Err(serde::de::Error::missing_field("expires_at"));
+        };
+        let Some(id) = id else {
+            return Err(serde::de::Error::missing_field("id"));
+        };
+        Ok(Self { expires_at, id })
+    }
 }
 
 /// The policy area that led to the refusal; null when it maps to no named area.
@@ -5261,7 +9732,7 @@ impl runtime::ParamValue for RefusalStopDetailsCategory {
 /// More about a refusal: the policy area involved and, when there is one, an explanation.
 ///
 /// Serialized with `"type": "refusal"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "refusal")]
 pub struct RefusalStopDetails {
     /// The policy area that led to the refusal; null when it maps to no named area.
@@ -5270,17 +9741,67 @@ pub struct RefusalStopDetails {
     pub explanation: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for RefusalStopDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for RefusalStopDetails {
+    const NAME: &'static str = "RefusalStopDetails";
+
+    const FIELDS: &'static [&'static str] = &["category", "explanation"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut category = None;
+        let mut explanation = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut category, "category")?,
+                1 => runtime::de::value(&mut __map, &mut explanation, "explanation")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            category: category.flatten(),
+            explanation: explanation.flatten(),
+        })
+    }
+}
+
 /// The model called the tool itself.
 ///
 /// Serialized with `"type": "direct"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "direct")]
 pub struct DirectCaller {}
+impl<'de> serde::Deserialize<'de> for DirectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for DirectCaller {
+    const NAME: &'static str = "DirectCaller";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// Code running in the code execution tool (version of 2025-08-25) called the tool.
 ///
 /// Serialized with `"type": "code_execution_20250825"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20250825")]
 pub struct ServerToolCaller20250825 {
     /// Id of the code execution call (its `server_tool_use` block) that made this call.
@@ -5289,16 +9810,72 @@ pub struct ServerToolCaller20250825 {
     pub tool_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ServerToolCaller20250825 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ServerToolCaller20250825 {
+    const NAME: &'static str = "ServerToolCaller20250825";
+
+    const FIELDS: &'static [&'static str] = &["tool_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_id, "tool_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_id) = tool_id else {
+            return Err(serde::de::Error::missing_field("tool_id"));
+        };
+        Ok(Self { tool_id })
+    }
+}
+
 /// Code running in the code execution tool (version of 2026-01-20) called the tool.
 ///
 /// Serialized with `"type": "code_execution_20260120"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20260120")]
 pub struct ServerToolCaller20260120 {
     /// Id of the code execution call (its `server_tool_use` block) that made this call.
     ///
     /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
     pub tool_id: String,
+}
+
+impl<'de> serde::Deserialize<'de> for ServerToolCaller20260120 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ServerToolCaller20260120 {
+    const NAME: &'static str = "ServerToolCaller20260120";
+
+    const FIELDS: &'static [&'static str] = &["tool_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_id, "tool_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_id) = tool_id else {
+            return Err(serde::de::Error::missing_field("tool_id"));
+        };
+        Ok(Self { tool_id })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -5405,7 +9982,7 @@ impl From<EncryptedCodeExecutionResultBlock> for CodeExecutionToolResultBlockCon
 /// What a code execution tool call produced: the run's output, or an error.
 ///
 /// Serialized with `"type": "code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result")]
 pub struct CodeExecutionToolResultBlock {
     /// What the call produced, or why it failed.
@@ -5416,20 +9993,81 @@ pub struct CodeExecutionToolResultBlock {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultBlock {
+    const NAME: &'static str = "CodeExecutionToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self { content, tool_use_id })
+    }
+}
+
 /// The code execution tool could not run the code.
 ///
 /// Serialized with `"type": "code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result_error")]
 pub struct CodeExecutionToolResultError {
     /// Why the call failed.
     pub error_code: CodeExecutionErrorCode,
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultError {
+    const NAME: &'static str = "CodeExecutionToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
+}
+
 /// Output of code run by the code execution tool.
 ///
 /// Serialized with `"type": "code_execution_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_result")]
 pub struct CodeExecutionResultBlock {
     /// Files the code wrote.
@@ -5442,20 +10080,101 @@ pub struct CodeExecutionResultBlock {
     pub stdout: String,
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionResultBlock {
+    const NAME: &'static str = "CodeExecutionResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "return_code",
+        "stderr",
+        "stdout",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        let mut stdout = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                2 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                3 => runtime::de::value(&mut __map, &mut stdout, "stdout")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(return_code) = return_code else {
+            return Err(serde::de::Error::missing_field("return_code"));
+        };
+        let Some(stderr) = stderr else {
+            return Err(serde::de::Error::missing_field("stderr"));
+        };
+        let Some(stdout) = stdout else {
+            return Err(serde::de::Error::missing_field("stdout"));
+        };
+        Ok(Self {
+            content,
+            return_code,
+            stderr,
+            stdout,
+        })
+    }
+}
+
 /// A file written by the executed code.
 ///
 /// Serialized with `"type": "code_execution_output"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_output")]
 pub struct CodeExecutionOutputBlock {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CodeExecutionOutputBlock {
+    const NAME: &'static str = "CodeExecutionOutputBlock";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(file_id) = file_id else {
+            return Err(serde::de::Error::missing_field("file_id"));
+        };
+        Ok(Self { file_id })
+    }
+}
+
 /// Output of code run by the code execution tool, with its standard output encrypted.
 ///
 /// Serialized with `"type": "encrypted_code_execution_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "encrypted_code_execution_result")]
 pub struct EncryptedCodeExecutionResultBlock {
     /// Files the code wrote.
@@ -5466,6 +10185,65 @@ pub struct EncryptedCodeExecutionResultBlock {
     pub return_code: i64,
     /// What the run wrote to standard error.
     pub stderr: String,
+}
+
+impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for EncryptedCodeExecutionResultBlock {
+    const NAME: &'static str = "EncryptedCodeExecutionResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "encrypted_stdout",
+        "return_code",
+        "stderr",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut encrypted_stdout = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_stdout,
+                        "encrypted_stdout",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                3 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(encrypted_stdout) = encrypted_stdout else {
+            return Err(serde::de::Error::missing_field("encrypted_stdout"));
+        };
+        let Some(return_code) = return_code else {
+            return Err(serde::de::Error::missing_field("return_code"));
+        };
+        let Some(stderr) = stderr else {
+            return Err(serde::de::Error::missing_field("stderr"));
+        };
+        Ok(Self {
+            content,
+            encrypted_stdout,
+            return_code,
+            stderr,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -5557,7 +10335,7 @@ impl From<BashCodeExecutionResultBlock> for BashCodeExecutionToolResultBlockCont
 /// What a bash command run in the code execution container produced: its output, or an error.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result")]
 pub struct BashCodeExecutionToolResultBlock {
     /// What the call produced, or why it failed.
@@ -5568,20 +10346,81 @@ pub struct BashCodeExecutionToolResultBlock {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultBlock {
+    const NAME: &'static str = "BashCodeExecutionToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self { content, tool_use_id })
+    }
+}
+
 /// The bash command could not be run.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result_error")]
 pub struct BashCodeExecutionToolResultError {
     /// Why the call failed.
     pub error_code: BashCodeExecutionErrorCode,
 }
 
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultError {
+    const NAME: &'static str = "BashCodeExecutionToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
+}
+
 /// Output of a bash command run in the code execution container.
 ///
 /// Serialized with `"type": "bash_code_execution_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_result")]
 pub struct BashCodeExecutionResultBlock {
     /// Files the command wrote.
@@ -5594,14 +10433,95 @@ pub struct BashCodeExecutionResultBlock {
     pub stdout: String,
 }
 
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionResultBlock {
+    const NAME: &'static str = "BashCodeExecutionResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "return_code",
+        "stderr",
+        "stdout",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        let mut stdout = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                2 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                3 => runtime::de::value(&mut __map, &mut stdout, "stdout")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(return_code) = return_code else {
+            return Err(serde::de::Error::missing_field("return_code"));
+        };
+        let Some(stderr) = stderr else {
+            return Err(serde::de::Error::missing_field("stderr"));
+        };
+        let Some(stdout) = stdout else {
+            return Err(serde::de::Error::missing_field("stdout"));
+        };
+        Ok(Self {
+            content,
+            return_code,
+            stderr,
+            stdout,
+        })
+    }
+}
+
 /// A file written by the bash command.
 ///
 /// Serialized with `"type": "bash_code_execution_output"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_output")]
 pub struct BashCodeExecutionOutputBlock {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
+}
+
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionOutputBlock {
+    const NAME: &'static str = "BashCodeExecutionOutputBlock";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(file_id) = file_id else {
+            return Err(serde::de::Error::missing_field("file_id"));
+        };
+        Ok(Self { file_id })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -5742,7 +10662,7 @@ for TextEditorCodeExecutionToolResultBlockContent {
 /// What a text editor command run in the code execution container produced, or an error.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result")]
 pub struct TextEditorCodeExecutionToolResultBlock {
     /// What the call produced, or why it failed.
@@ -5753,16 +10673,82 @@ pub struct TextEditorCodeExecutionToolResultBlock {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultBlock {
+    const NAME: &'static str = "TextEditorCodeExecutionToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self { content, tool_use_id })
+    }
+}
+
 /// The text editor command failed.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result_error")]
 pub struct TextEditorCodeExecutionToolResultError {
     /// Why the call failed.
     pub error_code: TextEditorCodeExecutionErrorCode,
     /// More detail about the failure; null when there is none.
     pub error_message: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultError {
+    const NAME: &'static str = "TextEditorCodeExecutionToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        let mut error_message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self {
+            error_code,
+            error_message: error_message.flatten(),
+        })
+    }
 }
 
 /// What kind of file was viewed.
@@ -5829,7 +10815,7 @@ impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockFileType {
 /// The content of a file the model viewed.
 ///
 /// Serialized with `"type": "text_editor_code_execution_view_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_view_result")]
 pub struct TextEditorCodeExecutionViewResultBlock {
     /// The text of the file.
@@ -5844,20 +10830,105 @@ pub struct TextEditorCodeExecutionViewResultBlock {
     pub total_lines: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionViewResultBlock {
+    const NAME: &'static str = "TextEditorCodeExecutionViewResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "file_type",
+        "num_lines",
+        "start_line",
+        "total_lines",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut file_type = None;
+        let mut num_lines = None;
+        let mut start_line = None;
+        let mut total_lines = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut file_type, "file_type")?,
+                2 => runtime::de::value(&mut __map, &mut num_lines, "num_lines")?,
+                3 => runtime::de::value(&mut __map, &mut start_line, "start_line")?,
+                4 => runtime::de::value(&mut __map, &mut total_lines, "total_lines")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(file_type) = file_type else {
+            return Err(serde::de::Error::missing_field("file_type"));
+        };
+        Ok(Self {
+            content,
+            file_type,
+            num_lines: num_lines.flatten(),
+            start_line: start_line.flatten(),
+            total_lines: total_lines.flatten(),
+        })
+    }
+}
+
 /// A file the model created or overwrote.
 ///
 /// Serialized with `"type": "text_editor_code_execution_create_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_create_result")]
 pub struct TextEditorCodeExecutionCreateResultBlock {
     /// `true` when an existing file was overwritten, `false` when a new file was created.
     pub is_file_update: bool,
 }
 
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionCreateResultBlock {
+    const NAME: &'static str = "TextEditorCodeExecutionCreateResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["is_file_update"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut is_file_update = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut is_file_update,
+                        "is_file_update",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(is_file_update) = is_file_update else {
+            return Err(serde::de::Error::missing_field("is_file_update"));
+        };
+        Ok(Self { is_file_update })
+    }
+}
+
 /// A replacement the model made in a file, as a diff hunk.
 ///
 /// Serialized with `"type": "text_editor_code_execution_str_replace_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_str_replace_result")]
 pub struct TextEditorCodeExecutionStrReplaceResultBlock {
     /// The lines of the change in unified diff form; null when not reported.
@@ -5870,6 +10941,51 @@ pub struct TextEditorCodeExecutionStrReplaceResultBlock {
     pub old_lines: Option<i64>,
     /// First line of the changed region before the edit; null when not reported.
     pub old_start: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionStrReplaceResultBlock {
+    const NAME: &'static str = "TextEditorCodeExecutionStrReplaceResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "lines",
+        "new_lines",
+        "new_start",
+        "old_lines",
+        "old_start",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut lines = None;
+        let mut new_lines = None;
+        let mut new_start = None;
+        let mut old_lines = None;
+        let mut old_start = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut lines, "lines")?,
+                1 => runtime::de::value(&mut __map, &mut new_lines, "new_lines")?,
+                2 => runtime::de::value(&mut __map, &mut new_start, "new_start")?,
+                3 => runtime::de::value(&mut __map, &mut old_lines, "old_lines")?,
+                4 => runtime::de::value(&mut __map, &mut old_start, "old_start")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            lines: lines.flatten(),
+            new_lines: new_lines.flatten(),
+            new_start: new_start.flatten(),
+            old_lines: old_lines.flatten(),
+            old_start: old_start.flatten(),
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -5959,7 +11075,7 @@ impl From<ToolSearchToolSearchResultBlock> for ToolSearchToolResultBlockContent 
 /// What a tool search produced: references to matching tools, or an error.
 ///
 /// Serialized with `"type": "tool_search_tool_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result")]
 pub struct ToolSearchToolResultBlock {
     /// What the call produced, or why it failed.
@@ -5970,10 +11086,43 @@ pub struct ToolSearchToolResultBlock {
     pub tool_use_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolSearchToolResultBlock {
+    const NAME: &'static str = "ToolSearchToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(tool_use_id) = tool_use_id else {
+            return Err(serde::de::Error::missing_field("tool_use_id"));
+        };
+        Ok(Self { content, tool_use_id })
+    }
+}
+
 /// The tool search failed.
 ///
 /// Serialized with `"type": "tool_search_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result_error")]
 pub struct ToolSearchToolResultError {
     /// Why the call failed.
@@ -5982,20 +11131,87 @@ pub struct ToolSearchToolResultError {
     pub error_message: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolSearchToolResultError {
+    const NAME: &'static str = "ToolSearchToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        let mut error_message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self {
+            error_code,
+            error_message: error_message.flatten(),
+        })
+    }
+}
+
 /// The tools a tool search found.
 ///
 /// Serialized with `"type": "tool_search_tool_search_result"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_search_result")]
 pub struct ToolSearchToolSearchResultBlock {
     /// The tools that matched.
     pub tool_references: Vec<ToolReferenceBlock>,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolSearchToolSearchResultBlock {
+    const NAME: &'static str = "ToolSearchToolSearchResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["tool_references"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_references = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut tool_references,
+                        "tool_references",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_references) = tool_references else {
+            return Err(serde::de::Error::missing_field("tool_references"));
+        };
+        Ok(Self { tool_references })
+    }
+}
+
 /// A reference to a tool, whose full definition is then made available to the model.
 ///
 /// Serialized with `"type": "tool_reference"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_reference")]
 pub struct ToolReferenceBlock {
     /// Name of the referenced tool.
@@ -6004,30 +11220,114 @@ pub struct ToolReferenceBlock {
     pub tool_name: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ToolReferenceBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ToolReferenceBlock {
+    const NAME: &'static str = "ToolReferenceBlock";
+
+    const FIELDS: &'static [&'static str] = &["tool_name"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_name = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_name, "tool_name")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(tool_name) = tool_name else {
+            return Err(serde::de::Error::missing_field("tool_name"));
+        };
+        Ok(Self { tool_name })
+    }
+}
+
 /// A file placed in the code execution container.
 ///
 /// Serialized with `"type": "container_upload"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "container_upload")]
 pub struct ContainerUploadBlock {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for ContainerUploadBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ContainerUploadBlock {
+    const NAME: &'static str = "ContainerUploadBlock";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(file_id) = file_id else {
+            return Err(serde::de::Error::missing_field("file_id"));
+        };
+        Ok(Self { file_id })
+    }
+}
+
 /// The web fetch failed.
 ///
 /// Serialized with `"type": "web_fetch_tool_result_error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result_error")]
 pub struct WebFetchToolResultError {
     /// Why the call failed.
     pub error_code: WebFetchErrorCode,
 }
 
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchToolResultError {
+    const NAME: &'static str = "WebFetchToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error_code) = error_code else {
+            return Err(serde::de::Error::missing_field("error_code"));
+        };
+        Ok(Self { error_code })
+    }
+}
+
 /// A page fetched by the web fetch tool.
 ///
 /// Serialized with `"type": "web_fetch_result"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_result")]
 pub struct WebFetchResultBlock {
     /// The fetched page as a document.
@@ -6036,6 +11336,45 @@ pub struct WebFetchResultBlock {
     pub retrieved_at: Option<String>,
     /// Address of the fetched page.
     pub url: String,
+}
+
+impl<'de> serde::Deserialize<'de> for WebFetchResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for WebFetchResultBlock {
+    const NAME: &'static str = "WebFetchResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "retrieved_at", "url"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut retrieved_at = None;
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut retrieved_at, "retrieved_at")?,
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(content) = content else {
+            return Err(serde::de::Error::missing_field("content"));
+        };
+        let Some(url) = url else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self {
+            content,
+            retrieved_at: retrieved_at.flatten(),
+            url,
+        })
+    }
 }
 
 /// The document's content.
@@ -6113,7 +11452,7 @@ impl From<PlainTextSource> for DocumentBlockSource {
 /// A document in model output, such as the text of a fetched page.
 ///
 /// Serialized with `"type": "document"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "document")]
 pub struct DocumentBlock {
     /// Whether citations are on for this document; null when not set.
@@ -6124,11 +11463,75 @@ pub struct DocumentBlock {
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for DocumentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for DocumentBlock {
+    const NAME: &'static str = "DocumentBlock";
+
+    const FIELDS: &'static [&'static str] = &["citations", "source", "title"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut citations = None;
+        let mut source = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                1 => runtime::de::value(&mut __map, &mut source, "source")?,
+                2 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(source) = source else {
+            return Err(serde::de::Error::missing_field("source"));
+        };
+        Ok(Self {
+            citations: citations.flatten(),
+            source,
+            title: title.flatten(),
+        })
+    }
+}
+
 /// Whether citations are on for a document.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct CitationsConfig {
     /// Whether the model may cite the document.
     pub enabled: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for CitationsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationsConfig {
+    const NAME: &'static str = "CitationsConfig";
+
+    const FIELDS: &'static [&'static str] = &["enabled"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut enabled = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut enabled, "enabled")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(enabled) = enabled else {
+            return Err(serde::de::Error::missing_field("enabled"));
+        };
+        Ok(Self { enabled })
+    }
 }
 
 /// Who made a tool call, told apart by its `type`: the model itself, or code running in a
@@ -6776,7 +12179,7 @@ impl From<CitationSearchResultLocation> for TextCitation {
 /// Cites a character range of a plain-text document.
 ///
 /// Serialized with `"type": "char_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "char_location")]
 pub struct CitationCharLocation {
     /// The quoted text.
@@ -6799,10 +12202,95 @@ pub struct CitationCharLocation {
     pub end_char_index: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationCharLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationCharLocation {
+    const NAME: &'static str = "CitationCharLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "file_id",
+        "start_char_index",
+        "end_char_index",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut file_id = None;
+        let mut start_char_index = None;
+        let mut end_char_index = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_char_index,
+                        "start_char_index",
+                    )?
+                }
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_char_index,
+                        "end_char_index",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(document_index) = document_index else {
+            return Err(serde::de::Error::missing_field("document_index"));
+        };
+        let Some(start_char_index) = start_char_index else {
+            return Err(serde::de::Error::missing_field("start_char_index"));
+        };
+        let Some(end_char_index) = end_char_index else {
+            return Err(serde::de::Error::missing_field("end_char_index"));
+        };
+        Ok(Self {
+            cited_text,
+            document_index,
+            document_title: document_title.flatten(),
+            file_id: file_id.flatten(),
+            start_char_index,
+            end_char_index,
+        })
+    }
+}
+
 /// Cites a page range of a PDF document.
 ///
 /// Serialized with `"type": "page_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "page_location")]
 pub struct CitationPageLocation {
     /// The quoted text.
@@ -6825,10 +12313,95 @@ pub struct CitationPageLocation {
     pub end_page_number: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationPageLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationPageLocation {
+    const NAME: &'static str = "CitationPageLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "file_id",
+        "start_page_number",
+        "end_page_number",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut file_id = None;
+        let mut start_page_number = None;
+        let mut end_page_number = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_page_number,
+                        "start_page_number",
+                    )?
+                }
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_page_number,
+                        "end_page_number",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(document_index) = document_index else {
+            return Err(serde::de::Error::missing_field("document_index"));
+        };
+        let Some(start_page_number) = start_page_number else {
+            return Err(serde::de::Error::missing_field("start_page_number"));
+        };
+        let Some(end_page_number) = end_page_number else {
+            return Err(serde::de::Error::missing_field("end_page_number"));
+        };
+        Ok(Self {
+            cited_text,
+            document_index,
+            document_title: document_title.flatten(),
+            file_id: file_id.flatten(),
+            start_page_number,
+            end_page_number,
+        })
+    }
+}
+
 /// Cites a range of blocks of a content-block document.
 ///
 /// Serialized with `"type": "content_block_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "content_block_location")]
 pub struct CitationContentBlockLocation {
     /// The quoted text.
@@ -6851,10 +12424,95 @@ pub struct CitationContentBlockLocation {
     pub end_block_index: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationContentBlockLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationContentBlockLocation {
+    const NAME: &'static str = "CitationContentBlockLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "file_id",
+        "start_block_index",
+        "end_block_index",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut file_id = None;
+        let mut start_block_index = None;
+        let mut end_block_index = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_block_index,
+                        "start_block_index",
+                    )?
+                }
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_block_index,
+                        "end_block_index",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(document_index) = document_index else {
+            return Err(serde::de::Error::missing_field("document_index"));
+        };
+        let Some(start_block_index) = start_block_index else {
+            return Err(serde::de::Error::missing_field("start_block_index"));
+        };
+        let Some(end_block_index) = end_block_index else {
+            return Err(serde::de::Error::missing_field("end_block_index"));
+        };
+        Ok(Self {
+            cited_text,
+            document_index,
+            document_title: document_title.flatten(),
+            file_id: file_id.flatten(),
+            start_block_index,
+            end_block_index,
+        })
+    }
+}
+
 /// Cites a web search result.
 ///
 /// Serialized with `"type": "web_search_result_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_result_location")]
 pub struct CitationWebSearchResultLocation {
     /// The quoted text.
@@ -6867,10 +12525,66 @@ pub struct CitationWebSearchResultLocation {
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationWebSearchResultLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationWebSearchResultLocation {
+    const NAME: &'static str = "CitationWebSearchResultLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "encrypted_index",
+        "url",
+        "title",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut encrypted_index = None;
+        let mut url = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_index,
+                        "encrypted_index",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                3 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(encrypted_index) = encrypted_index else {
+            return Err(serde::de::Error::missing_field("encrypted_index"));
+        };
+        let Some(url) = url else {
+            return Err(serde::de::Error::missing_field("url"));
+        };
+        Ok(Self {
+            cited_text,
+            encrypted_index,
+            url,
+            title: title.flatten(),
+        })
+    }
+}
+
 /// Cites blocks of a caller-supplied search result.
 ///
 /// Serialized with `"type": "search_result_location"`.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "search_result_location")]
 pub struct CitationSearchResultLocation {
     /// The quoted text.
@@ -6893,8 +12607,90 @@ pub struct CitationSearchResultLocation {
     pub title: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CitationSearchResultLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CitationSearchResultLocation {
+    const NAME: &'static str = "CitationSearchResultLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "search_result_index",
+        "source",
+        "start_block_index",
+        "end_block_index",
+        "title",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut search_result_index = None;
+        let mut source = None;
+        let mut start_block_index = None;
+        let mut end_block_index = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut search_result_index,
+                        "search_result_index",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut source, "source")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_block_index,
+                        "start_block_index",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_block_index,
+                        "end_block_index",
+                    )?
+                }
+                5 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(cited_text) = cited_text else {
+            return Err(serde::de::Error::missing_field("cited_text"));
+        };
+        let Some(search_result_index) = search_result_index else {
+            return Err(serde::de::Error::missing_field("search_result_index"));
+        };
+        let Some(source) = source else {
+            return Err(serde::de::Error::missing_field("source"));
+        };
+        let Some(start_block_index) = start_block_index else {
+            return Err(serde::de::Error::missing_field("start_block_index"));
+        };
+        let Some(end_block_index) = end_block_index else {
+            return Err(serde::de::Error::missing_field("end_block_index"));
+        };
+        Ok(Self {
+            cited_text,
+            search_result_index,
+            source,
+            start_block_index,
+            end_block_index,
+            title: title.flatten(),
+        })
+    }
+}
+
 /// Token accounting for one message. All counts are in tokens unless noted.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct Usage {
     /// Input tokens billed at the normal rate (not read from or written to the cache).
     ///
@@ -6922,8 +12718,95 @@ pub struct Usage {
     pub inference_geo: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for Usage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for Usage {
+    const NAME: &'static str = "Usage";
+
+    const FIELDS: &'static [&'static str] = &[
+        "input_tokens",
+        "output_tokens",
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+        "cache_creation",
+        "server_tool_use",
+        "service_tier",
+        "inference_geo",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut input_tokens = None;
+        let mut output_tokens = None;
+        let mut cache_creation_input_tokens = None;
+        let mut cache_read_input_tokens = None;
+        let mut cache_creation = None;
+        let mut server_tool_use = None;
+        let mut service_tier = None;
+        let mut inference_geo = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut input_tokens, "input_tokens")?,
+                1 => runtime::de::value(&mut __map, &mut output_tokens, "output_tokens")?,
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut cache_creation_input_tokens,
+                        "cache_creation_input_tokens",
+                    )?
+                }
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut cache_read_input_tokens,
+                        "cache_read_input_tokens",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut cache_creation,
+                        "cache_creation",
+                    )?
+                }
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut server_tool_use,
+                        "server_tool_use",
+                    )?
+                }
+                6 => runtime::de::value(&mut __map, &mut service_tier, "service_tier")?,
+                7 => runtime::de::value(&mut __map, &mut inference_geo, "inference_geo")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(input_tokens) = input_tokens else {
+            return Err(serde::de::Error::missing_field("input_tokens"));
+        };
+        let Some(output_tokens) = output_tokens else {
+            return Err(serde::de::Error::missing_field("output_tokens"));
+        };
+        Ok(Self {
+            input_tokens,
+            output_tokens,
+            cache_creation_input_tokens: cache_creation_input_tokens.flatten(),
+            cache_read_input_tokens: cache_read_input_tokens.flatten(),
+            cache_creation: cache_creation.flatten(),
+            server_tool_use: server_tool_use.flatten(),
+            service_tier: service_tier.flatten(),
+            inference_geo: inference_geo.flatten(),
+        })
+    }
+}
+
 /// Input tokens written to the prompt cache, by cache lifetime.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct CacheCreation {
     /// Tokens written with the five-minute lifetime.
     ///
@@ -6935,8 +12818,59 @@ pub struct CacheCreation {
     pub ephemeral_1h_input_tokens: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for CacheCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for CacheCreation {
+    const NAME: &'static str = "CacheCreation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "ephemeral_5m_input_tokens",
+        "ephemeral_1h_input_tokens",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut ephemeral_5m_input_tokens = None;
+        let mut ephemeral_1h_input_tokens = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut ephemeral_5m_input_tokens,
+                        "ephemeral_5m_input_tokens",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut ephemeral_1h_input_tokens,
+                        "ephemeral_1h_input_tokens",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(ephemeral_5m_input_tokens) = ephemeral_5m_input_tokens else {
+            return Err(serde::de::Error::missing_field("ephemeral_5m_input_tokens"));
+        };
+        let Some(ephemeral_1h_input_tokens) = ephemeral_1h_input_tokens else {
+            return Err(serde::de::Error::missing_field("ephemeral_1h_input_tokens"));
+        };
+        Ok(Self {
+            ephemeral_5m_input_tokens,
+            ephemeral_1h_input_tokens,
+        })
+    }
+}
+
 /// Number of server tool invocations made while producing the message.
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct ServerToolUsage {
     /// Web searches run.
     ///
@@ -6946,6 +12880,57 @@ pub struct ServerToolUsage {
     ///
     /// Constraints: at least 0.
     pub web_fetch_requests: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for ServerToolUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ServerToolUsage {
+    const NAME: &'static str = "ServerToolUsage";
+
+    const FIELDS: &'static [&'static str] = &[
+        "web_search_requests",
+        "web_fetch_requests",
+    ];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut web_search_requests = None;
+        let mut web_fetch_requests = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut web_search_requests,
+                        "web_search_requests",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut web_fetch_requests,
+                        "web_fetch_requests",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(web_search_requests) = web_search_requests else {
+            return Err(serde::de::Error::missing_field("web_search_requests"));
+        };
+        let Some(web_fetch_requests) = web_fetch_requests else {
+            return Err(serde::de::Error::missing_field("web_fetch_requests"));
+        };
+        Ok(Self {
+            web_search_requests,
+            web_fetch_requests,
+        })
+    }
 }
 
 /// Capacity a request was served from.
@@ -7013,7 +12998,7 @@ impl runtime::ParamValue for UsageServiceTier {
 /// `error.type` grow over time.
 ///
 /// Serialized with `"type": "error"`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "error")]
 pub struct ErrorResponse {
     /// What went wrong.
@@ -7022,8 +13007,41 @@ pub struct ErrorResponse {
     pub request_id: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+
+    const FIELDS: &'static [&'static str] = &["error", "request_id"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut request_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error, "error")?,
+                1 => runtime::de::value(&mut __map, &mut request_id, "request_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(error) = error else {
+            return Err(serde::de::Error::missing_field("error"));
+        };
+        Ok(Self {
+            error,
+            request_id: request_id.flatten(),
+        })
+    }
+}
+
 /// What went wrong.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ApiError {
     /// Kind of error. Each one usually comes with one HTTP status: `invalid_request_error` 400,
     /// `authentication_error` 401, `billing_error` 402, `permission_error` 403, `not_found_error` 404,
@@ -7032,6 +13050,39 @@ pub struct ApiError {
     pub r#type: ErrorType,
     /// Human-readable explanation; its wording may change and should not be parsed.
     pub message: String,
+}
+
+impl<'de> serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+impl<'de> runtime::de::Object<'de> for ApiError {
+    const NAME: &'static str = "ApiError";
+
+    const FIELDS: &'static [&'static str] = &["type", "message"];
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
+                1 => runtime::de::value(&mut __map, &mut message, "message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        let Some(r#type) = r#type else {
+            return Err(serde::de::Error::missing_field("type"));
+        };
+        let Some(message) = message else {
+            return Err(serde::de::Error::missing_field("message"));
+        };
+        Ok(Self { r#type, message })
+    }
 }
 
 /// Kind of error. Each one usually comes with one HTTP status: `invalid_request_error` 400,
