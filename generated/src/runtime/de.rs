@@ -55,6 +55,8 @@ impl<'de, T: Object<'de>> Visitor<'de> for ObjectVisitor<T> {
 #[allow(dead_code)]
 pub(crate) struct Field(pub(crate) &'static [&'static str]);
 
+// Used through the trait impls below, by the crates that read such keys.
+#[allow(dead_code)]
 impl Field {
     fn index(&self, key: &[u8]) -> usize {
         self.0.iter().position(|name| name.as_bytes() == key).unwrap_or(self.0.len())
@@ -104,6 +106,8 @@ pub(crate) enum Key {
 #[allow(dead_code)]
 pub(crate) struct FieldOrKey(pub(crate) &'static [&'static str]);
 
+// Used through the trait impls below, by the crates that read such keys.
+#[allow(dead_code)]
 impl FieldOrKey {
     fn index(&self, key: &str) -> Option<usize> {
         self.0.iter().position(|name| *name == key)
