@@ -58,6 +58,21 @@ impl<'de> runtime::de::Object<'de> for MessageBatch {
         "results_url",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "processing_status" => 1,
+            "request_counts" => 2,
+            "created_at" => 3,
+            "expires_at" => 4,
+            "ended_at" => 5,
+            "cancel_initiated_at" => 6,
+            "archived_at" => 7,
+            "results_url" => 8,
+            _ => 9,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut processing_status = None;
@@ -68,7 +83,7 @@ impl<'de> runtime::de::Object<'de> for MessageBatch {
         let mut cancel_initiated_at = None;
         let mut archived_at = None;
         let mut results_url = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut id, "id")?,
                 1 => {
@@ -238,13 +253,24 @@ impl<'de> runtime::de::Object<'de> for MessageBatchRequestCounts {
         "expired",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "processing" => 0,
+            "succeeded" => 1,
+            "errored" => 2,
+            "canceled" => 3,
+            "expired" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut processing = None;
         let mut succeeded = None;
         let mut errored = None;
         let mut canceled = None;
         let mut expired = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut processing, "processing")?,
                 1 => runtime::de::value(&mut __map, &mut succeeded, "succeeded")?,
@@ -305,12 +331,22 @@ impl<'de> runtime::de::Object<'de> for MessageBatchList {
 
     const FIELDS: &'static [&'static str] = &["data", "first_id", "last_id", "has_more"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "data" => 0,
+            "first_id" => 1,
+            "last_id" => 2,
+            "has_more" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut data = None;
         let mut first_id = None;
         let mut last_id = None;
         let mut has_more = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut data, "data")?,
                 1 => runtime::de::value(&mut __map, &mut first_id, "first_id")?,
@@ -357,9 +393,16 @@ impl<'de> runtime::de::Object<'de> for DeletedMessageBatch {
 
     const FIELDS: &'static [&'static str] = &["id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut id, "id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -395,9 +438,16 @@ impl<'de> runtime::de::Object<'de> for CreateMessageBatchParams {
 
     const FIELDS: &'static [&'static str] = &["requests"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "requests" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut requests = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut requests, "requests")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -436,10 +486,18 @@ impl<'de> runtime::de::Object<'de> for MessageBatchRequest {
 
     const FIELDS: &'static [&'static str] = &["custom_id", "params"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "custom_id" => 0,
+            "params" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut custom_id = None;
         let mut params = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut custom_id, "custom_id")?,
                 1 => runtime::de::value(&mut __map, &mut params, "params")?,
@@ -567,6 +625,30 @@ impl<'de> runtime::de::Object<'de> for MessageCreateParams {
         "stream",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "model" => 0,
+            "max_tokens" => 1,
+            "messages" => 2,
+            "system" => 3,
+            "metadata" => 4,
+            "stop_sequences" => 5,
+            "temperature" => 6,
+            "top_k" => 7,
+            "top_p" => 8,
+            "tools" => 9,
+            "tool_choice" => 10,
+            "thinking" => 11,
+            "service_tier" => 12,
+            "cache_control" => 13,
+            "container" => 14,
+            "inference_geo" => 15,
+            "output_config" => 16,
+            "stream" => 17,
+            _ => 18,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut model = None;
         let mut max_tokens = None;
@@ -586,7 +668,7 @@ impl<'de> runtime::de::Object<'de> for MessageCreateParams {
         let mut inference_geo = None;
         let mut output_config = None;
         let mut stream = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut model, "model")?,
                 1 => runtime::de::value(&mut __map, &mut max_tokens, "max_tokens")?,
@@ -675,10 +757,18 @@ impl<'de> runtime::de::Object<'de> for MessageParam {
 
     const FIELDS: &'static [&'static str] = &["role", "content"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "role" => 0,
+            "content" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut role = None;
         let mut content = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut role, "role")?,
                 1 => runtime::de::value(&mut __map, &mut content, "content")?,
@@ -831,9 +921,16 @@ impl<'de> runtime::de::Object<'de> for Metadata {
 
     const FIELDS: &'static [&'static str] = &["user_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut user_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut user_id, "user_id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -924,9 +1021,16 @@ impl<'de> runtime::de::Object<'de> for CacheControlEphemeral {
 
     const FIELDS: &'static [&'static str] = &["ttl"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "ttl" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ttl = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut ttl, "ttl")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -1287,11 +1391,20 @@ impl<'de> runtime::de::Object<'de> for TextBlockParam {
 
     const FIELDS: &'static [&'static str] = &["text", "cache_control", "citations"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "text" => 0,
+            "cache_control" => 1,
+            "citations" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut text = None;
         let mut cache_control = None;
         let mut citations = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut text, "text")?,
                 1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
@@ -1336,10 +1449,18 @@ impl<'de> runtime::de::Object<'de> for ImageBlockParam {
 
     const FIELDS: &'static [&'static str] = &["source", "cache_control"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "source" => 0,
+            "cache_control" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut source = None;
         let mut cache_control = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut source, "source")?,
                 1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
@@ -1453,10 +1574,18 @@ impl<'de> runtime::de::Object<'de> for Base64ImageSource {
 
     const FIELDS: &'static [&'static str] = &["media_type", "data"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "media_type" => 0,
+            "data" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut media_type = None;
         let mut data = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
                 1 => runtime::de::value(&mut __map, &mut data, "data")?,
@@ -1561,9 +1690,16 @@ impl<'de> runtime::de::Object<'de> for UrlImageSource {
 
     const FIELDS: &'static [&'static str] = &["url"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "url" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut url, "url")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -1629,13 +1765,24 @@ impl<'de> runtime::de::Object<'de> for DocumentBlockParam {
         "cache_control",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "source" => 0,
+            "title" => 1,
+            "context" => 2,
+            "citations" => 3,
+            "cache_control" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut source = None;
         let mut title = None;
         let mut context = None;
         let mut citations = None;
         let mut cache_control = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut source, "source")?,
                 1 => runtime::de::value(&mut __map, &mut title, "title")?,
@@ -1679,9 +1826,16 @@ impl<'de> runtime::de::Object<'de> for CitationsConfigParam {
 
     const FIELDS: &'static [&'static str] = &["enabled"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "enabled" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut enabled, "enabled")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -1819,10 +1973,18 @@ impl<'de> runtime::de::Object<'de> for Base64PdfSource {
 
     const FIELDS: &'static [&'static str] = &["media_type", "data"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "media_type" => 0,
+            "data" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut media_type = None;
         let mut data = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
                 1 => runtime::de::value(&mut __map, &mut data, "data")?,
@@ -1875,10 +2037,18 @@ impl<'de> runtime::de::Object<'de> for PlainTextSource {
 
     const FIELDS: &'static [&'static str] = &["media_type", "data"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "media_type" => 0,
+            "data" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut media_type = None;
         let mut data = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
                 1 => runtime::de::value(&mut __map, &mut data, "data")?,
@@ -1918,9 +2088,16 @@ impl<'de> runtime::de::Object<'de> for UrlPdfSource {
 
     const FIELDS: &'static [&'static str] = &["url"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "url" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut url = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut url, "url")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -1956,9 +2133,16 @@ impl<'de> runtime::de::Object<'de> for ContentBlockSource {
 
     const FIELDS: &'static [&'static str] = &["content"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -2108,13 +2292,24 @@ impl<'de> runtime::de::Object<'de> for ToolUseBlockParam {
         "cache_control",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "input" => 2,
+            "caller" => 3,
+            "cache_control" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
         let mut input = None;
         let mut caller = None;
         let mut cache_control = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut id, "id")?,
                 1 => runtime::de::value(&mut __map, &mut name, "name")?,
@@ -2180,12 +2375,22 @@ impl<'de> runtime::de::Object<'de> for ToolResultBlockParam {
         "cache_control",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_use_id" => 0,
+            "content" => 1,
+            "is_error" => 2,
+            "cache_control" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tool_use_id = None;
         let mut content = None;
         let mut is_error = None;
         let mut cache_control = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
                 1 => runtime::de::value(&mut __map, &mut content, "content")?,
@@ -2367,10 +2572,18 @@ impl<'de> runtime::de::Object<'de> for ThinkingBlockParam {
 
     const FIELDS: &'static [&'static str] = &["thinking", "signature"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "thinking" => 0,
+            "signature" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thinking = None;
         let mut signature = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut thinking, "thinking")?,
                 1 => runtime::de::value(&mut __map, &mut signature, "signature")?,
@@ -2410,9 +2623,16 @@ impl<'de> runtime::de::Object<'de> for RedactedThinkingBlockParam {
 
     const FIELDS: &'static [&'static str] = &["data"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "data" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut data = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut data, "data")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -2464,13 +2684,24 @@ impl<'de> runtime::de::Object<'de> for SearchResultBlockParam {
         "cache_control",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "source" => 0,
+            "title" => 1,
+            "content" => 2,
+            "citations" => 3,
+            "cache_control" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut source = None;
         let mut title = None;
         let mut content = None;
         let mut citations = None;
         let mut cache_control = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut source, "source")?,
                 1 => runtime::de::value(&mut __map, &mut title, "title")?,
@@ -2540,13 +2771,24 @@ impl<'de> runtime::de::Object<'de> for ServerToolUseBlockParam {
         "name",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "caller" => 1,
+            "id" => 2,
+            "input" => 3,
+            "name" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut caller = None;
         let mut id = None;
         let mut input = None;
         let mut name = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
@@ -2639,12 +2881,22 @@ impl<'de> runtime::de::Object<'de> for WebSearchToolResultBlockParam {
         "tool_use_id",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "caller" => 1,
+            "content" => 2,
+            "tool_use_id" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut caller = None;
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
@@ -2709,12 +2961,22 @@ impl<'de> runtime::de::Object<'de> for WebSearchResultBlockParam {
         "url",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "encrypted_content" => 0,
+            "page_age" => 1,
+            "title" => 2,
+            "url" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut encrypted_content = None;
         let mut page_age = None;
         let mut title = None;
         let mut url = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -2770,9 +3032,16 @@ impl<'de> runtime::de::Object<'de> for WebSearchToolResultErrorParam {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -2903,12 +3172,22 @@ impl<'de> runtime::de::Object<'de> for WebFetchToolResultBlockParam {
         "tool_use_id",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "caller" => 1,
+            "content" => 2,
+            "tool_use_id" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut caller = None;
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
@@ -2966,11 +3245,20 @@ impl<'de> runtime::de::Object<'de> for WebFetchResultBlockParam {
 
     const FIELDS: &'static [&'static str] = &["content", "retrieved_at", "url"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "retrieved_at" => 1,
+            "url" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut retrieved_at = None;
         let mut url = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut retrieved_at, "retrieved_at")?,
@@ -3011,9 +3299,16 @@ impl<'de> runtime::de::Object<'de> for WebFetchToolResultErrorParam {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -3159,11 +3454,20 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultBlockParam {
 
     const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "content" => 1,
+            "tool_use_id" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut content, "content")?,
@@ -3208,9 +3512,16 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultErrorParam {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -3257,12 +3568,22 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionResultBlockParam {
         "stdout",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "return_code" => 1,
+            "stderr" => 2,
+            "stdout" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut return_code = None;
         let mut stderr = None;
         let mut stdout = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
@@ -3326,12 +3647,22 @@ impl<'de> runtime::de::Object<'de> for EncryptedCodeExecutionResultBlockParam {
         "stderr",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "encrypted_stdout" => 1,
+            "return_code" => 2,
+            "stderr" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut encrypted_stdout = None;
         let mut return_code = None;
         let mut stderr = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => {
@@ -3390,9 +3721,16 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionOutputBlockParam {
 
     const FIELDS: &'static [&'static str] = &["file_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -3523,11 +3861,20 @@ impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultBlockParam {
 
     const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "content" => 1,
+            "tool_use_id" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut content, "content")?,
@@ -3572,9 +3919,16 @@ impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultErrorParam {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -3621,12 +3975,22 @@ impl<'de> runtime::de::Object<'de> for BashCodeExecutionResultBlockParam {
         "stdout",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "return_code" => 1,
+            "stderr" => 2,
+            "stdout" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut return_code = None;
         let mut stderr = None;
         let mut stdout = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
@@ -3679,9 +4043,16 @@ impl<'de> runtime::de::Object<'de> for BashCodeExecutionOutputBlockParam {
 
     const FIELDS: &'static [&'static str] = &["file_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -3860,11 +4231,20 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultBlockPar
 
     const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "content" => 1,
+            "tool_use_id" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut content, "content")?,
@@ -3918,10 +4298,18 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultErrorPar
 
     const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            "error_message" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
         let mut error_message = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
@@ -4055,13 +4443,24 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionViewResultBlockPar
         "total_lines",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "file_type" => 1,
+            "num_lines" => 2,
+            "start_line" => 3,
+            "total_lines" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut file_type = None;
         let mut num_lines = None;
         let mut start_line = None;
         let mut total_lines = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut file_type, "file_type")?,
@@ -4110,9 +4509,16 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionCreateResultBlockP
 
     const FIELDS: &'static [&'static str] = &["is_file_update"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "is_file_update" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut is_file_update = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -4202,13 +4608,23 @@ for TextEditorCodeExecutionStrReplaceResultBlockParam {
         "old_lines",
         "old_start",
     ];
+    fn field(key: &str) -> usize {
+        match key {
+            "lines" => 0,
+            "new_lines" => 1,
+            "new_start" => 2,
+            "old_lines" => 3,
+            "old_start" => 4,
+            _ => 5,
+        }
+    }
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut lines = None;
         let mut new_lines = None;
         let mut new_start = None;
         let mut old_lines = None;
         let mut old_start = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut lines, "lines")?,
                 1 => runtime::de::value(&mut __map, &mut new_lines, "new_lines")?,
@@ -4343,11 +4759,20 @@ impl<'de> runtime::de::Object<'de> for ToolSearchToolResultBlockParam {
 
     const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "content" => 1,
+            "tool_use_id" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut content, "content")?,
@@ -4392,9 +4817,16 @@ impl<'de> runtime::de::Object<'de> for ToolSearchToolResultErrorParam {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -4430,9 +4862,16 @@ impl<'de> runtime::de::Object<'de> for ToolSearchToolSearchResultBlockParam {
 
     const FIELDS: &'static [&'static str] = &["tool_references"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_references" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tool_references = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -4479,10 +4918,18 @@ impl<'de> runtime::de::Object<'de> for ToolReferenceBlockParam {
 
     const FIELDS: &'static [&'static str] = &["cache_control", "tool_name"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "tool_name" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut tool_name = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut tool_name, "tool_name")?,
@@ -4525,10 +4972,18 @@ impl<'de> runtime::de::Object<'de> for ContainerUploadBlockParam {
 
     const FIELDS: &'static [&'static str] = &["cache_control", "file_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "file_id" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cache_control = None;
         let mut file_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
                 1 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
@@ -4713,13 +5168,24 @@ impl<'de> runtime::de::Object<'de> for CitationCharLocationParam {
         "end_char_index",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "start_char_index" => 3,
+            "end_char_index" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut document_index = None;
         let mut document_title = None;
         let mut start_char_index = None;
         let mut end_char_index = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -4818,13 +5284,24 @@ impl<'de> runtime::de::Object<'de> for CitationPageLocationParam {
         "end_page_number",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "start_page_number" => 3,
+            "end_page_number" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut document_index = None;
         let mut document_title = None;
         let mut start_page_number = None;
         let mut end_page_number = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -4923,13 +5400,24 @@ impl<'de> runtime::de::Object<'de> for CitationContentBlockLocationParam {
         "end_block_index",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "start_block_index" => 3,
+            "end_block_index" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut document_index = None;
         let mut document_title = None;
         let mut start_block_index = None;
         let mut end_block_index = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -5019,12 +5507,22 @@ impl<'de> runtime::de::Object<'de> for CitationWebSearchResultLocationParam {
         "title",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "encrypted_index" => 1,
+            "url" => 2,
+            "title" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut encrypted_index = None;
         let mut url = None;
         let mut title = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -5103,6 +5601,18 @@ impl<'de> runtime::de::Object<'de> for CitationSearchResultLocationParam {
         "title",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "search_result_index" => 1,
+            "source" => 2,
+            "start_block_index" => 3,
+            "end_block_index" => 4,
+            "title" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut search_result_index = None;
@@ -5110,7 +5620,7 @@ impl<'de> runtime::de::Object<'de> for CitationSearchResultLocationParam {
         let mut start_block_index = None;
         let mut end_block_index = None;
         let mut title = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -5428,6 +5938,21 @@ impl<'de> runtime::de::Object<'de> for CustomTool {
         "input_examples",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "input_schema" => 2,
+            "cache_control" => 3,
+            "strict" => 4,
+            "eager_input_streaming" => 5,
+            "allowed_callers" => 6,
+            "defer_loading" => 7,
+            "input_examples" => 8,
+            _ => 9,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut description = None;
@@ -5438,7 +5963,7 @@ impl<'de> runtime::de::Object<'de> for CustomTool {
         let mut allowed_callers = None;
         let mut defer_loading = None;
         let mut input_examples = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut name, "name")?,
                 1 => runtime::de::value(&mut __map, &mut description, "description")?,
@@ -5532,12 +6057,20 @@ impl<'de> runtime::de::Object<'de> for ToolInputSchema {
 
     const FIELDS: &'static [&'static str] = &["properties", "required"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "properties" => 0,
+            "required" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut properties = None;
         let mut required = None;
         let mut extra = std::collections::BTreeMap::new();
         while let Some(__key) = __map
-            .next_key_seed(runtime::de::FieldOrKey(Self::FIELDS))?
+            .next_key_seed(runtime::de::FieldOrKey::<Self>::new())?
         {
             match __key {
                 runtime::de::Key::Field(0) => {
@@ -5620,6 +6153,18 @@ impl<'de> runtime::de::Object<'de> for BashTool20250124 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "name" => 4,
+            "strict" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut cache_control = None;
@@ -5627,7 +6172,7 @@ impl<'de> runtime::de::Object<'de> for BashTool20250124 {
         let mut input_examples = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -5719,13 +6264,24 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionTool20250825 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "name" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut cache_control = None;
         let mut defer_loading = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -5827,6 +6383,19 @@ impl<'de> runtime::de::Object<'de> for TextEditorTool20250728 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "max_characters" => 4,
+            "name" => 5,
+            "strict" => 6,
+            _ => 7,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut cache_control = None;
@@ -5835,7 +6404,7 @@ impl<'de> runtime::de::Object<'de> for TextEditorTool20250728 {
         let mut max_characters = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -5981,6 +6550,21 @@ impl<'de> runtime::de::Object<'de> for WebSearchTool20250305 {
         "user_location",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "defer_loading" => 4,
+            "max_uses" => 5,
+            "name" => 6,
+            "strict" => 7,
+            "user_location" => 8,
+            _ => 9,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut allowed_domains = None;
@@ -5991,7 +6575,7 @@ impl<'de> runtime::de::Object<'de> for WebSearchTool20250305 {
         let mut name = None;
         let mut strict = None;
         let mut user_location = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -6148,6 +6732,22 @@ impl<'de> runtime::de::Object<'de> for WebFetchTool20250910 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "citations" => 4,
+            "defer_loading" => 5,
+            "max_content_tokens" => 6,
+            "max_uses" => 7,
+            "name" => 8,
+            "strict" => 9,
+            _ => 10,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut allowed_domains = None;
@@ -6159,7 +6759,7 @@ impl<'de> runtime::de::Object<'de> for WebFetchTool20250910 {
         let mut max_uses = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -6271,13 +6871,24 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionTool20250522 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "name" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut cache_control = None;
         let mut defer_loading = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -6361,13 +6972,24 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionTool20260120 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "name" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut cache_control = None;
         let mut defer_loading = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -6456,6 +7078,18 @@ impl<'de> runtime::de::Object<'de> for MemoryTool20250818 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "name" => 4,
+            "strict" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut cache_control = None;
@@ -6463,7 +7097,7 @@ impl<'de> runtime::de::Object<'de> for MemoryTool20250818 {
         let mut input_examples = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -6560,6 +7194,18 @@ impl<'de> runtime::de::Object<'de> for TextEditorTool20250124 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "name" => 4,
+            "strict" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut cache_control = None;
@@ -6567,7 +7213,7 @@ impl<'de> runtime::de::Object<'de> for TextEditorTool20250124 {
         let mut input_examples = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -6664,6 +7310,18 @@ impl<'de> runtime::de::Object<'de> for TextEditorTool20250429 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "name" => 4,
+            "strict" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut cache_control = None;
@@ -6671,7 +7329,7 @@ impl<'de> runtime::de::Object<'de> for TextEditorTool20250429 {
         let mut input_examples = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -6809,6 +7467,21 @@ impl<'de> runtime::de::Object<'de> for WebSearchTool20260209 {
         "user_location",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "defer_loading" => 4,
+            "max_uses" => 5,
+            "name" => 6,
+            "strict" => 7,
+            "user_location" => 8,
+            _ => 9,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut allowed_domains = None;
@@ -6819,7 +7492,7 @@ impl<'de> runtime::de::Object<'de> for WebSearchTool20260209 {
         let mut name = None;
         let mut strict = None;
         let mut user_location = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -6976,6 +7649,22 @@ impl<'de> runtime::de::Object<'de> for WebFetchTool20260209 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "citations" => 4,
+            "defer_loading" => 5,
+            "max_content_tokens" => 6,
+            "max_uses" => 7,
+            "name" => 8,
+            "strict" => 9,
+            _ => 10,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut allowed_domains = None;
@@ -6987,7 +7676,7 @@ impl<'de> runtime::de::Object<'de> for WebFetchTool20260209 {
         let mut max_uses = None;
         let mut name = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -7157,6 +7846,23 @@ impl<'de> runtime::de::Object<'de> for WebFetchTool20260309 {
         "use_cache",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "citations" => 4,
+            "defer_loading" => 5,
+            "max_content_tokens" => 6,
+            "max_uses" => 7,
+            "name" => 8,
+            "strict" => 9,
+            "use_cache" => 10,
+            _ => 11,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut allowed_callers = None;
         let mut allowed_domains = None;
@@ -7169,7 +7875,7 @@ impl<'de> runtime::de::Object<'de> for WebFetchTool20260309 {
         let mut name = None;
         let mut strict = None;
         let mut use_cache = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -7326,13 +8032,24 @@ impl<'de> runtime::de::Object<'de> for ToolSearchBm25Tool20251119 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "allowed_callers" => 1,
+            "cache_control" => 2,
+            "defer_loading" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut allowed_callers = None;
         let mut cache_control = None;
         let mut defer_loading = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
                 1 => {
@@ -7459,13 +8176,24 @@ impl<'de> runtime::de::Object<'de> for ToolSearchRegexTool20251119 {
         "strict",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "allowed_callers" => 1,
+            "cache_control" => 2,
+            "defer_loading" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut allowed_callers = None;
         let mut cache_control = None;
         let mut defer_loading = None;
         let mut strict = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
                 1 => {
@@ -7551,12 +8279,22 @@ impl<'de> runtime::de::Object<'de> for WebSearchUserLocation {
 
     const FIELDS: &'static [&'static str] = &["city", "region", "country", "timezone"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "city" => 0,
+            "region" => 1,
+            "country" => 2,
+            "timezone" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut city = None;
         let mut region = None;
         let mut country = None;
         let mut timezone = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut city, "city")?,
                 1 => runtime::de::value(&mut __map, &mut region, "region")?,
@@ -7690,9 +8428,16 @@ impl<'de> runtime::de::Object<'de> for ToolChoiceAuto {
 
     const FIELDS: &'static [&'static str] = &["disable_parallel_tool_use"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "disable_parallel_tool_use" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disable_parallel_tool_use = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -7734,9 +8479,16 @@ impl<'de> runtime::de::Object<'de> for ToolChoiceAny {
 
     const FIELDS: &'static [&'static str] = &["disable_parallel_tool_use"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "disable_parallel_tool_use" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut disable_parallel_tool_use = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -7780,10 +8532,18 @@ impl<'de> runtime::de::Object<'de> for ToolChoiceTool {
 
     const FIELDS: &'static [&'static str] = &["name", "disable_parallel_tool_use"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "disable_parallel_tool_use" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut name = None;
         let mut disable_parallel_tool_use = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut name, "name")?,
                 1 => {
@@ -7825,8 +8585,12 @@ impl<'de> runtime::de::Object<'de> for ToolChoiceNone {
 
     const FIELDS: &'static [&'static str] = &[];
 
+    fn field(_: &str) -> usize {
+        0
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
             runtime::de::skip(&mut __map)?;
         }
         Ok(Self {})
@@ -7943,10 +8707,18 @@ impl<'de> runtime::de::Object<'de> for ThinkingConfigEnabled {
 
     const FIELDS: &'static [&'static str] = &["budget_tokens", "display"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "budget_tokens" => 0,
+            "display" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut budget_tokens = None;
         let mut display = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut budget_tokens, "budget_tokens")?,
                 1 => runtime::de::value(&mut __map, &mut display, "display")?,
@@ -7982,8 +8754,12 @@ impl<'de> runtime::de::Object<'de> for ThinkingConfigDisabled {
 
     const FIELDS: &'static [&'static str] = &[];
 
+    fn field(_: &str) -> usize {
+        0
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
             runtime::de::skip(&mut __map)?;
         }
         Ok(Self {})
@@ -8014,9 +8790,16 @@ impl<'de> runtime::de::Object<'de> for ThinkingConfigAdaptive {
 
     const FIELDS: &'static [&'static str] = &["display"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "display" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut display = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut display, "display")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -8050,10 +8833,18 @@ impl<'de> runtime::de::Object<'de> for OutputConfig {
 
     const FIELDS: &'static [&'static str] = &["effort", "format"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "effort" => 0,
+            "format" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut effort = None;
         let mut format = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut effort, "effort")?,
                 1 => runtime::de::value(&mut __map, &mut format, "format")?,
@@ -8090,9 +8881,16 @@ impl<'de> runtime::de::Object<'de> for JsonOutputFormat {
 
     const FIELDS: &'static [&'static str] = &["schema"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "schema" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut schema = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut schema, "schema")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -8315,10 +9113,18 @@ impl<'de> runtime::de::Object<'de> for MessageBatchIndividualResponse {
 
     const FIELDS: &'static [&'static str] = &["custom_id", "result"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "custom_id" => 0,
+            "result" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut custom_id = None;
         let mut result = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut custom_id, "custom_id")?,
                 1 => runtime::de::value(&mut __map, &mut result, "result")?,
@@ -8450,9 +9256,16 @@ impl<'de> runtime::de::Object<'de> for MessageBatchSucceededResult {
 
     const FIELDS: &'static [&'static str] = &["message"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "message" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut message = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut message, "message")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -8489,9 +9302,16 @@ impl<'de> runtime::de::Object<'de> for MessageBatchErroredResult {
 
     const FIELDS: &'static [&'static str] = &["error"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error, "error")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -8523,8 +9343,12 @@ impl<'de> runtime::de::Object<'de> for MessageBatchCanceledResult {
 
     const FIELDS: &'static [&'static str] = &[];
 
+    fn field(_: &str) -> usize {
+        0
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
             runtime::de::skip(&mut __map)?;
         }
         Ok(Self {})
@@ -8550,8 +9374,12 @@ impl<'de> runtime::de::Object<'de> for MessageBatchExpiredResult {
 
     const FIELDS: &'static [&'static str] = &[];
 
+    fn field(_: &str) -> usize {
+        0
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
             runtime::de::skip(&mut __map)?;
         }
         Ok(Self {})
@@ -8625,6 +9453,21 @@ impl<'de> runtime::de::Object<'de> for Message {
         "container",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "role" => 1,
+            "model" => 2,
+            "content" => 3,
+            "stop_reason" => 4,
+            "stop_sequence" => 5,
+            "usage" => 6,
+            "stop_details" => 7,
+            "container" => 8,
+            _ => 9,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut role = None;
@@ -8635,7 +9478,7 @@ impl<'de> runtime::de::Object<'de> for Message {
         let mut usage = None;
         let mut stop_details = None;
         let mut container = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut id, "id")?,
                 1 => runtime::de::value(&mut __map, &mut role, "role")?,
@@ -9089,11 +9932,20 @@ impl<'de> runtime::de::Object<'de> for WebFetchToolResultBlock {
 
     const FIELDS: &'static [&'static str] = &["tool_use_id", "content", "caller"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_use_id" => 0,
+            "content" => 1,
+            "caller" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tool_use_id = None;
         let mut content = None;
         let mut caller = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
                 1 => runtime::de::value(&mut __map, &mut content, "content")?,
@@ -9140,10 +9992,18 @@ impl<'de> runtime::de::Object<'de> for TextBlock {
 
     const FIELDS: &'static [&'static str] = &["text", "citations"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "text" => 0,
+            "citations" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut text = None;
         let mut citations = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut text, "text")?,
                 1 => runtime::de::value(&mut __map, &mut citations, "citations")?,
@@ -9185,10 +10045,18 @@ impl<'de> runtime::de::Object<'de> for ThinkingBlock {
 
     const FIELDS: &'static [&'static str] = &["thinking", "signature"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "thinking" => 0,
+            "signature" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut thinking = None;
         let mut signature = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut thinking, "thinking")?,
                 1 => runtime::de::value(&mut __map, &mut signature, "signature")?,
@@ -9228,9 +10096,16 @@ impl<'de> runtime::de::Object<'de> for RedactedThinkingBlock {
 
     const FIELDS: &'static [&'static str] = &["data"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "data" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut data = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut data, "data")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -9273,12 +10148,22 @@ impl<'de> runtime::de::Object<'de> for ToolUseBlock {
 
     const FIELDS: &'static [&'static str] = &["id", "name", "input", "caller"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "input" => 2,
+            "caller" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
         let mut input = None;
         let mut caller = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut id, "id")?,
                 1 => runtime::de::value(&mut __map, &mut name, "name")?,
@@ -9335,12 +10220,22 @@ impl<'de> runtime::de::Object<'de> for ServerToolUseBlock {
 
     const FIELDS: &'static [&'static str] = &["id", "name", "input", "caller"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "input" => 2,
+            "caller" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut id = None;
         let mut name = None;
         let mut input = None;
         let mut caller = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut id, "id")?,
                 1 => runtime::de::value(&mut __map, &mut name, "name")?,
@@ -9395,11 +10290,20 @@ impl<'de> runtime::de::Object<'de> for WebSearchToolResultBlock {
 
     const FIELDS: &'static [&'static str] = &["tool_use_id", "content", "caller"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_use_id" => 0,
+            "content" => 1,
+            "caller" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tool_use_id = None;
         let mut content = None;
         let mut caller = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
                 1 => runtime::de::value(&mut __map, &mut content, "content")?,
@@ -9470,9 +10374,16 @@ impl<'de> runtime::de::Object<'de> for WebSearchToolResultError {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -9592,12 +10503,22 @@ impl<'de> runtime::de::Object<'de> for WebSearchResultBlock {
         "page_age",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "encrypted_content" => 0,
+            "title" => 1,
+            "url" => 2,
+            "page_age" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut encrypted_content = None;
         let mut title = None;
         let mut url = None;
         let mut page_age = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -9652,10 +10573,18 @@ impl<'de> runtime::de::Object<'de> for Container {
 
     const FIELDS: &'static [&'static str] = &["expires_at", "id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "expires_at" => 0,
+            "id" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut expires_at = None;
         let mut id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut expires_at, "expires_at")?,
                 1 => runtime::de::value(&mut __map, &mut id, "id")?,
@@ -9754,10 +10683,18 @@ impl<'de> runtime::de::Object<'de> for RefusalStopDetails {
 
     const FIELDS: &'static [&'static str] = &["category", "explanation"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "category" => 0,
+            "explanation" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut category = None;
         let mut explanation = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut category, "category")?,
                 1 => runtime::de::value(&mut __map, &mut explanation, "explanation")?,
@@ -9790,8 +10727,12 @@ impl<'de> runtime::de::Object<'de> for DirectCaller {
 
     const FIELDS: &'static [&'static str] = &[];
 
+    fn field(_: &str) -> usize {
+        0
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
-        while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
             runtime::de::skip(&mut __map)?;
         }
         Ok(Self {})
@@ -9823,9 +10764,16 @@ impl<'de> runtime::de::Object<'de> for ServerToolCaller20250825 {
 
     const FIELDS: &'static [&'static str] = &["tool_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tool_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut tool_id, "tool_id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -9863,9 +10811,16 @@ impl<'de> runtime::de::Object<'de> for ServerToolCaller20260120 {
 
     const FIELDS: &'static [&'static str] = &["tool_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tool_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut tool_id, "tool_id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -10006,10 +10961,18 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultBlock {
 
     const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "tool_use_id" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
@@ -10049,9 +11012,16 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultError {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -10098,12 +11068,22 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionResultBlock {
         "stdout",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "return_code" => 1,
+            "stderr" => 2,
+            "stdout" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut return_code = None;
         let mut stderr = None;
         let mut stdout = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
@@ -10156,9 +11136,16 @@ impl<'de> runtime::de::Object<'de> for CodeExecutionOutputBlock {
 
     const FIELDS: &'static [&'static str] = &["file_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -10205,12 +11192,22 @@ impl<'de> runtime::de::Object<'de> for EncryptedCodeExecutionResultBlock {
         "stderr",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "encrypted_stdout" => 1,
+            "return_code" => 2,
+            "stderr" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut encrypted_stdout = None;
         let mut return_code = None;
         let mut stderr = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => {
@@ -10359,10 +11356,18 @@ impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultBlock {
 
     const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "tool_use_id" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
@@ -10402,9 +11407,16 @@ impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultError {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -10451,12 +11463,22 @@ impl<'de> runtime::de::Object<'de> for BashCodeExecutionResultBlock {
         "stdout",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "return_code" => 1,
+            "stderr" => 2,
+            "stdout" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut return_code = None;
         let mut stderr = None;
         let mut stdout = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
@@ -10509,9 +11531,16 @@ impl<'de> runtime::de::Object<'de> for BashCodeExecutionOutputBlock {
 
     const FIELDS: &'static [&'static str] = &["file_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -10686,10 +11715,18 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultBlock {
 
     const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "tool_use_id" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
@@ -10731,10 +11768,18 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultError {
 
     const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            "error_message" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
         let mut error_message = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
@@ -10849,13 +11894,24 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionViewResultBlock {
         "total_lines",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "file_type" => 1,
+            "num_lines" => 2,
+            "start_line" => 3,
+            "total_lines" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut file_type = None;
         let mut num_lines = None;
         let mut start_line = None;
         let mut total_lines = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut file_type, "file_type")?,
@@ -10904,9 +11960,16 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionCreateResultBlock 
 
     const FIELDS: &'static [&'static str] = &["is_file_update"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "is_file_update" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut is_file_update = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -10962,13 +12025,24 @@ impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionStrReplaceResultBl
         "old_start",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "lines" => 0,
+            "new_lines" => 1,
+            "new_start" => 2,
+            "old_lines" => 3,
+            "old_start" => 4,
+            _ => 5,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut lines = None;
         let mut new_lines = None;
         let mut new_start = None;
         let mut old_lines = None;
         let mut old_start = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut lines, "lines")?,
                 1 => runtime::de::value(&mut __map, &mut new_lines, "new_lines")?,
@@ -11099,10 +12173,18 @@ impl<'de> runtime::de::Object<'de> for ToolSearchToolResultBlock {
 
     const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "tool_use_id" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut tool_use_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
@@ -11144,10 +12226,18 @@ impl<'de> runtime::de::Object<'de> for ToolSearchToolResultError {
 
     const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            "error_message" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
         let mut error_message = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
@@ -11187,9 +12277,16 @@ impl<'de> runtime::de::Object<'de> for ToolSearchToolSearchResultBlock {
 
     const FIELDS: &'static [&'static str] = &["tool_references"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_references" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tool_references = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -11233,9 +12330,16 @@ impl<'de> runtime::de::Object<'de> for ToolReferenceBlock {
 
     const FIELDS: &'static [&'static str] = &["tool_name"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_name" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut tool_name = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut tool_name, "tool_name")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -11271,9 +12375,16 @@ impl<'de> runtime::de::Object<'de> for ContainerUploadBlock {
 
     const FIELDS: &'static [&'static str] = &["file_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut file_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -11309,9 +12420,16 @@ impl<'de> runtime::de::Object<'de> for WebFetchToolResultError {
 
     const FIELDS: &'static [&'static str] = &["error_code"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error_code = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -11351,11 +12469,20 @@ impl<'de> runtime::de::Object<'de> for WebFetchResultBlock {
 
     const FIELDS: &'static [&'static str] = &["content", "retrieved_at", "url"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "retrieved_at" => 1,
+            "url" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut content = None;
         let mut retrieved_at = None;
         let mut url = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut content, "content")?,
                 1 => runtime::de::value(&mut __map, &mut retrieved_at, "retrieved_at")?,
@@ -11476,11 +12603,20 @@ impl<'de> runtime::de::Object<'de> for DocumentBlock {
 
     const FIELDS: &'static [&'static str] = &["citations", "source", "title"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "citations" => 0,
+            "source" => 1,
+            "title" => 2,
+            _ => 3,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut citations = None;
         let mut source = None;
         let mut title = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut citations, "citations")?,
                 1 => runtime::de::value(&mut __map, &mut source, "source")?,
@@ -11519,9 +12655,16 @@ impl<'de> runtime::de::Object<'de> for CitationsConfig {
 
     const FIELDS: &'static [&'static str] = &["enabled"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "enabled" => 0,
+            _ => 1,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut enabled = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut enabled, "enabled")?,
                 _ => runtime::de::skip(&mut __map)?,
@@ -12222,6 +13365,18 @@ impl<'de> runtime::de::Object<'de> for CitationCharLocation {
         "end_char_index",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "file_id" => 3,
+            "start_char_index" => 4,
+            "end_char_index" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut document_index = None;
@@ -12229,7 +13384,7 @@ impl<'de> runtime::de::Object<'de> for CitationCharLocation {
         let mut file_id = None;
         let mut start_char_index = None;
         let mut end_char_index = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -12333,6 +13488,18 @@ impl<'de> runtime::de::Object<'de> for CitationPageLocation {
         "end_page_number",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "file_id" => 3,
+            "start_page_number" => 4,
+            "end_page_number" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut document_index = None;
@@ -12340,7 +13507,7 @@ impl<'de> runtime::de::Object<'de> for CitationPageLocation {
         let mut file_id = None;
         let mut start_page_number = None;
         let mut end_page_number = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -12444,6 +13611,18 @@ impl<'de> runtime::de::Object<'de> for CitationContentBlockLocation {
         "end_block_index",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "file_id" => 3,
+            "start_block_index" => 4,
+            "end_block_index" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut document_index = None;
@@ -12451,7 +13630,7 @@ impl<'de> runtime::de::Object<'de> for CitationContentBlockLocation {
         let mut file_id = None;
         let mut start_block_index = None;
         let mut end_block_index = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -12543,12 +13722,22 @@ impl<'de> runtime::de::Object<'de> for CitationWebSearchResultLocation {
         "title",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "encrypted_index" => 1,
+            "url" => 2,
+            "title" => 3,
+            _ => 4,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut encrypted_index = None;
         let mut url = None;
         let mut title = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -12627,6 +13816,18 @@ impl<'de> runtime::de::Object<'de> for CitationSearchResultLocation {
         "title",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "search_result_index" => 1,
+            "source" => 2,
+            "start_block_index" => 3,
+            "end_block_index" => 4,
+            "title" => 5,
+            _ => 6,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut cited_text = None;
         let mut search_result_index = None;
@@ -12634,7 +13835,7 @@ impl<'de> runtime::de::Object<'de> for CitationSearchResultLocation {
         let mut start_block_index = None;
         let mut end_block_index = None;
         let mut title = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
                 1 => {
@@ -12740,6 +13941,20 @@ impl<'de> runtime::de::Object<'de> for Usage {
         "inference_geo",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "input_tokens" => 0,
+            "output_tokens" => 1,
+            "cache_creation_input_tokens" => 2,
+            "cache_read_input_tokens" => 3,
+            "cache_creation" => 4,
+            "server_tool_use" => 5,
+            "service_tier" => 6,
+            "inference_geo" => 7,
+            _ => 8,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut input_tokens = None;
         let mut output_tokens = None;
@@ -12749,7 +13964,7 @@ impl<'de> runtime::de::Object<'de> for Usage {
         let mut server_tool_use = None;
         let mut service_tier = None;
         let mut inference_geo = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut input_tokens, "input_tokens")?,
                 1 => runtime::de::value(&mut __map, &mut output_tokens, "output_tokens")?,
@@ -12834,10 +14049,18 @@ impl<'de> runtime::de::Object<'de> for CacheCreation {
         "ephemeral_1h_input_tokens",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "ephemeral_5m_input_tokens" => 0,
+            "ephemeral_1h_input_tokens" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut ephemeral_5m_input_tokens = None;
         let mut ephemeral_1h_input_tokens = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -12898,10 +14121,18 @@ impl<'de> runtime::de::Object<'de> for ServerToolUsage {
         "web_fetch_requests",
     ];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "web_search_requests" => 0,
+            "web_fetch_requests" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut web_search_requests = None;
         let mut web_fetch_requests = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => {
                     runtime::de::value(
@@ -13020,10 +14251,18 @@ impl<'de> runtime::de::Object<'de> for ErrorResponse {
 
     const FIELDS: &'static [&'static str] = &["error", "request_id"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "error" => 0,
+            "request_id" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut error = None;
         let mut request_id = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut error, "error")?,
                 1 => runtime::de::value(&mut __map, &mut request_id, "request_id")?,
@@ -13065,10 +14304,18 @@ impl<'de> runtime::de::Object<'de> for ApiError {
 
     const FIELDS: &'static [&'static str] = &["type", "message"];
 
+    fn field(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "message" => 1,
+            _ => 2,
+        }
+    }
+
     fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
         let mut r#type = None;
         let mut message = None;
-        while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
             match __key {
                 0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
                 1 => runtime::de::value(&mut __map, &mut message, "message")?,

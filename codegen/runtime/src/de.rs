@@ -21,8 +21,11 @@ use std::marker::PhantomData;
 pub(crate) trait Object<'de>: Sized {
     /// The name errors give: `expected struct {NAME}`.
     const NAME: &'static str;
-    /// The wire names of the fields, in order: a key's index here is what [`Field`] reads it as.
+    /// The wire names of the fields, in order.
     const FIELDS: &'static [&'static str];
+    /// The index in [`FIELDS`](Object::FIELDS) of the field named `key`, or their number for any
+    /// other key (a `match` on the key, which rustc compiles to a few comparisons).
+    fn field(key: &str) -> usize;
     /// Reads the object's entries and builds the struct.
     fn visit_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
@@ -47,20 +50,19 @@ impl<'de, T: Object<'de>> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// Reads an object key as the index of the field it names in a struct's
-/// [`FIELDS`](Object::FIELDS), or their number for any other key; nothing is allocated.
+/// Reads an object key as [`Object::field`] does; nothing is allocated.
 #[allow(dead_code)]
-pub(crate) struct Field(pub(crate) &'static [&'static str]);
+pub(crate) struct Field<T>(PhantomData<T>);
 
-// Used through the trait impls below, by the crates that read such keys.
 #[allow(dead_code)]
-impl Field {
-    fn index(&self, key: &[u8]) -> usize {
-        self.0.iter().position(|name| name.as_bytes() == key).unwrap_or(self.0.len())
+impl<T> Field<T> {
+    /// The seed for `map.next_key_seed`.
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Field {
+impl<'de, T: Object<'de>> DeserializeSeed<'de> for Field<T> {
     type Value = usize;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
@@ -68,7 +70,7 @@ impl<'de> DeserializeSeed<'de> for Field {
     }
 }
 
-impl Visitor<'_> for Field {
+impl<'de, T: Object<'de>> Visitor<'de> for Field<T> {
     type Value = usize;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -76,16 +78,16 @@ impl Visitor<'_> for Field {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        Ok(self.index(key.as_bytes()))
+        Ok(T::field(key))
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        Ok(self.index(key))
+        Ok(std::str::from_utf8(key).map_or(T::FIELDS.len(), T::field))
     }
 
     // Formats that write fields by position (not JSON) give their index, as serde's derive reads.
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
-        Ok(usize::try_from(index).map_or(self.0.len(), |index| index.min(self.0.len())))
+        Ok(usize::try_from(index).map_or(T::FIELDS.len(), |index| index.min(T::FIELDS.len())))
     }
 }
 
@@ -101,17 +103,21 @@ pub(crate) enum Key {
 /// Reads an object key for a struct that keeps unlisted properties: like [`Field`], but a key
 /// no field names is kept (allocated only then).
 #[allow(dead_code)]
-pub(crate) struct FieldOrKey(pub(crate) &'static [&'static str]);
+pub(crate) struct FieldOrKey<T>(PhantomData<T>);
 
-// Used through the trait impls below, by the crates that read such keys.
 #[allow(dead_code)]
-impl FieldOrKey {
-    fn index(&self, key: &str) -> Option<usize> {
-        self.0.iter().position(|name| *name == key)
+impl<'de, T: Object<'de>> FieldOrKey<T> {
+    /// The seed for `map.next_key_seed`.
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
+    }
+
+    fn index(key: &str) -> Option<usize> {
+        Some(T::field(key)).filter(|index| *index < T::FIELDS.len())
     }
 }
 
-impl<'de> DeserializeSeed<'de> for FieldOrKey {
+impl<'de, T: Object<'de>> DeserializeSeed<'de> for FieldOrKey<T> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -119,7 +125,7 @@ impl<'de> DeserializeSeed<'de> for FieldOrKey {
     }
 }
 
-impl Visitor<'_> for FieldOrKey {
+impl<'de, T: Object<'de>> Visitor<'de> for FieldOrKey<T> {
     type Value = Key;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -127,11 +133,11 @@ impl Visitor<'_> for FieldOrKey {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        Ok(self.index(key).map_or_else(|| Key::Other(key.to_owned()), Key::Field))
+        Ok(Self::index(key).map_or_else(|| Key::Other(key.to_owned()), Key::Field))
     }
 
     fn visit_string<E: de::Error>(self, key: String) -> Result<Key, E> {
-        Ok(self.index(&key).map_or(Key::Other(key), Key::Field))
+        Ok(Self::index(&key).map_or(Key::Other(key), Key::Field))
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Key, E> {
@@ -196,11 +202,20 @@ mod tests {
         const NAME: &'static str = "Item";
         const FIELDS: &'static [&'static str] = &["id", "note", "parent"];
 
+        fn field(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "note" => 1,
+                "parent" => 2,
+                _ => 3,
+            }
+        }
+
         fn visit_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let mut id = None;
             let mut note = None;
             let mut parent = None;
-            while let Some(field) = map.next_key_seed(Field(Self::FIELDS))? {
+            while let Some(field) = map.next_key_seed(Field::<Self>::new())? {
                 match field {
                     0 => value(&mut map, &mut id, "id")?,
                     1 => value(&mut map, &mut note, "note")?,
@@ -230,10 +245,17 @@ mod tests {
         const NAME: &'static str = "Open";
         const FIELDS: &'static [&'static str] = &["id"];
 
+        fn field(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                _ => 1,
+            }
+        }
+
         fn visit_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let mut id = None;
             let mut extra = BTreeMap::new();
-            while let Some(key) = map.next_key_seed(FieldOrKey(Self::FIELDS))? {
+            while let Some(key) = map.next_key_seed(FieldOrKey::<Self>::new())? {
                 match key {
                     Key::Field(0) => value(&mut map, &mut id, "id")?,
                     Key::Other(key) => keep(&mut map, &mut extra, key)?,
@@ -333,10 +355,12 @@ mod tests {
 
     #[test]
     fn field_indexes_match_serde_derive() {
-        let fields = Field(&["a", "b"]);
-        assert_eq!(fields.index(b"b"), 1);
-        assert_eq!(fields.index(b"c"), 2);
-        assert_eq!(Visitor::visit_u64::<de::value::Error>(Field(&["a", "b"]), 1).unwrap(), 1);
-        assert_eq!(Visitor::visit_u64::<de::value::Error>(Field(&["a", "b"]), 9).unwrap(), 2);
+        let index = |key: &[u8]| Visitor::visit_bytes::<de::value::Error>(Field::<Item>::new(), key).unwrap();
+        assert_eq!(index(b"note"), 1);
+        assert_eq!(index(b"other"), 3);
+        assert_eq!(index(b"\xff"), 3);
+        let index = |at: u64| Visitor::visit_u64::<de::value::Error>(Field::<Item>::new(), at).unwrap();
+        assert_eq!(index(2), 2);
+        assert_eq!(index(9), 3);
     }
 }

@@ -238,17 +238,24 @@ const _: () = {
     impl<'de> de::Object<'de> for Object {
         const NAME: &'static str = "Object";
         const FIELDS: &'static [&'static str] = &["id", "name"];
+        fn field(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "name" => 1,
+                _ => 2,
+            }
+        }
         fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let mut id = None;
             let mut extra = std::collections::BTreeMap::new();
-            while let Some(key) = map.next_key_seed(de::FieldOrKey(Self::FIELDS))? {
+            while let Some(key) = map.next_key_seed(de::FieldOrKey::<Self>::new())? {
                 match key {
                     de::Key::Field(0) => de::value(&mut map, &mut id, "id")?,
                     de::Key::Other(key) => de::keep(&mut map, &mut extra, key)?,
                     de::Key::Field(_) => de::skip(&mut map)?,
                 }
             }
-            while let Some(_field) = map.next_key_seed(de::Field(Self::FIELDS))? {
+            while let Some(_field) = map.next_key_seed(de::Field::<Self>::new())? {
                 de::skip(&mut map)?;
             }
             Ok(Self { id: id.flatten(), extra })

@@ -283,12 +283,33 @@ fn struct_def(
 /// the attributes [`struct_def`] writes (see `runtime/de.rs` for the one difference: no array
 /// form). The tag of a tagged struct is not a field: serde ignores it on input, and so does this.
 ///
+/// Keys are matched to fields by a `match` on the key (as the derive does), which rustc turns
+/// into a few comparisons, rather than a search of the list of names.
+///
 /// Locals are the fields' own names (no two fields share one, and the struct literal needs them);
 /// what the impl adds (`__map`, `__key`) cannot be a field's name, which never starts with `_`.
 fn deserialize_impl(def: &TypeDef, structure: &Struct) -> TokenStream {
     let name_ident = ident(&def.name);
     let name = &def.name;
     let wire_names = structure.fields.iter().map(|field| &field.wire_name);
+    let count = proc_macro2::Literal::usize_unsuffixed(structure.fields.len());
+    let field_fn = if structure.fields.is_empty() {
+        quote! { fn field(_: &str) -> usize { 0 } }
+    } else {
+        let keys = structure.fields.iter().enumerate().map(|(index, field)| {
+            let wire = &field.wire_name;
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            quote! { #wire => #index, }
+        });
+        quote! {
+            fn field(key: &str) -> usize {
+                match key {
+                    #(#keys)*
+                    _ => #count,
+                }
+            }
+        }
+    };
     let slots = structure.fields.iter().map(|field| {
         let field_ident = rust_ident(&field.rust_name);
         quote! { let mut #field_ident = None; }
@@ -327,7 +348,7 @@ fn deserialize_impl(def: &TypeDef, structure: &Struct) -> TokenStream {
             let extra_ident = rust_ident(&extra.rust_name);
             let read = quote! {
                 let mut #extra_ident = std::collections::BTreeMap::new();
-                while let Some(__key) = __map.next_key_seed(runtime::de::FieldOrKey(Self::FIELDS))? {
+                while let Some(__key) = __map.next_key_seed(runtime::de::FieldOrKey::<Self>::new())? {
                     match __key {
                         #(#arms)*
                         runtime::de::Key::Other(__key) => runtime::de::keep(&mut __map, &mut #extra_ident, __key)?,
@@ -339,7 +360,7 @@ fn deserialize_impl(def: &TypeDef, structure: &Struct) -> TokenStream {
         }
         None if structure.fields.is_empty() => {
             let read = quote! {
-                while __map.next_key_seed(runtime::de::Field(Self::FIELDS))?.is_some() {
+                while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
                     runtime::de::skip(&mut __map)?;
                 }
             };
@@ -347,7 +368,7 @@ fn deserialize_impl(def: &TypeDef, structure: &Struct) -> TokenStream {
         }
         None => {
             let read = quote! {
-                while let Some(__key) = __map.next_key_seed(runtime::de::Field(Self::FIELDS))? {
+                while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
                     match __key {
                         #(#arms)*
                         _ => runtime::de::skip(&mut __map)?,
@@ -367,6 +388,8 @@ fn deserialize_impl(def: &TypeDef, structure: &Struct) -> TokenStream {
         impl<'de> runtime::de::Object<'de> for #name_ident {
             const NAME: &'static str = #name;
             const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
+
+            #field_fn
 
             fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
                 #(#slots)*

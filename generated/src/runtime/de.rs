@@ -24,8 +24,11 @@ use std::marker::PhantomData;
 pub(crate) trait Object<'de>: Sized {
     /// The name errors give: `expected struct {NAME}`.
     const NAME: &'static str;
-    /// The wire names of the fields, in order: a key's index here is what [`Field`] reads it as.
+    /// The wire names of the fields, in order.
     const FIELDS: &'static [&'static str];
+    /// The index in [`FIELDS`](Object::FIELDS) of the field named `key`, or their number for any
+    /// other key (a `match` on the key, which rustc compiles to a few comparisons).
+    fn field(key: &str) -> usize;
     /// Reads the object's entries and builds the struct.
     fn visit_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
@@ -50,20 +53,19 @@ impl<'de, T: Object<'de>> Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// Reads an object key as the index of the field it names in a struct's
-/// [`FIELDS`](Object::FIELDS), or their number for any other key; nothing is allocated.
+/// Reads an object key as [`Object::field`] does; nothing is allocated.
 #[allow(dead_code)]
-pub(crate) struct Field(pub(crate) &'static [&'static str]);
+pub(crate) struct Field<T>(PhantomData<T>);
 
-// Used through the trait impls below, by the crates that read such keys.
 #[allow(dead_code)]
-impl Field {
-    fn index(&self, key: &[u8]) -> usize {
-        self.0.iter().position(|name| name.as_bytes() == key).unwrap_or(self.0.len())
+impl<T> Field<T> {
+    /// The seed for `map.next_key_seed`.
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
     }
 }
 
-impl<'de> DeserializeSeed<'de> for Field {
+impl<'de, T: Object<'de>> DeserializeSeed<'de> for Field<T> {
     type Value = usize;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
@@ -71,7 +73,7 @@ impl<'de> DeserializeSeed<'de> for Field {
     }
 }
 
-impl Visitor<'_> for Field {
+impl<'de, T: Object<'de>> Visitor<'de> for Field<T> {
     type Value = usize;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -79,16 +81,16 @@ impl Visitor<'_> for Field {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        Ok(self.index(key.as_bytes()))
+        Ok(T::field(key))
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
-        Ok(self.index(key))
+        Ok(std::str::from_utf8(key).map_or(T::FIELDS.len(), T::field))
     }
 
     // Formats that write fields by position (not JSON) give their index, as serde's derive reads.
     fn visit_u64<E: de::Error>(self, index: u64) -> Result<usize, E> {
-        Ok(usize::try_from(index).map_or(self.0.len(), |index| index.min(self.0.len())))
+        Ok(usize::try_from(index).map_or(T::FIELDS.len(), |index| index.min(T::FIELDS.len())))
     }
 }
 
@@ -104,17 +106,21 @@ pub(crate) enum Key {
 /// Reads an object key for a struct that keeps unlisted properties: like [`Field`], but a key
 /// no field names is kept (allocated only then).
 #[allow(dead_code)]
-pub(crate) struct FieldOrKey(pub(crate) &'static [&'static str]);
+pub(crate) struct FieldOrKey<T>(PhantomData<T>);
 
-// Used through the trait impls below, by the crates that read such keys.
 #[allow(dead_code)]
-impl FieldOrKey {
-    fn index(&self, key: &str) -> Option<usize> {
-        self.0.iter().position(|name| *name == key)
+impl<'de, T: Object<'de>> FieldOrKey<T> {
+    /// The seed for `map.next_key_seed`.
+    pub(crate) fn new() -> Self {
+        Self(PhantomData)
+    }
+
+    fn index(key: &str) -> Option<usize> {
+        Some(T::field(key)).filter(|index| *index < T::FIELDS.len())
     }
 }
 
-impl<'de> DeserializeSeed<'de> for FieldOrKey {
+impl<'de, T: Object<'de>> DeserializeSeed<'de> for FieldOrKey<T> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -122,7 +128,7 @@ impl<'de> DeserializeSeed<'de> for FieldOrKey {
     }
 }
 
-impl Visitor<'_> for FieldOrKey {
+impl<'de, T: Object<'de>> Visitor<'de> for FieldOrKey<T> {
     type Value = Key;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -130,11 +136,11 @@ impl Visitor<'_> for FieldOrKey {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        Ok(self.index(key).map_or_else(|| Key::Other(key.to_owned()), Key::Field))
+        Ok(Self::index(key).map_or_else(|| Key::Other(key.to_owned()), Key::Field))
     }
 
     fn visit_string<E: de::Error>(self, key: String) -> Result<Key, E> {
-        Ok(self.index(&key).map_or(Key::Other(key), Key::Field))
+        Ok(Self::index(&key).map_or(Key::Other(key), Key::Field))
     }
 
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Key, E> {
