@@ -8,7 +8,7 @@ use crate::runtime;
 ///
 /// Serialized with `"type": "message_batch"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "message_batch")]
 pub struct MessageBatch {
     /// Unique identifier of the batch (for example `msgbatch_...`). Treat it as opaque; its format and length may change.
@@ -34,6 +34,110 @@ pub struct MessageBatch {
     /// Where the JSON Lines results can be downloaded (the `retrieveMessageBatchResults` endpoint).
     /// Null until processing has ended. Lines are not in request order; match them by `custom_id`.
     pub results_url: Option<String>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatch {
+    const NAME: &'static str = "MessageBatch";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "processing_status",
+        "request_counts",
+        "created_at",
+        "expires_at",
+        "ended_at",
+        "cancel_initiated_at",
+        "archived_at",
+        "results_url",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "processing_status" => 1,
+            "request_counts" => 2,
+            "created_at" => 3,
+            "expires_at" => 4,
+            "ended_at" => 5,
+            "cancel_initiated_at" => 6,
+            "archived_at" => 7,
+            "results_url" => 8,
+            _ => 9,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut processing_status = None;
+        let mut request_counts = None;
+        let mut created_at = None;
+        let mut expires_at = None;
+        let mut ended_at = None;
+        let mut cancel_initiated_at = None;
+        let mut archived_at = None;
+        let mut results_url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut processing_status,
+                        "processing_status",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut request_counts,
+                        "request_counts",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut created_at, "created_at")?,
+                4 => runtime::de::value(&mut __map, &mut expires_at, "expires_at")?,
+                5 => runtime::de::value(&mut __map, &mut ended_at, "ended_at")?,
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut cancel_initiated_at,
+                        "cancel_initiated_at",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut archived_at, "archived_at")?,
+                8 => runtime::de::value(&mut __map, &mut results_url, "results_url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: runtime::de::required(&__map, id, "id")?,
+            processing_status: runtime::de::required(
+                &__map,
+                processing_status,
+                "processing_status",
+            )?,
+            request_counts: runtime::de::required(
+                &__map,
+                request_counts,
+                "request_counts",
+            )?,
+            created_at: runtime::de::required(&__map, created_at, "created_at")?,
+            expires_at: runtime::de::required(&__map, expires_at, "expires_at")?,
+            ended_at: ended_at.flatten(),
+            cancel_initiated_at: cancel_initiated_at.flatten(),
+            archived_at: archived_at.flatten(),
+            results_url: results_url.flatten(),
+        })
+    }
 }
 
 /// Where the batch is in its lifecycle: `in_progress` while requests are being processed,
@@ -109,7 +213,7 @@ impl runtime::ParamValue for MessageBatchProcessingStatus {
 /// the whole batch ends; only then are the other counters filled in. The five counters always add
 /// up to the number of requests in the batch.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct MessageBatchRequestCounts {
     /// Requests still being processed.
     ///
@@ -133,9 +237,67 @@ pub struct MessageBatchRequestCounts {
     pub expired: i64,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatchRequestCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatchRequestCounts {
+    const NAME: &'static str = "MessageBatchRequestCounts";
+
+    const FIELDS: &'static [&'static str] = &[
+        "processing",
+        "succeeded",
+        "errored",
+        "canceled",
+        "expired",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "processing" => 0,
+            "succeeded" => 1,
+            "errored" => 2,
+            "canceled" => 3,
+            "expired" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut processing = None;
+        let mut succeeded = None;
+        let mut errored = None;
+        let mut canceled = None;
+        let mut expired = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut processing, "processing")?,
+                1 => runtime::de::value(&mut __map, &mut succeeded, "succeeded")?,
+                2 => runtime::de::value(&mut __map, &mut errored, "errored")?,
+                3 => runtime::de::value(&mut __map, &mut canceled, "canceled")?,
+                4 => runtime::de::value(&mut __map, &mut expired, "expired")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            processing: runtime::de::required(&__map, processing, "processing")?,
+            succeeded: runtime::de::required(&__map, succeeded, "succeeded")?,
+            errored: runtime::de::required(&__map, errored, "errored")?,
+            canceled: runtime::de::required(&__map, canceled, "canceled")?,
+            expired: runtime::de::required(&__map, expired, "expired")?,
+        })
+    }
+}
+
 /// One page of batches, newest first, with the cursors needed to fetch the neighbouring pages.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct MessageBatchList {
     /// The batches on this page.
     pub data: Vec<MessageBatch>,
@@ -147,21 +309,105 @@ pub struct MessageBatchList {
     pub has_more: bool,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatchList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatchList {
+    const NAME: &'static str = "MessageBatchList";
+
+    const FIELDS: &'static [&'static str] = &["data", "first_id", "last_id", "has_more"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "data" => 0,
+            "first_id" => 1,
+            "last_id" => 2,
+            "has_more" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        let mut first_id = None;
+        let mut last_id = None;
+        let mut has_more = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut data, "data")?,
+                1 => runtime::de::value(&mut __map, &mut first_id, "first_id")?,
+                2 => runtime::de::value(&mut __map, &mut last_id, "last_id")?,
+                3 => runtime::de::value(&mut __map, &mut has_more, "has_more")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            data: runtime::de::required(&__map, data, "data")?,
+            first_id: first_id.flatten(),
+            last_id: last_id.flatten(),
+            has_more: runtime::de::required(&__map, has_more, "has_more")?,
+        })
+    }
+}
+
 /// Confirmation that a batch was deleted.
 ///
 /// Serialized with `"type": "message_batch_deleted"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "message_batch_deleted")]
 pub struct DeletedMessageBatch {
     /// Identifier of the deleted batch.
     pub id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for DeletedMessageBatch {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for DeletedMessageBatch {
+    const NAME: &'static str = "DeletedMessageBatch";
+
+    const FIELDS: &'static [&'static str] = &["id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: runtime::de::required(&__map, id, "id")?,
+        })
+    }
+}
+
 /// Body of the create call. A batch holds at most 100,000 requests, and the serialized body
 /// must not exceed 256 MB.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct CreateMessageBatchParams {
     /// The requests to run; between 1 and 100,000 of them, each with a distinct `custom_id`.
     ///
@@ -169,9 +415,45 @@ pub struct CreateMessageBatchParams {
     pub requests: Vec<MessageBatchRequest>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CreateMessageBatchParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CreateMessageBatchParams {
+    const NAME: &'static str = "CreateMessageBatchParams";
+
+    const FIELDS: &'static [&'static str] = &["requests"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "requests" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut requests = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut requests, "requests")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            requests: runtime::de::required(&__map, requests, "requests")?,
+        })
+    }
+}
+
 /// One Messages API request inside a batch, labelled so its result can be found again.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct MessageBatchRequest {
     /// Caller-chosen label, unique within the batch, copied onto the matching result line.
     /// 1 to 64 characters from letters, digits, `_` and `-`.
@@ -183,10 +465,50 @@ pub struct MessageBatchRequest {
     pub params: MessageCreateParams,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatchRequest {
+    const NAME: &'static str = "MessageBatchRequest";
+
+    const FIELDS: &'static [&'static str] = &["custom_id", "params"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "custom_id" => 0,
+            "params" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut custom_id = None;
+        let mut params = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut custom_id, "custom_id")?,
+                1 => runtime::de::value(&mut __map, &mut params, "params")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            custom_id: runtime::de::required(&__map, custom_id, "custom_id")?,
+            params: runtime::de::required(&__map, params, "params")?,
+        })
+    }
+}
+
 /// The Messages API request to run for one batch entry. It is the same body as a direct
 /// Messages API call, except that streaming is not available.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct MessageCreateParams {
     /// Model to use, for example `claude-sonnet-4-5`. Model ids form an open set, so any string is accepted here.
     pub model: String,
@@ -263,14 +585,189 @@ pub struct MessageCreateParams {
     pub stream: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageCreateParams {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageCreateParams {
+    const NAME: &'static str = "MessageCreateParams";
+
+    const FIELDS: &'static [&'static str] = &[
+        "model",
+        "max_tokens",
+        "messages",
+        "system",
+        "metadata",
+        "stop_sequences",
+        "temperature",
+        "top_k",
+        "top_p",
+        "tools",
+        "tool_choice",
+        "thinking",
+        "service_tier",
+        "cache_control",
+        "container",
+        "inference_geo",
+        "output_config",
+        "stream",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "model" => 0,
+            "max_tokens" => 1,
+            "messages" => 2,
+            "system" => 3,
+            "metadata" => 4,
+            "stop_sequences" => 5,
+            "temperature" => 6,
+            "top_k" => 7,
+            "top_p" => 8,
+            "tools" => 9,
+            "tool_choice" => 10,
+            "thinking" => 11,
+            "service_tier" => 12,
+            "cache_control" => 13,
+            "container" => 14,
+            "inference_geo" => 15,
+            "output_config" => 16,
+            "stream" => 17,
+            _ => 18,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut model = None;
+        let mut max_tokens = None;
+        let mut messages = None;
+        let mut system = None;
+        let mut metadata = None;
+        let mut stop_sequences = None;
+        let mut temperature = None;
+        let mut top_k = None;
+        let mut top_p = None;
+        let mut tools = None;
+        let mut tool_choice = None;
+        let mut thinking = None;
+        let mut service_tier = None;
+        let mut cache_control = None;
+        let mut container = None;
+        let mut inference_geo = None;
+        let mut output_config = None;
+        let mut stream = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut model, "model")?,
+                1 => runtime::de::value(&mut __map, &mut max_tokens, "max_tokens")?,
+                2 => runtime::de::value(&mut __map, &mut messages, "messages")?,
+                3 => runtime::de::value(&mut __map, &mut system, "system")?,
+                4 => runtime::de::value(&mut __map, &mut metadata, "metadata")?,
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut stop_sequences,
+                        "stop_sequences",
+                    )?
+                }
+                6 => runtime::de::value(&mut __map, &mut temperature, "temperature")?,
+                7 => runtime::de::value(&mut __map, &mut top_k, "top_k")?,
+                8 => runtime::de::value(&mut __map, &mut top_p, "top_p")?,
+                9 => runtime::de::value(&mut __map, &mut tools, "tools")?,
+                10 => runtime::de::value(&mut __map, &mut tool_choice, "tool_choice")?,
+                11 => runtime::de::value(&mut __map, &mut thinking, "thinking")?,
+                12 => runtime::de::value(&mut __map, &mut service_tier, "service_tier")?,
+                13 => {
+                    runtime::de::value(&mut __map, &mut cache_control, "cache_control")?
+                }
+                14 => runtime::de::value(&mut __map, &mut container, "container")?,
+                15 => {
+                    runtime::de::value(&mut __map, &mut inference_geo, "inference_geo")?
+                }
+                16 => {
+                    runtime::de::value(&mut __map, &mut output_config, "output_config")?
+                }
+                17 => runtime::de::value(&mut __map, &mut stream, "stream")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            model: runtime::de::required(&__map, model, "model")?,
+            max_tokens: runtime::de::required(&__map, max_tokens, "max_tokens")?,
+            messages: runtime::de::required(&__map, messages, "messages")?,
+            system: system.flatten(),
+            metadata: metadata.flatten(),
+            stop_sequences: stop_sequences.flatten(),
+            temperature: temperature.flatten(),
+            top_k: top_k.flatten(),
+            top_p: top_p.flatten(),
+            tools: tools.flatten(),
+            tool_choice: tool_choice.flatten(),
+            thinking: thinking.flatten(),
+            service_tier: service_tier.flatten(),
+            cache_control: cache_control.flatten(),
+            container,
+            inference_geo,
+            output_config: output_config.flatten(),
+            stream: stream.flatten(),
+        })
+    }
+}
+
 /// One turn of the conversation.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct MessageParam {
     /// Who spoke a turn.
     pub role: MessageRole,
     /// The content of a turn, either plain text or a list of content blocks.
     pub content: MessageContent,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageParam {
+    const NAME: &'static str = "MessageParam";
+
+    const FIELDS: &'static [&'static str] = &["role", "content"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "role" => 0,
+            "content" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut role = None;
+        let mut content = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut role, "role")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            role: runtime::de::required(&__map, role, "role")?,
+            content: runtime::de::required(&__map, content, "content")?,
+        })
+    }
 }
 
 /// Who spoke a turn.
@@ -396,7 +893,7 @@ impl From<Vec<TextBlockParam>> for SystemPrompt {
 
 /// Information about the request that is not shown to the model.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct Metadata {
     /// An opaque identifier of the end user (a hash or UUID, never personal data), used for abuse detection.
     ///
@@ -407,6 +904,40 @@ pub struct Metadata {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub user_id: Option<Option<String>>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for Metadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for Metadata {
+    const NAME: &'static str = "Metadata";
+
+    const FIELDS: &'static [&'static str] = &["user_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "user_id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut user_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut user_id, "user_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { user_id })
+    }
 }
 
 /// Capacity to use for the request. `auto` may use priority capacity when available; `standard_only` never does.
@@ -476,12 +1007,46 @@ impl runtime::ParamValue for ServiceTierParam {
 ///
 /// Serialized with `"type": "ephemeral"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "ephemeral")]
 pub struct CacheControlEphemeral {
     /// How long the cached prefix lives; `5m` (five minutes) unless set to `1h` (one hour).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<CacheControlTtl>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CacheControlEphemeral {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CacheControlEphemeral {
+    const NAME: &'static str = "CacheControlEphemeral";
+
+    const FIELDS: &'static [&'static str] = &["ttl"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "ttl" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut ttl = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut ttl, "ttl")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { ttl: ttl.flatten() })
+    }
 }
 
 /// How long the cached prefix lives; `5m` (five minutes) unless set to `1h` (one hour).
@@ -835,7 +1400,7 @@ impl From<ContainerUploadBlockParam> for ContentBlockParam {
 ///
 /// Serialized with `"type": "text"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct TextBlockParam {
     /// The text itself.
@@ -848,11 +1413,55 @@ pub struct TextBlockParam {
     pub citations: Option<Vec<TextCitationParam>>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextBlockParam {
+    const NAME: &'static str = "TextBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["text", "cache_control", "citations"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "text" => 0,
+            "cache_control" => 1,
+            "citations" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut cache_control = None;
+        let mut citations = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut text, "text")?,
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            text: runtime::de::required(&__map, text, "text")?,
+            cache_control: cache_control.flatten(),
+            citations: citations.flatten(),
+        })
+    }
+}
+
 /// An image, given inline as base64 or by URL.
 ///
 /// Serialized with `"type": "image"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "image")]
 pub struct ImageBlockParam {
     /// Where an image's bytes come from.
@@ -860,6 +1469,46 @@ pub struct ImageBlockParam {
     /// Marks a prompt cache breakpoint at this block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<CacheControlEphemeral>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ImageBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ImageBlockParam {
+    const NAME: &'static str = "ImageBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["source", "cache_control"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "source" => 0,
+            "cache_control" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut source = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut source, "source")?,
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            source: runtime::de::required(&__map, source, "source")?,
+            cache_control: cache_control.flatten(),
+        })
+    }
 }
 
 /// Where an image's bytes come from.
@@ -943,13 +1592,53 @@ impl From<UrlImageSource> for ImageSource {
 ///
 /// Serialized with `"type": "base64"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "base64")]
 pub struct Base64ImageSource {
     /// MIME type of an embedded image.
     pub media_type: ImageMediaType,
     /// The image file, base64-encoded.
     pub data: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for Base64ImageSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for Base64ImageSource {
+    const NAME: &'static str = "Base64ImageSource";
+
+    const FIELDS: &'static [&'static str] = &["media_type", "data"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "media_type" => 0,
+            "data" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut media_type = None;
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
+                1 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            media_type: runtime::de::required(&__map, media_type, "media_type")?,
+            data: runtime::de::required(&__map, data, "data")?,
+        })
+    }
 }
 
 /// MIME type of an embedded image.
@@ -1027,18 +1716,54 @@ impl runtime::ParamValue for ImageMediaType {
 ///
 /// Serialized with `"type": "url"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "url")]
 pub struct UrlImageSource {
     /// Address of the image.
     pub url: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for UrlImageSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for UrlImageSource {
+    const NAME: &'static str = "UrlImageSource";
+
+    const FIELDS: &'static [&'static str] = &["url"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "url" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            url: runtime::de::required(&__map, url, "url")?,
+        })
+    }
+}
+
 /// A document (PDF, plain text or custom content) the model can read and cite.
 ///
 /// Serialized with `"type": "document"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "document")]
 pub struct DocumentBlockParam {
     /// Where a document's content comes from.
@@ -1069,13 +1794,105 @@ pub struct DocumentBlockParam {
     pub cache_control: Option<CacheControlEphemeral>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for DocumentBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for DocumentBlockParam {
+    const NAME: &'static str = "DocumentBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "source",
+        "title",
+        "context",
+        "citations",
+        "cache_control",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "source" => 0,
+            "title" => 1,
+            "context" => 2,
+            "citations" => 3,
+            "cache_control" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut source = None;
+        let mut title = None;
+        let mut context = None;
+        let mut citations = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut source, "source")?,
+                1 => runtime::de::value(&mut __map, &mut title, "title")?,
+                2 => runtime::de::value(&mut __map, &mut context, "context")?,
+                3 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                4 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            source: runtime::de::required(&__map, source, "source")?,
+            title,
+            context,
+            citations: citations.flatten(),
+            cache_control: cache_control.flatten(),
+        })
+    }
+}
+
 /// Whether the model may cite this source.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct CitationsConfigParam {
     /// Set to `true` to allow citations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationsConfigParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationsConfigParam {
+    const NAME: &'static str = "CitationsConfigParam";
+
+    const FIELDS: &'static [&'static str] = &["enabled"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "enabled" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut enabled = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut enabled, "enabled")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { enabled: enabled.flatten() })
+    }
 }
 
 /// Where a document's content comes from.
@@ -1181,7 +1998,7 @@ impl From<ContentBlockSource> for DocumentSource {
 ///
 /// Serialized with `"type": "base64"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "base64")]
 pub struct Base64PdfSource {
     /// Always `application/pdf`.
@@ -1202,11 +2019,51 @@ impl Default for Base64PdfSource {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for Base64PdfSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for Base64PdfSource {
+    const NAME: &'static str = "Base64PdfSource";
+
+    const FIELDS: &'static [&'static str] = &["media_type", "data"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "media_type" => 0,
+            "data" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut media_type = None;
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
+                1 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            media_type: runtime::de::required(&__map, media_type, "media_type")?,
+            data: runtime::de::required(&__map, data, "data")?,
+        })
+    }
+}
+
 /// A plain-text document given inline.
 ///
 /// Serialized with `"type": "text"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct PlainTextSource {
     /// Always `text/plain`.
@@ -1227,26 +2084,138 @@ impl Default for PlainTextSource {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for PlainTextSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for PlainTextSource {
+    const NAME: &'static str = "PlainTextSource";
+
+    const FIELDS: &'static [&'static str] = &["media_type", "data"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "media_type" => 0,
+            "data" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut media_type = None;
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut media_type, "media_type")?,
+                1 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            media_type: runtime::de::required(&__map, media_type, "media_type")?,
+            data: runtime::de::required(&__map, data, "data")?,
+        })
+    }
+}
+
 /// A PDF that the API downloads from a URL.
 ///
 /// Serialized with `"type": "url"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "url")]
 pub struct UrlPdfSource {
     /// Address of the PDF.
     pub url: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for UrlPdfSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for UrlPdfSource {
+    const NAME: &'static str = "UrlPdfSource";
+
+    const FIELDS: &'static [&'static str] = &["url"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "url" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            url: runtime::de::required(&__map, url, "url")?,
+        })
+    }
+}
+
 /// A document made of caller-supplied content blocks; each block can be cited separately.
 ///
 /// Serialized with `"type": "content"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "content")]
 pub struct ContentBlockSource {
     /// The document's content, either one string or a list of text and image blocks.
     pub content: ContentBlockSourceContent,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ContentBlockSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ContentBlockSource {
+    const NAME: &'static str = "ContentBlockSource";
+
+    const FIELDS: &'static [&'static str] = &["content"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+        })
+    }
 }
 
 /// The document's content, either one string or a list of text and image blocks.
@@ -1359,7 +2328,7 @@ impl From<ImageBlockParam> for ContentBlockSourceItem {
 ///
 /// Serialized with `"type": "tool_use"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_use")]
 pub struct ToolUseBlockParam {
     /// Identifier of the call; a later `tool_result` block refers to it.
@@ -1376,11 +2345,69 @@ pub struct ToolUseBlockParam {
     pub cache_control: Option<CacheControlEphemeral>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolUseBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolUseBlockParam {
+    const NAME: &'static str = "ToolUseBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "input",
+        "caller",
+        "cache_control",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "input" => 2,
+            "caller" => 3,
+            "cache_control" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut input = None;
+        let mut caller = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => runtime::de::value(&mut __map, &mut name, "name")?,
+                2 => runtime::de::value(&mut __map, &mut input, "input")?,
+                3 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                4 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: runtime::de::required(&__map, id, "id")?,
+            name: runtime::de::required(&__map, name, "name")?,
+            input: runtime::de::required(&__map, input, "input")?,
+            caller: caller.flatten(),
+            cache_control: cache_control.flatten(),
+        })
+    }
+}
+
 /// The outcome of a tool call, sent back to the model in a `user` turn.
 ///
 /// Serialized with `"type": "tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_result")]
 pub struct ToolResultBlockParam {
     /// The `id` of the `tool_use` block this answers.
@@ -1394,6 +2421,59 @@ pub struct ToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache_control: Option<CacheControlEphemeral>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolResultBlockParam {
+    const NAME: &'static str = "ToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "tool_use_id",
+        "content",
+        "is_error",
+        "cache_control",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_use_id" => 0,
+            "content" => 1,
+            "is_error" => 2,
+            "cache_control" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_use_id = None;
+        let mut content = None;
+        let mut is_error = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut is_error, "is_error")?,
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+            content: content.flatten(),
+            is_error: is_error.flatten(),
+            cache_control: cache_control.flatten(),
+        })
+    }
 }
 
 /// What the tool returned, either a string or a list of text and image blocks.
@@ -1547,7 +2627,7 @@ impl From<ToolReferenceBlockParam> for ToolResultContentItem {
 ///
 /// Serialized with `"type": "thinking"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "thinking")]
 pub struct ThinkingBlockParam {
     /// The reasoning text.
@@ -1556,22 +2636,98 @@ pub struct ThinkingBlockParam {
     pub signature: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ThinkingBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ThinkingBlockParam {
+    const NAME: &'static str = "ThinkingBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["thinking", "signature"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "thinking" => 0,
+            "signature" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut thinking = None;
+        let mut signature = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut thinking, "thinking")?,
+                1 => runtime::de::value(&mut __map, &mut signature, "signature")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            thinking: runtime::de::required(&__map, thinking, "thinking")?,
+            signature: runtime::de::required(&__map, signature, "signature")?,
+        })
+    }
+}
+
 /// An encrypted thinking block from an earlier assistant turn, passed back unchanged.
 ///
 /// Serialized with `"type": "redacted_thinking"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "redacted_thinking")]
 pub struct RedactedThinkingBlockParam {
     /// Opaque encrypted content.
     pub data: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for RedactedThinkingBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for RedactedThinkingBlockParam {
+    const NAME: &'static str = "RedactedThinkingBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["data"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "data" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            data: runtime::de::required(&__map, data, "data")?,
+        })
+    }
+}
+
 /// A search result supplied by the caller, which the model can cite.
 ///
 /// Serialized with `"type": "search_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "search_result")]
 pub struct SearchResultBlockParam {
     /// Where the result came from, for example a URL or a document path.
@@ -1588,11 +2744,69 @@ pub struct SearchResultBlockParam {
     pub cache_control: Option<CacheControlEphemeral>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for SearchResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for SearchResultBlockParam {
+    const NAME: &'static str = "SearchResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "source",
+        "title",
+        "content",
+        "citations",
+        "cache_control",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "source" => 0,
+            "title" => 1,
+            "content" => 2,
+            "citations" => 3,
+            "cache_control" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut source = None;
+        let mut title = None;
+        let mut content = None;
+        let mut citations = None;
+        let mut cache_control = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut source, "source")?,
+                1 => runtime::de::value(&mut __map, &mut title, "title")?,
+                2 => runtime::de::value(&mut __map, &mut content, "content")?,
+                3 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                4 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            source: runtime::de::required(&__map, source, "source")?,
+            title: runtime::de::required(&__map, title, "title")?,
+            content: runtime::de::required(&__map, content, "content")?,
+            citations: citations.flatten(),
+            cache_control: cache_control.flatten(),
+        })
+    }
+}
+
 /// A server tool call made by the assistant in an earlier turn, replayed as input.
 ///
 /// Serialized with `"type": "server_tool_use"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "server_tool_use")]
 pub struct ServerToolUseBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1609,6 +2823,64 @@ pub struct ServerToolUseBlockParam {
     pub input: serde_json::Map<String, serde_json::Value>,
     /// Which server tool was called.
     pub name: ServerToolName,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ServerToolUseBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ServerToolUseBlockParam {
+    const NAME: &'static str = "ServerToolUseBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cache_control",
+        "caller",
+        "id",
+        "input",
+        "name",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "caller" => 1,
+            "id" => 2,
+            "input" => 3,
+            "name" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut caller = None;
+        let mut id = None;
+        let mut input = None;
+        let mut name = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                2 => runtime::de::value(&mut __map, &mut id, "id")?,
+                3 => runtime::de::value(&mut __map, &mut input, "input")?,
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            caller: caller.flatten(),
+            id: runtime::de::required(&__map, id, "id")?,
+            input: runtime::de::required(&__map, input, "input")?,
+            name: runtime::de::required(&__map, name, "name")?,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -1644,7 +2916,7 @@ impl From<WebSearchToolResultErrorParam> for WebSearchToolResultBlockParamConten
 ///
 /// Serialized with `"type": "web_search_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_tool_result")]
 pub struct WebSearchToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1661,11 +2933,64 @@ pub struct WebSearchToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchToolResultBlockParam {
+    const NAME: &'static str = "WebSearchToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cache_control",
+        "caller",
+        "content",
+        "tool_use_id",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "caller" => 1,
+            "content" => 2,
+            "tool_use_id" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut caller = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                2 => runtime::de::value(&mut __map, &mut content, "content")?,
+                3 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            caller: caller.flatten(),
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// One web page found by an earlier search, replayed as input.
 ///
 /// Serialized with `"type": "web_search_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_result")]
 pub struct WebSearchResultBlockParam {
     /// Opaque page content, as returned by the search; send it back unchanged.
@@ -1685,15 +3010,114 @@ pub struct WebSearchResultBlockParam {
     pub url: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchResultBlockParam {
+    const NAME: &'static str = "WebSearchResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "encrypted_content",
+        "page_age",
+        "title",
+        "url",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "encrypted_content" => 0,
+            "page_age" => 1,
+            "title" => 2,
+            "url" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut encrypted_content = None;
+        let mut page_age = None;
+        let mut title = None;
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_content,
+                        "encrypted_content",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut page_age, "page_age")?,
+                2 => runtime::de::value(&mut __map, &mut title, "title")?,
+                3 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            encrypted_content: runtime::de::required(
+                &__map,
+                encrypted_content,
+                "encrypted_content",
+            )?,
+            page_age,
+            title: runtime::de::required(&__map, title, "title")?,
+            url: runtime::de::required(&__map, url, "url")?,
+        })
+    }
+}
+
 /// A failed web search, replayed as input.
 ///
 /// Serialized with `"type": "web_search_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_tool_result_error")]
 pub struct WebSearchToolResultErrorParam {
     /// Why the call failed.
     pub error_code: WebSearchErrorCode,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchToolResultErrorParam {
+    const NAME: &'static str = "WebSearchToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -1785,7 +3209,7 @@ impl From<WebFetchResultBlockParam> for WebFetchToolResultBlockParamContent {
 ///
 /// Serialized with `"type": "web_fetch_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result")]
 pub struct WebFetchToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1802,11 +3226,64 @@ pub struct WebFetchToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchToolResultBlockParam {
+    const NAME: &'static str = "WebFetchToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cache_control",
+        "caller",
+        "content",
+        "tool_use_id",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "caller" => 1,
+            "content" => 2,
+            "tool_use_id" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut caller = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                2 => runtime::de::value(&mut __map, &mut content, "content")?,
+                3 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            caller: caller.flatten(),
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// A page fetched by the web fetch tool; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "web_fetch_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_result")]
 pub struct WebFetchResultBlockParam {
     /// The fetched page as a document.
@@ -1824,15 +3301,95 @@ pub struct WebFetchResultBlockParam {
     pub url: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchResultBlockParam {
+    const NAME: &'static str = "WebFetchResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["content", "retrieved_at", "url"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "retrieved_at" => 1,
+            "url" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut retrieved_at = None;
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut retrieved_at, "retrieved_at")?,
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            retrieved_at,
+            url: runtime::de::required(&__map, url, "url")?,
+        })
+    }
+}
+
 /// The web fetch failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "web_fetch_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result_error")]
 pub struct WebFetchToolResultErrorParam {
     /// Why the call failed.
     pub error_code: WebFetchErrorCode,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchToolResultErrorParam {
+    const NAME: &'static str = "WebFetchToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -1948,7 +3505,7 @@ for CodeExecutionToolResultBlockParamContent {
 ///
 /// Serialized with `"type": "code_execution_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result")]
 pub struct CodeExecutionToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -1962,22 +3519,102 @@ pub struct CodeExecutionToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultBlockParam {
+    const NAME: &'static str = "CodeExecutionToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "content" => 1,
+            "tool_use_id" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// The code execution tool could not run the code; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result_error")]
 pub struct CodeExecutionToolResultErrorParam {
     /// Why the call failed.
     pub error_code: CodeExecutionErrorCode,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultErrorParam {
+    const NAME: &'static str = "CodeExecutionToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
+}
+
 /// Output of code run by the code execution tool; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_result")]
 pub struct CodeExecutionResultBlockParam {
     /// Files the code wrote.
@@ -1990,11 +3627,64 @@ pub struct CodeExecutionResultBlockParam {
     pub stdout: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionResultBlockParam {
+    const NAME: &'static str = "CodeExecutionResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "return_code",
+        "stderr",
+        "stdout",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "return_code" => 1,
+            "stderr" => 2,
+            "stdout" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        let mut stdout = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                2 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                3 => runtime::de::value(&mut __map, &mut stdout, "stdout")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            return_code: runtime::de::required(&__map, return_code, "return_code")?,
+            stderr: runtime::de::required(&__map, stderr, "stderr")?,
+            stdout: runtime::de::required(&__map, stdout, "stdout")?,
+        })
+    }
+}
+
 /// Output of code run by the code execution tool, with its standard output encrypted; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "encrypted_code_execution_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "encrypted_code_execution_result")]
 pub struct EncryptedCodeExecutionResultBlockParam {
     /// Files the code wrote.
@@ -2007,15 +3697,114 @@ pub struct EncryptedCodeExecutionResultBlockParam {
     pub stderr: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for EncryptedCodeExecutionResultBlockParam {
+    const NAME: &'static str = "EncryptedCodeExecutionResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "encrypted_stdout",
+        "return_code",
+        "stderr",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "encrypted_stdout" => 1,
+            "return_code" => 2,
+            "stderr" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut encrypted_stdout = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_stdout,
+                        "encrypted_stdout",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                3 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            encrypted_stdout: runtime::de::required(
+                &__map,
+                encrypted_stdout,
+                "encrypted_stdout",
+            )?,
+            return_code: runtime::de::required(&__map, return_code, "return_code")?,
+            stderr: runtime::de::required(&__map, stderr, "stderr")?,
+        })
+    }
+}
+
 /// A file written by the executed code; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "code_execution_output"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_output")]
 pub struct CodeExecutionOutputBlockParam {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionOutputBlockParam {
+    const NAME: &'static str = "CodeExecutionOutputBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            file_id: runtime::de::required(&__map, file_id, "file_id")?,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -2115,7 +3904,7 @@ for BashCodeExecutionToolResultBlockParamContent {
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result")]
 pub struct BashCodeExecutionToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2129,22 +3918,102 @@ pub struct BashCodeExecutionToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultBlockParam {
+    const NAME: &'static str = "BashCodeExecutionToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "content" => 1,
+            "tool_use_id" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// The bash command could not be run; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result_error")]
 pub struct BashCodeExecutionToolResultErrorParam {
     /// Why the call failed.
     pub error_code: BashCodeExecutionErrorCode,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultErrorParam {
+    const NAME: &'static str = "BashCodeExecutionToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
+}
+
 /// Output of a bash command run in the code execution container; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_result")]
 pub struct BashCodeExecutionResultBlockParam {
     /// Files the command wrote.
@@ -2157,15 +4026,104 @@ pub struct BashCodeExecutionResultBlockParam {
     pub stdout: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionResultBlockParam {
+    const NAME: &'static str = "BashCodeExecutionResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "return_code",
+        "stderr",
+        "stdout",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "return_code" => 1,
+            "stderr" => 2,
+            "stdout" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        let mut stdout = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                2 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                3 => runtime::de::value(&mut __map, &mut stdout, "stdout")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            return_code: runtime::de::required(&__map, return_code, "return_code")?,
+            stderr: runtime::de::required(&__map, stderr, "stderr")?,
+            stdout: runtime::de::required(&__map, stdout, "stdout")?,
+        })
+    }
+}
+
 /// A file written by the bash command; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "bash_code_execution_output"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_output")]
 pub struct BashCodeExecutionOutputBlockParam {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionOutputBlockParam {
+    const NAME: &'static str = "BashCodeExecutionOutputBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            file_id: runtime::de::required(&__map, file_id, "file_id")?,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -2315,7 +4273,7 @@ for TextEditorCodeExecutionToolResultBlockParamContent {
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result")]
 pub struct TextEditorCodeExecutionToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2329,11 +4287,55 @@ pub struct TextEditorCodeExecutionToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultBlockParam {
+    const NAME: &'static str = "TextEditorCodeExecutionToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "content" => 1,
+            "tool_use_id" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// The text editor command failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result_error")]
 pub struct TextEditorCodeExecutionToolResultErrorParam {
     /// Why the call failed.
@@ -2347,6 +4349,46 @@ pub struct TextEditorCodeExecutionToolResultErrorParam {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub error_message: Option<Option<String>>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultErrorParam {
+    const NAME: &'static str = "TextEditorCodeExecutionToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            "error_message" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        let mut error_message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+            error_message,
+        })
+    }
 }
 
 /// What kind of file was viewed.
@@ -2421,7 +4463,7 @@ impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockParamFileType
 ///
 /// Serialized with `"type": "text_editor_code_execution_view_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_view_result")]
 pub struct TextEditorCodeExecutionViewResultBlockParam {
     /// The text of the file.
@@ -2457,22 +4499,126 @@ pub struct TextEditorCodeExecutionViewResultBlockParam {
     pub total_lines: Option<Option<i64>>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionViewResultBlockParam {
+    const NAME: &'static str = "TextEditorCodeExecutionViewResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "file_type",
+        "num_lines",
+        "start_line",
+        "total_lines",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "file_type" => 1,
+            "num_lines" => 2,
+            "start_line" => 3,
+            "total_lines" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut file_type = None;
+        let mut num_lines = None;
+        let mut start_line = None;
+        let mut total_lines = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut file_type, "file_type")?,
+                2 => runtime::de::value(&mut __map, &mut num_lines, "num_lines")?,
+                3 => runtime::de::value(&mut __map, &mut start_line, "start_line")?,
+                4 => runtime::de::value(&mut __map, &mut total_lines, "total_lines")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            file_type: runtime::de::required(&__map, file_type, "file_type")?,
+            num_lines,
+            start_line,
+            total_lines,
+        })
+    }
+}
+
 /// A file the model created or overwrote; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_create_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_create_result")]
 pub struct TextEditorCodeExecutionCreateResultBlockParam {
     /// `true` when an existing file was overwritten, `false` when a new file was created.
     pub is_file_update: bool,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionCreateResultBlockParam {
+    const NAME: &'static str = "TextEditorCodeExecutionCreateResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["is_file_update"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "is_file_update" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut is_file_update = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut is_file_update,
+                        "is_file_update",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            is_file_update: runtime::de::required(
+                &__map,
+                is_file_update,
+                "is_file_update",
+            )?,
+        })
+    }
+}
+
 /// A replacement the model made in a file, as a diff hunk; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "text_editor_code_execution_str_replace_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_str_replace_result")]
 pub struct TextEditorCodeExecutionStrReplaceResultBlockParam {
     /// The lines of the change in unified diff form; null when not reported.
@@ -2520,6 +4666,62 @@ pub struct TextEditorCodeExecutionStrReplaceResultBlockParam {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub old_start: Option<Option<i64>>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de>
+for TextEditorCodeExecutionStrReplaceResultBlockParam {
+    const NAME: &'static str = "TextEditorCodeExecutionStrReplaceResultBlockParam";
+    const FIELDS: &'static [&'static str] = &[
+        "lines",
+        "new_lines",
+        "new_start",
+        "old_lines",
+        "old_start",
+    ];
+    fn field(key: &str) -> usize {
+        match key {
+            "lines" => 0,
+            "new_lines" => 1,
+            "new_start" => 2,
+            "old_lines" => 3,
+            "old_start" => 4,
+            _ => 5,
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut lines = None;
+        let mut new_lines = None;
+        let mut new_start = None;
+        let mut old_lines = None;
+        let mut old_start = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut lines, "lines")?,
+                1 => runtime::de::value(&mut __map, &mut new_lines, "new_lines")?,
+                2 => runtime::de::value(&mut __map, &mut new_start, "new_start")?,
+                3 => runtime::de::value(&mut __map, &mut old_lines, "old_lines")?,
+                4 => runtime::de::value(&mut __map, &mut old_start, "old_start")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            lines,
+            new_lines,
+            new_start,
+            old_lines,
+            old_start,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -2616,7 +4818,7 @@ for ToolSearchToolResultBlockParamContent {
 ///
 /// Serialized with `"type": "tool_search_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result")]
 pub struct ToolSearchToolResultBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2630,33 +4832,159 @@ pub struct ToolSearchToolResultBlockParam {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolSearchToolResultBlockParam {
+    const NAME: &'static str = "ToolSearchToolResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "content", "tool_use_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "content" => 1,
+            "tool_use_id" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// The tool search failed; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_search_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result_error")]
 pub struct ToolSearchToolResultErrorParam {
     /// Why the call failed.
     pub error_code: ToolSearchErrorCode,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultErrorParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolSearchToolResultErrorParam {
+    const NAME: &'static str = "ToolSearchToolResultErrorParam";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
+}
+
 /// The tools a tool search found; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_search_tool_search_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_search_result")]
 pub struct ToolSearchToolSearchResultBlockParam {
     /// The tools that matched.
     pub tool_references: Vec<ToolReferenceBlockParam>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolSearchToolSearchResultBlockParam {
+    const NAME: &'static str = "ToolSearchToolSearchResultBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["tool_references"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_references" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_references = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut tool_references,
+                        "tool_references",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            tool_references: runtime::de::required(
+                &__map,
+                tool_references,
+                "tool_references",
+            )?,
+        })
+    }
+}
+
 /// A reference to a tool, whose full definition is then made available to the model; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "tool_reference"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_reference")]
 pub struct ToolReferenceBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2668,11 +4996,51 @@ pub struct ToolReferenceBlockParam {
     pub tool_name: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolReferenceBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolReferenceBlockParam {
+    const NAME: &'static str = "ToolReferenceBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "tool_name"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "tool_name" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut tool_name = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut tool_name, "tool_name")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            tool_name: runtime::de::required(&__map, tool_name, "tool_name")?,
+        })
+    }
+}
+
 /// A file placed in the code execution container; replayed as input in a later turn.
 ///
 /// Serialized with `"type": "container_upload"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "container_upload")]
 pub struct ContainerUploadBlockParam {
     /// Marks a prompt cache breakpoint at this block.
@@ -2680,6 +5048,46 @@ pub struct ContainerUploadBlockParam {
     pub cache_control: Option<CacheControlEphemeral>,
     /// Id of the file, usable with the Files API.
     pub file_id: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ContainerUploadBlockParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ContainerUploadBlockParam {
+    const NAME: &'static str = "ContainerUploadBlockParam";
+
+    const FIELDS: &'static [&'static str] = &["cache_control", "file_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cache_control" => 0,
+            "file_id" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cache_control = None;
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                1 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cache_control: cache_control.flatten(),
+            file_id: runtime::de::required(&__map, file_id, "file_id")?,
+        })
+    }
 }
 
 /// A citation attached to a text block sent as input, told apart by its `type`.
@@ -2819,7 +5227,7 @@ impl From<CitationSearchResultLocationParam> for TextCitationParam {
 ///
 /// Serialized with `"type": "char_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "char_location")]
 pub struct CitationCharLocationParam {
     /// The quoted text.
@@ -2840,11 +5248,105 @@ pub struct CitationCharLocationParam {
     pub end_char_index: i64,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationCharLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationCharLocationParam {
+    const NAME: &'static str = "CitationCharLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "start_char_index",
+        "end_char_index",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "start_char_index" => 3,
+            "end_char_index" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut start_char_index = None;
+        let mut end_char_index = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_char_index,
+                        "start_char_index",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_char_index,
+                        "end_char_index",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            document_index: runtime::de::required(
+                &__map,
+                document_index,
+                "document_index",
+            )?,
+            document_title: document_title.flatten(),
+            start_char_index: runtime::de::required(
+                &__map,
+                start_char_index,
+                "start_char_index",
+            )?,
+            end_char_index: runtime::de::required(
+                &__map,
+                end_char_index,
+                "end_char_index",
+            )?,
+        })
+    }
+}
+
 /// Cites a page range of a PDF document.
 ///
 /// Serialized with `"type": "page_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "page_location")]
 pub struct CitationPageLocationParam {
     /// The quoted text.
@@ -2865,11 +5367,105 @@ pub struct CitationPageLocationParam {
     pub end_page_number: i64,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationPageLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationPageLocationParam {
+    const NAME: &'static str = "CitationPageLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "start_page_number",
+        "end_page_number",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "start_page_number" => 3,
+            "end_page_number" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut start_page_number = None;
+        let mut end_page_number = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_page_number,
+                        "start_page_number",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_page_number,
+                        "end_page_number",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            document_index: runtime::de::required(
+                &__map,
+                document_index,
+                "document_index",
+            )?,
+            document_title: document_title.flatten(),
+            start_page_number: runtime::de::required(
+                &__map,
+                start_page_number,
+                "start_page_number",
+            )?,
+            end_page_number: runtime::de::required(
+                &__map,
+                end_page_number,
+                "end_page_number",
+            )?,
+        })
+    }
+}
+
 /// Cites a range of blocks of a content-block document.
 ///
 /// Serialized with `"type": "content_block_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "content_block_location")]
 pub struct CitationContentBlockLocationParam {
     /// The quoted text.
@@ -2890,11 +5486,105 @@ pub struct CitationContentBlockLocationParam {
     pub end_block_index: i64,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationContentBlockLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationContentBlockLocationParam {
+    const NAME: &'static str = "CitationContentBlockLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "start_block_index",
+        "end_block_index",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "start_block_index" => 3,
+            "end_block_index" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut start_block_index = None;
+        let mut end_block_index = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_block_index,
+                        "start_block_index",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_block_index,
+                        "end_block_index",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            document_index: runtime::de::required(
+                &__map,
+                document_index,
+                "document_index",
+            )?,
+            document_title: document_title.flatten(),
+            start_block_index: runtime::de::required(
+                &__map,
+                start_block_index,
+                "start_block_index",
+            )?,
+            end_block_index: runtime::de::required(
+                &__map,
+                end_block_index,
+                "end_block_index",
+            )?,
+        })
+    }
+}
+
 /// Cites a web search result.
 ///
 /// Serialized with `"type": "web_search_result_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_result_location")]
 pub struct CitationWebSearchResultLocationParam {
     /// The quoted text.
@@ -2907,11 +5597,74 @@ pub struct CitationWebSearchResultLocationParam {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationWebSearchResultLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationWebSearchResultLocationParam {
+    const NAME: &'static str = "CitationWebSearchResultLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "encrypted_index",
+        "url",
+        "title",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "encrypted_index" => 1,
+            "url" => 2,
+            "title" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut encrypted_index = None;
+        let mut url = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_index,
+                        "encrypted_index",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                3 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            encrypted_index: runtime::de::required(
+                &__map,
+                encrypted_index,
+                "encrypted_index",
+            )?,
+            url: runtime::de::required(&__map, url, "url")?,
+            title: title.flatten(),
+        })
+    }
+}
+
 /// Cites blocks of a caller-supplied search result.
 ///
 /// Serialized with `"type": "search_result_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "search_result_location")]
 pub struct CitationSearchResultLocationParam {
     /// The quoted text.
@@ -2932,6 +5685,99 @@ pub struct CitationSearchResultLocationParam {
     pub end_block_index: i64,
     /// Title of the cited search result, if it has one.
     pub title: Option<String>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationSearchResultLocationParam {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationSearchResultLocationParam {
+    const NAME: &'static str = "CitationSearchResultLocationParam";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "search_result_index",
+        "source",
+        "start_block_index",
+        "end_block_index",
+        "title",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "search_result_index" => 1,
+            "source" => 2,
+            "start_block_index" => 3,
+            "end_block_index" => 4,
+            "title" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut search_result_index = None;
+        let mut source = None;
+        let mut start_block_index = None;
+        let mut end_block_index = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut search_result_index,
+                        "search_result_index",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut source, "source")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_block_index,
+                        "start_block_index",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_block_index,
+                        "end_block_index",
+                    )?
+                }
+                5 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            search_result_index: runtime::de::required(
+                &__map,
+                search_result_index,
+                "search_result_index",
+            )?,
+            source: runtime::de::required(&__map, source, "source")?,
+            start_block_index: runtime::de::required(
+                &__map,
+                start_block_index,
+                "start_block_index",
+            )?,
+            end_block_index: runtime::de::required(
+                &__map,
+                end_block_index,
+                "end_block_index",
+            )?,
+            title: title.flatten(),
+        })
+    }
 }
 
 /// A tool the model may call, told apart by its `type`: `custom` for a tool the caller
@@ -3155,7 +6001,7 @@ impl From<WebFetchTool20260309> for Tool {
 ///
 /// Serialized with `"type": "custom"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "custom")]
 pub struct CustomTool {
     /// Name the model uses to call the tool.
@@ -3191,11 +6037,107 @@ pub struct CustomTool {
     pub input_examples: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CustomTool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CustomTool {
+    const NAME: &'static str = "CustomTool";
+
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "input_schema",
+        "cache_control",
+        "strict",
+        "eager_input_streaming",
+        "allowed_callers",
+        "defer_loading",
+        "input_examples",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "description" => 1,
+            "input_schema" => 2,
+            "cache_control" => 3,
+            "strict" => 4,
+            "eager_input_streaming" => 5,
+            "allowed_callers" => 6,
+            "defer_loading" => 7,
+            "input_examples" => 8,
+            _ => 9,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut description = None;
+        let mut input_schema = None;
+        let mut cache_control = None;
+        let mut strict = None;
+        let mut eager_input_streaming = None;
+        let mut allowed_callers = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut name, "name")?,
+                1 => runtime::de::value(&mut __map, &mut description, "description")?,
+                2 => runtime::de::value(&mut __map, &mut input_schema, "input_schema")?,
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut eager_input_streaming,
+                        "eager_input_streaming",
+                    )?
+                }
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                8 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            name: runtime::de::required(&__map, name, "name")?,
+            description: description.flatten(),
+            input_schema: runtime::de::required(&__map, input_schema, "input_schema")?,
+            cache_control: cache_control.flatten(),
+            strict: strict.flatten(),
+            eager_input_streaming,
+            allowed_callers: allowed_callers.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+        })
+    }
+}
+
 /// JSON Schema of a custom tool's input. The top level must be an object schema; any other JSON Schema keywords are allowed.
 ///
 /// Serialized with `"type": "object"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "object")]
 pub struct ToolInputSchema {
     /// JSON Schemas of the input's fields, keyed by field name.
@@ -3221,11 +6163,62 @@ pub struct ToolInputSchema {
     pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolInputSchema {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolInputSchema {
+    const NAME: &'static str = "ToolInputSchema";
+
+    const FIELDS: &'static [&'static str] = &["properties", "required"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "properties" => 0,
+            "required" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut properties = None;
+        let mut required = None;
+        let mut extra = std::collections::BTreeMap::new();
+        while let Some(__key) = __map
+            .next_key_seed(runtime::de::FieldOrKey::<Self>::new())?
+        {
+            match __key {
+                runtime::de::Key::Field(0) => {
+                    runtime::de::value(&mut __map, &mut properties, "properties")?
+                }
+                runtime::de::Key::Field(1) => {
+                    runtime::de::value(&mut __map, &mut required, "required")?
+                }
+                runtime::de::Key::Other(__key) => {
+                    runtime::de::keep(&mut __map, &mut extra, __key)?
+                }
+                runtime::de::Key::Field(_) => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            properties,
+            required,
+            extra,
+        })
+    }
+}
+
 /// The server-defined bash tool, version of 2025-01-24.
 ///
 /// Serialized with `"type": "bash_20250124"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_20250124")]
 pub struct BashTool20250124 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3263,11 +6256,86 @@ impl Default for BashTool20250124 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashTool20250124 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashTool20250124 {
+    const NAME: &'static str = "BashTool20250124";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "name" => 4,
+            "strict" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                5 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run code execution tool, version of 2025-08-25.
 ///
 /// Serialized with `"type": "code_execution_20250825"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20250825")]
 pub struct CodeExecutionTool20250825 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3301,11 +6369,75 @@ impl Default for CodeExecutionTool20250825 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250825 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionTool20250825 {
+    const NAME: &'static str = "CodeExecutionTool20250825";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "name" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => runtime::de::value(&mut __map, &mut name, "name")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-defined text editor tool, version of 2025-07-28.
 ///
 /// Serialized with `"type": "text_editor_20250728"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_20250728")]
 pub struct TextEditorTool20250728 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3355,11 +6487,97 @@ impl Default for TextEditorTool20250728 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorTool20250728 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorTool20250728 {
+    const NAME: &'static str = "TextEditorTool20250728";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "max_characters",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "max_characters" => 4,
+            "name" => 5,
+            "strict" => 6,
+            _ => 7,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut max_characters = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut max_characters,
+                        "max_characters",
+                    )?
+                }
+                5 => runtime::de::value(&mut __map, &mut name, "name")?,
+                6 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            max_characters,
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run web search tool, version of 2025-03-05.
 ///
 /// Serialized with `"type": "web_search_20250305"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_20250305")]
 pub struct WebSearchTool20250305 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3435,11 +6653,107 @@ impl Default for WebSearchTool20250305 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchTool20250305 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchTool20250305 {
+    const NAME: &'static str = "WebSearchTool20250305";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "defer_loading",
+        "max_uses",
+        "name",
+        "strict",
+        "user_location",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "defer_loading" => 4,
+            "max_uses" => 5,
+            "name" => 6,
+            "strict" => 7,
+            "user_location" => 8,
+            _ => 9,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        let mut user_location = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                5 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                6 => runtime::de::value(&mut __map, &mut name, "name")?,
+                7 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                8 => runtime::de::value(&mut __map, &mut user_location, "user_location")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_uses,
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+            user_location,
+        })
+    }
+}
+
 /// The server-run web fetch tool, version of 2025-09-10; it reads the full text of a URL.
 ///
 /// Serialized with `"type": "web_fetch_20250910"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_20250910")]
 pub struct WebFetchTool20250910 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3521,11 +6835,118 @@ impl Default for WebFetchTool20250910 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchTool20250910 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchTool20250910 {
+    const NAME: &'static str = "WebFetchTool20250910";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "citations",
+        "defer_loading",
+        "max_content_tokens",
+        "max_uses",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "citations" => 4,
+            "defer_loading" => 5,
+            "max_content_tokens" => 6,
+            "max_uses" => 7,
+            "name" => 8,
+            "strict" => 9,
+            _ => 10,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut citations = None;
+        let mut defer_loading = None;
+        let mut max_content_tokens = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                5 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut max_content_tokens,
+                        "max_content_tokens",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                8 => runtime::de::value(&mut __map, &mut name, "name")?,
+                9 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            citations: citations.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_content_tokens,
+            max_uses,
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run code execution tool, version of 2025-05-22.
 ///
 /// Serialized with `"type": "code_execution_20250522"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20250522")]
 pub struct CodeExecutionTool20250522 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3559,11 +6980,75 @@ impl Default for CodeExecutionTool20250522 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionTool20250522 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionTool20250522 {
+    const NAME: &'static str = "CodeExecutionTool20250522";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "name" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => runtime::de::value(&mut __map, &mut name, "name")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run code execution tool, version of 2026-01-20.
 ///
 /// Serialized with `"type": "code_execution_20260120"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20260120")]
 pub struct CodeExecutionTool20260120 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3597,11 +7082,75 @@ impl Default for CodeExecutionTool20260120 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionTool20260120 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionTool20260120 {
+    const NAME: &'static str = "CodeExecutionTool20260120";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "name" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => runtime::de::value(&mut __map, &mut name, "name")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The memory tool, version of 2025-08-18: the model reads and writes files of a memory directory that the caller stores.
 ///
 /// Serialized with `"type": "memory_20250818"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "memory_20250818")]
 pub struct MemoryTool20250818 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3639,11 +7188,86 @@ impl Default for MemoryTool20250818 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MemoryTool20250818 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MemoryTool20250818 {
+    const NAME: &'static str = "MemoryTool20250818";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "name" => 4,
+            "strict" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                5 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-defined text editor tool, version of 2025-01-24.
 ///
 /// Serialized with `"type": "text_editor_20250124"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_20250124")]
 pub struct TextEditorTool20250124 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3681,11 +7305,86 @@ impl Default for TextEditorTool20250124 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorTool20250124 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorTool20250124 {
+    const NAME: &'static str = "TextEditorTool20250124";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "name" => 4,
+            "strict" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                5 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-defined text editor tool, version of 2025-04-29.
 ///
 /// Serialized with `"type": "text_editor_20250429"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_20250429")]
 pub struct TextEditorTool20250429 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3723,11 +7422,86 @@ impl Default for TextEditorTool20250429 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorTool20250429 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorTool20250429 {
+    const NAME: &'static str = "TextEditorTool20250429";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "input_examples",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "cache_control" => 1,
+            "defer_loading" => 2,
+            "input_examples" => 3,
+            "name" => 4,
+            "strict" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut input_examples = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                2 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut input_examples,
+                        "input_examples",
+                    )?
+                }
+                4 => runtime::de::value(&mut __map, &mut name, "name")?,
+                5 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            input_examples: input_examples.flatten(),
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run web search tool, version of 2026-02-09.
 ///
 /// Serialized with `"type": "web_search_20260209"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_20260209")]
 pub struct WebSearchTool20260209 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3803,11 +7577,107 @@ impl Default for WebSearchTool20260209 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchTool20260209 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchTool20260209 {
+    const NAME: &'static str = "WebSearchTool20260209";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "defer_loading",
+        "max_uses",
+        "name",
+        "strict",
+        "user_location",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "defer_loading" => 4,
+            "max_uses" => 5,
+            "name" => 6,
+            "strict" => 7,
+            "user_location" => 8,
+            _ => 9,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        let mut user_location = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                5 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                6 => runtime::de::value(&mut __map, &mut name, "name")?,
+                7 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                8 => runtime::de::value(&mut __map, &mut user_location, "user_location")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_uses,
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+            user_location,
+        })
+    }
+}
+
 /// The server-run web fetch tool, version of 2026-02-09.
 ///
 /// Serialized with `"type": "web_fetch_20260209"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_20260209")]
 pub struct WebFetchTool20260209 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3889,11 +7759,118 @@ impl Default for WebFetchTool20260209 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchTool20260209 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchTool20260209 {
+    const NAME: &'static str = "WebFetchTool20260209";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "citations",
+        "defer_loading",
+        "max_content_tokens",
+        "max_uses",
+        "name",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "citations" => 4,
+            "defer_loading" => 5,
+            "max_content_tokens" => 6,
+            "max_uses" => 7,
+            "name" => 8,
+            "strict" => 9,
+            _ => 10,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut citations = None;
+        let mut defer_loading = None;
+        let mut max_content_tokens = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                5 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut max_content_tokens,
+                        "max_content_tokens",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                8 => runtime::de::value(&mut __map, &mut name, "name")?,
+                9 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            citations: citations.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_content_tokens,
+            max_uses,
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// The server-run web fetch tool, version of 2026-03-09; it can also be told not to serve a cached copy.
 ///
 /// Serialized with `"type": "web_fetch_20260309"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_20260309")]
 pub struct WebFetchTool20260309 {
     /// Who may call this tool; when unset, only the model itself.
@@ -3979,6 +7956,118 @@ impl Default for WebFetchTool20260309 {
     }
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchTool20260309 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchTool20260309 {
+    const NAME: &'static str = "WebFetchTool20260309";
+
+    const FIELDS: &'static [&'static str] = &[
+        "allowed_callers",
+        "allowed_domains",
+        "blocked_domains",
+        "cache_control",
+        "citations",
+        "defer_loading",
+        "max_content_tokens",
+        "max_uses",
+        "name",
+        "strict",
+        "use_cache",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "allowed_callers" => 0,
+            "allowed_domains" => 1,
+            "blocked_domains" => 2,
+            "cache_control" => 3,
+            "citations" => 4,
+            "defer_loading" => 5,
+            "max_content_tokens" => 6,
+            "max_uses" => 7,
+            "name" => 8,
+            "strict" => 9,
+            "use_cache" => 10,
+            _ => 11,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut allowed_callers = None;
+        let mut allowed_domains = None;
+        let mut blocked_domains = None;
+        let mut cache_control = None;
+        let mut citations = None;
+        let mut defer_loading = None;
+        let mut max_content_tokens = None;
+        let mut max_uses = None;
+        let mut name = None;
+        let mut strict = None;
+        let mut use_cache = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_domains,
+                        "allowed_domains",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut blocked_domains,
+                        "blocked_domains",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                4 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                5 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                6 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut max_content_tokens,
+                        "max_content_tokens",
+                    )?
+                }
+                7 => runtime::de::value(&mut __map, &mut max_uses, "max_uses")?,
+                8 => runtime::de::value(&mut __map, &mut name, "name")?,
+                9 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                10 => runtime::de::value(&mut __map, &mut use_cache, "use_cache")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            allowed_callers: allowed_callers.flatten(),
+            allowed_domains,
+            blocked_domains,
+            cache_control: cache_control.flatten(),
+            citations: citations.flatten(),
+            defer_loading: defer_loading.flatten(),
+            max_content_tokens,
+            max_uses,
+            name: runtime::de::required(&__map, name, "name")?,
+            strict: strict.flatten(),
+            use_cache: use_cache.flatten(),
+        })
+    }
+}
+
 /// Generated from `/components/schemas/ToolSearchBm25Tool20251119/properties/type`.
 #[cfg(feature = "message-batches")]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -4046,7 +8135,7 @@ impl runtime::ParamValue for ToolSearchBm25Tool20251119Type {
 ///
 /// Serialized with `"name": "tool_search_tool_bm25"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "name", rename = "tool_search_tool_bm25")]
 pub struct ToolSearchBm25Tool20251119 {
     /// Generated from `/components/schemas/ToolSearchBm25Tool20251119/properties/type`.
@@ -4063,6 +8152,70 @@ pub struct ToolSearchBm25Tool20251119 {
     /// When `true`, the tool's name and input are checked strictly against its definition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolSearchBm25Tool20251119 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolSearchBm25Tool20251119 {
+    const NAME: &'static str = "ToolSearchBm25Tool20251119";
+
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "allowed_callers" => 1,
+            "cache_control" => 2,
+            "defer_loading" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                3 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: runtime::de::required(&__map, r#type, "type")?,
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            strict: strict.flatten(),
+        })
+    }
 }
 
 /// Generated from `/components/schemas/ToolSearchRegexTool20251119/properties/type`.
@@ -4132,7 +8285,7 @@ impl runtime::ParamValue for ToolSearchRegexTool20251119Type {
 ///
 /// Serialized with `"name": "tool_search_tool_regex"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "name", rename = "tool_search_tool_regex")]
 pub struct ToolSearchRegexTool20251119 {
     /// Generated from `/components/schemas/ToolSearchRegexTool20251119/properties/type`.
@@ -4151,11 +8304,75 @@ pub struct ToolSearchRegexTool20251119 {
     pub strict: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolSearchRegexTool20251119 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolSearchRegexTool20251119 {
+    const NAME: &'static str = "ToolSearchRegexTool20251119";
+
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "allowed_callers",
+        "cache_control",
+        "defer_loading",
+        "strict",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "allowed_callers" => 1,
+            "cache_control" => 2,
+            "defer_loading" => 3,
+            "strict" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut allowed_callers = None;
+        let mut cache_control = None;
+        let mut defer_loading = None;
+        let mut strict = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut allowed_callers,
+                        "allowed_callers",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut cache_control, "cache_control")?,
+                3 => runtime::de::value(&mut __map, &mut defer_loading, "defer_loading")?,
+                4 => runtime::de::value(&mut __map, &mut strict, "strict")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: runtime::de::required(&__map, r#type, "type")?,
+            allowed_callers: allowed_callers.flatten(),
+            cache_control: cache_control.flatten(),
+            defer_loading: defer_loading.flatten(),
+            strict: strict.flatten(),
+        })
+    }
+}
+
 /// An approximate user location for web search.
 ///
 /// Serialized with `"type": "approximate"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "approximate")]
 pub struct WebSearchUserLocation {
     /// City name.
@@ -4194,6 +8411,54 @@ pub struct WebSearchUserLocation {
         deserialize_with = "crate::runtime::wire::nullable"
     )]
     pub timezone: Option<Option<String>>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchUserLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchUserLocation {
+    const NAME: &'static str = "WebSearchUserLocation";
+
+    const FIELDS: &'static [&'static str] = &["city", "region", "country", "timezone"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "city" => 0,
+            "region" => 1,
+            "country" => 2,
+            "timezone" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut city = None;
+        let mut region = None;
+        let mut country = None;
+        let mut timezone = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut city, "city")?,
+                1 => runtime::de::value(&mut __map, &mut region, "region")?,
+                2 => runtime::de::value(&mut __map, &mut country, "country")?,
+                3 => runtime::de::value(&mut __map, &mut timezone, "timezone")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            city,
+            region,
+            country,
+            timezone,
+        })
+    }
 }
 
 /// How the model should use the tools, told apart by its `type`.
@@ -4299,7 +8564,7 @@ impl From<ToolChoiceNone> for ToolChoice {
 ///
 /// Serialized with `"type": "auto"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "auto")]
 pub struct ToolChoiceAuto {
     /// When `true`, the model calls at most one tool per response.
@@ -4307,11 +8572,53 @@ pub struct ToolChoiceAuto {
     pub disable_parallel_tool_use: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolChoiceAuto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolChoiceAuto {
+    const NAME: &'static str = "ToolChoiceAuto";
+
+    const FIELDS: &'static [&'static str] = &["disable_parallel_tool_use"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "disable_parallel_tool_use" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut disable_parallel_tool_use = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut disable_parallel_tool_use,
+                        "disable_parallel_tool_use",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            disable_parallel_tool_use: disable_parallel_tool_use.flatten(),
+        })
+    }
+}
+
 /// The model must call one of the tools, of its choosing.
 ///
 /// Serialized with `"type": "any"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "any")]
 pub struct ToolChoiceAny {
     /// When `true`, the model calls exactly one tool per response.
@@ -4319,11 +8626,53 @@ pub struct ToolChoiceAny {
     pub disable_parallel_tool_use: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolChoiceAny {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolChoiceAny {
+    const NAME: &'static str = "ToolChoiceAny";
+
+    const FIELDS: &'static [&'static str] = &["disable_parallel_tool_use"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "disable_parallel_tool_use" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut disable_parallel_tool_use = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut disable_parallel_tool_use,
+                        "disable_parallel_tool_use",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            disable_parallel_tool_use: disable_parallel_tool_use.flatten(),
+        })
+    }
+}
+
 /// The model must call the named tool.
 ///
 /// Serialized with `"type": "tool"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool")]
 pub struct ToolChoiceTool {
     /// Name of the tool to call.
@@ -4333,13 +8682,85 @@ pub struct ToolChoiceTool {
     pub disable_parallel_tool_use: Option<bool>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolChoiceTool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolChoiceTool {
+    const NAME: &'static str = "ToolChoiceTool";
+
+    const FIELDS: &'static [&'static str] = &["name", "disable_parallel_tool_use"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "name" => 0,
+            "disable_parallel_tool_use" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        let mut disable_parallel_tool_use = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut name, "name")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut disable_parallel_tool_use,
+                        "disable_parallel_tool_use",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            name: runtime::de::required(&__map, name, "name")?,
+            disable_parallel_tool_use: disable_parallel_tool_use.flatten(),
+        })
+    }
+}
+
 /// The model must not call any tool.
 ///
 /// Serialized with `"type": "none"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "none")]
 pub struct ToolChoiceNone {}
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolChoiceNone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolChoiceNone {
+    const NAME: &'static str = "ToolChoiceNone";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn field(_: &str) -> usize {
+        0
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// Extended thinking settings, told apart by their `type`.
 #[cfg(feature = "message-batches")]
@@ -4433,7 +8854,7 @@ impl From<ThinkingConfigAdaptive> for ThinkingConfigParam {
 ///
 /// Serialized with `"type": "enabled"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "enabled")]
 pub struct ThinkingConfigEnabled {
     /// Tokens the model may spend thinking; at least 1024 and less than `max_tokens`.
@@ -4445,19 +8866,89 @@ pub struct ThinkingConfigEnabled {
     pub display: Option<ThinkingDisplayMode>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ThinkingConfigEnabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ThinkingConfigEnabled {
+    const NAME: &'static str = "ThinkingConfigEnabled";
+
+    const FIELDS: &'static [&'static str] = &["budget_tokens", "display"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "budget_tokens" => 0,
+            "display" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut budget_tokens = None;
+        let mut display = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut budget_tokens, "budget_tokens")?,
+                1 => runtime::de::value(&mut __map, &mut display, "display")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            budget_tokens: runtime::de::required(
+                &__map,
+                budget_tokens,
+                "budget_tokens",
+            )?,
+            display: display.flatten(),
+        })
+    }
+}
+
 /// Turns extended thinking off.
 ///
 /// Serialized with `"type": "disabled"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "disabled")]
 pub struct ThinkingConfigDisabled {}
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ThinkingConfigDisabled {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ThinkingConfigDisabled {
+    const NAME: &'static str = "ThinkingConfigDisabled";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn field(_: &str) -> usize {
+        0
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// Lets the model decide how much to think.
 ///
 /// Serialized with `"type": "adaptive"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "adaptive")]
 pub struct ThinkingConfigAdaptive {
     /// How the thinking appears in the response.
@@ -4465,9 +8956,43 @@ pub struct ThinkingConfigAdaptive {
     pub display: Option<ThinkingDisplayMode>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ThinkingConfigAdaptive {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ThinkingConfigAdaptive {
+    const NAME: &'static str = "ThinkingConfigAdaptive";
+
+    const FIELDS: &'static [&'static str] = &["display"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "display" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut display = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut display, "display")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self { display: display.flatten() })
+    }
+}
+
 /// Settings for the model's output: how much effort to spend, and a format to follow.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct OutputConfig {
     /// How much effort the model puts into its answer; more effort may answer more thoroughly but takes longer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4477,15 +9002,91 @@ pub struct OutputConfig {
     pub format: Option<JsonOutputFormat>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for OutputConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for OutputConfig {
+    const NAME: &'static str = "OutputConfig";
+
+    const FIELDS: &'static [&'static str] = &["effort", "format"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "effort" => 0,
+            "format" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut effort = None;
+        let mut format = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut effort, "effort")?,
+                1 => runtime::de::value(&mut __map, &mut format, "format")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            effort: effort.flatten(),
+            format: format.flatten(),
+        })
+    }
+}
+
 /// Asks for output that is JSON matching a given JSON Schema.
 ///
 /// Serialized with `"type": "json_schema"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "json_schema")]
 pub struct JsonOutputFormat {
     /// The JSON Schema the output must match.
     pub schema: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for JsonOutputFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for JsonOutputFormat {
+    const NAME: &'static str = "JsonOutputFormat";
+
+    const FIELDS: &'static [&'static str] = &["schema"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "schema" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut schema = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut schema, "schema")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            schema: runtime::de::required(&__map, schema, "schema")?,
+        })
+    }
 }
 
 /// How much effort the model spends on its answer, from `low` to `max`.
@@ -4696,12 +9297,52 @@ impl runtime::ParamValue for AllowedCaller {
 /// One line of a batch's results file: the outcome of the request with the given `custom_id`.
 /// Lines are in no particular order.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct MessageBatchIndividualResponse {
     /// The `custom_id` of the request this result belongs to.
     pub custom_id: String,
     /// The outcome of one batch request, told apart by its `type`.
     pub result: MessageBatchResult,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatchIndividualResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatchIndividualResponse {
+    const NAME: &'static str = "MessageBatchIndividualResponse";
+
+    const FIELDS: &'static [&'static str] = &["custom_id", "result"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "custom_id" => 0,
+            "result" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut custom_id = None;
+        let mut result = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut custom_id, "custom_id")?,
+                1 => runtime::de::value(&mut __map, &mut result, "result")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            custom_id: runtime::de::required(&__map, custom_id, "custom_id")?,
+            result: runtime::de::required(&__map, result, "result")?,
+        })
+    }
 }
 
 /// The outcome of one batch request, told apart by its `type`.
@@ -4807,18 +9448,54 @@ impl From<MessageBatchExpiredResult> for MessageBatchResult {
 ///
 /// Serialized with `"type": "succeeded"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "succeeded")]
 pub struct MessageBatchSucceededResult {
     /// A message generated by the model.
     pub message: Message,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatchSucceededResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatchSucceededResult {
+    const NAME: &'static str = "MessageBatchSucceededResult";
+
+    const FIELDS: &'static [&'static str] = &["message"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "message" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut message, "message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            message: runtime::de::required(&__map, message, "message")?,
+        })
+    }
+}
+
 /// The request failed; `error` says why. Invalid requests and server errors both end here.
 ///
 /// Serialized with `"type": "errored"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "errored")]
 pub struct MessageBatchErroredResult {
     /// The body of a failed request, and the `error` of an errored batch result. Values of
@@ -4826,27 +9503,115 @@ pub struct MessageBatchErroredResult {
     pub error: ErrorResponse,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatchErroredResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatchErroredResult {
+    const NAME: &'static str = "MessageBatchErroredResult";
+
+    const FIELDS: &'static [&'static str] = &["error"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error, "error")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error: runtime::de::required(&__map, error, "error")?,
+        })
+    }
+}
+
 /// The request was never run because the batch was canceled.
 ///
 /// Serialized with `"type": "canceled"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "canceled")]
 pub struct MessageBatchCanceledResult {}
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatchCanceledResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatchCanceledResult {
+    const NAME: &'static str = "MessageBatchCanceledResult";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn field(_: &str) -> usize {
+        0
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// The request was never run because the batch reached its 24-hour deadline first.
 ///
 /// Serialized with `"type": "expired"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "expired")]
 pub struct MessageBatchExpiredResult {}
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for MessageBatchExpiredResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for MessageBatchExpiredResult {
+    const NAME: &'static str = "MessageBatchExpiredResult";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn field(_: &str) -> usize {
+        0
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// A message generated by the model.
 ///
 /// Serialized with `"type": "message"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "message")]
 pub struct Message {
     /// Unique identifier of the message. Treat it as opaque.
@@ -4885,6 +9650,84 @@ impl Default for Message {
             stop_details: Default::default(),
             container: Default::default(),
         }
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for Message {
+    const NAME: &'static str = "Message";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "role",
+        "model",
+        "content",
+        "stop_reason",
+        "stop_sequence",
+        "usage",
+        "stop_details",
+        "container",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "role" => 1,
+            "model" => 2,
+            "content" => 3,
+            "stop_reason" => 4,
+            "stop_sequence" => 5,
+            "usage" => 6,
+            "stop_details" => 7,
+            "container" => 8,
+            _ => 9,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut role = None;
+        let mut model = None;
+        let mut content = None;
+        let mut stop_reason = None;
+        let mut stop_sequence = None;
+        let mut usage = None;
+        let mut stop_details = None;
+        let mut container = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => runtime::de::value(&mut __map, &mut role, "role")?,
+                2 => runtime::de::value(&mut __map, &mut model, "model")?,
+                3 => runtime::de::value(&mut __map, &mut content, "content")?,
+                4 => runtime::de::value(&mut __map, &mut stop_reason, "stop_reason")?,
+                5 => runtime::de::value(&mut __map, &mut stop_sequence, "stop_sequence")?,
+                6 => runtime::de::value(&mut __map, &mut usage, "usage")?,
+                7 => runtime::de::value(&mut __map, &mut stop_details, "stop_details")?,
+                8 => runtime::de::value(&mut __map, &mut container, "container")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: runtime::de::required(&__map, id, "id")?,
+            role: runtime::de::required(&__map, role, "role")?,
+            model: runtime::de::required(&__map, model, "model")?,
+            content: runtime::de::required(&__map, content, "content")?,
+            stop_reason: stop_reason.flatten(),
+            stop_sequence: stop_sequence.flatten(),
+            usage: runtime::de::required(&__map, usage, "usage")?,
+            stop_details: stop_details.flatten(),
+            container: container.flatten(),
+        })
     }
 }
 
@@ -5301,7 +10144,7 @@ impl From<WebFetchResultBlock> for WebFetchToolResultBlockContent {
 ///
 /// Serialized with `"type": "web_fetch_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result")]
 pub struct WebFetchToolResultBlock {
     /// Id of the `server_tool_use` block this answers.
@@ -5313,11 +10156,55 @@ pub struct WebFetchToolResultBlock {
     pub caller: Option<ToolCaller>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchToolResultBlock {
+    const NAME: &'static str = "WebFetchToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["tool_use_id", "content", "caller"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_use_id" => 0,
+            "content" => 1,
+            "caller" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_use_id = None;
+        let mut content = None;
+        let mut caller = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+            content: runtime::de::required(&__map, content, "content")?,
+            caller: caller.flatten(),
+        })
+    }
+}
+
 /// Text written by the model.
 ///
 /// Serialized with `"type": "text"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text")]
 pub struct TextBlock {
     /// The text.
@@ -5326,11 +10213,51 @@ pub struct TextBlock {
     pub citations: Option<Vec<TextCitation>>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextBlock {
+    const NAME: &'static str = "TextBlock";
+
+    const FIELDS: &'static [&'static str] = &["text", "citations"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "text" => 0,
+            "citations" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut text = None;
+        let mut citations = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut text, "text")?,
+                1 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            text: runtime::de::required(&__map, text, "text")?,
+            citations: citations.flatten(),
+        })
+    }
+}
+
 /// The model's extended-thinking output.
 ///
 /// Serialized with `"type": "thinking"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "thinking")]
 pub struct ThinkingBlock {
     /// The reasoning text.
@@ -5339,22 +10266,98 @@ pub struct ThinkingBlock {
     pub signature: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ThinkingBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ThinkingBlock {
+    const NAME: &'static str = "ThinkingBlock";
+
+    const FIELDS: &'static [&'static str] = &["thinking", "signature"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "thinking" => 0,
+            "signature" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut thinking = None;
+        let mut signature = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut thinking, "thinking")?,
+                1 => runtime::de::value(&mut __map, &mut signature, "signature")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            thinking: runtime::de::required(&__map, thinking, "thinking")?,
+            signature: runtime::de::required(&__map, signature, "signature")?,
+        })
+    }
+}
+
 /// Thinking output that was encrypted for safety reasons.
 ///
 /// Serialized with `"type": "redacted_thinking"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "redacted_thinking")]
 pub struct RedactedThinkingBlock {
     /// Opaque encrypted content; send it back unchanged when replaying this block.
     pub data: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for RedactedThinkingBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for RedactedThinkingBlock {
+    const NAME: &'static str = "RedactedThinkingBlock";
+
+    const FIELDS: &'static [&'static str] = &["data"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "data" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut data = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut data, "data")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            data: runtime::de::required(&__map, data, "data")?,
+        })
+    }
+}
+
 /// A call by the model to a caller-implemented tool.
 ///
 /// Serialized with `"type": "tool_use"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_use")]
 pub struct ToolUseBlock {
     /// Identifier of the call; answer it with a `tool_result` block carrying this id.
@@ -5368,11 +10371,59 @@ pub struct ToolUseBlock {
     pub caller: Option<ToolCaller>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolUseBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolUseBlock {
+    const NAME: &'static str = "ToolUseBlock";
+
+    const FIELDS: &'static [&'static str] = &["id", "name", "input", "caller"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "input" => 2,
+            "caller" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut input = None;
+        let mut caller = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => runtime::de::value(&mut __map, &mut name, "name")?,
+                2 => runtime::de::value(&mut __map, &mut input, "input")?,
+                3 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: runtime::de::required(&__map, id, "id")?,
+            name: runtime::de::required(&__map, name, "name")?,
+            input: runtime::de::required(&__map, input, "input")?,
+            caller: caller.flatten(),
+        })
+    }
+}
+
 /// A call by the model to a server-run tool, such as web search.
 ///
 /// Serialized with `"type": "server_tool_use"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "server_tool_use")]
 pub struct ServerToolUseBlock {
     /// Identifier of the call; the matching result block refers to it.
@@ -5386,11 +10437,59 @@ pub struct ServerToolUseBlock {
     pub caller: Option<ToolCaller>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ServerToolUseBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ServerToolUseBlock {
+    const NAME: &'static str = "ServerToolUseBlock";
+
+    const FIELDS: &'static [&'static str] = &["id", "name", "input", "caller"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "id" => 0,
+            "name" => 1,
+            "input" => 2,
+            "caller" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut id = None;
+        let mut name = None;
+        let mut input = None;
+        let mut caller = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut id, "id")?,
+                1 => runtime::de::value(&mut __map, &mut name, "name")?,
+                2 => runtime::de::value(&mut __map, &mut input, "input")?,
+                3 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            id: runtime::de::required(&__map, id, "id")?,
+            name: runtime::de::required(&__map, name, "name")?,
+            input: runtime::de::required(&__map, input, "input")?,
+            caller: caller.flatten(),
+        })
+    }
+}
+
 /// The outcome of a web search run by the server.
 ///
 /// Serialized with `"type": "web_search_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_tool_result")]
 pub struct WebSearchToolResultBlock {
     /// The `id` of the `server_tool_use` block this answers.
@@ -5400,6 +10499,50 @@ pub struct WebSearchToolResultBlock {
     /// Who made the call; the model itself when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller: Option<ToolCaller>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchToolResultBlock {
+    const NAME: &'static str = "WebSearchToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["tool_use_id", "content", "caller"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_use_id" => 0,
+            "content" => 1,
+            "caller" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_use_id = None;
+        let mut content = None;
+        let mut caller = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                1 => runtime::de::value(&mut __map, &mut content, "content")?,
+                2 => runtime::de::value(&mut __map, &mut caller, "caller")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+            content: runtime::de::required(&__map, content, "content")?,
+            caller: caller.flatten(),
+        })
+    }
 }
 
 /// Either an error object or the list of search results.
@@ -5435,11 +10578,47 @@ impl From<Vec<WebSearchResultBlock>> for WebSearchToolResultContent {
 ///
 /// Serialized with `"type": "web_search_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_tool_result_error")]
 pub struct WebSearchToolResultError {
     /// Why a web search failed.
     pub error_code: WebSearchErrorCode,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchToolResultError {
+    const NAME: &'static str = "WebSearchToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
 }
 
 /// Why a web search failed.
@@ -5525,7 +10704,7 @@ impl runtime::ParamValue for WebSearchErrorCode {
 ///
 /// Serialized with `"type": "web_search_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_result")]
 pub struct WebSearchResultBlock {
     /// Opaque page content; send it back unchanged in later turns so the model can cite it.
@@ -5538,14 +10717,117 @@ pub struct WebSearchResultBlock {
     pub page_age: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebSearchResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebSearchResultBlock {
+    const NAME: &'static str = "WebSearchResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "encrypted_content",
+        "title",
+        "url",
+        "page_age",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "encrypted_content" => 0,
+            "title" => 1,
+            "url" => 2,
+            "page_age" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut encrypted_content = None;
+        let mut title = None;
+        let mut url = None;
+        let mut page_age = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_content,
+                        "encrypted_content",
+                    )?
+                }
+                1 => runtime::de::value(&mut __map, &mut title, "title")?,
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                3 => runtime::de::value(&mut __map, &mut page_age, "page_age")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            encrypted_content: runtime::de::required(
+                &__map,
+                encrypted_content,
+                "encrypted_content",
+            )?,
+            title: runtime::de::required(&__map, title, "title")?,
+            url: runtime::de::required(&__map, url, "url")?,
+            page_age: page_age.flatten(),
+        })
+    }
+}
+
 /// The code execution container a request ran in.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct Container {
     /// When the container is removed.
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// Identifier of the container; send it as `container` in a later request to reuse it.
     pub id: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for Container {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for Container {
+    const NAME: &'static str = "Container";
+
+    const FIELDS: &'static [&'static str] = &["expires_at", "id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "expires_at" => 0,
+            "id" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut expires_at = None;
+        let mut id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut expires_at, "expires_at")?,
+                1 => runtime::de::value(&mut __map, &mut id, "id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            expires_at: runtime::de::required(&__map, expires_at, "expires_at")?,
+            id: runtime::de::required(&__map, id, "id")?,
+        })
+    }
 }
 
 /// The policy area that led to the refusal; null when it maps to no named area.
@@ -5615,7 +10897,7 @@ impl runtime::ParamValue for RefusalStopDetailsCategory {
 ///
 /// Serialized with `"type": "refusal"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "refusal")]
 pub struct RefusalStopDetails {
     /// The policy area that led to the refusal; null when it maps to no named area.
@@ -5624,19 +10906,85 @@ pub struct RefusalStopDetails {
     pub explanation: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for RefusalStopDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for RefusalStopDetails {
+    const NAME: &'static str = "RefusalStopDetails";
+
+    const FIELDS: &'static [&'static str] = &["category", "explanation"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "category" => 0,
+            "explanation" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut category = None;
+        let mut explanation = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut category, "category")?,
+                1 => runtime::de::value(&mut __map, &mut explanation, "explanation")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            category: category.flatten(),
+            explanation: explanation.flatten(),
+        })
+    }
+}
+
 /// The model called the tool itself.
 ///
 /// Serialized with `"type": "direct"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "direct")]
 pub struct DirectCaller {}
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for DirectCaller {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for DirectCaller {
+    const NAME: &'static str = "DirectCaller";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn field(_: &str) -> usize {
+        0
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
+            runtime::de::skip(&mut __map)?;
+        }
+        Ok(Self {})
+    }
+}
 
 /// Code running in the code execution tool (version of 2025-08-25) called the tool.
 ///
 /// Serialized with `"type": "code_execution_20250825"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20250825")]
 pub struct ServerToolCaller20250825 {
     /// Id of the code execution call (its `server_tool_use` block) that made this call.
@@ -5645,17 +10993,89 @@ pub struct ServerToolCaller20250825 {
     pub tool_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ServerToolCaller20250825 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ServerToolCaller20250825 {
+    const NAME: &'static str = "ServerToolCaller20250825";
+
+    const FIELDS: &'static [&'static str] = &["tool_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_id, "tool_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            tool_id: runtime::de::required(&__map, tool_id, "tool_id")?,
+        })
+    }
+}
+
 /// Code running in the code execution tool (version of 2026-01-20) called the tool.
 ///
 /// Serialized with `"type": "code_execution_20260120"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_20260120")]
 pub struct ServerToolCaller20260120 {
     /// Id of the code execution call (its `server_tool_use` block) that made this call.
     ///
     /// Constraints: matches `^srvtoolu_[a-zA-Z0-9_]+$`.
     pub tool_id: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ServerToolCaller20260120 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ServerToolCaller20260120 {
+    const NAME: &'static str = "ServerToolCaller20260120";
+
+    const FIELDS: &'static [&'static str] = &["tool_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_id, "tool_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            tool_id: runtime::de::required(&__map, tool_id, "tool_id")?,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -5769,7 +11189,7 @@ impl From<EncryptedCodeExecutionResultBlock> for CodeExecutionToolResultBlockCon
 ///
 /// Serialized with `"type": "code_execution_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result")]
 pub struct CodeExecutionToolResultBlock {
     /// What the call produced, or why it failed.
@@ -5780,22 +11200,98 @@ pub struct CodeExecutionToolResultBlock {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultBlock {
+    const NAME: &'static str = "CodeExecutionToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "tool_use_id" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// The code execution tool could not run the code.
 ///
 /// Serialized with `"type": "code_execution_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_tool_result_error")]
 pub struct CodeExecutionToolResultError {
     /// Why the call failed.
     pub error_code: CodeExecutionErrorCode,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionToolResultError {
+    const NAME: &'static str = "CodeExecutionToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
+}
+
 /// Output of code run by the code execution tool.
 ///
 /// Serialized with `"type": "code_execution_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_result")]
 pub struct CodeExecutionResultBlock {
     /// Files the code wrote.
@@ -5808,22 +11304,111 @@ pub struct CodeExecutionResultBlock {
     pub stdout: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionResultBlock {
+    const NAME: &'static str = "CodeExecutionResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "return_code",
+        "stderr",
+        "stdout",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "return_code" => 1,
+            "stderr" => 2,
+            "stdout" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        let mut stdout = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                2 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                3 => runtime::de::value(&mut __map, &mut stdout, "stdout")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            return_code: runtime::de::required(&__map, return_code, "return_code")?,
+            stderr: runtime::de::required(&__map, stderr, "stderr")?,
+            stdout: runtime::de::required(&__map, stdout, "stdout")?,
+        })
+    }
+}
+
 /// A file written by the executed code.
 ///
 /// Serialized with `"type": "code_execution_output"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "code_execution_output")]
 pub struct CodeExecutionOutputBlock {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CodeExecutionOutputBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CodeExecutionOutputBlock {
+    const NAME: &'static str = "CodeExecutionOutputBlock";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            file_id: runtime::de::required(&__map, file_id, "file_id")?,
+        })
+    }
+}
+
 /// Output of code run by the code execution tool, with its standard output encrypted.
 ///
 /// Serialized with `"type": "encrypted_code_execution_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "encrypted_code_execution_result")]
 pub struct EncryptedCodeExecutionResultBlock {
     /// Files the code wrote.
@@ -5834,6 +11419,69 @@ pub struct EncryptedCodeExecutionResultBlock {
     pub return_code: i64,
     /// What the run wrote to standard error.
     pub stderr: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for EncryptedCodeExecutionResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for EncryptedCodeExecutionResultBlock {
+    const NAME: &'static str = "EncryptedCodeExecutionResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "encrypted_stdout",
+        "return_code",
+        "stderr",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "encrypted_stdout" => 1,
+            "return_code" => 2,
+            "stderr" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut encrypted_stdout = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_stdout,
+                        "encrypted_stdout",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                3 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            encrypted_stdout: runtime::de::required(
+                &__map,
+                encrypted_stdout,
+                "encrypted_stdout",
+            )?,
+            return_code: runtime::de::required(&__map, return_code, "return_code")?,
+            stderr: runtime::de::required(&__map, stderr, "stderr")?,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -5931,7 +11579,7 @@ impl From<BashCodeExecutionResultBlock> for BashCodeExecutionToolResultBlockCont
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result")]
 pub struct BashCodeExecutionToolResultBlock {
     /// What the call produced, or why it failed.
@@ -5942,22 +11590,98 @@ pub struct BashCodeExecutionToolResultBlock {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultBlock {
+    const NAME: &'static str = "BashCodeExecutionToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "tool_use_id" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// The bash command could not be run.
 ///
 /// Serialized with `"type": "bash_code_execution_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_tool_result_error")]
 pub struct BashCodeExecutionToolResultError {
     /// Why the call failed.
     pub error_code: BashCodeExecutionErrorCode,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionToolResultError {
+    const NAME: &'static str = "BashCodeExecutionToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
+}
+
 /// Output of a bash command run in the code execution container.
 ///
 /// Serialized with `"type": "bash_code_execution_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_result")]
 pub struct BashCodeExecutionResultBlock {
     /// Files the command wrote.
@@ -5970,15 +11694,104 @@ pub struct BashCodeExecutionResultBlock {
     pub stdout: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionResultBlock {
+    const NAME: &'static str = "BashCodeExecutionResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "return_code",
+        "stderr",
+        "stdout",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "return_code" => 1,
+            "stderr" => 2,
+            "stdout" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut return_code = None;
+        let mut stderr = None;
+        let mut stdout = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut return_code, "return_code")?,
+                2 => runtime::de::value(&mut __map, &mut stderr, "stderr")?,
+                3 => runtime::de::value(&mut __map, &mut stdout, "stdout")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            return_code: runtime::de::required(&__map, return_code, "return_code")?,
+            stderr: runtime::de::required(&__map, stderr, "stderr")?,
+            stdout: runtime::de::required(&__map, stdout, "stdout")?,
+        })
+    }
+}
+
 /// A file written by the bash command.
 ///
 /// Serialized with `"type": "bash_code_execution_output"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "bash_code_execution_output")]
 pub struct BashCodeExecutionOutputBlock {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for BashCodeExecutionOutputBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for BashCodeExecutionOutputBlock {
+    const NAME: &'static str = "BashCodeExecutionOutputBlock";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            file_id: runtime::de::required(&__map, file_id, "file_id")?,
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -6127,7 +11940,7 @@ for TextEditorCodeExecutionToolResultBlockContent {
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result")]
 pub struct TextEditorCodeExecutionToolResultBlock {
     /// What the call produced, or why it failed.
@@ -6138,17 +11951,97 @@ pub struct TextEditorCodeExecutionToolResultBlock {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultBlock {
+    const NAME: &'static str = "TextEditorCodeExecutionToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "tool_use_id" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// The text editor command failed.
 ///
 /// Serialized with `"type": "text_editor_code_execution_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_tool_result_error")]
 pub struct TextEditorCodeExecutionToolResultError {
     /// Why the call failed.
     pub error_code: TextEditorCodeExecutionErrorCode,
     /// More detail about the failure; null when there is none.
     pub error_message: Option<String>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionToolResultError {
+    const NAME: &'static str = "TextEditorCodeExecutionToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            "error_message" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        let mut error_message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+            error_message: error_message.flatten(),
+        })
+    }
 }
 
 /// What kind of file was viewed.
@@ -6222,7 +12115,7 @@ impl runtime::ParamValue for TextEditorCodeExecutionViewResultBlockFileType {
 ///
 /// Serialized with `"type": "text_editor_code_execution_view_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_view_result")]
 pub struct TextEditorCodeExecutionViewResultBlock {
     /// The text of the file.
@@ -6237,22 +12130,126 @@ pub struct TextEditorCodeExecutionViewResultBlock {
     pub total_lines: Option<i64>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionViewResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionViewResultBlock {
+    const NAME: &'static str = "TextEditorCodeExecutionViewResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "content",
+        "file_type",
+        "num_lines",
+        "start_line",
+        "total_lines",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "file_type" => 1,
+            "num_lines" => 2,
+            "start_line" => 3,
+            "total_lines" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut file_type = None;
+        let mut num_lines = None;
+        let mut start_line = None;
+        let mut total_lines = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut file_type, "file_type")?,
+                2 => runtime::de::value(&mut __map, &mut num_lines, "num_lines")?,
+                3 => runtime::de::value(&mut __map, &mut start_line, "start_line")?,
+                4 => runtime::de::value(&mut __map, &mut total_lines, "total_lines")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            file_type: runtime::de::required(&__map, file_type, "file_type")?,
+            num_lines: num_lines.flatten(),
+            start_line: start_line.flatten(),
+            total_lines: total_lines.flatten(),
+        })
+    }
+}
+
 /// A file the model created or overwrote.
 ///
 /// Serialized with `"type": "text_editor_code_execution_create_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_create_result")]
 pub struct TextEditorCodeExecutionCreateResultBlock {
     /// `true` when an existing file was overwritten, `false` when a new file was created.
     pub is_file_update: bool,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionCreateResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionCreateResultBlock {
+    const NAME: &'static str = "TextEditorCodeExecutionCreateResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["is_file_update"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "is_file_update" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut is_file_update = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut is_file_update,
+                        "is_file_update",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            is_file_update: runtime::de::required(
+                &__map,
+                is_file_update,
+                "is_file_update",
+            )?,
+        })
+    }
+}
+
 /// A replacement the model made in a file, as a diff hunk.
 ///
 /// Serialized with `"type": "text_editor_code_execution_str_replace_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "text_editor_code_execution_str_replace_result")]
 pub struct TextEditorCodeExecutionStrReplaceResultBlock {
     /// The lines of the change in unified diff form; null when not reported.
@@ -6265,6 +12262,64 @@ pub struct TextEditorCodeExecutionStrReplaceResultBlock {
     pub old_lines: Option<i64>,
     /// First line of the changed region before the edit; null when not reported.
     pub old_start: Option<i64>,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for TextEditorCodeExecutionStrReplaceResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for TextEditorCodeExecutionStrReplaceResultBlock {
+    const NAME: &'static str = "TextEditorCodeExecutionStrReplaceResultBlock";
+
+    const FIELDS: &'static [&'static str] = &[
+        "lines",
+        "new_lines",
+        "new_start",
+        "old_lines",
+        "old_start",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "lines" => 0,
+            "new_lines" => 1,
+            "new_start" => 2,
+            "old_lines" => 3,
+            "old_start" => 4,
+            _ => 5,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut lines = None;
+        let mut new_lines = None;
+        let mut new_start = None;
+        let mut old_lines = None;
+        let mut old_start = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut lines, "lines")?,
+                1 => runtime::de::value(&mut __map, &mut new_lines, "new_lines")?,
+                2 => runtime::de::value(&mut __map, &mut new_start, "new_start")?,
+                3 => runtime::de::value(&mut __map, &mut old_lines, "old_lines")?,
+                4 => runtime::de::value(&mut __map, &mut old_start, "old_start")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            lines: lines.flatten(),
+            new_lines: new_lines.flatten(),
+            new_start: new_start.flatten(),
+            old_lines: old_lines.flatten(),
+            old_start: old_start.flatten(),
+        })
+    }
 }
 
 /// What the call produced, or why it failed.
@@ -6360,7 +12415,7 @@ impl From<ToolSearchToolSearchResultBlock> for ToolSearchToolResultBlockContent 
 ///
 /// Serialized with `"type": "tool_search_tool_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result")]
 pub struct ToolSearchToolResultBlock {
     /// What the call produced, or why it failed.
@@ -6371,11 +12426,51 @@ pub struct ToolSearchToolResultBlock {
     pub tool_use_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolSearchToolResultBlock {
+    const NAME: &'static str = "ToolSearchToolResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "tool_use_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "tool_use_id" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut tool_use_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut tool_use_id, "tool_use_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            tool_use_id: runtime::de::required(&__map, tool_use_id, "tool_use_id")?,
+        })
+    }
+}
+
 /// The tool search failed.
 ///
 /// Serialized with `"type": "tool_search_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_result_error")]
 pub struct ToolSearchToolResultError {
     /// Why the call failed.
@@ -6384,22 +12479,108 @@ pub struct ToolSearchToolResultError {
     pub error_message: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolSearchToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolSearchToolResultError {
+    const NAME: &'static str = "ToolSearchToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code", "error_message"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            "error_message" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        let mut error_message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                1 => runtime::de::value(&mut __map, &mut error_message, "error_message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+            error_message: error_message.flatten(),
+        })
+    }
+}
+
 /// The tools a tool search found.
 ///
 /// Serialized with `"type": "tool_search_tool_search_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_search_tool_search_result")]
 pub struct ToolSearchToolSearchResultBlock {
     /// The tools that matched.
     pub tool_references: Vec<ToolReferenceBlock>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolSearchToolSearchResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolSearchToolSearchResultBlock {
+    const NAME: &'static str = "ToolSearchToolSearchResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["tool_references"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_references" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_references = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut tool_references,
+                        "tool_references",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            tool_references: runtime::de::required(
+                &__map,
+                tool_references,
+                "tool_references",
+            )?,
+        })
+    }
+}
+
 /// A reference to a tool, whose full definition is then made available to the model.
 ///
 /// Serialized with `"type": "tool_reference"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "tool_reference")]
 pub struct ToolReferenceBlock {
     /// Name of the referenced tool.
@@ -6408,33 +12589,141 @@ pub struct ToolReferenceBlock {
     pub tool_name: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ToolReferenceBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ToolReferenceBlock {
+    const NAME: &'static str = "ToolReferenceBlock";
+
+    const FIELDS: &'static [&'static str] = &["tool_name"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "tool_name" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut tool_name = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut tool_name, "tool_name")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            tool_name: runtime::de::required(&__map, tool_name, "tool_name")?,
+        })
+    }
+}
+
 /// A file placed in the code execution container.
 ///
 /// Serialized with `"type": "container_upload"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "container_upload")]
 pub struct ContainerUploadBlock {
     /// Id of the file, usable with the Files API.
     pub file_id: String,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ContainerUploadBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ContainerUploadBlock {
+    const NAME: &'static str = "ContainerUploadBlock";
+
+    const FIELDS: &'static [&'static str] = &["file_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "file_id" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut file_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            file_id: runtime::de::required(&__map, file_id, "file_id")?,
+        })
+    }
+}
+
 /// The web fetch failed.
 ///
 /// Serialized with `"type": "web_fetch_tool_result_error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_tool_result_error")]
 pub struct WebFetchToolResultError {
     /// Why the call failed.
     pub error_code: WebFetchErrorCode,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchToolResultError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchToolResultError {
+    const NAME: &'static str = "WebFetchToolResultError";
+
+    const FIELDS: &'static [&'static str] = &["error_code"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error_code" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error_code = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error_code, "error_code")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error_code: runtime::de::required(&__map, error_code, "error_code")?,
+        })
+    }
+}
+
 /// A page fetched by the web fetch tool.
 ///
 /// Serialized with `"type": "web_fetch_result"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "web_fetch_result")]
 pub struct WebFetchResultBlock {
     /// The fetched page as a document.
@@ -6443,6 +12732,50 @@ pub struct WebFetchResultBlock {
     pub retrieved_at: Option<String>,
     /// Address of the fetched page.
     pub url: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for WebFetchResultBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for WebFetchResultBlock {
+    const NAME: &'static str = "WebFetchResultBlock";
+
+    const FIELDS: &'static [&'static str] = &["content", "retrieved_at", "url"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "content" => 0,
+            "retrieved_at" => 1,
+            "url" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut content = None;
+        let mut retrieved_at = None;
+        let mut url = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut content, "content")?,
+                1 => runtime::de::value(&mut __map, &mut retrieved_at, "retrieved_at")?,
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            content: runtime::de::required(&__map, content, "content")?,
+            retrieved_at: retrieved_at.flatten(),
+            url: runtime::de::required(&__map, url, "url")?,
+        })
+    }
 }
 
 /// The document's content.
@@ -6526,7 +12859,7 @@ impl From<PlainTextSource> for DocumentBlockSource {
 ///
 /// Serialized with `"type": "document"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "document")]
 pub struct DocumentBlock {
     /// Whether citations are on for this document; null when not set.
@@ -6537,12 +12870,92 @@ pub struct DocumentBlock {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for DocumentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for DocumentBlock {
+    const NAME: &'static str = "DocumentBlock";
+
+    const FIELDS: &'static [&'static str] = &["citations", "source", "title"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "citations" => 0,
+            "source" => 1,
+            "title" => 2,
+            _ => 3,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut citations = None;
+        let mut source = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut citations, "citations")?,
+                1 => runtime::de::value(&mut __map, &mut source, "source")?,
+                2 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            citations: citations.flatten(),
+            source: runtime::de::required(&__map, source, "source")?,
+            title: title.flatten(),
+        })
+    }
+}
+
 /// Whether citations are on for a document.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct CitationsConfig {
     /// Whether the model may cite the document.
     pub enabled: bool,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationsConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationsConfig {
+    const NAME: &'static str = "CitationsConfig";
+
+    const FIELDS: &'static [&'static str] = &["enabled"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "enabled" => 0,
+            _ => 1,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut enabled = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut enabled, "enabled")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            enabled: runtime::de::required(&__map, enabled, "enabled")?,
+        })
+    }
 }
 
 /// Who made a tool call, told apart by its `type`: the model itself, or code running in a
@@ -7241,7 +13654,7 @@ impl From<CitationSearchResultLocation> for TextCitation {
 ///
 /// Serialized with `"type": "char_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "char_location")]
 pub struct CitationCharLocation {
     /// The quoted text.
@@ -7264,11 +13677,110 @@ pub struct CitationCharLocation {
     pub end_char_index: i64,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationCharLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationCharLocation {
+    const NAME: &'static str = "CitationCharLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "file_id",
+        "start_char_index",
+        "end_char_index",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "file_id" => 3,
+            "start_char_index" => 4,
+            "end_char_index" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut file_id = None;
+        let mut start_char_index = None;
+        let mut end_char_index = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_char_index,
+                        "start_char_index",
+                    )?
+                }
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_char_index,
+                        "end_char_index",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            document_index: runtime::de::required(
+                &__map,
+                document_index,
+                "document_index",
+            )?,
+            document_title: document_title.flatten(),
+            file_id: file_id.flatten(),
+            start_char_index: runtime::de::required(
+                &__map,
+                start_char_index,
+                "start_char_index",
+            )?,
+            end_char_index: runtime::de::required(
+                &__map,
+                end_char_index,
+                "end_char_index",
+            )?,
+        })
+    }
+}
+
 /// Cites a page range of a PDF document.
 ///
 /// Serialized with `"type": "page_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "page_location")]
 pub struct CitationPageLocation {
     /// The quoted text.
@@ -7291,11 +13803,110 @@ pub struct CitationPageLocation {
     pub end_page_number: i64,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationPageLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationPageLocation {
+    const NAME: &'static str = "CitationPageLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "file_id",
+        "start_page_number",
+        "end_page_number",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "file_id" => 3,
+            "start_page_number" => 4,
+            "end_page_number" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut file_id = None;
+        let mut start_page_number = None;
+        let mut end_page_number = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_page_number,
+                        "start_page_number",
+                    )?
+                }
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_page_number,
+                        "end_page_number",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            document_index: runtime::de::required(
+                &__map,
+                document_index,
+                "document_index",
+            )?,
+            document_title: document_title.flatten(),
+            file_id: file_id.flatten(),
+            start_page_number: runtime::de::required(
+                &__map,
+                start_page_number,
+                "start_page_number",
+            )?,
+            end_page_number: runtime::de::required(
+                &__map,
+                end_page_number,
+                "end_page_number",
+            )?,
+        })
+    }
+}
+
 /// Cites a range of blocks of a content-block document.
 ///
 /// Serialized with `"type": "content_block_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "content_block_location")]
 pub struct CitationContentBlockLocation {
     /// The quoted text.
@@ -7318,11 +13929,110 @@ pub struct CitationContentBlockLocation {
     pub end_block_index: i64,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationContentBlockLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationContentBlockLocation {
+    const NAME: &'static str = "CitationContentBlockLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "document_index",
+        "document_title",
+        "file_id",
+        "start_block_index",
+        "end_block_index",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "document_index" => 1,
+            "document_title" => 2,
+            "file_id" => 3,
+            "start_block_index" => 4,
+            "end_block_index" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut document_index = None;
+        let mut document_title = None;
+        let mut file_id = None;
+        let mut start_block_index = None;
+        let mut end_block_index = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_index,
+                        "document_index",
+                    )?
+                }
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut document_title,
+                        "document_title",
+                    )?
+                }
+                3 => runtime::de::value(&mut __map, &mut file_id, "file_id")?,
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_block_index,
+                        "start_block_index",
+                    )?
+                }
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_block_index,
+                        "end_block_index",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            document_index: runtime::de::required(
+                &__map,
+                document_index,
+                "document_index",
+            )?,
+            document_title: document_title.flatten(),
+            file_id: file_id.flatten(),
+            start_block_index: runtime::de::required(
+                &__map,
+                start_block_index,
+                "start_block_index",
+            )?,
+            end_block_index: runtime::de::required(
+                &__map,
+                end_block_index,
+                "end_block_index",
+            )?,
+        })
+    }
+}
+
 /// Cites a web search result.
 ///
 /// Serialized with `"type": "web_search_result_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "web_search_result_location")]
 pub struct CitationWebSearchResultLocation {
     /// The quoted text.
@@ -7335,11 +14045,74 @@ pub struct CitationWebSearchResultLocation {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationWebSearchResultLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationWebSearchResultLocation {
+    const NAME: &'static str = "CitationWebSearchResultLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "encrypted_index",
+        "url",
+        "title",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "encrypted_index" => 1,
+            "url" => 2,
+            "title" => 3,
+            _ => 4,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut encrypted_index = None;
+        let mut url = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut encrypted_index,
+                        "encrypted_index",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut url, "url")?,
+                3 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            encrypted_index: runtime::de::required(
+                &__map,
+                encrypted_index,
+                "encrypted_index",
+            )?,
+            url: runtime::de::required(&__map, url, "url")?,
+            title: title.flatten(),
+        })
+    }
+}
+
 /// Cites blocks of a caller-supplied search result.
 ///
 /// Serialized with `"type": "search_result_location"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 #[serde(tag = "type", rename = "search_result_location")]
 pub struct CitationSearchResultLocation {
     /// The quoted text.
@@ -7362,9 +14135,102 @@ pub struct CitationSearchResultLocation {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CitationSearchResultLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CitationSearchResultLocation {
+    const NAME: &'static str = "CitationSearchResultLocation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "cited_text",
+        "search_result_index",
+        "source",
+        "start_block_index",
+        "end_block_index",
+        "title",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "cited_text" => 0,
+            "search_result_index" => 1,
+            "source" => 2,
+            "start_block_index" => 3,
+            "end_block_index" => 4,
+            "title" => 5,
+            _ => 6,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut cited_text = None;
+        let mut search_result_index = None;
+        let mut source = None;
+        let mut start_block_index = None;
+        let mut end_block_index = None;
+        let mut title = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut cited_text, "cited_text")?,
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut search_result_index,
+                        "search_result_index",
+                    )?
+                }
+                2 => runtime::de::value(&mut __map, &mut source, "source")?,
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut start_block_index,
+                        "start_block_index",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut end_block_index,
+                        "end_block_index",
+                    )?
+                }
+                5 => runtime::de::value(&mut __map, &mut title, "title")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            cited_text: runtime::de::required(&__map, cited_text, "cited_text")?,
+            search_result_index: runtime::de::required(
+                &__map,
+                search_result_index,
+                "search_result_index",
+            )?,
+            source: runtime::de::required(&__map, source, "source")?,
+            start_block_index: runtime::de::required(
+                &__map,
+                start_block_index,
+                "start_block_index",
+            )?,
+            end_block_index: runtime::de::required(
+                &__map,
+                end_block_index,
+                "end_block_index",
+            )?,
+            title: title.flatten(),
+        })
+    }
+}
+
 /// Token accounting for one message. All counts are in tokens unless noted.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct Usage {
     /// Input tokens billed at the normal rate (not read from or written to the cache).
     ///
@@ -7392,9 +14258,110 @@ pub struct Usage {
     pub inference_geo: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for Usage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for Usage {
+    const NAME: &'static str = "Usage";
+
+    const FIELDS: &'static [&'static str] = &[
+        "input_tokens",
+        "output_tokens",
+        "cache_creation_input_tokens",
+        "cache_read_input_tokens",
+        "cache_creation",
+        "server_tool_use",
+        "service_tier",
+        "inference_geo",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "input_tokens" => 0,
+            "output_tokens" => 1,
+            "cache_creation_input_tokens" => 2,
+            "cache_read_input_tokens" => 3,
+            "cache_creation" => 4,
+            "server_tool_use" => 5,
+            "service_tier" => 6,
+            "inference_geo" => 7,
+            _ => 8,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut input_tokens = None;
+        let mut output_tokens = None;
+        let mut cache_creation_input_tokens = None;
+        let mut cache_read_input_tokens = None;
+        let mut cache_creation = None;
+        let mut server_tool_use = None;
+        let mut service_tier = None;
+        let mut inference_geo = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut input_tokens, "input_tokens")?,
+                1 => runtime::de::value(&mut __map, &mut output_tokens, "output_tokens")?,
+                2 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut cache_creation_input_tokens,
+                        "cache_creation_input_tokens",
+                    )?
+                }
+                3 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut cache_read_input_tokens,
+                        "cache_read_input_tokens",
+                    )?
+                }
+                4 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut cache_creation,
+                        "cache_creation",
+                    )?
+                }
+                5 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut server_tool_use,
+                        "server_tool_use",
+                    )?
+                }
+                6 => runtime::de::value(&mut __map, &mut service_tier, "service_tier")?,
+                7 => runtime::de::value(&mut __map, &mut inference_geo, "inference_geo")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            input_tokens: runtime::de::required(&__map, input_tokens, "input_tokens")?,
+            output_tokens: runtime::de::required(
+                &__map,
+                output_tokens,
+                "output_tokens",
+            )?,
+            cache_creation_input_tokens: cache_creation_input_tokens.flatten(),
+            cache_read_input_tokens: cache_read_input_tokens.flatten(),
+            cache_creation: cache_creation.flatten(),
+            server_tool_use: server_tool_use.flatten(),
+            service_tier: service_tier.flatten(),
+            inference_geo: inference_geo.flatten(),
+        })
+    }
+}
+
 /// Input tokens written to the prompt cache, by cache lifetime.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct CacheCreation {
     /// Tokens written with the five-minute lifetime.
     ///
@@ -7406,9 +14373,72 @@ pub struct CacheCreation {
     pub ephemeral_1h_input_tokens: i64,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for CacheCreation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for CacheCreation {
+    const NAME: &'static str = "CacheCreation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "ephemeral_5m_input_tokens",
+        "ephemeral_1h_input_tokens",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "ephemeral_5m_input_tokens" => 0,
+            "ephemeral_1h_input_tokens" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut ephemeral_5m_input_tokens = None;
+        let mut ephemeral_1h_input_tokens = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut ephemeral_5m_input_tokens,
+                        "ephemeral_5m_input_tokens",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut ephemeral_1h_input_tokens,
+                        "ephemeral_1h_input_tokens",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            ephemeral_5m_input_tokens: runtime::de::required(
+                &__map,
+                ephemeral_5m_input_tokens,
+                "ephemeral_5m_input_tokens",
+            )?,
+            ephemeral_1h_input_tokens: runtime::de::required(
+                &__map,
+                ephemeral_1h_input_tokens,
+                "ephemeral_1h_input_tokens",
+            )?,
+        })
+    }
+}
+
 /// Number of server tool invocations made while producing the message.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize)]
 pub struct ServerToolUsage {
     /// Web searches run.
     ///
@@ -7418,6 +14448,69 @@ pub struct ServerToolUsage {
     ///
     /// Constraints: at least 0.
     pub web_fetch_requests: i64,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ServerToolUsage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ServerToolUsage {
+    const NAME: &'static str = "ServerToolUsage";
+
+    const FIELDS: &'static [&'static str] = &[
+        "web_search_requests",
+        "web_fetch_requests",
+    ];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "web_search_requests" => 0,
+            "web_fetch_requests" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut web_search_requests = None;
+        let mut web_fetch_requests = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut web_search_requests,
+                        "web_search_requests",
+                    )?
+                }
+                1 => {
+                    runtime::de::value(
+                        &mut __map,
+                        &mut web_fetch_requests,
+                        "web_fetch_requests",
+                    )?
+                }
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            web_search_requests: runtime::de::required(
+                &__map,
+                web_search_requests,
+                "web_search_requests",
+            )?,
+            web_fetch_requests: runtime::de::required(
+                &__map,
+                web_fetch_requests,
+                "web_fetch_requests",
+            )?,
+        })
+    }
 }
 
 /// Capacity a request was served from.
@@ -7492,7 +14585,7 @@ impl runtime::ParamValue for UsageServiceTier {
 ///
 /// Serialized with `"type": "error"`.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(tag = "type", rename = "error")]
 pub struct ErrorResponse {
     /// What went wrong.
@@ -7501,9 +14594,49 @@ pub struct ErrorResponse {
     pub request_id: Option<String>,
 }
 
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ErrorResponse {
+    const NAME: &'static str = "ErrorResponse";
+
+    const FIELDS: &'static [&'static str] = &["error", "request_id"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "error" => 0,
+            "request_id" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut error = None;
+        let mut request_id = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut error, "error")?,
+                1 => runtime::de::value(&mut __map, &mut request_id, "request_id")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            error: runtime::de::required(&__map, error, "error")?,
+            request_id: request_id.flatten(),
+        })
+    }
+}
+
 /// What went wrong.
 #[cfg(feature = "message-batches")]
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct ApiError {
     /// Kind of error. Each one usually comes with one HTTP status: `invalid_request_error` 400,
     /// `authentication_error` 401, `billing_error` 402, `permission_error` 403, `not_found_error` 404,
@@ -7512,6 +14645,46 @@ pub struct ApiError {
     pub r#type: ErrorType,
     /// Human-readable explanation; its wording may change and should not be parsed.
     pub message: String,
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> serde::Deserialize<'de> for ApiError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        runtime::de::object(deserializer)
+    }
+}
+
+#[cfg(feature = "message-batches")]
+impl<'de> runtime::de::Object<'de> for ApiError {
+    const NAME: &'static str = "ApiError";
+
+    const FIELDS: &'static [&'static str] = &["type", "message"];
+
+    fn field(key: &str) -> usize {
+        match key {
+            "type" => 0,
+            "message" => 1,
+            _ => 2,
+        }
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+        let mut r#type = None;
+        let mut message = None;
+        while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+            match __key {
+                0 => runtime::de::value(&mut __map, &mut r#type, "type")?,
+                1 => runtime::de::value(&mut __map, &mut message, "message")?,
+                _ => runtime::de::skip(&mut __map)?,
+            }
+        }
+        Ok(Self {
+            r#type: runtime::de::required(&__map, r#type, "type")?,
+            message: runtime::de::required(&__map, message, "message")?,
+        })
+    }
 }
 
 /// Kind of error. Each one usually comes with one HTTP status: `invalid_request_error` 400,

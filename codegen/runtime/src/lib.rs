@@ -18,6 +18,7 @@ mod builder;
 mod cli;
 mod client;
 mod credentials;
+pub(crate) mod de;
 #[cfg(feature = "cli")]
 mod download;
 mod encode;
@@ -224,7 +225,45 @@ const _: () = {
             wire::tag_of(&value, Self::PROPERTY).map(|_| Union).ok_or_else(|| E::custom("no tag"))
         }
     }
+    // An object's struct: its fields, and a map of the properties its schema does not list.
+    struct Object {
+        id: Option<u32>,
+        extra: std::collections::BTreeMap<String, Value>,
+    }
+    impl<'de> serde::Deserialize<'de> for Object {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            de::object(deserializer)
+        }
+    }
+    impl<'de> de::Object<'de> for Object {
+        const NAME: &'static str = "Object";
+        const FIELDS: &'static [&'static str] = &["id", "name"];
+        fn field(key: &str) -> usize {
+            match key {
+                "id" => 0,
+                "name" => 1,
+                _ => 2,
+            }
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut id = None;
+            let mut extra = std::collections::BTreeMap::new();
+            while let Some(key) = map.next_key_seed(de::FieldOrKey::<Self>::new())? {
+                match key {
+                    de::Key::Field(0) => de::value(&mut map, &mut id, "id")?,
+                    de::Key::Other(key) => de::keep(&mut map, &mut extra, key)?,
+                    de::Key::Field(_) => de::skip(&mut map)?,
+                }
+            }
+            while let Some(_field) = map.next_key_seed(de::Field::<Self>::new())? {
+                de::skip(&mut map)?;
+            }
+            Ok(Self { id: id.flatten(), extra })
+        }
+    }
     let _ = |value: Value| -> Result<(), serde_json::Error> {
+        let object: Object = serde_json::from_value(value.clone())?;
+        let _ = (object.id, object.extra);
         let _: Option<Value> = FromResponse::from_response(reqwest::StatusCode::OK, b"{}");
         let _: String =
             wire::open_enum(value.clone(), |known| (known == "a").then(String::new), |other| other)?;

@@ -264,15 +264,132 @@ fn struct_def(
             }
         }
     });
+    let deserialize = deserialize_impl(def, structure);
     quote! {
         #header
-        #[derive(Clone, Debug, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, #derive_default serde::Serialize)]
         #tag
         pub struct #name_ident {
             #(#fields)*
             #extra
         }
         #default_impl
+        #deserialize
+    }
+}
+
+/// A struct's `Deserialize`, written out instead of derived: serde's derive expands to several
+/// times as much code, most of a large crate's compile time. It decodes as the derive did with
+/// the attributes [`struct_def`] writes (see `runtime/de.rs` for the one difference: no array
+/// form). The tag of a tagged struct is not a field: serde ignores it on input, and so does this.
+///
+/// Keys are matched to fields by a `match` on the key (as the derive does), which rustc turns
+/// into a few comparisons, rather than a search of the list of names.
+///
+/// Locals are the fields' own names (no two fields share one, and the struct literal needs them);
+/// what the impl adds (`__map`, `__key`) cannot be a field's name, which never starts with `_`.
+fn deserialize_impl(def: &TypeDef, structure: &Struct) -> TokenStream {
+    let name_ident = ident(&def.name);
+    let name = &def.name;
+    let wire_names = structure.fields.iter().map(|field| &field.wire_name);
+    let count = proc_macro2::Literal::usize_unsuffixed(structure.fields.len());
+    let field_fn = if structure.fields.is_empty() {
+        quote! { fn field(_: &str) -> usize { 0 } }
+    } else {
+        let keys = structure.fields.iter().enumerate().map(|(index, field)| {
+            let wire = &field.wire_name;
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            quote! { #wire => #index, }
+        });
+        quote! {
+            fn field(key: &str) -> usize {
+                match key {
+                    #(#keys)*
+                    _ => #count,
+                }
+            }
+        }
+    };
+    let slots = structure.fields.iter().map(|field| {
+        let field_ident = rust_ident(&field.rust_name);
+        quote! { let mut #field_ident = None; }
+    });
+    let arms = structure.fields.iter().enumerate().map(|(index, field)| {
+        let field_ident = rust_ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let pattern = match structure.extra {
+            Some(_) => quote! { runtime::de::Key::Field(#index) },
+            None => quote! { #index },
+        };
+        quote! { #pattern => runtime::de::value(&mut __map, &mut #field_ident, #wire)?, }
+    });
+    // A required field that is not nullable must be there; any `Option` field (optional, or
+    // nullable) is `None` when absent, and `null` is `None` too, except where optional and
+    // nullable are kept apart (`Some(None)`).
+    let inits = structure.fields.iter().map(|field| {
+        let field_ident = rust_ident(&field.rust_name);
+        let wire = &field.wire_name;
+        match (field.required, field.nullable) {
+            (true, false) => quote! { #field_ident: runtime::de::required(&__map, #field_ident, #wire)?, },
+            (false, true) => quote! { #field_ident, },
+            (true, true) | (false, false) => quote! { #field_ident: #field_ident.flatten(), },
+        }
+    });
+    let (read_keys, extra_init) = match &structure.extra {
+        Some(extra) => {
+            let extra_ident = rust_ident(&extra.rust_name);
+            let read = quote! {
+                let mut #extra_ident = std::collections::BTreeMap::new();
+                while let Some(__key) = __map.next_key_seed(runtime::de::FieldOrKey::<Self>::new())? {
+                    match __key {
+                        #(#arms)*
+                        runtime::de::Key::Other(__key) => runtime::de::keep(&mut __map, &mut #extra_ident, __key)?,
+                        runtime::de::Key::Field(_) => runtime::de::skip(&mut __map)?,
+                    }
+                }
+            };
+            (read, quote! { #extra_ident })
+        }
+        None if structure.fields.is_empty() => {
+            let read = quote! {
+                while __map.next_key_seed(runtime::de::Field::<Self>::new())?.is_some() {
+                    runtime::de::skip(&mut __map)?;
+                }
+            };
+            (read, TokenStream::new())
+        }
+        None => {
+            let read = quote! {
+                while let Some(__key) = __map.next_key_seed(runtime::de::Field::<Self>::new())? {
+                    match __key {
+                        #(#arms)*
+                        _ => runtime::de::skip(&mut __map)?,
+                    }
+                }
+            };
+            (read, TokenStream::new())
+        }
+    };
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name_ident {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                runtime::de::object(deserializer)
+            }
+        }
+
+        impl<'de> runtime::de::Object<'de> for #name_ident {
+            const NAME: &'static str = #name;
+            const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
+
+            #field_fn
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(mut __map: A) -> Result<Self, A::Error> {
+                #(#slots)*
+                #read_keys
+                Ok(Self { #(#inits)* #extra_init })
+            }
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 mod builder;
 mod client;
 mod credentials;
+pub(crate) mod de;
 mod encode;
 mod error;
 mod jsonl;

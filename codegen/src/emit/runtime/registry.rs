@@ -1,6 +1,6 @@
 //! The registry of runtime modules: when a crate needs each, what it uses, and what it brings.
 
-use crate::model::{Api, AuthPlacement, BodyKind, Encoding, TypeRef};
+use crate::model::{Api, AuthPlacement, BodyKind, Encoding, TypeKind, TypeRef};
 
 /// A Cargo dependency of a generated crate, as its manifest lists it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -126,6 +126,11 @@ fn takes_tokens(api: &Api) -> bool {
     api.auth.iter().any(|auth| matches!(auth.placement, AuthPlacement::Bearer { .. }))
 }
 
+/// Some type is an object's struct, which decodes through `de`.
+fn has_structs(api: &Api) -> bool {
+    api.types.iter().any(|def| matches!(def.kind, TypeKind::Struct(_)))
+}
+
 /// Some type holds base64 bytes, or a multipart file (whose JSON form has them).
 fn has_base64(api: &Api) -> bool {
     api.uses_type(|ty| matches!(ty, TypeRef::Base64 | TypeRef::File))
@@ -181,6 +186,15 @@ pub(super) const MODULES: &[Module] = &[
         uses: &[],
         dependencies: &[SERDE, SERDE_JSON],
         names: &["ParamValue"],
+        public: &[],
+    },
+    Module {
+        name: "de",
+        source: include_str!("../../../runtime/src/de.rs"),
+        needed: has_structs,
+        uses: &[],
+        dependencies: &[SERDE],
+        names: &[],
         public: &[],
     },
     Module {
