@@ -121,8 +121,10 @@ pub struct FeatureGroup {
 pub enum GroupOrigin {
     /// The operations whose first tag is this one.
     Tag(String),
-    /// The operations without tags whose path starts with this segment (`/users/...`).
-    PathSegment(String),
+    /// The operations without tags whose path starts with this segment (`/users/...`, a version
+    /// such as `/v1` skipped); `None` for paths with no other segment than versions and
+    /// parameters (`/`, `/v1/{id}`), whose feature is `root`.
+    PathSegment(Option<String>),
     /// No operation: the component schemas no operation sends or receives (webhook payloads,
     /// say), and the types only they use.
     UnusedSchemas,

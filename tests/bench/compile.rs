@@ -63,7 +63,7 @@ const STEPS: [Step; 5] = [
     Step {
         name: "cargo check, tag `repos` only (the largest: 201 operations)",
         command: "check",
-        features: &["--no-default-features", "--features", "repos"],
+        features: REPOS_ONLY,
         runs: 3,
         goal_secs: Some(20.0),
         goal_gib: None,
@@ -85,6 +85,18 @@ const STEPS: [Step; 5] = [
         goal_gib: None,
     },
 ];
+
+/// The features of the largest group alone, as `cargo xtask github` checks it.
+const REPOS_ONLY: &[&str] = github::SELECTIONS[1].args;
+
+/// `cargo clean -p` of the crate: the next step compiles it from scratch.
+fn clean(dir: &Path, target: &Path) -> Result<(), String> {
+    let clean = github::cargo(dir, target, &["clean", "--quiet", "-p", github::CRATE_NAME])?;
+    match clean.ok {
+        true => Ok(()),
+        false => Err(format!("{} failed:\n{}", clean.command, github::tail(&clean.stderr, 20))),
+    }
+}
 
 /// One timed cargo command: wall time and peak RSS of its process tree.
 struct Timed {
@@ -137,7 +149,7 @@ fn generations(
             std::fs::remove_dir_all(out).map_err(|e| format!("cannot empty {}: {e}", out.display()))?;
         }
         let generation =
-            github::run_generation_without_flags(Command::new(generator), spec, out, name, None)?;
+            github::run_generation_with(Command::new(generator), spec, out, name, None, &[])?.reported()?;
         if !generation.succeeded() {
             return Err(format!("generating {} {}", spec.display(), generation.outcome()));
         }
@@ -234,7 +246,7 @@ pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
         let mut secs = Vec::new();
         let mut peaks = Vec::new();
         for run in 0..step.runs {
-            timed_cargo(&crate_dir, &target, &["clean", "-p", github::CRATE_NAME])?;
+            clean(&crate_dir, &target)?;
             let timed = timed_cargo(&crate_dir, &target, &[&[step.command], step.features].concat())?;
             println!(
                 "  run {}/{}: {:.1} s, peak {:.2} GiB",
@@ -264,11 +276,7 @@ pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
             )));
     }
 
-    let expansion = if smoke {
-        None
-    } else {
-        macro_stats(&crate_dir, &target, &["--no-default-features", "--features", "repos"])
-    };
+    let expansion = if smoke { None } else { macro_stats(&crate_dir, &target, REPOS_ONLY) };
 
     let mut out = format!("{HEADING}\n\n");
     let _ = writeln!(
@@ -306,16 +314,11 @@ pub fn run(smoke: bool, machine: &report::Machine) -> Result<String, String> {
 /// The largest macro expansions of the crate (`-Z macro-stats`, through `RUSTC_BOOTSTRAP`):
 /// a Markdown table of the first rows, or `None` when rustc does not give them.
 fn macro_stats(dir: &Path, target: &Path, features: &[&str]) -> Option<String> {
-    timed_cargo(dir, target, &["clean", "-p", github::CRATE_NAME]).ok()?;
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command
-        .args(["rustc", "--offline", "--quiet", "--profile", "check", "--lib"])
-        .args(features)
-        .args(["--", "-Z", "macro-stats"])
-        .current_dir(dir)
-        .env("RUSTC_BOOTSTRAP", "1")
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never");
+    clean(dir, target).ok()?;
+    let args = [&["rustc", "--quiet", "--profile", "check", "--lib"], features, &["--", "-Z", "macro-stats"]]
+        .concat();
+    let (mut command, _) = github::cargo_command(dir, target, &args);
+    command.env("RUSTC_BOOTSTRAP", "1");
     let finished = process::run(&mut command, None).ok()?;
     // Rows: `macro-stats #[derive(serde::Deserialize)]   409   115_187   281.6 ...`.
     let mut rows: Vec<(String, u64, u64)> = finished

@@ -25,10 +25,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 pub use crate::generated_crate::{
-    cargo, check_crate, compile_dependencies, crate_size, prepare_crate, CargoStep, Checked, CrateSize,
+    cargo, cargo_command, check_crate, compile_dependencies, crate_size, prepare_crate, CargoStep, Checked,
+    CrateSize,
 };
 pub use crate::measure::{
-    measure, run_generation, run_generation_without_flags, Generation, MEASURE_PREFIX, MEASURE_TASK,
+    measure, run_generation, run_generation_with, Generation, MEASURE_PREFIX, MEASURE_TASK,
 };
 pub use crate::paths::shown;
 pub use crate::text::{group, plural, tail};
@@ -193,8 +194,9 @@ fn github_run(clippy: bool, out: &mut dyn Write) -> Result<bool, String> {
 
     let size = crate_size(&crate_dir);
     // Every feature (every group of operations and the command-line tool), then one group alone:
-    // the two ways a user compiles the crate.
-    let mut checks: Vec<(Selection, Checked)> = Vec::new();
+    // the two ways a user compiles the crate. `checks[i]` is `SELECTIONS[i]`'s, up to the first
+    // that failed.
+    let mut checks: Vec<Checked> = Vec::new();
     if generation.succeeded() {
         for selection in SELECTIONS {
             let _ = writeln!(
@@ -205,13 +207,13 @@ fn github_run(clippy: bool, out: &mut dyn Write) -> Result<bool, String> {
             );
             let checked = check_crate(&crate_dir, &check_target_dir(), clippy, selection.args)?;
             let failed = !checked.check.ok || checked.clippy.as_ref().is_some_and(|step| !step.ok);
-            checks.push((selection, checked));
+            checks.push(checked);
             if failed {
                 break;
             }
         }
     }
-    for (selection, checked) in &checks {
+    for (selection, checked) in SELECTIONS.iter().zip(&checks) {
         let steps = [
             ("dependencies", Some(&checked.dependencies)),
             ("check", Some(&checked.check)),
@@ -238,7 +240,7 @@ fn github_run(clippy: bool, out: &mut dyn Write) -> Result<bool, String> {
     let failed = if !generation.succeeded() {
         Some(format!("generation {}", generation.outcome()))
     } else {
-        checks.iter().find_map(|(_, c)| {
+        checks.iter().find_map(|c| {
             [Some(&c.check), c.clippy.as_ref()]
                 .into_iter()
                 .flatten()
@@ -284,7 +286,7 @@ fn summary(
     facts: &SpecFacts,
     generation: &Generation,
     size: &CrateSize,
-    checks: &[(Selection, Checked)],
+    checks: &[Checked],
     clippy: bool,
     failed: Option<String>,
     elapsed: Duration,
@@ -341,9 +343,8 @@ fn summary(
     ];
     let mut rows: Vec<(String, String)> =
         rows.into_iter().map(|(name, value)| (name.to_owned(), value)).collect();
-    for selection in &SELECTIONS {
-        let checked =
-            checks.iter().find(|(done, _)| done.label == selection.label).map(|(_, checked)| checked);
+    for (at, selection) in SELECTIONS.iter().enumerate() {
+        let checked = checks.get(at);
         let skipped = if checks.is_empty() { not_run } else { "not run: an earlier step failed" };
         let label = selection.label;
         rows.push((
@@ -363,7 +364,7 @@ fn summary(
     // Cargo's own verdict when a step failed, e.g. "could not compile … due to 12 previous errors".
     let failures: Vec<String> = checks
         .iter()
-        .flat_map(|(_, c)| [Some(&c.dependencies), Some(&c.check), c.clippy.as_ref()])
+        .flat_map(|c| [Some(&c.dependencies), Some(&c.check), c.clippy.as_ref()])
         .flatten()
         .filter(|s| !s.ok)
         .map(|s| {

@@ -175,22 +175,13 @@ pub fn run_generation_ended(
 ) -> Result<Ended, String> {
     // A client needs the types its operations use; GitHub's description also defines
     // thousands of webhook payloads that none does.
-    spawn_generation(program, spec, out, name, timeout, &["--skip-unused-schemas"])
+    run_generation_with(program, spec, out, name, timeout, &["--skip-unused-schemas"])
 }
 
-/// [`run_generation`] without options: every component schema is kept (behind the crate's
-/// `other-schemas` feature), as a user who runs `generate` without flags gets it.
-pub fn run_generation_without_flags(
-    program: Command,
-    spec: &Path,
-    out: &Path,
-    name: &str,
-    timeout: Option<Duration>,
-) -> Result<Generation, String> {
-    spawn_generation(program, spec, out, name, timeout, &[])?.reported()
-}
-
-fn spawn_generation(
+/// [`run_generation_ended`] with these `generate` options instead (`&[]`: none, every component
+/// schema kept behind the crate's `other-schemas` feature, as a user who runs `generate` without
+/// flags gets it).
+pub fn run_generation_with(
     mut program: Command,
     spec: &Path,
     out: &Path,

@@ -102,7 +102,7 @@ fn group_features(api: &Api) -> String {
         text.push_str("# Everything: a small API compiles in a few seconds.\ndefault = [\"full\"]\n");
     } else {
         text.push_str(&format!(
-            "# Nothing but the client and the types every group uses: the API is large ({} operations,\n\
+            "# Nothing but the client and its builder's types: the API is large ({} operations,\n\
              # {} types), so turn on the groups you call, or `full`.\ndefault = []\n",
             api.operations.len(),
             api.types.len()
@@ -115,13 +115,12 @@ fn group_features(api: &Api) -> String {
     };
     text.push_str(&format!("# Every group below.\nfull = [{every}]\n"));
     for (at, group) in api.groups.iter().enumerate() {
-        let operations = api.operations.iter().filter(|op| op.group == at).count();
+        let operations = operation_count(api, at);
+        let count = format!("{operations} {}", if operations == 1 { "operation" } else { "operations" });
         let what = match &group.origin {
-            GroupOrigin::Tag(tag) => {
-                format!("tag `{tag}`: {} {}", operations, plural(operations, "operation"))
-            }
+            GroupOrigin::Tag(tag) => format!("tag `{tag}`: {count}"),
             GroupOrigin::PathSegment(segment) => {
-                format!("untagged operations under `/{segment}`: {operations}")
+                format!("operations without tags {}: {count}", untagged_place(segment))
             }
             GroupOrigin::UnusedSchemas => {
                 "the component schemas no operation uses, and the types only they use".to_owned()
@@ -133,12 +132,18 @@ fn group_features(api: &Api) -> String {
     text
 }
 
-fn plural(count: usize, word: &str) -> String {
-    if count == 1 {
-        word.to_owned()
-    } else {
-        format!("{word}s")
+/// Where a group of operations without tags lives: `under `/users``, or the paths without a
+/// segment of their own.
+fn untagged_place(segment: &Option<String>) -> String {
+    match segment {
+        Some(segment) => format!("under `/{}`", segment.replace('`', "'")),
+        None => "whose paths have no segment but versions and parameters".to_owned(),
     }
+}
+
+/// How many operations the group at `at` of [`Api::groups`] has.
+fn operation_count(api: &Api, at: usize) -> usize {
+    api.operations.iter().filter(|op| op.group == at).count()
 }
 
 /// The command-line tool's binary: all of it is the crate's `cli` module.
@@ -270,11 +275,11 @@ fn features_section(api: &Api, text: &mut String) {
     ));
     text.push_str("| feature | operations | description |\n|---|---|---|\n");
     for (at, group) in api.groups.iter().enumerate() {
-        let operations = api.operations.iter().filter(|op| op.group == at).count();
+        let operations = operation_count(api, at);
         let mut what = match &group.origin {
             GroupOrigin::Tag(tag) => format!("Tag `{}`.", tag.replace('`', "'")),
             GroupOrigin::PathSegment(segment) => {
-                format!("Operations without tags under `/{}`.", segment.replace('`', "'"))
+                format!("Operations without tags {}.", untagged_place(segment))
             }
             GroupOrigin::UnusedSchemas => {
                 "The component schemas no operation sends or receives (webhook payloads, say).".to_owned()

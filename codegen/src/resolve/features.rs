@@ -9,7 +9,7 @@
 //! schemas no operation reaches (kept unless `skip_unused_schemas`) form a group of their own,
 //! [`UNUSED_SCHEMAS_FEATURE`].
 
-use super::graph::referenced;
+use super::graph::{operation_types, referenced};
 use crate::model::*;
 use crate::names::Scope;
 use std::collections::HashMap;
@@ -35,23 +35,19 @@ pub(super) fn assign(api: &mut Api, tag_descriptions: &HashMap<String, String>) 
     let mut scope = Scope::with_reserved(&RESERVED_FEATURES);
     let mut by_origin: HashMap<GroupOrigin, usize> = HashMap::new();
     for op in &mut api.operations {
-        let origin = match &op.tag {
-            Some(tag) => GroupOrigin::Tag(tag.clone()),
-            None => GroupOrigin::PathSegment(first_segment(&op.path)),
+        let (origin, name) = match &op.tag {
+            Some(tag) => (GroupOrigin::Tag(tag.clone()), tag.clone()),
+            None => {
+                let segment = first_segment(&op.path);
+                let name = segment.clone().unwrap_or_else(|| "root".to_owned());
+                (GroupOrigin::PathSegment(segment), name)
+            }
         };
         op.group = *by_origin.entry(origin.clone()).or_insert_with(|| {
-            let wanted = match &origin {
-                GroupOrigin::Tag(name) | GroupOrigin::PathSegment(name) => feature_name(name),
-                GroupOrigin::UnusedSchemas => UNUSED_SCHEMAS_FEATURE.to_owned(),
-            };
-            let description = match &origin {
-                GroupOrigin::Tag(name) => tag_descriptions.get(name).cloned(),
-                _ => None,
-            };
             api.groups.push(FeatureGroup {
-                feature: scope.claim(&wanted),
+                feature: scope.claim(&feature_name(&name)),
+                description: op.tag.as_ref().and_then(|tag| tag_descriptions.get(tag)).cloned(),
                 origin,
-                description,
                 requires: Vec::new(),
             });
             api.groups.len() - 1
@@ -86,23 +82,8 @@ fn type_groups(api: &mut Api) {
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); api.types.len()];
     let mut roots: Vec<Vec<usize>> = vec![Vec::new(); api.groups.len()];
     for op in &api.operations {
-        let mut root = |ty: &TypeRef| roots[op.group].extend(ty.named().and_then(|name| index.get(name)));
-        for param in op.params.iter().chain(&api.shared_params) {
-            root(&param.ty);
-        }
-        if let Some(body) = &op.body {
-            root(&body.ty);
-        }
-        match &op.success {
-            BodyKind::Json(ty)
-            | BodyKind::JsonOrEmpty(ty)
-            | BodyKind::ByStatus(ty)
-            | BodyKind::JsonLines(ty) => root(ty),
-            BodyKind::Text | BodyKind::Binary | BodyKind::Empty => {}
-        }
-        if let Some(error) = &op.error {
-            root(error);
-        }
+        let types = operation_types(op, &api.shared_params);
+        roots[op.group].extend(types.filter_map(|ty| index.get(ty.named()?)));
     }
     let types = &api.types;
     let spread = |group: usize, mut pending: Vec<usize>, groups: &mut Vec<Vec<usize>>| {
@@ -123,12 +104,9 @@ fn type_groups(api: &mut Api) {
     if !unused.is_empty() {
         let group = api.groups.len();
         spread(group, unused, &mut groups);
-        let mut scope = Scope::default();
-        for taken in &api.groups {
-            scope.claim(&taken.feature);
-        }
+        // Reserved for it: no group of operations took the name.
         api.groups.push(FeatureGroup {
-            feature: scope.claim(UNUSED_SCHEMAS_FEATURE),
+            feature: UNUSED_SCHEMAS_FEATURE.to_owned(),
             origin: GroupOrigin::UnusedSchemas,
             description: None,
             requires: Vec::new(),
@@ -152,8 +130,8 @@ fn type_groups(api: &mut Api) {
 }
 
 /// The first segment of a path that names something (`/users/{id}` → `users`): not a parameter,
-/// not a version (`v1`, `v2.1`); `root` when there is none.
-fn first_segment(path: &str) -> String {
+/// not a version (`v1`, `v2.1`).
+fn first_segment(path: &str) -> Option<String> {
     let is_version = |segment: &str| {
         segment
             .strip_prefix(['v', 'V'])
@@ -161,8 +139,7 @@ fn first_segment(path: &str) -> String {
     };
     path.split(['/', '?'])
         .find(|segment| !segment.is_empty() && !segment.contains('{') && !is_version(segment))
-        .unwrap_or("root")
-        .to_owned()
+        .map(str::to_owned)
 }
 
 /// A Cargo feature name for a tag or path segment: its ASCII letters and digits in lower case,
@@ -210,10 +187,10 @@ mod tests {
 
     #[test]
     fn the_first_segment_skips_parameters_and_versions() {
-        assert_eq!(first_segment("/v1/messages/batches"), "messages");
-        assert_eq!(first_segment("/{org}/users"), "users");
-        assert_eq!(first_segment("/v2.1/{id}"), "root");
-        assert_eq!(first_segment("/"), "root");
-        assert_eq!(first_segment("/vault/x"), "vault");
+        assert_eq!(first_segment("/v1/messages/batches").as_deref(), Some("messages"));
+        assert_eq!(first_segment("/{org}/users").as_deref(), Some("users"));
+        assert_eq!(first_segment("/v2.1/{id}"), None);
+        assert_eq!(first_segment("/"), None);
+        assert_eq!(first_segment("/vault/x").as_deref(), Some("vault"));
     }
 }

@@ -23,23 +23,8 @@ pub(super) fn unused_schemas(
             pending.push(at);
         }
     };
-    for op in operations {
-        for param in op.params.iter().chain(shared) {
-            visit(&param.ty, &mut pending);
-        }
-        if let Some(body) = &op.body {
-            visit(&body.ty, &mut pending);
-        }
-        match &op.success {
-            BodyKind::Json(ty)
-            | BodyKind::JsonOrEmpty(ty)
-            | BodyKind::ByStatus(ty)
-            | BodyKind::JsonLines(ty) => visit(ty, &mut pending),
-            BodyKind::Text | BodyKind::Binary | BodyKind::Empty => {}
-        }
-        if let Some(error) = &op.error {
-            visit(error, &mut pending);
-        }
+    for ty in operations.iter().flat_map(|op| operation_types(op, shared)) {
+        visit(ty, &mut pending);
     }
     while let Some(at) = pending.pop() {
         if std::mem::replace(&mut reached[at], true) {
@@ -63,6 +48,22 @@ pub(super) fn unused_schemas(
         types.retain(|_| keep.next().unwrap_or(true));
     }
     unused
+}
+
+/// The types an operation sends and receives: its parameters' (with the `shared` ones every
+/// operation takes), its request body's, its success and error bodies'.
+pub(super) fn operation_types<'a>(
+    op: &'a Operation,
+    shared: &'a [Param],
+) -> impl Iterator<Item = &'a TypeRef> {
+    let success = match &op.success {
+        BodyKind::Json(ty) | BodyKind::JsonOrEmpty(ty) | BodyKind::ByStatus(ty) | BodyKind::JsonLines(ty) => {
+            Some(ty)
+        }
+        BodyKind::Text | BodyKind::Binary | BodyKind::Empty => None,
+    };
+    let params = op.params.iter().chain(shared).map(|param| &param.ty);
+    params.chain(op.body.as_ref().map(|body| &body.ty)).chain(success).chain(op.error.as_ref())
 }
 
 /// Every type a type refers to, by value or not.
